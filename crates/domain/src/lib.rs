@@ -1,0 +1,17 @@
+//! Pure types and rules of ebdesk. No I/O, no async: everything here is unit-testable.
+//!
+//! Errors carry a stable `code()` that the server looks up in the message catalog, so the
+//! Dutch (and later French and English) wording lives in one place.
+
+pub mod email;
+pub mod kbo;
+pub mod national_number;
+pub mod people;
+pub mod rights;
+pub mod search;
+
+pub use email::EmailAddress;
+pub use kbo::KboNumber;
+pub use national_number::NationalNumber;
+pub use people::{AffiliationStatus, Gender, Language};
+pub use rights::Rights;

@@ -1,0 +1,1 @@
+//! The background worker that runs queued actions (filled by the action-queue issue).
