@@ -1,1 +1,254 @@
-//! TODO (domain helper)
+//! Search keys and the interpretation of what is typed in the search box.
+//!
+//! Names are matched on a normalized form (no accents, lower case, single spaces) so that
+//! "Çelik" is found by typing "celik", and prefix searches run as a range scan
+//! `key >= prefix AND key < prefix_upper_bound(prefix)` on an indexed column.
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+use crate::NationalNumber;
+
+/// Normalizes a name for searching and sorting: Unicode NFD, combining marks removed, lower case, every run of non-alphanumeric characters becomes one space, trimmed. "Ça-Vá  DE Smet" -> "ca va de smet".
+pub fn normalize_name(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut gap = false;
+    // Lower-case before decomposing: a few capitals lower-case into a letter plus a
+    // combining mark (İ), which the decomposition then lets us drop.
+    let letters = input
+        .chars()
+        .flat_map(char::to_lowercase)
+        .nfd()
+        .filter(|c| !is_combining_mark(*c));
+    for c in letters {
+        if c.is_alphanumeric() {
+            if gap && !out.is_empty() {
+                out.push(' ');
+            }
+            gap = false;
+            out.push(c);
+        } else {
+            gap = true;
+        }
+    }
+    out
+}
+
+/// The search key of a person: normalize_name(last_name + " " + first_name).
+pub fn person_search_key(last_name: &str, first_name: &str) -> String {
+    normalize_name(&format!("{last_name} {first_name}"))
+}
+
+/// Exclusive upper bound for a prefix range search on normalized text: prefix + '\u{10FFFF}'. None for an empty prefix.
+///
+/// Holds under byte-wise (code point) ordering, as Rust strings and SQLite's default BINARY
+/// collation compare, for text without U+10FFFF, which [`normalize_name`] never produces.
+pub fn prefix_upper_bound(prefix: &str) -> Option<String> {
+    if prefix.is_empty() {
+        return None;
+    }
+    let mut bound = String::with_capacity(prefix.len() + 4);
+    bound.push_str(prefix);
+    bound.push(char::MAX);
+    Some(bound)
+}
+
+/// What a search box input looks like: a national number (parses), digits/employee-number-ish token, or a name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SearchTerm {
+    /// A complete, valid national or BIS number: look it up exactly.
+    NationalNumber(NationalNumber),
+    /// Something with digits in it, trimmed as typed: an employee number or part of one.
+    Number(String),
+    /// A (partial) name, already normalized with [`normalize_name`].
+    Name(String),
+}
+
+/// Classifies trimmed input: empty -> None; parses as a national number -> NationalNumber; otherwise if it contains any digit -> Number(trimmed original); otherwise Name(normalize_name(input)).
+///
+/// Input with nothing to search for once normalized (only punctuation, say) is None too.
+pub fn classify(input: &str) -> Option<SearchTerm> {
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        return None;
+    }
+    if let Ok(number) = NationalNumber::parse(trimmed) {
+        return Some(SearchTerm::NationalNumber(number));
+    }
+    if trimmed.chars().any(|c| c.is_ascii_digit()) {
+        return Some(SearchTerm::Number(trimmed.to_owned()));
+    }
+    let name = normalize_name(trimmed);
+    if name.is_empty() {
+        None
+    } else {
+        Some(SearchTerm::Name(name))
+    }
+}
+
+/// Width numeric employee numbers are padded to.
+const NUMERIC_WIDTH: usize = 20;
+
+/// Sort key for employee numbers so that "2" < "10": numeric ones first, in numeric order,
+/// then the others alphabetically, then employees without a number.
+///
+/// Digits-only numbers become `"0"` followed by the number without leading zeros,
+/// left-padded with `'0'` to 20 digits; other numbers (and absurdly long digit strings)
+/// become `"1"` + the lower-cased number; no number (or a blank one) is `"2"`. Numbers
+/// that differ only in leading zeros ("007", "7") get the same key.
+pub fn employee_number_sort_key(number: Option<&str>) -> String {
+    let Some(number) = number.map(str::trim).filter(|n| !n.is_empty()) else {
+        return "2".to_owned();
+    };
+    if number.bytes().all(|b| b.is_ascii_digit()) {
+        let significant = number.trim_start_matches('0');
+        if significant.len() <= NUMERIC_WIDTH {
+            return format!("0{significant:0>NUMERIC_WIDTH$}");
+        }
+    }
+    format!("1{}", number.to_lowercase())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn accents_case_and_punctuation_are_normalized_away() {
+        assert_eq!(normalize_name("Ça-Vá  DE Smet"), "ca va de smet");
+        assert_eq!(
+            normalize_name("  Van den Bossche-Ölçer "),
+            "van den bossche olcer"
+        );
+        assert_eq!(normalize_name("D'Hondt"), "d hondt");
+        assert_eq!(normalize_name("İnci"), "inci");
+        assert_eq!(normalize_name("Müller (jr.)"), "muller jr");
+        assert_eq!(normalize_name("--"), "");
+        assert_eq!(normalize_name(""), "");
+    }
+
+    #[test]
+    fn the_person_key_puts_the_last_name_first() {
+        assert_eq!(person_search_key("De Smet", "Élodie"), "de smet elodie");
+        assert_eq!(person_search_key("Peeters", ""), "peeters");
+    }
+
+    #[test]
+    fn the_upper_bound_is_only_given_for_a_prefix() {
+        assert_eq!(prefix_upper_bound(""), None);
+        assert_eq!(
+            prefix_upper_bound("de s"),
+            Some("de s\u{10FFFF}".to_owned())
+        );
+    }
+
+    #[test]
+    fn search_input_is_classified_by_what_it_looks_like() {
+        assert_eq!(classify("   "), None);
+        assert_eq!(classify(" -- "), None);
+        assert_eq!(
+            classify(" 85.07.30-033.28 "),
+            Some(SearchTerm::NationalNumber(
+                NationalNumber::parse("85073003328").unwrap()
+            ))
+        );
+        assert_eq!(
+            classify(" E-1024 "),
+            Some(SearchTerm::Number("E-1024".into()))
+        );
+        // A national number with a typo is still searched as a number, not as a name.
+        assert_eq!(
+            classify("85.07.30-033.29"),
+            Some(SearchTerm::Number("85.07.30-033.29".into()))
+        );
+        assert_eq!(
+            classify("Van Dáele"),
+            Some(SearchTerm::Name("van daele".into()))
+        );
+    }
+
+    #[test]
+    fn employee_numbers_sort_numerically_then_alphabetically_then_missing() {
+        let mut numbers = vec![
+            Some("10"),
+            None,
+            Some("b7"),
+            Some("2"),
+            Some("A12"),
+            Some("007"),
+            Some(" "),
+        ];
+        numbers.sort_by_key(|n| employee_number_sort_key(*n));
+        assert_eq!(
+            numbers,
+            vec![
+                Some("2"),
+                Some("007"),
+                Some("10"),
+                Some("A12"),
+                Some("b7"),
+                None,
+                Some(" ")
+            ]
+        );
+        assert_eq!(
+            employee_number_sort_key(Some("7")),
+            employee_number_sort_key(Some("007"))
+        );
+        assert_eq!(employee_number_sort_key(None), "2");
+    }
+
+    proptest! {
+        #[test]
+        fn normalize_name_is_idempotent(input in any::<String>()) {
+            let once = normalize_name(&input);
+            prop_assert_eq!(normalize_name(&once), once.clone());
+            prop_assert!(!once.starts_with(' ') && !once.ends_with(' ') && !once.contains("  "));
+        }
+
+        #[test]
+        fn normalize_name_is_idempotent_on_latin_names(input in "[a-zA-Z\u{c0}-\u{17f} '.-]{0,30}") {
+            let once = normalize_name(&input);
+            prop_assert_eq!(normalize_name(&once), once.clone());
+        }
+
+        #[test]
+        fn every_string_with_the_prefix_lies_within_the_range(
+            prefix in any::<String>().prop_filter("non-empty", |p| !p.is_empty()),
+            rest in any::<String>(),
+        ) {
+            let rest: String = rest.chars().filter(|c| *c != char::MAX).collect();
+            let upper = prefix_upper_bound(&prefix).unwrap();
+            let text = format!("{prefix}{rest}");
+            prop_assert!(prefix.as_str() <= text.as_str());
+            prop_assert!(text < upper);
+        }
+
+        #[test]
+        fn normalized_names_with_a_normalized_prefix_lie_within_the_range(
+            prefix in "[a-zé][a-zé ]{0,4}",
+            rest in any::<String>(),
+        ) {
+            let prefix = normalize_name(&prefix);
+            let text = normalize_name(&format!("{prefix}{rest}"));
+            if text.starts_with(&prefix) {
+                let upper = prefix_upper_bound(&prefix).unwrap();
+                prop_assert!(prefix <= text && text < upper);
+            }
+        }
+
+        #[test]
+        fn numeric_employee_numbers_sort_like_their_values(a in 0u64..1_000_000_000, b in 0u64..1_000_000_000) {
+            let ka = employee_number_sort_key(Some(&a.to_string()));
+            let kb = employee_number_sort_key(Some(&b.to_string()));
+            prop_assert_eq!(ka.cmp(&kb), a.cmp(&b));
+        }
+
+        #[test]
+        fn classify_never_panics(input in any::<String>()) {
+            let _ = classify(&input);
+        }
+    }
+}

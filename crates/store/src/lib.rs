@@ -1,1 +1,33 @@
+//! The only crate that writes SQL.
+//!
+//! One [`Store`] serves SQLite and PostgreSQL: each query is written once with `$N`
+//! placeholders and run on whichever pool is active (see [`db`]). Tenant data is only
+//! reachable through a [`Scope`], which the store itself builds from a user sheet, so a
+//! caller cannot ask for another employer's rows.
 
+mod db;
+mod employees;
+mod employers;
+mod error;
+mod provisioning;
+mod scope;
+mod sessions;
+mod users;
+
+#[cfg(feature = "test-support")]
+pub mod test_support;
+
+pub use db::{Engine, Store};
+pub use employees::{
+    Affiliation, EmployeeDetail, EmployeeListPage, EmployeeListQuery, EmployeeListRow, ListCursor,
+    SortOrder, StatusFilter,
+};
+pub use employers::{Category, ContactPoint, Contract, Employer};
+pub use error::StoreError;
+pub use provisioning::{NewAffiliation, NewContactPoint, NewEmployee, NewEmployer, NewUser};
+pub use scope::{Access, EmployerChoice, Scope};
+pub use sessions::{NewSession, SessionRecord};
+pub use users::UserCredentials;
+
+/// Result of every store call.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,71 @@
+//! Employers and what belongs to them: contact points, contracts, categories.
+
+use serde::Serialize;
+
+use crate::db::with_pool;
+use crate::{Result, Scope, Store};
+
+/// An employer (the tenant), as the home page shows it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Employer {
+    pub id: i64,
+    pub number: String,
+    pub name: String,
+    pub kbo_number: String,
+    pub street: String,
+    pub postal_code: String,
+    pub city: String,
+    pub notification_email: String,
+}
+
+/// An administrative, commercial or claims contact of the insurer for this employer.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ContactPoint {
+    pub kind: String,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+}
+
+/// A group-insurance contract of the employer.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Contract {
+    pub id: i64,
+    pub number: String,
+    pub name: String,
+}
+
+/// A personnel category of a contract.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Category {
+    pub id: i64,
+    pub contract_id: i64,
+    pub name: String,
+}
+
+impl Store {
+    /// The contact points of the scope's employer.
+    pub async fn list_contact_points(&self, scope: &Scope) -> Result<Vec<ContactPoint>> {
+        const SQL: &str = "SELECT kind, name, email, phone FROM contact_points \
+            WHERE employer_id = $1 ORDER BY id";
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(SQL).bind(scope.employer_id()).fetch_all(pool).await?
+        }))
+    }
+
+    /// The contracts inside the scope, by number.
+    pub async fn list_contracts(&self, scope: &Scope) -> Result<Vec<Contract>> {
+        const SQL: &str = "SELECT c.id, c.number, c.name FROM contracts c \
+            WHERE c.employer_id = $1 AND ($2 OR c.id IN \
+              (SELECT usc.contract_id FROM user_sheet_contracts usc WHERE usc.sheet_id = $3)) \
+            ORDER BY c.number";
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(SQL)
+                .bind(scope.employer_id())
+                .bind(scope.all_contracts())
+                .bind(scope.sheet_id())
+                .fetch_all(pool)
+                .await?
+        }))
+    }
+}

@@ -1,0 +1,255 @@
+//! Creating employers, their contracts and users, and loading affiliates in bulk.
+//! Operator-level writes (CLI, demo data, later the operator console): not tenant-scoped.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use ebdesk_domain::search::{employee_number_sort_key, person_search_key};
+use ebdesk_domain::{AffiliationStatus, Gender, Language, NationalNumber, Rights};
+
+use crate::db::{BeginWrite, with_pool};
+use crate::{Result, Store, StoreError};
+
+/// Rows per INSERT statement: 500 keeps PostgreSQL well under its bind limit, and SQLite's
+/// `?` placeholders (which the query builder emits there) bind in linear time.
+const BATCH_ROWS: usize = 500;
+
+#[derive(Debug, Clone)]
+pub struct NewEmployer {
+    pub number: String,
+    pub name: String,
+    pub kbo_number: String,
+    pub street: String,
+    pub postal_code: String,
+    pub city: String,
+    pub notification_email: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewContactPoint {
+    pub kind: String,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: String,
+    pub display_name: String,
+    pub password_hash: Option<String>,
+    pub language: Language,
+    pub is_operator: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewEmployee {
+    pub national_number: NationalNumber,
+    pub employee_number: Option<String>,
+    pub last_name: String,
+    pub first_name: String,
+    pub gender: Gender,
+    pub language: Language,
+    pub birth_date: NaiveDate,
+    pub business_email: Option<String>,
+    pub private_email_known: bool,
+    pub affiliations: Vec<NewAffiliation>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAffiliation {
+    pub contract_id: i64,
+    pub category_id: i64,
+    pub employment_start: NaiveDate,
+    pub affiliation_start: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+    pub exit_reason: Option<String>,
+    pub status: AffiliationStatus,
+}
+
+impl Store {
+    /// True when no employer exists yet (a fresh database).
+    pub async fn has_no_employers(&self) -> Result<bool> {
+        const SQL: &str = "SELECT COUNT(*) FROM employers";
+        let count: i64 = with_pool!(self, pool => {
+            sqlx::query_scalar(SQL).fetch_one(pool).await?
+        });
+        Ok(count == 0)
+    }
+
+    pub async fn find_employer_id(&self, number: &str) -> Result<Option<i64>> {
+        const SQL: &str = "SELECT id FROM employers WHERE number = $1";
+        Ok(with_pool!(self, pool => {
+            sqlx::query_scalar(SQL).bind(number.to_owned()).fetch_optional(pool).await?
+        }))
+    }
+
+    pub async fn insert_employer(&self, employer: &NewEmployer, now: DateTime<Utc>) -> Result<i64> {
+        const SQL: &str = "INSERT INTO employers (number, name, kbo_number, street, postal_code, \
+            city, notification_email, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+            RETURNING id";
+        let e = employer.clone();
+        with_pool!(self, pool => {
+            sqlx::query_scalar(SQL)
+                .bind(e.number).bind(e.name).bind(e.kbo_number).bind(e.street)
+                .bind(e.postal_code).bind(e.city).bind(e.notification_email).bind(now)
+                .fetch_one(pool).await.map_err(StoreError::from_write)
+        })
+    }
+
+    pub async fn insert_contact_point(
+        &self,
+        employer_id: i64,
+        point: &NewContactPoint,
+    ) -> Result<()> {
+        const SQL: &str = "INSERT INTO contact_points (employer_id, kind, name, email, phone) \
+            VALUES ($1, $2, $3, $4, $5)";
+        let p = point.clone();
+        with_pool!(self, pool => {
+            sqlx::query(SQL)
+                .bind(employer_id).bind(p.kind).bind(p.name).bind(p.email).bind(p.phone)
+                .execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    pub async fn insert_contract(&self, employer_id: i64, number: &str, name: &str) -> Result<i64> {
+        const SQL: &str =
+            "INSERT INTO contracts (employer_id, number, name) VALUES ($1, $2, $3) RETURNING id";
+        with_pool!(self, pool => {
+            sqlx::query_scalar(SQL)
+                .bind(employer_id).bind(number.to_owned()).bind(name.to_owned())
+                .fetch_one(pool).await.map_err(StoreError::from_write)
+        })
+    }
+
+    pub async fn insert_category(
+        &self,
+        employer_id: i64,
+        contract_id: i64,
+        name: &str,
+    ) -> Result<i64> {
+        const SQL: &str = "INSERT INTO categories (employer_id, contract_id, name) \
+            VALUES ($1, $2, $3) RETURNING id";
+        with_pool!(self, pool => {
+            sqlx::query_scalar(SQL)
+                .bind(employer_id).bind(contract_id).bind(name.to_owned())
+                .fetch_one(pool).await.map_err(StoreError::from_write)
+        })
+    }
+
+    pub async fn insert_user(&self, user: &NewUser, now: DateTime<Utc>) -> Result<i64> {
+        const SQL: &str = "INSERT INTO users (email, display_name, password_hash, language, \
+            is_operator, disabled, created_at) VALUES ($1, $2, $3, $4, $5, FALSE, $6) RETURNING id";
+        let u = user.clone();
+        with_pool!(self, pool => {
+            sqlx::query_scalar(SQL)
+                .bind(u.email).bind(u.display_name).bind(u.password_hash)
+                .bind(u.language.as_str()).bind(u.is_operator).bind(now)
+                .fetch_one(pool).await.map_err(StoreError::from_write)
+        })
+    }
+
+    /// Gives a user a sheet at an employer: all contracts (`contracts` None) or a set.
+    pub async fn insert_sheet(
+        &self,
+        employer_id: i64,
+        user_id: i64,
+        rights: Rights,
+        contracts: Option<&[i64]>,
+        valid_until: Option<NaiveDate>,
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
+        const SHEET: &str = "INSERT INTO user_sheets (employer_id, user_id, rights, all_contracts, \
+            valid_until, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id";
+        const CONTRACT: &str = "INSERT INTO user_sheet_contracts (employer_id, sheet_id, contract_id) \
+            VALUES ($1, $2, $3)";
+        with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let sheet_id: i64 = sqlx::query_scalar(SHEET)
+                .bind(employer_id).bind(user_id).bind(rights.as_str())
+                .bind(contracts.is_none()).bind(valid_until).bind(now)
+                .fetch_one(&mut *tx).await.map_err(StoreError::from_write)?;
+            for contract_id in contracts.unwrap_or_default() {
+                sqlx::query(CONTRACT)
+                    .bind(employer_id).bind(sheet_id).bind(*contract_id)
+                    .execute(&mut *tx).await.map_err(StoreError::from_write)?;
+            }
+            tx.commit().await?;
+            Ok(sheet_id)
+        })
+    }
+
+    /// Inserts employees with their affiliations, in one transaction, in multi-row
+    /// statements. Returns how many employees were inserted.
+    pub async fn insert_employees(
+        &self,
+        employer_id: i64,
+        employees: &[NewEmployee],
+        now: DateTime<Utc>,
+    ) -> Result<usize> {
+        with_pool!(self, pool, Db => {
+            let mut tx = pool.begin_write().await?;
+            for chunk in employees.chunks(BATCH_ROWS) {
+                let mut insert = sqlx::QueryBuilder::<Db>::new(
+                    "INSERT INTO employees (employer_id, national_number, employee_number, \
+                     last_name, first_name, gender, language, birth_date, business_email, \
+                     private_email_known, search_name, number_sort, version, created_at, \
+                     updated_at) ",
+                );
+                insert.push_values(chunk, |mut row, e| {
+                    row.push_bind(employer_id)
+                        .push_bind(e.national_number.as_str().to_owned())
+                        .push_bind(e.employee_number.clone())
+                        .push_bind(e.last_name.clone())
+                        .push_bind(e.first_name.clone())
+                        .push_bind(e.gender.as_str())
+                        .push_bind(e.language.as_str())
+                        .push_bind(e.birth_date)
+                        .push_bind(e.business_email.clone())
+                        .push_bind(e.private_email_known)
+                        .push_bind(person_search_key(&e.last_name, &e.first_name))
+                        .push_bind(employee_number_sort_key(e.employee_number.as_deref()))
+                        .push_bind(1_i64)
+                        .push_bind(now)
+                        .push_bind(now);
+                });
+                insert.push(" RETURNING id, national_number");
+                let ids: Vec<(i64, String)> = insert
+                    .build_query_as()
+                    .fetch_all(&mut *tx)
+                    .await
+                    .map_err(StoreError::from_write)?;
+                let ids: HashMap<String, i64> = ids.into_iter().map(|(id, nn)| (nn, id)).collect();
+                let mut affiliations = Vec::new();
+                for e in chunk {
+                    let id = ids.get(e.national_number.as_str()).copied().ok_or_else(|| {
+                        StoreError::Corrupt("inserted employee not returned".to_owned())
+                    })?;
+                    affiliations.extend(e.affiliations.iter().map(|a| (id, a)));
+                }
+                for part in affiliations.chunks(BATCH_ROWS) {
+                    let mut insert = sqlx::QueryBuilder::<Db>::new(
+                        "INSERT INTO affiliations (employer_id, employee_id, contract_id, \
+                         category_id, employment_start, affiliation_start, end_date, \
+                         exit_reason, status) ",
+                    );
+                    insert.push_values(part, |mut row, (employee_id, a)| {
+                        row.push_bind(employer_id)
+                            .push_bind(*employee_id)
+                            .push_bind(a.contract_id)
+                            .push_bind(a.category_id)
+                            .push_bind(a.employment_start)
+                            .push_bind(a.affiliation_start)
+                            .push_bind(a.end_date)
+                            .push_bind(a.exit_reason.clone())
+                            .push_bind(a.status.as_str());
+                    });
+                    insert.build().execute(&mut *tx).await.map_err(StoreError::from_write)?;
+                }
+            }
+            tx.commit().await?;
+            Ok(employees.len())
+        })
+    }
+}

@@ -1,0 +1,141 @@
+//! Who may see what: the tenant scope that every query of tenant data takes.
+
+use chrono::NaiveDate;
+use ebdesk_domain::Rights;
+use serde::Serialize;
+
+use crate::db::with_pool;
+use crate::employers::Employer;
+use crate::{Result, Store, StoreError};
+
+/// The part of one employer's data a user may see: the employer, and all its contracts or
+/// the set on the user's sheet. Only the store builds one, from a valid user sheet.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    employer_id: i64,
+    sheet_id: i64,
+    all_contracts: bool,
+}
+
+impl Scope {
+    pub fn employer_id(&self) -> i64 {
+        self.employer_id
+    }
+
+    pub(crate) fn sheet_id(&self) -> i64 {
+        self.sheet_id
+    }
+
+    pub(crate) fn all_contracts(&self) -> bool {
+        self.all_contracts
+    }
+
+    /// The SQL condition limiting `{alias}.contract_id` to this scope; binds
+    /// `$all` (bool) and `$sheet` (i64) at the positions given.
+    pub(crate) fn contract_condition(alias: &str, all: usize, sheet: usize) -> String {
+        format!(
+            "(${all} OR {alias}.contract_id IN \
+             (SELECT usc.contract_id FROM user_sheet_contracts usc WHERE usc.sheet_id = ${sheet}))"
+        )
+    }
+}
+
+/// A user's access to one employer: what they may do, and where.
+#[derive(Debug, Clone)]
+pub struct Access {
+    pub employer: Employer,
+    pub rights: Rights,
+    pub scope: Scope,
+}
+
+/// One employer a user holds a sheet at, for the employer picker.
+#[derive(Debug, Clone, Serialize)]
+pub struct EmployerChoice {
+    pub number: String,
+    pub name: String,
+    pub rights: Rights,
+}
+
+#[derive(sqlx::FromRow)]
+struct AccessRow {
+    #[sqlx(flatten)]
+    employer: Employer,
+    sheet_id: i64,
+    rights: String,
+    all_contracts: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct ChoiceRow {
+    number: String,
+    name: String,
+    rights: String,
+}
+
+fn parse_rights(value: &str) -> Result<Rights> {
+    Rights::from_db(value).ok_or_else(|| StoreError::Corrupt(format!("rights {value:?}")))
+}
+
+impl Store {
+    /// The user's access to the employer with this number, if they hold a sheet there that is
+    /// still valid on `today` and their account is enabled. Read on every request, so that a
+    /// revoked or narrowed sheet takes effect at once.
+    pub async fn find_access(
+        &self,
+        user_id: i64,
+        employer_number: &str,
+        today: NaiveDate,
+    ) -> Result<Option<Access>> {
+        const SQL: &str = "SELECT e.id, e.number, e.name, e.kbo_number, e.street, e.postal_code, \
+                e.city, e.notification_email, s.id AS sheet_id, s.rights, s.all_contracts \
+            FROM user_sheets s \
+            JOIN employers e ON e.id = s.employer_id \
+            JOIN users u ON u.id = s.user_id \
+            WHERE s.user_id = $1 AND e.number = $2 AND NOT u.disabled \
+              AND (s.valid_until IS NULL OR s.valid_until >= $3)";
+        let row: Option<AccessRow> = with_pool!(self, pool => {
+            sqlx::query_as(SQL)
+                .bind(user_id)
+                .bind(employer_number.to_owned())
+                .bind(today)
+                .fetch_optional(pool)
+                .await?
+        });
+        row.map(|row| {
+            Ok(Access {
+                scope: Scope {
+                    employer_id: row.employer.id,
+                    sheet_id: row.sheet_id,
+                    all_contracts: row.all_contracts,
+                },
+                rights: parse_rights(&row.rights)?,
+                employer: row.employer,
+            })
+        })
+        .transpose()
+    }
+
+    /// The employers where the user holds a sheet valid on `today`, by name.
+    pub async fn list_employer_choices(
+        &self,
+        user_id: i64,
+        today: NaiveDate,
+    ) -> Result<Vec<EmployerChoice>> {
+        const SQL: &str = "SELECT e.number, e.name, s.rights \
+            FROM user_sheets s JOIN employers e ON e.id = s.employer_id \
+            WHERE s.user_id = $1 AND (s.valid_until IS NULL OR s.valid_until >= $2) \
+            ORDER BY e.name, e.number";
+        let rows: Vec<ChoiceRow> = with_pool!(self, pool => {
+            sqlx::query_as(SQL).bind(user_id).bind(today).fetch_all(pool).await?
+        });
+        rows.into_iter()
+            .map(|row| {
+                Ok(EmployerChoice {
+                    rights: parse_rights(&row.rights)?,
+                    number: row.number,
+                    name: row.name,
+                })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,34 @@
+# Developer tasks. `just` is optional: every recipe is one plain command you can copy.
+
+# List the recipes.
+default:
+    @just --list
+
+# Serve on http://127.0.0.1:8080 with demo data (SQLite in ./data).
+run *ARGS:
+    cargo run -p ebdesk-cli -- serve --demo {{ARGS}}
+
+# The test suite (PostgreSQL tests skip when it does not answer, unless CI=true).
+test:
+    cargo test --workspace
+
+# Browser tests against a throw-away demo server (needs /usr/bin/chromium).
+e2e *TESTS:
+    web/e2e/run.sh {{TESTS}}
+
+# Format the code.
+fmt:
+    cargo fmt --all
+
+# Lints, as CI runs them.
+lint:
+    cargo fmt --all --check
+    cargo clippy --workspace --all-targets -- -D warnings
+
+# Throughput and latency on SQLite and PostgreSQL (BENCH_SIZE, BENCH_SECONDS, BENCH_LOAD_1M=1).
+bench *ARGS:
+    scripts/bench.sh {{ARGS}}
+
+# Everything CI does.
+ci:
+    .ci/run

@@ -1,0 +1,29 @@
+# Foutmeldingen van de domeinregels (crates/domain). Elke sleutel is de code() van een fout.
+
+## Rijksregisternummer / BIS-nummer
+
+national-number-empty = Vul het rijksregisternummer in.
+national-number-wrong-length = Een rijksregisternummer telt 11 cijfers. Controleer het nummer.
+national-number-not-digits = Een rijksregisternummer bevat alleen cijfers (punten, streepjes en spaties mogen). Controleer het nummer.
+national-number-check-digits = De controlecijfers van dit rijksregisternummer kloppen niet. Controleer het nummer.
+national-number-invalid-date = De eerste zes cijfers van dit rijksregisternummer vormen geen geldige geboortedatum. Controleer het nummer.
+national-number-invalid-serial = Het volgnummer (het 7e tot 9e cijfer) van een rijksregisternummer kan niet 000 of 999 zijn. Controleer het nummer.
+national-number-birth-date-mismatch = Het rijksregisternummer past niet bij de opgegeven geboortedatum. Controleer het nummer en de geboortedatum.
+national-number-gender-mismatch = Het rijksregisternummer past niet bij het opgegeven geslacht. Controleer het nummer en het geslacht.
+
+## Ondernemingsnummer (KBO)
+
+kbo-empty = Vul het ondernemingsnummer in.
+kbo-wrong-length = Een ondernemingsnummer telt 10 cijfers, bijvoorbeeld 0403.170.701. Controleer het nummer.
+kbo-not-digits = Een ondernemingsnummer bevat alleen cijfers (punten, spaties en BE ervoor mogen). Controleer het nummer.
+kbo-check-digits = De controlecijfers van dit ondernemingsnummer kloppen niet. Controleer het nummer.
+kbo-first-digit = Een ondernemingsnummer begint met 0 of 1. Controleer het nummer.
+
+## E-mailadres
+
+email-empty = Vul het e-mailadres in.
+email-too-long = Dit e-mailadres is te lang (maximaal 254 tekens).
+email-missing-at = Een e-mailadres bevat een @, bijvoorbeeld naam@bedrijf.be.
+email-invalid-local-part = Het deel vóór de @ is ongeldig. Gebruik alleen letters zonder accenten, cijfers en . _ % + - ' en geen punt aan het begin of einde of twee punten na elkaar.
+email-invalid-domain = Het deel na de @ is geen geldig domein, bijvoorbeeld bedrijf.be.
+email-contains-space = Een e-mailadres mag geen spaties bevatten.
