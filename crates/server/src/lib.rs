@@ -1,1 +1,122 @@
+//! The web application: routes, extractors, sessions, CSRF, login, rendering, error pages.
+//! The only crate that speaks HTTP.
 
+mod auth;
+mod csrf;
+mod employer;
+mod error;
+mod i18n;
+mod password;
+mod session;
+mod templates;
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::middleware::{DefaultHeaders, Logger, from_fn};
+use actix_web::{App, HttpResponse, HttpServer, web};
+use ebdesk_store::Store;
+
+pub use error::AppError;
+pub use password::hash_password;
+pub use templates::template_names;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+}
+
+/// A running server: its bound address and the future that drives it.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Binds `bind` (port 0 picks a free one, as tests do) and builds the server.
+    pub fn build(store: Store, bind: &str) -> std::io::Result<Application> {
+        let listener = TcpListener::bind(bind)?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState { store });
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .app_data(
+                    web::QueryConfig::default().error_handler(|_, _| AppError::BadRequest.into()),
+                )
+                .app_data(
+                    web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()),
+                )
+                .app_data(
+                    web::FormConfig::default()
+                        .limit(64 * 1024)
+                        .error_handler(|_, _| AppError::BadRequest.into()),
+                )
+                .configure(routes)
+                .default_service(web::to(|| async {
+                    Err::<HttpResponse, _>(AppError::NotFound)
+                }))
+                .wrap(from_fn(csrf::verify_csrf))
+                .wrap(from_fn(session::load_session))
+                .wrap(security_headers())
+                // %U is the path without its query: searches may hold a national number.
+                .wrap(Logger::new("%s \"%U\" %Dms"))
+        })
+        .listen(listener)?
+        .run();
+        Ok(Application { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until the server stops (SIGINT/SIGTERM stop it gracefully).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("X-Frame-Options", "DENY"))
+        .add(("Referrer-Policy", "same-origin"))
+}
+
+fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/healthz", web::get().to(healthz))
+        .route("/robots.txt", web::get().to(robots))
+        .route("/static/{file}", web::get().to(templates::static_file))
+        .route("/", web::get().to(auth::home))
+        .route("/login", web::get().to(auth::login_form))
+        .route("/login", web::post().to(auth::login))
+        .route("/logout", web::post().to(auth::logout))
+        .route("/werkgevers", web::get().to(auth::choose_employer))
+        .configure(employer::routes);
+}
+
+async fn healthz(state: web::Data<AppState>) -> HttpResponse {
+    match state.store.ping().await {
+        Ok(()) => HttpResponse::Ok().content_type("text/plain").body("ok"),
+        Err(err) => {
+            tracing::error!(error = %err, "health check: database not answering");
+            HttpResponse::ServiceUnavailable()
+                .content_type("text/plain")
+                .body("database unavailable")
+        }
+    }
+}
+
+/// Also the trivial reference route of the benchmark: no database, no session work.
+async fn robots() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain")
+        .body("User-agent: *\nDisallow: /\n")
+}

@@ -1,0 +1,454 @@
+//! Invented demo data: no real people, generated national numbers that pass every check.
+
+use anyhow::{Context, anyhow};
+use chrono::{Duration, NaiveDate, Utc};
+use ebdesk_domain::{AffiliationStatus, Gender, KboNumber, Language, NationalNumber, Rights};
+use ebdesk_store::{NewAffiliation, NewContactPoint, NewEmployee, NewEmployer, NewUser, Store};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+pub const DEMO_PASSWORD: &str = "demo-ebdesk";
+
+const LOGINS: &[(&str, &str)] = &[
+    ("operator@ebdesk.test", "operator"),
+    (
+        "an.peeters@peeters.test",
+        "master user, 530-101 Bouwbedrijf Peeters NV",
+    ),
+    ("jan.maes@peeters.test", "raadplegen en invoeren, 530-101"),
+    (
+        "els.wouters@peeters.test",
+        "raadplegen, 530-101, enkel het eerste contract",
+    ),
+    (
+        "greet.claes@delinde.test",
+        "master user, 530-202 Zorgcentrum De Linde VZW",
+    ),
+    (
+        "koen.jacobs@sociaal-advies.test",
+        "extern consulent, raadplegen bij 530-101 en 530-202",
+    ),
+];
+
+const LAST_NAMES: &[&str] = &[
+    "Peeters",
+    "Janssens",
+    "Maes",
+    "Jacobs",
+    "Mertens",
+    "Willems",
+    "Claes",
+    "Goossens",
+    "Wouters",
+    "De Smet",
+    "Dubois",
+    "Lambert",
+    "Dupont",
+    "Martens",
+    "Hermans",
+    "Van den Broeck",
+    "Smets",
+    "De Clercq",
+    "Pauwels",
+    "Vermeulen",
+    "Aerts",
+    "Michiels",
+    "Coppens",
+    "Van Damme",
+    "Lemmens",
+    "Declercq",
+    "Wuyts",
+    "De Backer",
+    "Desmet",
+    "Leclercq",
+    "Çelik",
+    "Nuñez",
+];
+const FIRST_NAMES_F: &[&str] = &[
+    "Marie", "Sofie", "Lotte", "Emma", "Julie", "Lien", "Hanne", "Elise", "Fien", "Ines", "Céline",
+    "Anouk", "Sara", "Yasmine", "Nina",
+];
+const FIRST_NAMES_M: &[&str] = &[
+    "Jan",
+    "Tom",
+    "Pieter",
+    "Wout",
+    "Bram",
+    "Lucas",
+    "Arne",
+    "Seppe",
+    "Jonas",
+    "Thomas",
+    "Mehdi",
+    "François",
+    "Kobe",
+    "Stijn",
+    "Ruben",
+];
+
+/// Lower-case ASCII for invented addresses.
+fn mail_part(text: &str) -> String {
+    ebdesk_domain::search::normalize_name(text).replace(' ', "")
+}
+
+struct Catalog {
+    /// (contract id, category ids)
+    contracts: Vec<(i64, Vec<i64>)>,
+}
+
+async fn employer(
+    store: &Store,
+    number: &str,
+    name: &str,
+    kbo_base: u32,
+    city: (&str, &str, &str),
+    domain: &str,
+    contracts: &[(&str, &str, &[&str])],
+) -> anyhow::Result<(i64, Catalog)> {
+    let now = Utc::now();
+    let kbo = KboNumber::from_base(kbo_base).ok_or_else(|| anyhow!("kbo base"))?;
+    let id = store
+        .insert_employer(
+            &NewEmployer {
+                number: number.to_owned(),
+                name: name.to_owned(),
+                kbo_number: kbo.formatted(),
+                street: city.0.to_owned(),
+                postal_code: city.1.to_owned(),
+                city: city.2.to_owned(),
+                notification_email: format!("verzekeringen@{domain}"),
+            },
+            now,
+        )
+        .await?;
+    for (kind, person) in [
+        ("administrative", "Dossierbeheer"),
+        ("commercial", "Accountbeheer"),
+        ("claims", "Schadebeheer"),
+    ] {
+        store
+            .insert_contact_point(
+                id,
+                &NewContactPoint {
+                    kind: kind.to_owned(),
+                    name: format!("{person} ebdesk"),
+                    email: format!("{}@verzekeraar.test", kind),
+                    phone: "+32 2 000 00 00".to_owned(),
+                },
+            )
+            .await?;
+    }
+    let mut catalog = Catalog {
+        contracts: Vec::new(),
+    };
+    for (contract_number, contract_name, categories) in contracts {
+        let contract_id = store
+            .insert_contract(id, contract_number, contract_name)
+            .await?;
+        let mut category_ids = Vec::new();
+        for category in *categories {
+            category_ids.push(store.insert_category(id, contract_id, category).await?);
+        }
+        catalog.contracts.push((contract_id, category_ids));
+    }
+    Ok((id, catalog))
+}
+
+/// Generates `count` affiliates for an employer. Person `i` gets a unique birth date and
+/// serial pair, so national numbers never collide within one employer.
+fn affiliates(
+    seed: u64,
+    start: usize,
+    count: usize,
+    domain: &str,
+    catalog: &Catalog,
+) -> anyhow::Result<Vec<NewEmployee>> {
+    let mut rng = StdRng::seed_from_u64(seed.wrapping_add(start as u64));
+    let first_day = NaiveDate::from_ymd_opt(1960, 1, 1).ok_or_else(|| anyhow!("date"))?;
+    const DAYS: usize = 16_000; // 1960 to 2003: some affiliates are born in 2000 or later
+    let mut out = Vec::with_capacity(count);
+    for i in start..start + count {
+        let gender = if rng.gen_bool(0.5) {
+            Gender::Male
+        } else {
+            Gender::Female
+        };
+        let birth_date = first_day + Duration::days((i % DAYS) as i64);
+        let pair = (i / DAYS) as u16;
+        let serial = 2 * pair + if gender == Gender::Male { 1 } else { 2 };
+        let national_number = if rng.gen_bool(0.03) {
+            NationalNumber::bis_from_birth_date(birth_date, serial)
+        } else {
+            NationalNumber::from_birth_date(birth_date, serial)
+        }
+        .ok_or_else(|| anyhow!("no national number for person {i}"))?;
+        let last_name = LAST_NAMES[rng.gen_range(0..LAST_NAMES.len())];
+        let first_name = match gender {
+            Gender::Male => FIRST_NAMES_M[rng.gen_range(0..FIRST_NAMES_M.len())],
+            Gender::Female => FIRST_NAMES_F[rng.gen_range(0..FIRST_NAMES_F.len())],
+        };
+        let (contract_id, categories) = &catalog.contracts[i % catalog.contracts.len()];
+        let category_id = categories[rng.gen_range(0..categories.len())];
+        let hired = (birth_date + Duration::days(365 * 20 + rng.gen_range(0..3650)))
+            .min(NaiveDate::from_ymd_opt(2025, 9, 1).ok_or_else(|| anyhow!("date"))?);
+        let roll: f64 = rng.r#gen();
+        let (status, end_date, exit_reason) = if roll < 0.85 {
+            (AffiliationStatus::Active, None, None)
+        } else if roll < 0.95 {
+            (
+                AffiliationStatus::Passive,
+                Some(hired + Duration::days(900)),
+                Some("ontslag door werknemer".to_owned()),
+            )
+        } else {
+            (
+                AffiliationStatus::Terminated,
+                Some(hired + Duration::days(400)),
+                Some("einde contract".to_owned()),
+            )
+        };
+        out.push(NewEmployee {
+            national_number,
+            employee_number: Some(format!("{}", 2000 + i)),
+            last_name: last_name.to_owned(),
+            first_name: first_name.to_owned(),
+            gender,
+            language: if rng.gen_bool(0.8) {
+                Language::Dutch
+            } else {
+                Language::French
+            },
+            birth_date,
+            business_email: rng.gen_bool(0.8).then(|| {
+                format!(
+                    "{}.{}{}@{domain}",
+                    mail_part(first_name),
+                    mail_part(last_name),
+                    i
+                )
+            }),
+            private_email_known: rng.gen_bool(0.4),
+            affiliations: vec![NewAffiliation {
+                contract_id: *contract_id,
+                category_id,
+                employment_start: hired,
+                affiliation_start: hired,
+                end_date,
+                exit_reason,
+                status,
+            }],
+        });
+    }
+    Ok(out)
+}
+
+async fn user(
+    store: &Store,
+    email: &str,
+    name: &str,
+    hash: &str,
+    operator: bool,
+) -> anyhow::Result<i64> {
+    Ok(store
+        .insert_user(
+            &NewUser {
+                email: email.to_owned(),
+                display_name: name.to_owned(),
+                password_hash: Some(hash.to_owned()),
+                language: Language::Dutch,
+                is_operator: operator,
+            },
+            Utc::now(),
+        )
+        .await?)
+}
+
+/// Loads the two demo employers and their users.
+pub async fn load(store: &Store) -> anyhow::Result<()> {
+    let now = Utc::now();
+    let hash = ebdesk_server::hash_password(DEMO_PASSWORD).map_err(|e| anyhow!("hashing: {e}"))?;
+
+    let (peeters, peeters_catalog) = employer(
+        store,
+        "530-101",
+        "Bouwbedrijf Peeters NV",
+        4_031_707,
+        ("Industrieweg 12", "2800", "Mechelen"),
+        "peeters.test",
+        &[
+            (
+                "530/000101",
+                "Groepsverzekering bedienden",
+                &["Bedienden", "Kaderleden"],
+            ),
+            ("530/000102", "Groepsverzekering arbeiders", &["Arbeiders"]),
+        ],
+    )
+    .await?;
+    let (first_contract, first_categories) = &peeters_catalog.contracts[0];
+    let fixed = NewEmployee {
+        national_number: NationalNumber::from_birth_date(
+            NaiveDate::from_ymd_opt(1985, 7, 30).ok_or_else(|| anyhow!("date"))?,
+            998,
+        )
+        .ok_or_else(|| anyhow!("national number"))?,
+        employee_number: Some("1001".to_owned()),
+        last_name: "Verhaegen".to_owned(),
+        first_name: "Noor".to_owned(),
+        gender: Gender::Female,
+        language: Language::Dutch,
+        birth_date: NaiveDate::from_ymd_opt(1985, 7, 30).ok_or_else(|| anyhow!("date"))?,
+        business_email: Some("noor.verhaegen@peeters.test".to_owned()),
+        private_email_known: true,
+        affiliations: vec![NewAffiliation {
+            contract_id: *first_contract,
+            category_id: first_categories[0],
+            employment_start: NaiveDate::from_ymd_opt(2012, 3, 1).ok_or_else(|| anyhow!("date"))?,
+            affiliation_start: NaiveDate::from_ymd_opt(2012, 3, 1)
+                .ok_or_else(|| anyhow!("date"))?,
+            end_date: None,
+            exit_reason: None,
+            status: AffiliationStatus::Active,
+        }],
+    };
+    store.insert_employees(peeters, &[fixed], now).await?;
+    store
+        .insert_employees(
+            peeters,
+            &affiliates(101, 0, 1999, "peeters.test", &peeters_catalog)?,
+            now,
+        )
+        .await?;
+
+    let (linde, linde_catalog) = employer(
+        store,
+        "530-202",
+        "Zorgcentrum De Linde VZW",
+        4_101_202,
+        ("Lindelaan 3", "3000", "Leuven"),
+        "delinde.test",
+        &[(
+            "530/000201",
+            "Groepsverzekering personeel",
+            &["Zorgpersoneel", "Administratie"],
+        )],
+    )
+    .await?;
+    store
+        .insert_employees(
+            linde,
+            &affiliates(202, 0, 30, "delinde.test", &linde_catalog)?,
+            now,
+        )
+        .await?;
+
+    user(
+        store,
+        "operator@ebdesk.test",
+        "Operator ebdesk",
+        &hash,
+        true,
+    )
+    .await?;
+    let an = user(store, "an.peeters@peeters.test", "An Peeters", &hash, false).await?;
+    let jan = user(store, "jan.maes@peeters.test", "Jan Maes", &hash, false).await?;
+    let els = user(
+        store,
+        "els.wouters@peeters.test",
+        "Els Wouters",
+        &hash,
+        false,
+    )
+    .await?;
+    let greet = user(
+        store,
+        "greet.claes@delinde.test",
+        "Greet Claes",
+        &hash,
+        false,
+    )
+    .await?;
+    let koen = user(
+        store,
+        "koen.jacobs@sociaal-advies.test",
+        "Koen Jacobs",
+        &hash,
+        false,
+    )
+    .await?;
+    store
+        .insert_sheet(peeters, an, Rights::Master, None, None, now)
+        .await?;
+    store
+        .insert_sheet(peeters, jan, Rights::Input, None, None, now)
+        .await?;
+    store
+        .insert_sheet(
+            peeters,
+            els,
+            Rights::Consult,
+            Some(&[*first_contract]),
+            None,
+            now,
+        )
+        .await?;
+    store
+        .insert_sheet(linde, greet, Rights::Master, None, None, now)
+        .await?;
+    store
+        .insert_sheet(peeters, koen, Rights::Consult, None, None, now)
+        .await?;
+    store
+        .insert_sheet(linde, koen, Rights::Consult, None, None, now)
+        .await?;
+    Ok(())
+}
+
+/// Adds "Groot Bedrijf NV" (530-900) with `size` affiliates, in transactions of 10 000.
+pub async fn load_large_employer(store: &Store, size: usize) -> anyhow::Result<()> {
+    if store.find_employer_id("530-900").await?.is_some() {
+        anyhow::bail!("530-900 bestaat al in deze database");
+    }
+    let now = Utc::now();
+    let (groot, catalog) = employer(
+        store,
+        "530-900",
+        "Groot Bedrijf NV",
+        4_509_900,
+        ("Havenlaan 100", "1000", "Brussel"),
+        "groot.test",
+        &[
+            (
+                "530/000901",
+                "Groepsverzekering bedienden",
+                &["Bedienden", "Kaderleden"],
+            ),
+            ("530/000902", "Groepsverzekering arbeiders", &["Arbeiders"]),
+        ],
+    )
+    .await?;
+    const CHUNK: usize = 10_000;
+    let mut start = 0;
+    while start < size {
+        let count = CHUNK.min(size - start);
+        let batch = affiliates(900, start, count, "groot.test", &catalog)?;
+        store
+            .insert_employees(groot, &batch, now)
+            .await
+            .context("inserting affiliates")?;
+        start += count;
+    }
+    let hash = ebdesk_server::hash_password(DEMO_PASSWORD).map_err(|e| anyhow!("hashing: {e}"))?;
+    let master = user(store, "master@groot.test", "Master Groot", &hash, false).await?;
+    store
+        .insert_sheet(groot, master, Rights::Master, None, None, now)
+        .await?;
+    Ok(())
+}
+
+pub fn print_logins() {
+    println!("Demo-aanmeldingen (wachtwoord voor allemaal: {DEMO_PASSWORD}):");
+    for (email, role) in LOGINS {
+        println!("  {email:<34} {role}");
+    }
+}

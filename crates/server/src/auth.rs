@@ -1,0 +1,172 @@
+//! Login, logout and the employer picker.
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::Utc;
+use ebdesk_store::NewSession;
+use serde::Deserialize;
+
+use crate::csrf::CSRF_COOKIE;
+use crate::password::verify_password;
+use crate::session::{
+    ABSOLUTE_TIMEOUT, SESSION_COOKIE, SessionUser, hash_token, random_token, session_cookie,
+};
+use crate::templates::render;
+use crate::{AppError, AppState};
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    email: String,
+    password: String,
+}
+
+fn html(status: actix_web::http::StatusCode, body: String) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body)
+}
+
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((LOCATION, location.to_owned()))
+        .finish()
+}
+
+fn is_https(req: &HttpRequest) -> bool {
+    req.connection_info().scheme() == "https"
+}
+
+/// The login page, with the pre-login CSRF token (a cookie and the same value in the form).
+fn login_page(
+    req: &HttpRequest,
+    email: &str,
+    error_key: Option<&str>,
+    status: actix_web::http::StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let token = req
+        .cookie(CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| v.len() >= 32)
+        .unwrap_or_else(random_token);
+    let mut context = tera::Context::new();
+    context.insert("lang", "nl");
+    context.insert("csrf_token", &token);
+    context.insert("email", email);
+    context.insert("error_key", &error_key);
+    let body = render("login.html", &context)?;
+    let cookie = Cookie::build(CSRF_COOKIE, token)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(is_https(req))
+        .finish();
+    let mut response = html(status, body);
+    response
+        .add_cookie(&cookie)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(response)
+}
+
+pub async fn home(user: Option<SessionUser>) -> HttpResponse {
+    match user {
+        Some(_) => see_other("/werkgevers"),
+        None => see_other("/login"),
+    }
+}
+
+pub async fn login_form(
+    req: HttpRequest,
+    user: Option<SessionUser>,
+) -> Result<HttpResponse, AppError> {
+    if user.is_some() {
+        return Ok(see_other("/werkgevers"));
+    }
+    login_page(&req, "", None, actix_web::http::StatusCode::OK)
+}
+
+pub async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<LoginForm>,
+) -> Result<HttpResponse, AppError> {
+    let email = form.email.trim().to_lowercase();
+    let account = state.store.find_user_credentials(&email).await?;
+    let hash = account.as_ref().and_then(|a| a.password_hash.clone());
+    let password_ok = verify_password(form.password.clone(), hash).await?;
+    let account = match account {
+        Some(account) if password_ok && !account.disabled => account,
+        _ => {
+            tracing::info!("login refused");
+            // One message whether or not the e-mail exists.
+            return login_page(
+                &req,
+                &email,
+                Some("login-failed"),
+                actix_web::http::StatusCode::UNAUTHORIZED,
+            );
+        }
+    };
+    // A new session id at every login; the old one (if any) is dropped.
+    if let Some(old) = req.cookie(SESSION_COOKIE) {
+        state.store.delete_session(&hash_token(old.value())).await?;
+    }
+    let now = Utc::now();
+    let token = random_token();
+    state
+        .store
+        .insert_session(&NewSession {
+            token_hash: hash_token(&token),
+            user_id: account.id,
+            csrf_token: random_token(),
+            created_at: now,
+            expires_at: now + ABSOLUTE_TIMEOUT,
+        })
+        .await?;
+    state.store.record_login(account.id, now).await?;
+    tracing::info!(user_id = account.id, "login");
+    let choices = state
+        .store
+        .list_employer_choices(account.id, now.date_naive())
+        .await?;
+    let target = match choices.as_slice() {
+        [only] => format!("/werkgevers/{}", only.number),
+        _ => "/werkgevers".to_owned(),
+    };
+    let mut response = see_other(&target);
+    response
+        .add_cookie(&session_cookie(token, is_https(&req)))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(response)
+}
+
+pub async fn logout(
+    state: web::Data<AppState>,
+    user: SessionUser,
+) -> Result<HttpResponse, AppError> {
+    state.store.delete_session(user.token_hash()).await?;
+    let mut response = see_other("/login");
+    let mut gone = Cookie::build(SESSION_COOKIE, "").path("/").finish();
+    gone.make_removal();
+    response
+        .add_cookie(&gone)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(response)
+}
+
+/// "Kies een werkgever": the employers where the user holds a sheet.
+pub async fn choose_employer(
+    state: web::Data<AppState>,
+    user: SessionUser,
+) -> Result<HttpResponse, AppError> {
+    let choices = state
+        .store
+        .list_employer_choices(user.user_id, Utc::now().date_naive())
+        .await?;
+    let mut context = crate::employer::page_context(&user);
+    context.insert("choices", &choices);
+    Ok(html(
+        actix_web::http::StatusCode::OK,
+        render("employers.html", &context)?,
+    ))
+}

@@ -1,0 +1,207 @@
+//! The pages of one employer: home, employee list, employee detail. Every handler takes a
+//! [`Tenant`], which only exists for a user holding a valid sheet at the employer in the
+//! path; anyone else gets 404, as if the employer did not exist.
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use chrono::Utc;
+use ebdesk_domain::search::classify;
+use ebdesk_domain::{AffiliationStatus, Rights};
+use ebdesk_store::{Access, EmployeeListQuery, ListCursor, SortOrder, StatusFilter};
+use futures_util::future::LocalBoxFuture;
+use serde::{Deserialize, Serialize};
+
+use crate::session::SessionUser;
+use crate::templates::render;
+use crate::{AppError, AppState};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/werkgevers/{employer}", web::get().to(employer_home))
+        .route(
+            "/werkgevers/{employer}/werknemers",
+            web::get().to(list_employees),
+        )
+        .route(
+            "/werkgevers/{employer}/werknemers/{employee}",
+            web::get().to(show_employee),
+        );
+}
+
+/// The current user's access to the employer named in the path.
+pub struct Tenant {
+    pub user: SessionUser,
+    pub access: Access,
+}
+
+impl FromRequest for Tenant {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let user = SessionUser::from_request(req, payload).into_inner();
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let number = req.match_info().get("employer").map(str::to_owned);
+        Box::pin(async move {
+            let user = user?;
+            let state = state.ok_or_else(|| AppError::Internal("no app state".to_owned()))?;
+            let number = number.ok_or(AppError::NotFound)?;
+            let access = state
+                .store
+                .find_access(user.user_id, &number, Utc::now().date_naive())
+                .await?
+                .ok_or(AppError::NotFound)?;
+            Ok(Tenant { user, access })
+        })
+    }
+}
+
+/// Context every logged-in page needs: language, user, CSRF token.
+pub fn page_context(user: &SessionUser) -> tera::Context {
+    let mut context = tera::Context::new();
+    context.insert("lang", &user.language);
+    context.insert("user_name", &user.display_name);
+    context.insert("user_email", &user.email);
+    context.insert("csrf_token", &user.csrf_token);
+    context
+}
+
+fn tenant_context(tenant: &Tenant) -> tera::Context {
+    let mut context = page_context(&tenant.user);
+    context.insert("employer", &tenant.access.employer);
+    context.insert("rights", &tenant.access.rights);
+    context.insert("can_change", &tenant.access.rights.can_change());
+    context.insert("is_master", &(tenant.access.rights == Rights::Master));
+    context
+}
+
+fn html(body: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(body)
+}
+
+pub async fn employer_home(
+    state: web::Data<AppState>,
+    tenant: Tenant,
+) -> Result<HttpResponse, AppError> {
+    let scope = &tenant.access.scope;
+    let contact_points = state.store.list_contact_points(scope).await?;
+    let contracts = state.store.list_contracts(scope).await?;
+    let mut context = tenant_context(&tenant);
+    context.insert("contact_points", &contact_points);
+    context.insert("contracts", &contracts);
+    Ok(html(render("employer_home.html", &context)?))
+}
+
+#[derive(Deserialize)]
+pub struct ListParams {
+    q: Option<String>,
+    status: Option<String>,
+    sort: Option<String>,
+    after: Option<i64>,
+    before: Option<i64>,
+    page: Option<u32>,
+}
+
+#[derive(Serialize)]
+struct ListRowView {
+    id: i64,
+    name: String,
+    national_number: String,
+    employee_number: Option<String>,
+    status: AffiliationStatus,
+}
+
+pub async fn list_employees(
+    state: web::Data<AppState>,
+    tenant: Tenant,
+    params: web::Query<ListParams>,
+) -> Result<HttpResponse, AppError> {
+    let params = params.into_inner();
+    let q = params.q.unwrap_or_default();
+    let status = match params.status.as_deref() {
+        None | Some("") | Some("all") => StatusFilter::All,
+        Some(s) => StatusFilter::Only(AffiliationStatus::from_db(s).ok_or(AppError::BadRequest)?),
+    };
+    let sort = match params.sort.as_deref() {
+        None | Some("") | Some("name") => SortOrder::Name,
+        Some("number") => SortOrder::Number,
+        Some(_) => return Err(AppError::BadRequest),
+    };
+    let cursor = match (params.after, params.before) {
+        (Some(id), _) => ListCursor::After(id),
+        (None, Some(id)) => ListCursor::Before(id),
+        (None, None) => ListCursor::First,
+    };
+    let page_number = params.page.unwrap_or(1).max(1);
+    let query = EmployeeListQuery {
+        search: classify(&q),
+        status,
+        sort,
+        cursor,
+    };
+    let page = state
+        .store
+        .list_employees(&tenant.access.scope, &query)
+        .await?;
+    let rows: Vec<ListRowView> = page
+        .rows
+        .iter()
+        .map(|r| ListRowView {
+            id: r.id,
+            name: format!("{}, {}", r.last_name, r.first_name),
+            national_number: r.national_number.masked(),
+            employee_number: r.employee_number.clone(),
+            status: r.status,
+        })
+        .collect();
+    let mut context = tenant_context(&tenant);
+    context.insert("q", &q);
+    context.insert(
+        "status",
+        match status {
+            StatusFilter::All => "all",
+            StatusFilter::Only(s) => s.as_str(),
+        },
+    );
+    context.insert(
+        "sort",
+        match sort {
+            SortOrder::Name => "name",
+            SortOrder::Number => "number",
+        },
+    );
+    context.insert("statuses", &["all", "active", "passive", "terminated"]);
+    context.insert("page", &page_number);
+    context.insert(
+        "next_after",
+        &page.rows.last().filter(|_| page.has_next).map(|r| r.id),
+    );
+    context.insert(
+        "previous_before",
+        &page
+            .rows
+            .first()
+            .filter(|_| page.has_previous)
+            .map(|r| r.id),
+    );
+    context.insert("rows", &rows);
+    Ok(html(render("employees.html", &context)?))
+}
+
+pub async fn show_employee(
+    state: web::Data<AppState>,
+    tenant: Tenant,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (_, employee_id) = path.into_inner();
+    let employee = state
+        .store
+        .find_employee(&tenant.access.scope, employee_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut context = tenant_context(&tenant);
+    context.insert("national_number", &employee.national_number.formatted());
+    context.insert("employee", &employee);
+    Ok(html(render("employee.html", &context)?))
+}

@@ -1,0 +1,88 @@
+//! One error type for every handler, and its one mapping to HTTP: a Dutch page that never
+//! shows the cause (that goes to the log).
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::{ContentType, LOCATION};
+use actix_web::{HttpResponse, ResponseError};
+use ebdesk_store::StoreError;
+
+use crate::templates::render_error_page;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("bad request")]
+    BadRequest,
+    #[error("login required")]
+    LoginRequired,
+    #[error("csrf check failed")]
+    Csrf,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(err: StoreError) -> Self {
+        AppError::Internal(err.to_string())
+    }
+}
+
+impl From<tera::Error> for AppError {
+    fn from(err: tera::Error) -> Self {
+        // tera's Display hides the cause; the chain says which template and why.
+        let mut text = err.to_string();
+        let mut source = std::error::Error::source(&err);
+        while let Some(cause) = source {
+            text.push_str(": ");
+            text.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        AppError::Internal(text)
+    }
+}
+
+impl AppError {
+    /// The message-catalog key of the page's title and text.
+    fn page_key(&self) -> &'static str {
+        match self {
+            AppError::NotFound => "error-not-found",
+            AppError::Forbidden => "error-forbidden",
+            AppError::BadRequest => "error-bad-request",
+            AppError::LoginRequired => "error-login-required",
+            AppError::Csrf => "error-csrf",
+            AppError::Internal(_) => "error-internal",
+        }
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::BadRequest => StatusCode::BAD_REQUEST,
+            AppError::LoginRequired => StatusCode::SEE_OTHER,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let AppError::LoginRequired = self {
+            return HttpResponse::SeeOther()
+                .insert_header((LOCATION, "/login"))
+                .finish();
+        }
+        if let AppError::Internal(cause) = self {
+            tracing::error!(cause = %cause, "request failed");
+        }
+        HttpResponse::build(self.status_code())
+            .insert_header(ContentType::html())
+            .body(render_error_page(
+                self.page_key(),
+                self.status_code().as_u16(),
+            ))
+    }
+}

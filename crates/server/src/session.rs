@@ -1,0 +1,121 @@
+//! Server-side sessions: a random token in an HttpOnly, SameSite=Lax cookie; the database
+//! keeps only its SHA-256. Idle timeout 30 minutes, absolute 12 hours.
+
+use actix_web::body::MessageBody;
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Duration, Utc};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::{AppError, AppState};
+
+pub const SESSION_COOKIE: &str = "ebdesk_session";
+pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
+pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
+/// Activity is written at most this often, so that reading pages does not write each time.
+const TOUCH_INTERVAL: Duration = Duration::seconds(60);
+
+/// The logged-in user of this request.
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    pub user_id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub language: String,
+    pub csrf_token: String,
+    token_hash: String,
+}
+
+impl SessionUser {
+    pub fn token_hash(&self) -> &str {
+        &self.token_hash
+    }
+}
+
+/// 32 random bytes, URL-safe.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+pub fn hash_token(token: &str) -> String {
+    let digest = Sha256::digest(token.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The session cookie; `Secure` when the request came over HTTPS.
+pub fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
+    Cookie::build(SESSION_COOKIE, token)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .max_age(CookieDuration::hours(12))
+        .finish()
+}
+
+fn is_live(now: DateTime<Utc>, last_seen: DateTime<Utc>, expires: DateTime<Utc>) -> bool {
+    now < expires && now - last_seen < IDLE_TIMEOUT
+}
+
+/// Middleware: loads the session named by the cookie, if it is still valid, into the
+/// request's extensions. Expired sessions are removed.
+pub async fn load_session(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if let Some(cookie) = req.cookie(SESSION_COOKIE)
+        && let Some(state) = req.app_data::<web::Data<AppState>>().cloned()
+    {
+        let token_hash = hash_token(cookie.value());
+        let now = Utc::now();
+        match state.store.find_session(&token_hash).await {
+            Ok(Some(record))
+                if !record.disabled && is_live(now, record.last_seen_at, record.expires_at) =>
+            {
+                if now - record.last_seen_at > TOUCH_INTERVAL
+                    && let Err(err) = state.store.touch_session(&token_hash, now).await
+                {
+                    tracing::warn!(error = %err, "could not record session activity");
+                }
+                req.extensions_mut().insert(SessionUser {
+                    user_id: record.user_id,
+                    email: record.email,
+                    display_name: record.display_name,
+                    language: record.language,
+                    csrf_token: record.csrf_token,
+                    token_hash,
+                });
+            }
+            Ok(Some(_)) => {
+                if let Err(err) = state.store.delete_session(&token_hash).await {
+                    tracing::warn!(error = %err, "could not remove an expired session");
+                }
+            }
+            Ok(None) => {}
+            Err(err) => return Err(AppError::from(err).into()),
+        }
+    }
+    next.call(req).await
+}
+
+/// Extractor: the logged-in user, or a redirect to the login page.
+impl FromRequest for SessionUser {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        std::future::ready(
+            req.extensions()
+                .get::<SessionUser>()
+                .cloned()
+                .ok_or(AppError::LoginRequired),
+        )
+    }
+}
