@@ -168,3 +168,21 @@ impl Store {
         with_pool!(self, pool => pool.close().await)
     }
 }
+
+impl Store {
+    /// Every (table, column) of the schema, sorted, without sqlx's own bookkeeping: a test
+    /// compares the two engines' migrations with it.
+    pub async fn describe_schema(&self) -> Result<Vec<(String, String)>> {
+        const SQLITE: &str = "SELECT m.name, p.name FROM sqlite_master m \
+            JOIN pragma_table_info(m.name) p \
+            WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%' \
+            ORDER BY 1, 2";
+        const POSTGRES: &str = "SELECT table_name::text, column_name::text \
+            FROM information_schema.columns \
+            WHERE table_schema = 'public' AND table_name NOT LIKE '_sqlx%' ORDER BY 1, 2";
+        Ok(match &self.pool {
+            Pool::Sqlite(pool) => sqlx::query_as(SQLITE).fetch_all(pool).await?,
+            Pool::Postgres(pool) => sqlx::query_as(POSTGRES).fetch_all(pool).await?,
+        })
+    }
+}

@@ -166,8 +166,8 @@ fn list_sql(scope: &Scope, query: &EmployeeListQuery) -> (String, Vec<Arg>) {
     let in_scope = Scope::contract_condition("a", 2, 3);
     let mut sql = format!(
         "SELECT e.id, e.national_number, e.employee_number, e.last_name, e.first_name, \
-           (SELECT MIN({STATUS_RANK}) FROM affiliations a \
-             WHERE a.employee_id = e.id AND a.employer_id = $1 AND {in_scope}) AS status_rank \
+           CAST((SELECT MIN({STATUS_RANK}) FROM affiliations a \
+             WHERE a.employee_id = e.id AND a.employer_id = $1 AND {in_scope}) AS BIGINT) AS status_rank \
          FROM employees e WHERE e.employer_id = $1"
     );
     let status = match query.status {
