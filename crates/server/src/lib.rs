@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The web application: routes, extractors, sessions, CSRF, login, rendering, error pages.
 //! The only crate that speaks HTTP.
 

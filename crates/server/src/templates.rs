@@ -75,3 +75,56 @@ pub async fn static_file(path: web::Path<String>) -> Result<HttpResponse, AppErr
         .insert_header((CACHE_CONTROL, "public, max-age=3600"))
         .body(file.data.into_owned()))
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    /// tera only checks a template when it renders: render each one with a full context, and
+    /// make sure no message key is missing from the Dutch catalog.
+    #[test]
+    fn every_template_renders_in_dutch_without_missing_messages() {
+        let context = tera::Context::from_value(serde_json::json!({
+            "lang": "nl", "csrf_token": "t", "email": "a@b.test", "error_key": "login-failed",
+            "user_name": "An", "user_email": "an@peeters.test", "key": "error-not-found", "status": 404,
+            "employer": {"number": "530-101", "name": "Bouwbedrijf Peeters NV", "kbo_number": "0403.170.701",
+                "street": "Industrieweg 12", "postal_code": "2800", "city": "Mechelen",
+                "notification_email": "v@peeters.test"},
+            "rights": "master", "can_change": true, "is_master": true,
+            "choices": [{"number": "530-101", "name": "Peeters", "rights": "consult"}],
+            "contact_points": [{"kind": "claims", "name": "S", "email": "s@x.test", "phone": "1"}],
+            "contracts": [{"id": 1, "number": "530/000101", "name": "Bedienden"}],
+            "q": "jan", "sort": "name", "statuses": ["all", "active", "passive", "terminated"],
+            "page": 2, "next_after": 7, "previous_before": 3,
+            "rows": [{"id": 1, "name": "Peeters, Jan", "national_number": "85.07.30-***.**",
+                "employee_number": "1", "status": "passive"}],
+            "national_number": "85.07.30-033.28",
+            "employee": {"id": 1, "last_name": "Peeters", "first_name": "Jan", "gender": "M",
+                "language": "fr", "birth_date": "1985-07-30", "employee_number": null,
+                "business_email": null, "private_email_known": true, "version": 1,
+                "affiliations": [{"id": 1, "contract_number": "530/000101", "contract_name": "B",
+                    "category_name": "Bedienden", "employment_start": "2020-01-01",
+                    "affiliation_start": "2020-01-01", "end_date": "2024-04-30",
+                    "exit_reason": "einde contract", "status": "terminated"}]}
+        }))
+        .unwrap();
+        let names = template_names();
+        assert!(names.len() >= 6);
+        for name in names {
+            let html = render(&name, &context).unwrap();
+            // fluent-templates answers an unknown key with the key itself.
+            assert!(!html.contains("Unknown localization"), "{name}: {html}");
+            for key in ["menu-employees", "login-failed", "col-status", "gender-M"] {
+                assert!(!html.contains(key), "{name} shows the raw key {key}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_error_page_says_in_dutch_what_happened_and_nothing_else() {
+        let html = render_error_page("error-internal", 500);
+        assert!(html.contains("Er ging iets mis"));
+        assert!(html.contains("500"));
+    }
+}
