@@ -94,8 +94,12 @@ impl Store {
     /// empty database.
     pub async fn connect(url: &str) -> Result<Self> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            // Custom plans: a generic plan cached while a table was small (foreign-key checks
+            // during a bulk load) or with `$2 OR …` scope conditions picks scans that get
+            // slower with every row; planning per execution costs far less here.
             let options = PgConnectOptions::from_str(url)
-                .map_err(|e| StoreError::InvalidUrl(e.to_string()))?;
+                .map_err(|e| StoreError::InvalidUrl(e.to_string()))?
+                .options([("plan_cache_mode", "force_custom_plan")]);
             let pool = PgPoolOptions::new()
                 .max_connections(16)
                 .acquire_timeout(Duration::from_secs(10))
@@ -184,5 +188,17 @@ impl Store {
             Pool::Sqlite(pool) => sqlx::query_as(SQLITE).fetch_all(pool).await?,
             Pool::Postgres(pool) => sqlx::query_as(POSTGRES).fetch_all(pool).await?,
         })
+    }
+}
+
+impl Store {
+    /// Refreshes the planner's statistics. After a bulk load PostgreSQL still believes the
+    /// tables are empty until autovacuum runs, and picks sequential scans (for the list and
+    /// for foreign-key checks) that get slower with every row.
+    pub async fn analyze(&self) -> Result<()> {
+        with_pool!(self, pool => {
+            sqlx::query("ANALYZE").execute(pool).await?;
+        });
+        Ok(())
     }
 }
