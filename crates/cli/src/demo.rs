@@ -401,6 +401,7 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
     store
         .insert_sheet(linde, koen, Rights::Consult, None, None, now)
         .await?;
+    store.analyze().await?;
     Ok(())
 }
 
@@ -429,6 +430,7 @@ pub async fn load_large_employer(store: &Store, size: usize) -> anyhow::Result<(
     .await?;
     const CHUNK: usize = 10_000;
     let mut start = 0;
+    let mut chunks = 0_u32;
     while start < size {
         let count = CHUNK.min(size - start);
         let batch = affiliates(900, start, count, "groot.test", &catalog)?;
@@ -437,7 +439,13 @@ pub async fn load_large_employer(store: &Store, size: usize) -> anyhow::Result<(
             .await
             .context("inserting affiliates")?;
         start += count;
+        chunks += 1;
+        // Statistics that still say "empty" make PostgreSQL plan scans for every check.
+        if chunks.is_power_of_two() {
+            store.analyze().await?;
+        }
     }
+    store.analyze().await?;
     let hash = ebdesk_server::hash_password(DEMO_PASSWORD).map_err(|e| anyhow!("hashing: {e}"))?;
     let master = user(store, "master@groot.test", "Master Groot", &hash, false).await?;
     store
