@@ -7,6 +7,7 @@ use serde::Serialize;
 use sqlx::AssertSqlSafe;
 
 use crate::db::with_pool;
+use crate::scope::in_scope_sql;
 use crate::{Result, Scope, Store, StoreError};
 
 /// Rows on one page of the employee list.
@@ -163,7 +164,7 @@ fn list_sql(scope: &Scope, query: &EmployeeListQuery) -> (String, Vec<Arg>) {
         Arg::Bool(scope.all_contracts()),
         Arg::I64(scope.sheet_id()),
     ];
-    let in_scope = Scope::contract_condition("a", 2, 3);
+    let in_scope = in_scope_sql!("a.contract_id", "$2", "$3");
     let mut sql = format!(
         "SELECT e.id, e.national_number, e.employee_number, e.last_name, e.first_name, \
            CAST((SELECT MIN({STATUS_RANK}) FROM affiliations a \
@@ -307,16 +308,17 @@ impl Store {
                 e.first_name, e.gender, e.language, e.birth_date, e.business_email, \
                 e.private_email_known, e.version \
             FROM employees e WHERE e.employer_id = $1 AND e.id = $2";
-        const AFFILIATIONS: &str = "SELECT a.id, c.number AS contract_number, \
-                c.name AS contract_name, g.name AS category_name, a.employment_start, \
-                a.affiliation_start, a.end_date, a.exit_reason, a.status \
-            FROM affiliations a \
-            JOIN contracts c ON c.id = a.contract_id \
-            JOIN categories g ON g.id = a.category_id \
-            WHERE a.employer_id = $1 AND a.employee_id = $4 \
-              AND ($2 OR a.contract_id IN \
-                (SELECT usc.contract_id FROM user_sheet_contracts usc WHERE usc.sheet_id = $3)) \
-            ORDER BY a.affiliation_start, a.id";
+        const AFFILIATIONS: &str = concat!(
+            "SELECT a.id, c.number AS contract_number, c.name AS contract_name, \
+               g.name AS category_name, a.employment_start, a.affiliation_start, a.end_date, \
+               a.exit_reason, a.status \
+             FROM affiliations a \
+             JOIN contracts c ON c.id = a.contract_id \
+             JOIN categories g ON g.id = a.category_id \
+             WHERE a.employer_id = $1 AND a.employee_id = $4 AND ",
+            in_scope_sql!("a.contract_id", "$2", "$3"),
+            " ORDER BY a.affiliation_start, a.id"
+        );
         let (employee, affiliations): (Option<DetailRow>, Vec<AffiliationRow>) = with_pool!(self, pool => {
             let employee = sqlx::query_as(EMPLOYEE)
                 .bind(scope.employer_id())

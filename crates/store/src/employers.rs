@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::db::with_pool;
+use crate::scope::in_scope_sql;
 use crate::{Result, Scope, Store};
 
 /// An employer (the tenant), as the home page shows it.
@@ -55,10 +56,11 @@ impl Store {
 
     /// The contracts inside the scope, by number.
     pub async fn list_contracts(&self, scope: &Scope) -> Result<Vec<Contract>> {
-        const SQL: &str = "SELECT c.id, c.number, c.name FROM contracts c \
-            WHERE c.employer_id = $1 AND ($2 OR c.id IN \
-              (SELECT usc.contract_id FROM user_sheet_contracts usc WHERE usc.sheet_id = $3)) \
-            ORDER BY c.number";
+        const SQL: &str = concat!(
+            "SELECT c.id, c.number, c.name FROM contracts c WHERE c.employer_id = $1 AND ",
+            in_scope_sql!("c.id", "$2", "$3"),
+            " ORDER BY c.number"
+        );
         Ok(with_pool!(self, pool => {
             sqlx::query_as(SQL)
                 .bind(scope.employer_id())

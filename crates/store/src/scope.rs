@@ -8,6 +8,25 @@ use crate::db::with_pool;
 use crate::employers::Employer;
 use crate::{Result, Store, StoreError};
 
+/// The SQL condition that keeps `alias.column` inside a scope, as a `&'static str`:
+/// `$all` binds `Scope::all_contracts`, `$sheet` binds `Scope::sheet_id`. One text for every
+/// query, so the tenant rule is written once.
+macro_rules! in_scope_sql {
+    ($column:literal, $all:literal, $sheet:literal) => {
+        concat!(
+            "(",
+            $all,
+            " OR ",
+            $column,
+            " IN (SELECT usc.contract_id FROM user_sheet_contracts usc ",
+            "WHERE usc.sheet_id = ",
+            $sheet,
+            "))"
+        )
+    };
+}
+pub(crate) use in_scope_sql;
+
 /// The part of one employer's data a user may see: the employer, and all its contracts or
 /// the set on the user's sheet. Only the store builds one, from a valid user sheet.
 #[derive(Debug, Clone)]
@@ -28,15 +47,6 @@ impl Scope {
 
     pub(crate) fn all_contracts(&self) -> bool {
         self.all_contracts
-    }
-
-    /// The SQL condition limiting `{alias}.contract_id` to this scope; binds
-    /// `$all` (bool) and `$sheet` (i64) at the positions given.
-    pub(crate) fn contract_condition(alias: &str, all: usize, sheet: usize) -> String {
-        format!(
-            "(${all} OR {alias}.contract_id IN \
-             (SELECT usc.contract_id FROM user_sheet_contracts usc WHERE usc.sheet_id = ${sheet}))"
-        )
     }
 }
 
