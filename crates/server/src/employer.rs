@@ -3,7 +3,7 @@
 //! path; anyone else gets 404, as if the employer did not exist.
 
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use ebdesk_domain::search::classify;
 use ebdesk_domain::{AffiliationStatus, Rights};
@@ -11,7 +11,7 @@ use ebdesk_store::{Access, EmployeeListQuery, ListCursor, SortOrder, StatusFilte
 use futures_util::future::LocalBoxFuture;
 use serde::{Deserialize, Serialize};
 
-use crate::session::SessionUser;
+use crate::session::{PreloadedAccess, SessionUser};
 use crate::templates::render;
 use crate::{AppError, AppState};
 
@@ -41,16 +41,29 @@ impl FromRequest for Tenant {
         let user = SessionUser::from_request(req, payload).into_inner();
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let number = req.match_info().get("employer").map(str::to_owned);
+        // The session middleware read the access along with the session, for this number.
+        let preloaded = req
+            .extensions_mut()
+            .remove::<PreloadedAccess>()
+            .filter(|p| Some(&p.employer_number) == number.as_ref());
         Box::pin(async move {
             let user = user?;
-            let state = state.ok_or_else(|| AppError::Internal("no app state".to_owned()))?;
-            let number = number.ok_or(AppError::NotFound)?;
-            let access = state
-                .store
-                .find_access(user.user_id, &number, Utc::now().date_naive())
-                .await?
-                .ok_or(AppError::NotFound)?;
-            Ok(Tenant { user, access })
+            let access = match preloaded {
+                Some(preloaded) => preloaded.access,
+                None => {
+                    let state =
+                        state.ok_or_else(|| AppError::Internal("no app state".to_owned()))?;
+                    let number = number.ok_or(AppError::NotFound)?;
+                    state
+                        .store
+                        .find_access(user.user_id, &number, Utc::now().date_naive())
+                        .await?
+                }
+            };
+            Ok(Tenant {
+                user,
+                access: access.ok_or(AppError::NotFound)?,
+            })
         })
     }
 }

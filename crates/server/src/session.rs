@@ -12,6 +12,8 @@ use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
+use ebdesk_store::Access;
+
 use crate::{AppError, AppState};
 
 pub const SESSION_COOKIE: &str = "ebdesk_session";
@@ -64,8 +66,23 @@ fn is_live(now: DateTime<Utc>, last_seen: DateTime<Utc>, expires: DateTime<Utc>)
     now < expires && now - last_seen < IDLE_TIMEOUT
 }
 
+/// The user's access to the employer named in the path, read with the session in one query.
+/// [`crate::employer::Tenant`] uses it when the number matches its own path parameter.
+pub struct PreloadedAccess {
+    pub employer_number: String,
+    pub access: Option<Access>,
+}
+
+/// The employer number of a `/werkgevers/{number}/…` path: the pages that need the access.
+fn employer_in_path(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix("/werkgevers/")?;
+    let number = rest.split('/').next()?;
+    (!number.is_empty()).then_some(number)
+}
+
 /// Middleware: loads the session named by the cookie, if it is still valid, into the
-/// request's extensions. Expired sessions are removed.
+/// request's extensions (with the access to the employer in the path, if any). Expired
+/// sessions are removed.
 pub async fn load_session(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -75,8 +92,21 @@ pub async fn load_session(
     {
         let token_hash = hash_token(cookie.value());
         let now = Utc::now();
-        match state.store.find_session(&token_hash).await {
-            Ok(Some(record))
+        let employer_number = employer_in_path(req.path()).map(str::to_owned);
+        let found = match &employer_number {
+            Some(number) => state
+                .store
+                .find_session_with_access(&token_hash, number, now.date_naive())
+                .await
+                .map(|found| found.map(|(record, access)| (record, Some(access)))),
+            None => state
+                .store
+                .find_session(&token_hash)
+                .await
+                .map(|found| found.map(|record| (record, None))),
+        };
+        match found {
+            Ok(Some((record, access)))
                 if !record.disabled && is_live(now, record.last_seen_at, record.expires_at) =>
             {
                 if now - record.last_seen_at > TOUCH_INTERVAL
@@ -84,7 +114,14 @@ pub async fn load_session(
                 {
                     tracing::warn!(error = %err, "could not record session activity");
                 }
-                req.extensions_mut().insert(SessionUser {
+                let mut extensions = req.extensions_mut();
+                if let (Some(access), Some(employer_number)) = (access, employer_number) {
+                    extensions.insert(PreloadedAccess {
+                        employer_number,
+                        access,
+                    });
+                }
+                extensions.insert(SessionUser {
                     user_id: record.user_id,
                     email: record.email,
                     display_name: record.display_name,

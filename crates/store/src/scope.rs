@@ -67,12 +67,28 @@ pub struct EmployerChoice {
 }
 
 #[derive(sqlx::FromRow)]
-struct AccessRow {
+pub(crate) struct AccessRow {
     #[sqlx(flatten)]
-    employer: Employer,
-    sheet_id: i64,
-    rights: String,
-    all_contracts: bool,
+    pub(crate) employer: Employer,
+    pub(crate) sheet_id: i64,
+    pub(crate) rights: String,
+    pub(crate) all_contracts: bool,
+}
+
+impl TryFrom<AccessRow> for Access {
+    type Error = StoreError;
+
+    fn try_from(row: AccessRow) -> Result<Access> {
+        Ok(Access {
+            scope: Scope {
+                employer_id: row.employer.id,
+                sheet_id: row.sheet_id,
+                all_contracts: row.all_contracts,
+            },
+            rights: parse_rights(&row.rights)?,
+            employer: row.employer,
+        })
+    }
 }
 
 #[derive(sqlx::FromRow)]
@@ -111,18 +127,7 @@ impl Store {
                 .fetch_optional(pool)
                 .await?
         });
-        row.map(|row| {
-            Ok(Access {
-                scope: Scope {
-                    employer_id: row.employer.id,
-                    sheet_id: row.sheet_id,
-                    all_contracts: row.all_contracts,
-                },
-                rights: parse_rights(&row.rights)?,
-                employer: row.employer,
-            })
-        })
-        .transpose()
+        row.map(Access::try_from).transpose()
     }
 
     /// The employers where the user holds a sheet valid on `today`, by name.
