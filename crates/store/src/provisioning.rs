@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use ebdesk_domain::search::{employee_number_sort_key, person_search_key};
 use ebdesk_domain::{AffiliationStatus, Gender, Language, NationalNumber, Rights};
 
-use crate::db::{BeginWrite, with_pool};
+use crate::db::{BeginWrite, Pool, with_pool};
 use crate::{Result, Store, StoreError};
 
 /// Rows per INSERT statement: 500 keeps PostgreSQL well under its bind limit, and SQLite's
@@ -180,76 +180,218 @@ impl Store {
         })
     }
 
-    /// Inserts employees with their affiliations, in one transaction, in multi-row
-    /// statements. Returns how many employees were inserted.
+    /// Inserts employees with their affiliations, in one transaction. Returns how many
+    /// employees were inserted. PostgreSQL takes each table's rows as arrays in one statement
+    /// (`UNNEST`); SQLite takes multi-row statements with `?` placeholders.
     pub async fn insert_employees(
         &self,
         employer_id: i64,
         employees: &[NewEmployee],
         now: DateTime<Utc>,
     ) -> Result<usize> {
-        with_pool!(self, pool, Db => {
-            let mut tx = pool.begin_write().await?;
-            for chunk in employees.chunks(BATCH_ROWS) {
-                let mut insert = sqlx::QueryBuilder::<Db>::new(
-                    "INSERT INTO employees (employer_id, national_number, employee_number, \
-                     last_name, first_name, gender, language, birth_date, business_email, \
-                     private_email_known, search_name, number_sort, version, created_at, \
-                     updated_at) ",
-                );
-                insert.push_values(chunk, |mut row, e| {
-                    row.push_bind(employer_id)
-                        .push_bind(e.national_number.as_str().to_owned())
-                        .push_bind(e.employee_number.clone())
-                        .push_bind(e.last_name.clone())
-                        .push_bind(e.first_name.clone())
-                        .push_bind(e.gender.as_str())
-                        .push_bind(e.language.as_str())
-                        .push_bind(e.birth_date)
-                        .push_bind(e.business_email.clone())
-                        .push_bind(e.private_email_known)
-                        .push_bind(person_search_key(&e.last_name, &e.first_name))
-                        .push_bind(employee_number_sort_key(e.employee_number.as_deref()))
-                        .push_bind(1_i64)
-                        .push_bind(now)
-                        .push_bind(now);
-                });
-                insert.push(" RETURNING id, national_number");
-                let ids: Vec<(i64, String)> = insert
-                    .build_query_as()
-                    .fetch_all(&mut *tx)
-                    .await
-                    .map_err(StoreError::from_write)?;
-                let ids: HashMap<String, i64> = ids.into_iter().map(|(id, nn)| (nn, id)).collect();
-                let mut affiliations = Vec::new();
-                for e in chunk {
-                    let id = ids.get(e.national_number.as_str()).copied().ok_or_else(|| {
-                        StoreError::Corrupt("inserted employee not returned".to_owned())
-                    })?;
-                    affiliations.extend(e.affiliations.iter().map(|a| (id, a)));
-                }
-                for part in affiliations.chunks(BATCH_ROWS) {
-                    let mut insert = sqlx::QueryBuilder::<Db>::new(
-                        "INSERT INTO affiliations (employer_id, employee_id, contract_id, \
-                         category_id, employment_start, affiliation_start, end_date, \
-                         exit_reason, status) ",
-                    );
-                    insert.push_values(part, |mut row, (employee_id, a)| {
-                        row.push_bind(employer_id)
-                            .push_bind(*employee_id)
-                            .push_bind(a.contract_id)
-                            .push_bind(a.category_id)
-                            .push_bind(a.employment_start)
-                            .push_bind(a.affiliation_start)
-                            .push_bind(a.end_date)
-                            .push_bind(a.exit_reason.clone())
-                            .push_bind(a.status.as_str());
-                    });
-                    insert.build().execute(&mut *tx).await.map_err(StoreError::from_write)?;
-                }
+        match &self.pool {
+            Pool::Postgres(pool) => {
+                let mut tx = pool.begin_write().await?;
+                insert_employees_postgres(&mut tx, employer_id, employees, now).await?;
+                tx.commit().await?;
             }
-            tx.commit().await?;
-            Ok(employees.len())
-        })
+            Pool::Sqlite(pool) => {
+                let mut tx = pool.begin_write().await?;
+                for chunk in employees.chunks(BATCH_ROWS) {
+                    insert_employees_sqlite(&mut tx, employer_id, chunk, now).await?;
+                }
+                tx.commit().await?;
+            }
+        }
+        Ok(employees.len())
     }
+}
+
+/// Each employee's database id, by national number, from `RETURNING id, national_number`.
+fn affiliations_with_ids<'a>(
+    employees: &'a [NewEmployee],
+    returned: Vec<(i64, String)>,
+) -> Result<Vec<(i64, &'a NewAffiliation)>> {
+    let ids: HashMap<String, i64> = returned.into_iter().map(|(id, nn)| (nn, id)).collect();
+    let mut affiliations = Vec::new();
+    for e in employees {
+        let id = ids
+            .get(e.national_number.as_str())
+            .copied()
+            .ok_or_else(|| StoreError::Corrupt("inserted employee not returned".to_owned()))?;
+        affiliations.extend(e.affiliations.iter().map(|a| (id, a)));
+    }
+    Ok(affiliations)
+}
+
+async fn insert_employees_sqlite(
+    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
+    employer_id: i64,
+    chunk: &[NewEmployee],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+        "INSERT INTO employees (employer_id, national_number, employee_number, \
+         last_name, first_name, gender, language, birth_date, business_email, \
+         private_email_known, search_name, number_sort, version, created_at, \
+         updated_at) ",
+    );
+    insert.push_values(chunk, |mut row, e| {
+        row.push_bind(employer_id)
+            .push_bind(e.national_number.as_str().to_owned())
+            .push_bind(e.employee_number.clone())
+            .push_bind(e.last_name.clone())
+            .push_bind(e.first_name.clone())
+            .push_bind(e.gender.as_str())
+            .push_bind(e.language.as_str())
+            .push_bind(e.birth_date)
+            .push_bind(e.business_email.clone())
+            .push_bind(e.private_email_known)
+            .push_bind(person_search_key(&e.last_name, &e.first_name))
+            .push_bind(employee_number_sort_key(e.employee_number.as_deref()))
+            .push_bind(1_i64)
+            .push_bind(now)
+            .push_bind(now);
+    });
+    insert.push(" RETURNING id, national_number");
+    let returned: Vec<(i64, String)> = insert
+        .build_query_as()
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(StoreError::from_write)?;
+    let affiliations = affiliations_with_ids(chunk, returned)?;
+    for part in affiliations.chunks(BATCH_ROWS) {
+        let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "INSERT INTO affiliations (employer_id, employee_id, contract_id, \
+             category_id, employment_start, affiliation_start, end_date, \
+             exit_reason, status) ",
+        );
+        insert.push_values(part, |mut row, (employee_id, a)| {
+            row.push_bind(employer_id)
+                .push_bind(*employee_id)
+                .push_bind(a.contract_id)
+                .push_bind(a.category_id)
+                .push_bind(a.employment_start)
+                .push_bind(a.affiliation_start)
+                .push_bind(a.end_date)
+                .push_bind(a.exit_reason.clone())
+                .push_bind(a.status.as_str());
+        });
+        insert
+            .build()
+            .execute(&mut **tx)
+            .await
+            .map_err(StoreError::from_write)?;
+    }
+    Ok(())
+}
+
+/// One statement per table, the rows bound as arrays: 1 000 000 affiliates load in a fraction
+/// of the time of multi-row VALUES, whose thousands of parameters PostgreSQL parses each time.
+async fn insert_employees_postgres(
+    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    employer_id: i64,
+    employees: &[NewEmployee],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    const EMPLOYEES: &str = "INSERT INTO employees (employer_id, national_number, \
+            employee_number, last_name, first_name, gender, language, birth_date, \
+            business_email, private_email_known, search_name, number_sort, version, \
+            created_at, updated_at) \
+        SELECT $1, n, en, ln, fn, g, l, bd, be, pk, sn, ns, 1, $2, $2 \
+        FROM UNNEST($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], \
+            $9::date[], $10::text[], $11::boolean[], $12::text[], $13::text[]) \
+            AS t (n, en, ln, fn, g, l, bd, be, pk, sn, ns) \
+        RETURNING id, national_number";
+    const AFFILIATIONS: &str = "INSERT INTO affiliations (employer_id, employee_id, \
+            contract_id, category_id, employment_start, affiliation_start, end_date, \
+            exit_reason, status) \
+        SELECT $1, ee, co, ca, es, afs, ed, er, st \
+        FROM UNNEST($2::bigint[], $3::bigint[], $4::bigint[], $5::date[], $6::date[], \
+            $7::date[], $8::text[], $9::text[]) AS t (ee, co, ca, es, afs, ed, er, st)";
+    let column = |f: fn(&NewEmployee) -> String| employees.iter().map(f).collect::<Vec<_>>();
+    let returned: Vec<(i64, String)> = sqlx::query_as(EMPLOYEES)
+        .bind(employer_id)
+        .bind(now)
+        .bind(column(|e| e.national_number.as_str().to_owned()))
+        .bind(
+            employees
+                .iter()
+                .map(|e| e.employee_number.clone())
+                .collect::<Vec<_>>(),
+        )
+        .bind(column(|e| e.last_name.clone()))
+        .bind(column(|e| e.first_name.clone()))
+        .bind(column(|e| e.gender.as_str().to_owned()))
+        .bind(column(|e| e.language.as_str().to_owned()))
+        .bind(employees.iter().map(|e| e.birth_date).collect::<Vec<_>>())
+        .bind(
+            employees
+                .iter()
+                .map(|e| e.business_email.clone())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            employees
+                .iter()
+                .map(|e| e.private_email_known)
+                .collect::<Vec<_>>(),
+        )
+        .bind(column(|e| person_search_key(&e.last_name, &e.first_name)))
+        .bind(column(|e| {
+            employee_number_sort_key(e.employee_number.as_deref())
+        }))
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(StoreError::from_write)?;
+    let affiliations = affiliations_with_ids(employees, returned)?;
+    sqlx::query(AFFILIATIONS)
+        .bind(employer_id)
+        .bind(affiliations.iter().map(|(id, _)| *id).collect::<Vec<_>>())
+        .bind(
+            affiliations
+                .iter()
+                .map(|(_, a)| a.contract_id)
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            affiliations
+                .iter()
+                .map(|(_, a)| a.category_id)
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            affiliations
+                .iter()
+                .map(|(_, a)| a.employment_start)
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            affiliations
+                .iter()
+                .map(|(_, a)| a.affiliation_start)
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            affiliations
+                .iter()
+                .map(|(_, a)| a.end_date)
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            affiliations
+                .iter()
+                .map(|(_, a)| a.exit_reason.clone())
+                .collect::<Vec<_>>(),
+        )
+        .bind(
+            affiliations
+                .iter()
+                .map(|(_, a)| a.status.as_str().to_owned())
+                .collect::<Vec<_>>(),
+        )
+        .execute(&mut **tx)
+        .await
+        .map_err(StoreError::from_write)?;
+    Ok(())
 }
