@@ -3,6 +3,7 @@
 use anyhow::{Context, anyhow};
 use chrono::{Duration, NaiveDate, Utc};
 use ebdesk_domain::{AffiliationStatus, Gender, KboNumber, Language, NationalNumber, Rights};
+use ebdesk_server::SecretKey;
 use ebdesk_store::{NewAffiliation, NewContactPoint, NewEmployee, NewEmployer, NewUser, Store};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -242,14 +243,42 @@ fn affiliates(
     Ok(out)
 }
 
+/// The fixed TOTP secret of a demo account (base32), printed beside the password so that
+/// anyone can log in with an authenticator app or a script.
+pub fn demo_totp_secret(email: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("ebdesk-demo:{email}").as_bytes());
+    base32_encode(&digest[..20])
+}
+
+/// RFC 4648 base32 without padding (20 bytes give 32 characters).
+fn base32_encode(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let mut out = String::new();
+    let (mut buffer, mut bits) = (0u32, 0u32);
+    for &byte in bytes {
+        buffer = (buffer << 8) | u32::from(byte);
+        bits += 8;
+        while bits >= 5 {
+            bits -= 5;
+            out.push(char::from(ALPHABET[((buffer >> bits) & 31) as usize]));
+        }
+    }
+    if bits > 0 {
+        out.push(char::from(ALPHABET[((buffer << (5 - bits)) & 31) as usize]));
+    }
+    out
+}
+
 async fn user(
     store: &Store,
+    key: &SecretKey,
     email: &str,
     name: &str,
     hash: &str,
     operator: bool,
 ) -> anyhow::Result<i64> {
-    Ok(store
+    let id = store
         .insert_user(
             &NewUser {
                 email: email.to_owned(),
@@ -260,11 +289,18 @@ async fn user(
             },
             Utc::now(),
         )
-        .await?)
+        .await?;
+    let secret = key
+        .encrypt(demo_totp_secret(email).as_bytes())
+        .map_err(|e| anyhow!("encrypting the TOTP secret: {e}"))?;
+    store
+        .set_confirmed_totp_secret(id, &secret, Utc::now())
+        .await?;
+    Ok(id)
 }
 
 /// Loads the two demo employers and their users.
-pub async fn load(store: &Store) -> anyhow::Result<()> {
+pub async fn load(store: &Store, key: &SecretKey) -> anyhow::Result<()> {
     let now = Utc::now();
     let hash = ebdesk_server::hash_password(DEMO_PASSWORD).map_err(|e| anyhow!("hashing: {e}"))?;
 
@@ -344,16 +380,34 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
 
     user(
         store,
+        key,
         "operator@ebdesk.test",
         "Operator ebdesk",
         &hash,
         true,
     )
     .await?;
-    let an = user(store, "an.peeters@peeters.test", "An Peeters", &hash, false).await?;
-    let jan = user(store, "jan.maes@peeters.test", "Jan Maes", &hash, false).await?;
+    let an = user(
+        store,
+        key,
+        "an.peeters@peeters.test",
+        "An Peeters",
+        &hash,
+        false,
+    )
+    .await?;
+    let jan = user(
+        store,
+        key,
+        "jan.maes@peeters.test",
+        "Jan Maes",
+        &hash,
+        false,
+    )
+    .await?;
     let els = user(
         store,
+        key,
         "els.wouters@peeters.test",
         "Els Wouters",
         &hash,
@@ -362,6 +416,7 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
     .await?;
     let greet = user(
         store,
+        key,
         "greet.claes@delinde.test",
         "Greet Claes",
         &hash,
@@ -370,6 +425,7 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
     .await?;
     let koen = user(
         store,
+        key,
         "koen.jacobs@sociaal-advies.test",
         "Koen Jacobs",
         &hash,
@@ -406,7 +462,11 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
 }
 
 /// Adds "Groot Bedrijf NV" (530-900) with `size` affiliates, in transactions of 10 000.
-pub async fn load_large_employer(store: &Store, size: usize) -> anyhow::Result<()> {
+pub async fn load_large_employer(
+    store: &Store,
+    key: &SecretKey,
+    size: usize,
+) -> anyhow::Result<()> {
     if store.find_employer_id("530-900").await?.is_some() {
         anyhow::bail!("530-900 bestaat al in deze database");
     }
@@ -447,7 +507,15 @@ pub async fn load_large_employer(store: &Store, size: usize) -> anyhow::Result<(
     }
     store.analyze().await?;
     let hash = ebdesk_server::hash_password(DEMO_PASSWORD).map_err(|e| anyhow!("hashing: {e}"))?;
-    let master = user(store, "master@groot.test", "Master Groot", &hash, false).await?;
+    let master = user(
+        store,
+        key,
+        "master@groot.test",
+        "Master Groot",
+        &hash,
+        false,
+    )
+    .await?;
     store
         .insert_sheet(groot, master, Rights::Master, None, None, now)
         .await?;
@@ -455,8 +523,11 @@ pub async fn load_large_employer(store: &Store, size: usize) -> anyhow::Result<(
 }
 
 pub fn print_logins() {
-    println!("Demo-aanmeldingen (wachtwoord voor allemaal: {DEMO_PASSWORD}):");
+    println!(
+        "Demo-aanmeldingen (wachtwoord voor allemaal: {DEMO_PASSWORD}; voeg de TOTP-sleutel toe \
+         aan een authenticator-app voor de code):"
+    );
     for (email, role) in LOGINS {
-        println!("  {email:<34} {role}");
+        println!("  {email:<34} TOTP {}  {role}", demo_totp_secret(email));
     }
 }

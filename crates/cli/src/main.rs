@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
-use ebdesk_server::Application;
+use ebdesk_server::{AppSettings, Application, SecretKey};
 use ebdesk_store::Store;
 
 #[derive(Parser)]
@@ -31,6 +31,41 @@ struct DbArgs {
     /// Log filter, e.g. info or ebdesk_server=debug.
     #[arg(long, env = "EBDESK_LOG", default_value = "info")]
     log_level: String,
+    /// Key (32 bytes, base64) that encrypts TOTP secrets at rest; the same on every node.
+    /// Without it, the key in <data-dir>/secret.key is used (created when missing).
+    #[arg(long, env = "EBDESK_SECRET_KEY", hide_env_values = true)]
+    secret_key: Option<String>,
+}
+
+impl DbArgs {
+    fn secret_key(&self) -> anyhow::Result<SecretKey> {
+        if let Some(text) = self.secret_key.as_deref().filter(|t| !t.is_empty()) {
+            return SecretKey::from_base64(text).context("EBDESK_SECRET_KEY");
+        }
+        let path = self.data_dir.join("secret.key");
+        if !path.exists() {
+            std::fs::create_dir_all(&self.data_dir)
+                .with_context(|| format!("creating {}", self.data_dir.display()))?;
+            write_private(&path, &SecretKey::generate_base64())?;
+        }
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        SecretKey::from_base64(&text).with_context(|| format!("the key in {}", path.display()))
+    }
+}
+
+/// Writes a file only its owner may read.
+fn write_private(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    file.write_all(text.as_bytes())?;
+    Ok(())
 }
 
 #[derive(Subcommand)]
@@ -45,11 +80,19 @@ enum Command {
         /// Loads the demo data when the database is empty.
         #[arg(long)]
         demo: bool,
+        /// The address users reach ebdesk at, for links in e-mails (default: http://<bind>).
+        #[arg(long, env = "EBDESK_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Applies the database migrations.
     Migrate {
         #[command(flatten)]
         db: DbArgs,
+    },
+    /// Creates an operator account and prints its activation link (also sent by e-mail).
+    Operator {
+        #[command(subcommand)]
+        action: OperatorAction,
     },
     /// Loads the demo data; `--size N` adds "Groot Bedrijf NV" (530-900) with N affiliates.
     Demo {
@@ -58,6 +101,62 @@ enum Command {
         #[arg(long)]
         size: Option<usize>,
     },
+}
+
+#[derive(Subcommand)]
+enum OperatorAction {
+    /// Adds an operator: `ebdesk operator add EMAIL --name "…"`.
+    Add {
+        #[command(flatten)]
+        db: DbArgs,
+        email: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// The address users reach ebdesk at, for the link (default http://127.0.0.1:8080).
+        #[arg(
+            long,
+            env = "EBDESK_PUBLIC_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
+        public_url: String,
+    },
+}
+
+async fn add_operator(
+    db: &DbArgs,
+    email: &str,
+    name: Option<String>,
+    public_url: &str,
+) -> anyhow::Result<()> {
+    let email = ebdesk_domain::EmailAddress::parse(email)
+        .map_err(|e| anyhow::anyhow!("ongeldig e-mailadres ({})", e.code()))?;
+    let store = open_store(db).await?;
+    let token = ebdesk_server::random_token();
+    let name = name.unwrap_or_else(|| email.as_str().to_owned());
+    let public_url = public_url.trim_end_matches('/');
+    let mail = ebdesk_server::activation_mail(email.as_str(), &name, public_url, &token)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let now = chrono::Utc::now();
+    store
+        .insert_invited_user(
+            &ebdesk_store::NewUser {
+                email: email.as_str().to_owned(),
+                display_name: name,
+                password_hash: None,
+                language: ebdesk_domain::Language::Dutch,
+                is_operator: true,
+            },
+            &ebdesk_server::hash_token(&token),
+            now + ebdesk_server::ACTIVATION_VALIDITY,
+            mail,
+            &ebdesk_store::Actor::default(),
+            now,
+        )
+        .await
+        .context("creating the operator (bestaat dit e-mailadres al?)")?;
+    println!("Operator aangemaakt. Activatielink (72 uur geldig, ook per e-mail verstuurd):");
+    println!("  {public_url}/activeren/{token}");
+    Ok(())
 }
 
 fn init_tracing(filter: &str) {
@@ -87,19 +186,45 @@ async fn open_store(db: &DbArgs) -> anyhow::Result<Store> {
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve { db, bind, demo } => {
+        Command::Serve {
+            db,
+            bind,
+            demo,
+            public_url,
+        } => {
             init_tracing(&db.log_level);
             let store = open_store(&db).await?;
+            let secret_key = db.secret_key()?;
             if demo && store.has_no_employers().await? {
-                demo::load(&store).await?;
+                demo::load(&store, &secret_key).await?;
             }
-            let app = Application::build(store, &bind).context("binding the address")?;
+            let public_url = public_url
+                .unwrap_or_else(|| format!("http://{bind}"))
+                .trim_end_matches('/')
+                .to_owned();
+            let settings = AppSettings {
+                secret_key,
+                public_url,
+            };
+            let app = Application::build(store, &bind, settings).context("binding the address")?;
             let host = bind.rsplit_once(':').map_or("127.0.0.1", |(h, _)| h);
             println!("ebdesk luistert op http://{host}:{}", app.port());
             if demo {
                 demo::print_logins();
             }
             app.run_until_stopped().await?;
+        }
+        Command::Operator {
+            action:
+                OperatorAction::Add {
+                    db,
+                    email,
+                    name,
+                    public_url,
+                },
+        } => {
+            init_tracing(&db.log_level);
+            add_operator(&db, &email, name, &public_url).await?;
         }
         Command::Migrate { db } => {
             init_tracing(&db.log_level);
@@ -110,12 +235,12 @@ async fn main() -> anyhow::Result<()> {
             init_tracing(&db.log_level);
             let store = open_store(&db).await?;
             if store.has_no_employers().await? {
-                demo::load(&store).await?;
+                demo::load(&store, &db.secret_key()?).await?;
                 println!("Demogegevens geladen.");
             }
             if let Some(size) = size {
                 let started = std::time::Instant::now();
-                demo::load_large_employer(&store, size).await?;
+                demo::load_large_employer(&store, &db.secret_key()?, size).await?;
                 println!(
                     "Groot Bedrijf NV (530-900) met {size} aangeslotenen geladen in {:.1} s.",
                     started.elapsed().as_secs_f64()

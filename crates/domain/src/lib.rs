@@ -3,6 +3,7 @@
 //! Errors carry a stable `code()` that the server looks up in the message catalog, so the
 //! Dutch (and later French and English) wording lives in one place.
 
+pub mod access;
 pub mod email;
 pub mod kbo;
 pub mod national_number;

@@ -4,7 +4,7 @@ use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
-use ebdesk_store::NewSession;
+use ebdesk_store::{Actor, NewSession, SessionStage};
 use serde::Deserialize;
 
 use crate::csrf::CSRF_COOKIE;
@@ -14,6 +14,7 @@ use crate::session::{
 };
 use crate::templates::render;
 use crate::{AppError, AppState};
+use crate::{audit, throttle};
 
 #[derive(Deserialize)]
 pub struct LoginForm {
@@ -21,28 +22,38 @@ pub struct LoginForm {
     password: String,
 }
 
-fn html(status: actix_web::http::StatusCode, body: String) -> HttpResponse {
+pub fn html(status: actix_web::http::StatusCode, body: String) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .body(body)
 }
 
-fn see_other(location: &str) -> HttpResponse {
+pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((LOCATION, location.to_owned()))
         .finish()
 }
 
-fn is_https(req: &HttpRequest) -> bool {
+pub fn is_https(req: &HttpRequest) -> bool {
     req.connection_info().scheme() == "https"
 }
 
 /// The login page, with the pre-login CSRF token (a cookie and the same value in the form).
-fn login_page(
+pub fn login_page(
     req: &HttpRequest,
     email: &str,
     error_key: Option<&str>,
     status: actix_web::http::StatusCode,
+) -> Result<HttpResponse, AppError> {
+    login_page_with_time(req, email, error_key, status, "")
+}
+
+fn login_page_with_time(
+    req: &HttpRequest,
+    email: &str,
+    error_key: Option<&str>,
+    status: actix_web::http::StatusCode,
+    retry_time: &str,
 ) -> Result<HttpResponse, AppError> {
     let token = req
         .cookie(CSRF_COOKIE)
@@ -54,6 +65,7 @@ fn login_page(
     context.insert("csrf_token", &token);
     context.insert("email", email);
     context.insert("error_key", &error_key);
+    context.insert("retry_time", retry_time);
     let body = render("login.html", &context)?;
     let cookie = Cookie::build(CSRF_COOKIE, token)
         .path("/")
@@ -91,13 +103,20 @@ pub async fn login(
     form: web::Form<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
     let email = form.email.trim().to_lowercase();
-    let account = state.store.find_user_credentials(&email).await?;
+    let now = Utc::now();
+    let keys = throttle::keys(&email, &req);
+    if let Some(retry_at) = throttle::retry_at(&state.store, &keys, now).await? {
+        return login_page_throttled(&req, &email, retry_at);
+    }
+    let account = state.store.find_account_by_email(&email).await?;
     let hash = account.as_ref().and_then(|a| a.password_hash.clone());
     let password_ok = verify_password(form.password.clone(), hash).await?;
+    let actor = actor(&req, account.as_ref().map(|a| a.id));
     let account = match account {
         Some(account) if password_ok && !account.disabled => account,
         _ => {
-            tracing::info!("login refused");
+            state.store.record_login_failure(&keys, now).await?;
+            audit::login_failed(&state.store, &actor, "password", now).await?;
             // One message whether or not the e-mail exists.
             return login_page(
                 &req,
@@ -107,37 +126,72 @@ pub async fn login(
             );
         }
     };
-    // A new session id at every login; the old one (if any) is dropped.
+    if account.is_locked() {
+        return login_page(
+            &req,
+            &email,
+            Some("login-locked"),
+            actix_web::http::StatusCode::FORBIDDEN,
+        );
+    }
+    // The password is right: a new session id, waiting for the second factor.
     if let Some(old) = req.cookie(SESSION_COOKIE) {
         state.store.delete_session(&hash_token(old.value())).await?;
     }
-    let now = Utc::now();
+    let stage = if account.has_totp() {
+        SessionStage::Code
+    } else {
+        SessionStage::Enrol
+    };
     let token = random_token();
     state
         .store
         .insert_session(&NewSession {
             token_hash: hash_token(&token),
+            stage,
             user_id: account.id,
             csrf_token: random_token(),
             created_at: now,
             expires_at: now + ABSOLUTE_TIMEOUT,
         })
         .await?;
-    state.store.record_login(account.id, now).await?;
-    tracing::info!(user_id = account.id, "login");
-    let choices = state
-        .store
-        .list_employer_choices(account.id, now.date_naive())
-        .await?;
-    let target = match choices.as_slice() {
-        [only] => format!("/werkgevers/{}", only.number),
-        _ => "/werkgevers".to_owned(),
+    let next = match stage {
+        SessionStage::Enrol => "/2fa/instellen",
+        _ => "/login/code",
     };
-    let mut response = see_other(&target);
+    let mut response = see_other(next);
     response
         .add_cookie(&session_cookie(token, is_https(&req)))
         .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(response)
+}
+
+fn login_page_throttled(
+    req: &HttpRequest,
+    email: &str,
+    retry_at: chrono::DateTime<Utc>,
+) -> Result<HttpResponse, AppError> {
+    let mut response = login_page_with_time(
+        req,
+        email,
+        Some("login-throttled"),
+        actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+        &throttle::local_time(retry_at),
+    )?;
+    let wait = (retry_at - Utc::now()).num_seconds().max(1);
+    response.headers_mut().insert(
+        actix_web::http::header::RETRY_AFTER,
+        actix_web::http::header::HeaderValue::from(wait),
+    );
+    Ok(response)
+}
+
+/// Who is acting, from which address (the peer, not a header a client could forge).
+pub fn actor(req: &HttpRequest, user_id: Option<i64>) -> Actor {
+    Actor {
+        user_id,
+        ip: req.peer_addr().map(|a| a.ip().to_string()),
+    }
 }
 
 pub async fn logout(

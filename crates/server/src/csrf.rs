@@ -78,3 +78,11 @@ pub async fn verify_csrf(
     req.set_payload(actix_web::dev::Payload::from(body));
     next.call(req).await
 }
+
+/// The pre-login token a response is setting in its CSRF cookie, to repeat it in a form.
+pub fn cookie_token(response: &actix_web::HttpResponse) -> Option<String> {
+    response
+        .cookies()
+        .find(|c| c.name() == CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+}

@@ -4,7 +4,7 @@
 use actix_web::http::StatusCode;
 use actix_web::http::header::{ContentType, LOCATION};
 use actix_web::{HttpResponse, ResponseError};
-use ebdesk_store::StoreError;
+use ebdesk_store::{SessionStage, StoreError};
 
 use crate::templates::render_error_page;
 
@@ -18,6 +18,10 @@ pub enum AppError {
     BadRequest,
     #[error("login required")]
     LoginRequired,
+    #[error("login not complete")]
+    LoginIncomplete(SessionStage),
+    #[error("already logged in")]
+    AlreadyLoggedIn,
     #[error("csrf check failed")]
     Csrf,
     #[error("internal error: {0}")]
@@ -26,6 +30,12 @@ pub enum AppError {
 
 impl From<StoreError> for AppError {
     fn from(err: StoreError) -> Self {
+        AppError::Internal(err.to_string())
+    }
+}
+
+impl From<crate::secrets::SecretError> for AppError {
+    fn from(err: crate::secrets::SecretError) -> Self {
         AppError::Internal(err.to_string())
     }
 }
@@ -51,7 +61,9 @@ impl AppError {
             AppError::NotFound => "error-not-found",
             AppError::Forbidden => "error-forbidden",
             AppError::BadRequest => "error-bad-request",
-            AppError::LoginRequired => "error-login-required",
+            AppError::LoginRequired | AppError::LoginIncomplete(_) | AppError::AlreadyLoggedIn => {
+                "error-login-required"
+            }
             AppError::Csrf => "error-csrf",
             AppError::Internal(_) => "error-internal",
         }
@@ -64,15 +76,24 @@ impl ResponseError for AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::BadRequest => StatusCode::BAD_REQUEST,
-            AppError::LoginRequired => StatusCode::SEE_OTHER,
+            AppError::LoginRequired | AppError::LoginIncomplete(_) | AppError::AlreadyLoggedIn => {
+                StatusCode::SEE_OTHER
+            }
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
-        if let AppError::LoginRequired = self {
+        let step = match self {
+            AppError::LoginRequired => Some("/login"),
+            AppError::LoginIncomplete(SessionStage::Enrol) => Some("/2fa/instellen"),
+            AppError::LoginIncomplete(_) => Some("/login/code"),
+            AppError::AlreadyLoggedIn => Some("/werkgevers"),
+            _ => None,
+        };
+        if let Some(step) = step {
             return HttpResponse::SeeOther()
-                .insert_header((LOCATION, "/login"))
+                .insert_header((LOCATION, step))
                 .finish();
         }
         if let AppError::Internal(cause) = self {

@@ -2,14 +2,19 @@
 //! The web application: routes, extractors, sessions, CSRF, login, rendering, error pages.
 //! The only crate that speaks HTTP.
 
+mod account;
+mod audit;
 mod auth;
 mod csrf;
 mod employer;
 mod error;
 mod i18n;
 mod password;
+mod secrets;
 mod session;
 mod templates;
+mod throttle;
+mod totp;
 
 use std::net::TcpListener;
 
@@ -18,14 +23,30 @@ use actix_web::middleware::{DefaultHeaders, Logger, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, web};
 use ebdesk_store::Store;
 
+pub use account::{ACTIVATION_VALIDITY, activation_mail};
 pub use error::AppError;
 pub use password::hash_password;
+pub use session::{hash_token, random_token};
 pub use templates::template_names;
+pub use totp::{code_at as totp_code_at, generate_secret as generate_totp_secret};
+
+pub use secrets::SecretKey;
 
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    pub settings: AppSettings,
+}
+
+/// Settings of the web application.
+#[derive(Clone, Debug)]
+pub struct AppSettings {
+    /// Encrypts TOTP secrets at rest; the same on every app node.
+    pub secret_key: SecretKey,
+    /// The address users reach the application at, for links in e-mails
+    /// (e.g. `https://ebdesk.example.be`), without a trailing slash.
+    pub public_url: String,
 }
 
 /// A running server: its bound address and the future that drives it.
@@ -36,10 +57,10 @@ pub struct Application {
 
 impl Application {
     /// Binds `bind` (port 0 picks a free one, as tests do) and builds the server.
-    pub fn build(store: Store, bind: &str) -> std::io::Result<Application> {
+    pub fn build(store: Store, bind: &str, settings: AppSettings) -> std::io::Result<Application> {
         let listener = TcpListener::bind(bind)?;
         let port = listener.local_addr()?.port();
-        let state = web::Data::new(AppState { store });
+        let state = web::Data::new(AppState { store, settings });
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -100,6 +121,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .route("/login", web::post().to(auth::login))
         .route("/logout", web::post().to(auth::logout))
         .route("/werkgevers", web::get().to(auth::choose_employer))
+        .configure(account::routes)
         .configure(employer::routes);
 }
 

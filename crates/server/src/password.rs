@@ -40,3 +40,11 @@ pub async fn verify_password(password: String, hash: Option<String>) -> Result<b
     .await
     .map_err(|e| AppError::Internal(format!("password check did not finish: {e}")))
 }
+
+/// Hashes a new password on a blocking thread.
+pub async fn hash_password_async(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| AppError::Internal(format!("hashing did not finish: {e}")))?
+        .map_err(|e| AppError::Internal(format!("hashing: {e}")))
+}

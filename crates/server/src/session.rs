@@ -12,7 +12,7 @@ use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use ebdesk_store::Access;
+use ebdesk_store::{Access, SessionStage};
 
 use crate::{AppError, AppState};
 
@@ -30,6 +30,7 @@ pub struct SessionUser {
     pub display_name: String,
     pub language: String,
     pub csrf_token: String,
+    pub stage: SessionStage,
     token_hash: String,
 }
 
@@ -107,8 +108,11 @@ pub async fn load_session(
         };
         match found {
             Ok(Some((record, access)))
-                if !record.disabled && is_live(now, record.last_seen_at, record.expires_at) =>
+                if !record.disabled
+                    && !record.locked
+                    && is_live(now, record.last_seen_at, record.expires_at) =>
             {
+                let stage = SessionStage::from_db(&record.stage).unwrap_or(SessionStage::Code);
                 if now - record.last_seen_at > TOUCH_INTERVAL
                     && let Err(err) = state.store.touch_session(&token_hash, now).await
                 {
@@ -127,6 +131,7 @@ pub async fn load_session(
                     display_name: record.display_name,
                     language: record.language,
                     csrf_token: record.csrf_token,
+                    stage,
                     token_hash,
                 });
             }
@@ -142,17 +147,35 @@ pub async fn load_session(
     next.call(req).await
 }
 
-/// Extractor: the logged-in user, or a redirect to the login page.
+/// Extractor: the logged-in user (password and second factor), or a redirect to the login
+/// step they are at.
 impl FromRequest for SessionUser {
     type Error = AppError;
     type Future = std::future::Ready<Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        std::future::ready(
-            req.extensions()
-                .get::<SessionUser>()
-                .cloned()
-                .ok_or(AppError::LoginRequired),
-        )
+        let user = req.extensions().get::<SessionUser>().cloned();
+        std::future::ready(match user {
+            Some(user) if user.stage == SessionStage::Full => Ok(user),
+            Some(user) => Err(AppError::LoginIncomplete(user.stage)),
+            None => Err(AppError::LoginRequired),
+        })
+    }
+}
+
+/// Extractor: a session whose password was right but whose second factor is still to come.
+pub struct PendingLogin(pub SessionUser);
+
+impl FromRequest for PendingLogin {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let user = req.extensions().get::<SessionUser>().cloned();
+        std::future::ready(match user {
+            Some(user) if user.stage != SessionStage::Full => Ok(PendingLogin(user)),
+            Some(_) => Err(AppError::AlreadyLoggedIn),
+            None => Err(AppError::LoginRequired),
+        })
     }
 }

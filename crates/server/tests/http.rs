@@ -156,6 +156,12 @@ async fn a_master_user_logs_in_and_lands_on_the_only_employer(db: TestDb) {
         )
         .await;
     assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    assert_eq!(answer.location.as_deref(), Some("/login/code"));
+    // Half logged in: the application is not reachable before the code.
+    let early = browser.get("/werkgevers/530-101").await;
+    assert_eq!(early.location.as_deref(), Some("/login/code"));
+    let answer = browser.submit_code(MASTER_A).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
     assert_eq!(answer.location.as_deref(), Some("/werkgevers/530-101"));
     let cookie = answer.set_cookie(SESSION).expect("a session cookie");
     let lower = cookie.to_lowercase();
@@ -178,7 +184,7 @@ async fn a_master_user_logs_in_and_lands_on_the_only_employer(db: TestDb) {
     assert_eq!(again.location.as_deref(), Some("/werkgevers"));
     // E-mail is not case sensitive.
     let other = Browser::new(&base);
-    let page = other.login("Master@A.test ", PASSWORD).await;
+    let page = other.login_fully("Master@A.test ", PASSWORD).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     db.cleanup().await;
 }
@@ -287,7 +293,7 @@ async fn logout_needs_the_csrf_token_and_then_kills_the_session(db: TestDb) {
     fixture(&db.store).await;
     let base = spawn_app(db.store.clone()).await;
     let browser = Browser::new(&base);
-    let login = browser.login(MASTER_A, PASSWORD).await;
+    let login = browser.login_fully(MASTER_A, PASSWORD).await;
     let session = login.cookie_value(SESSION).unwrap();
     let home = browser.get("/werkgevers/530-101").await;
     assert_eq!(home.status, StatusCode::OK);
@@ -393,7 +399,7 @@ async fn the_session_id_changes_at_login(db: TestDb) {
     let browser = Browser::new(&base);
     let planted = "aangeplant-door-een-aanvaller-0123456789abcdef";
     browser.plant_cookie(SESSION, planted);
-    let login = browser.login(MASTER_A, PASSWORD).await;
+    let login = browser.login_fully(MASTER_A, PASSWORD).await;
     assert_eq!(login.status, StatusCode::SEE_OTHER);
     let first = login.cookie_value(SESSION).unwrap();
     assert_ne!(first, planted);
@@ -423,6 +429,8 @@ async fn the_session_id_changes_at_login(db: TestDb) {
         )
         .await;
     assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
+    let again = browser.submit_code(MASTER_A).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.body);
     let second = again.cookie_value(SESSION).unwrap();
     assert_ne!(second, first);
     assert_redirect_to_login(
@@ -435,7 +443,7 @@ async fn the_session_id_changes_at_login(db: TestDb) {
     );
 
     // Two logins never share an id.
-    let other = Browser::new(&base).login(MASTER_A, PASSWORD).await;
+    let other = Browser::new(&base).login_fully(MASTER_A, PASSWORD).await;
     assert_ne!(other.cookie_value(SESSION).unwrap(), second);
     db.cleanup().await;
 }
@@ -444,7 +452,7 @@ async fn a_consult_user_only_sees_employees_of_the_contracts_on_the_sheet(db: Te
     let f = fixture(&db.store).await;
     let base = spawn_app(db.store.clone()).await;
     let browser = Browser::new(&base);
-    let login = browser.login(CONSULT_A, PASSWORD).await;
+    let login = browser.login_fully(CONSULT_A, PASSWORD).await;
     assert_eq!(login.location.as_deref(), Some("/werkgevers/530-101"));
     let tweede = f.person("Tweede");
 
@@ -514,7 +522,7 @@ async fn the_master_of_another_employer_gets_404_for_everything_of_employer_a(db
     let f = fixture(&db.store).await;
     let base = spawn_app(db.store.clone()).await;
     let b = Browser::new(&base);
-    let login = b.login(MASTER_B, PASSWORD).await;
+    let login = b.login_fully(MASTER_B, PASSWORD).await;
     assert_eq!(login.location.as_deref(), Some("/werkgevers/530-202"));
 
     let mut paths = vec![
@@ -804,7 +812,7 @@ async fn no_redirect_or_link_carries_a_full_national_number(db: TestDb) {
     let browser = Browser::new(&base);
     check(&browser.get(&list_path(EMPLOYER_A)).await, "anonymous list");
     check(&browser.get("/").await, "home");
-    let login = browser.login(MASTER_A, PASSWORD).await;
+    let login = browser.login_fully(MASTER_A, PASSWORD).await;
     check(&login, "login");
     let location = login.location.clone().unwrap();
     check(&browser.get(&location).await, "employer home");

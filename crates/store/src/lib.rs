@@ -5,7 +5,9 @@
 //! reachable through a [`Scope`], which the store itself builds from a user sheet, so a
 //! caller cannot ask for another employer's rows.
 
+mod accounts;
 mod db;
+mod effects;
 mod employees;
 mod employers;
 mod error;
@@ -17,7 +19,9 @@ mod users;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 
+pub use accounts::{Account, TokenPurpose, TokenState};
 pub use db::{Engine, Store};
+pub use effects::{Actor, OutgoingMail};
 pub use employees::{
     Affiliation, EmployeeDetail, EmployeeListPage, EmployeeListQuery, EmployeeListRow, ListCursor,
     SortOrder, StatusFilter,
@@ -26,7 +30,7 @@ pub use employers::{Category, ContactPoint, Contract, Employer};
 pub use error::StoreError;
 pub use provisioning::{NewAffiliation, NewContactPoint, NewEmployee, NewEmployer, NewUser};
 pub use scope::{Access, EmployerChoice, Scope};
-pub use sessions::{NewSession, SessionRecord};
+pub use sessions::{NewSession, SessionRecord, SessionStage};
 pub use users::UserCredentials;
 
 /// Result of every store call.

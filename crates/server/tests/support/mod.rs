@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{NaiveDate, Utc};
 use ebdesk_domain::search::SearchTerm;
 use ebdesk_domain::{AffiliationStatus, Gender, KboNumber, Language, NationalNumber, Rights};
-use ebdesk_server::Application;
+use ebdesk_server::{AppSettings, Application, SecretKey};
 use ebdesk_store::{
     EmployeeListQuery, ListCursor, NewAffiliation, NewEmployee, NewEmployer, NewUser, SortOrder,
     StatusFilter, Store,
@@ -28,9 +28,57 @@ pub const EMPLOYER_B: &str = "530-202";
 pub const NAME_A: &str = "Bouwbedrijf Proef NV";
 pub const NAME_B: &str = "Zorgcentrum Proef VZW";
 
+/// The key that encrypts TOTP secrets in the tests.
+pub static TEST_KEY: std::sync::LazyLock<SecretKey> =
+    std::sync::LazyLock::new(|| SecretKey::from_base64(&SecretKey::generate_base64()).unwrap());
+
+/// The TOTP secret of a fixture account (base32): derived from its e-mail.
+pub fn totp_secret(email: &str) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    let bytes: Vec<u8> = format!("{email:-<32}").bytes().take(32).collect();
+    bytes
+        .iter()
+        .map(|b| char::from(ALPHABET[usize::from(*b) % 32]))
+        .collect()
+}
+
+/// Time steps already used per account: a code is accepted only once, so a test that logs
+/// the same person in twice within 30 s must use the next step's code.
+static USED_STEPS: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<String, u64>>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// A code for `email` that the server at `base` has not seen yet (waits for the next step
+/// if needed). Each test has its own server and database, so its own used steps.
+pub async fn fresh_code(base: &str, email: &str) -> String {
+    let account = format!("{base} {email}");
+    loop {
+        let unix = u64::try_from(Utc::now().timestamp()).unwrap();
+        let now = unix / 30;
+        let step = {
+            let mut used = USED_STEPS.lock().unwrap();
+            let last = used.get(&account).copied();
+            let step = [now.saturating_sub(1), now, now + 1]
+                .into_iter()
+                .find(|s| last.is_none_or(|l| *s > l));
+            if let Some(step) = step {
+                used.insert(account.clone(), step);
+            }
+            step
+        };
+        if let Some(step) = step {
+            return ebdesk_server::totp_code_at(&totp_secret(email), step * 30).unwrap();
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+    }
+}
+
 /// Starts the real application on a free port; returns its base URL.
 pub async fn spawn_app(store: Store) -> String {
-    let app = Application::build(store, "127.0.0.1:0").expect("server binds");
+    let settings = AppSettings {
+        secret_key: TEST_KEY.clone(),
+        public_url: "http://ebdesk.test".to_owned(),
+    };
+    let app = Application::build(store, "127.0.0.1:0", settings).expect("server binds");
     let port = app.port();
     tokio::spawn(app.run_until_stopped());
     format!("http://127.0.0.1:{port}")
@@ -244,11 +292,40 @@ impl Browser {
         .await
     }
 
-    /// Logs in and checks that it worked.
+    /// Password, then code: returns the answer to the code.
+    pub async fn login_fully(&self, email: &str, password: &str) -> Page {
+        let page = self.login(email, password).await;
+        assert_eq!(
+            page.location.as_deref(),
+            Some("/login/code"),
+            "password of {email}"
+        );
+        self.submit_code(email).await
+    }
+
+    /// Submits the second step of login with a fresh code of `email`'s authenticator.
+    pub async fn submit_code(&self, email: &str) -> Page {
+        let form = self.get("/login/code").await;
+        assert_eq!(form.status, StatusCode::OK, "code page");
+        let token = form.csrf_token();
+        let code = fresh_code(&self.base, &email.trim().to_lowercase()).await;
+        self.post("/login/code", &[("code", &code), ("csrf_token", &token)])
+            .await
+    }
+
+    /// Logs in (password, then code) and checks that it worked.
     pub async fn logged_in(base: &str, email: &str) -> Browser {
         let browser = Browser::new(base);
         let page = browser.login(email, PASSWORD).await;
-        assert_eq!(page.status, StatusCode::SEE_OTHER, "login of {email}");
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "password of {email}");
+        assert_eq!(page.location.as_deref(), Some("/login/code"));
+        let page = browser.submit_code(email).await;
+        assert_eq!(
+            page.status,
+            StatusCode::SEE_OTHER,
+            "code of {email}: {}",
+            page.body
+        );
         assert!(page.set_cookie("ebdesk_session").is_some());
         browser
     }
@@ -375,8 +452,8 @@ async fn new_employer(store: &Store, number: &str, name: &str, kbo_base: u32) ->
         .unwrap()
 }
 
-async fn new_user(store: &Store, email: &str, name: &str, hash: &str) -> i64 {
-    store
+pub async fn new_user(store: &Store, email: &str, name: &str, hash: &str) -> i64 {
+    let id = store
         .insert_user(
             &NewUser {
                 email: email.to_owned(),
@@ -388,7 +465,13 @@ async fn new_user(store: &Store, email: &str, name: &str, hash: &str) -> i64 {
             Utc::now(),
         )
         .await
-        .unwrap()
+        .unwrap();
+    let secret = TEST_KEY.encrypt(totp_secret(email).as_bytes()).unwrap();
+    store
+        .set_confirmed_totp_secret(id, &secret, Utc::now())
+        .await
+        .unwrap();
+    id
 }
 
 /// The id of the employee with this national number, looked up with `user_id`'s access.

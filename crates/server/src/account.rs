@@ -1,0 +1,530 @@
+//! The second step of login (TOTP or recovery code), enrolling an authenticator, activation
+//! links, and password reset.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{Duration, Utc};
+use ebdesk_domain::access::{TotpCheck, check_new_password};
+use ebdesk_store::{NewSession, OutgoingMail, SessionStage, TokenPurpose, TokenState};
+use serde::Deserialize;
+
+use crate::auth::{actor, html, is_https, login_page, see_other};
+use crate::password::hash_password_async;
+use crate::session::{
+    ABSOLUTE_TIMEOUT, PendingLogin, SessionUser, hash_token, random_token, session_cookie,
+};
+use crate::templates::render;
+use crate::{AppError, AppState, audit, throttle, totp};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/login/code", web::get().to(code_form))
+        .route("/login/code", web::post().to(submit_code))
+        .route("/2fa/instellen", web::get().to(enrol_form))
+        .route("/2fa/instellen", web::post().to(enrol))
+        .route("/activeren/{token}", web::get().to(set_password_form))
+        .route("/activeren/{token}", web::post().to(set_password))
+        .route("/wachtwoord-vergeten", web::get().to(forgot_password_form))
+        .route("/wachtwoord-vergeten", web::post().to(forgot_password))
+        .route(
+            "/wachtwoord-herstellen/{token}",
+            web::get().to(set_password_form),
+        )
+        .route(
+            "/wachtwoord-herstellen/{token}",
+            web::post().to(set_password),
+        );
+}
+
+/// How long an activation link and a reset link stay valid.
+pub const ACTIVATION_VALIDITY: Duration = Duration::hours(72);
+pub const RESET_VALIDITY: Duration = Duration::hours(1);
+
+fn context(user: Option<&SessionUser>, csrf_token: &str) -> tera::Context {
+    let mut context = tera::Context::new();
+    context.insert("lang", user.map_or("nl", |u| u.language.as_str()));
+    context.insert("csrf_token", csrf_token);
+    context
+}
+
+fn page(status: StatusCode, name: &str, context: &tera::Context) -> Result<HttpResponse, AppError> {
+    Ok(html(status, render(name, context)?))
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    code: String,
+}
+
+pub async fn code_form(login: PendingLogin) -> Result<HttpResponse, AppError> {
+    let PendingLogin(user) = login;
+    if user.stage == SessionStage::Enrol {
+        return Ok(see_other("/2fa/instellen"));
+    }
+    page(
+        StatusCode::OK,
+        "login_code.html",
+        &context(Some(&user), &user.csrf_token),
+    )
+}
+
+/// Checks the code; the session becomes a full one (with a new id) when it is right.
+pub async fn submit_code(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    login: PendingLogin,
+    form: web::Form<CodeForm>,
+) -> Result<HttpResponse, AppError> {
+    let PendingLogin(user) = login;
+    if user.stage != SessionStage::Code {
+        return Ok(see_other("/2fa/instellen"));
+    }
+    let now = Utc::now();
+    let keys = throttle::keys(&user.email, &req);
+    let refuse = |key: &str, status: StatusCode, time: String| {
+        let mut context = context(Some(&user), &user.csrf_token);
+        context.insert("error_key", key);
+        context.insert("retry_time", &time);
+        page(status, "login_code.html", &context)
+    };
+    if let Some(retry_at) = throttle::retry_at(&state.store, &keys, now).await? {
+        return refuse(
+            "login-throttled",
+            StatusCode::TOO_MANY_REQUESTS,
+            throttle::local_time(retry_at),
+        );
+    }
+    let account = state
+        .store
+        .find_account(user.user_id)
+        .await?
+        .ok_or(AppError::LoginRequired)?;
+    let actor = actor(&req, Some(account.id));
+    let secret = match &account.totp_secret {
+        Some(stored) => String::from_utf8(state.settings.secret_key.decrypt(stored)?)
+            .map_err(|_| AppError::Internal("TOTP secret is not text".to_owned()))?,
+        None => return Ok(see_other("/2fa/instellen")),
+    };
+    let typed = form.code.trim();
+    let accepted = if typed.chars().filter(char::is_ascii_alphanumeric).count() > 6 {
+        let hash = totp::recovery_code_hash(account.id, typed);
+        state
+            .store
+            .use_recovery_code(account.id, &hash, now)
+            .await?
+            .then_some("recovery_code")
+    } else {
+        let last = state.store.totp_last_step(account.id).await?;
+        let last = last.and_then(|s| u64::try_from(s).ok());
+        let unix = u64::try_from(now.timestamp()).unwrap_or(0);
+        match totp::check(&secret, typed, unix, last)? {
+            TotpCheck::Accepted { step } => {
+                let step = i64::try_from(step).map_err(|_| AppError::BadRequest)?;
+                state
+                    .store
+                    .accept_totp_step(account.id, step)
+                    .await?
+                    .then_some("totp")
+            }
+            TotpCheck::Reused | TotpCheck::Wrong => None,
+        }
+    };
+    let Some(second_factor) = accepted else {
+        state.store.record_login_failure(&keys, now).await?;
+        audit::login_failed(&state.store, &actor, "code", now).await?;
+        let lock_mail = mail(
+            &account.email,
+            "mail-locked-subject",
+            "mail_locked.txt",
+            &tera::Context::new(),
+        )?;
+        let locked = state
+            .store
+            .record_failed_code(account.id, lock_mail, &actor, now)
+            .await?;
+        if locked {
+            return Ok(login_page(
+                &req,
+                &account.email,
+                Some("login-locked"),
+                StatusCode::FORBIDDEN,
+            )?);
+        }
+        return refuse("login-code-wrong", StatusCode::UNAUTHORIZED, String::new());
+    };
+    state.store.clear_login_failures(&keys[0]).await?;
+    state.store.record_login(account.id, now).await?;
+    audit::login_succeeded(&state.store, &actor, second_factor, now).await?;
+    let choices = state
+        .store
+        .list_employer_choices(account.id, now.date_naive())
+        .await?;
+    let next = match choices.as_slice() {
+        [only] => format!("/werkgevers/{}", only.number),
+        _ => "/werkgevers".to_owned(),
+    };
+    promote(&req, &state, &user, &next).await
+}
+
+/// Replaces a pending session by a full one with a new id, and goes on to `next`.
+async fn promote(
+    req: &HttpRequest,
+    state: &AppState,
+    user: &SessionUser,
+    next: &str,
+) -> Result<HttpResponse, AppError> {
+    let now = Utc::now();
+    let token = random_token();
+    state
+        .store
+        .replace_session(
+            user.token_hash(),
+            &NewSession {
+                token_hash: hash_token(&token),
+                stage: SessionStage::Full,
+                user_id: user.user_id,
+                csrf_token: random_token(),
+                created_at: now,
+                expires_at: now + ABSOLUTE_TIMEOUT,
+            },
+        )
+        .await?;
+    let mut response = see_other(next);
+    response
+        .add_cookie(&session_cookie(token, is_https(req)))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(response)
+}
+
+/// The enrolment page: QR code and secret, kept the same on every reload until confirmed.
+pub async fn enrol_form(
+    state: web::Data<AppState>,
+    login: PendingLogin,
+) -> Result<HttpResponse, AppError> {
+    let PendingLogin(user) = login;
+    if user.stage != SessionStage::Enrol {
+        return Ok(see_other("/login/code"));
+    }
+    let secret = pending_secret(&state, user.user_id).await?;
+    enrol_page(&user, &secret, None)
+}
+
+async fn pending_secret(state: &AppState, user_id: i64) -> Result<String, AppError> {
+    let account = state
+        .store
+        .find_account(user_id)
+        .await?
+        .ok_or(AppError::LoginRequired)?;
+    if let (Some(stored), None) = (&account.totp_secret, account.totp_confirmed_at) {
+        return String::from_utf8(state.settings.secret_key.decrypt(stored)?)
+            .map_err(|_| AppError::Internal("TOTP secret is not text".to_owned()));
+    }
+    let secret = totp::generate_secret();
+    let encrypted = state.settings.secret_key.encrypt(secret.as_bytes())?;
+    state
+        .store
+        .set_pending_totp_secret(user_id, &encrypted)
+        .await?;
+    Ok(secret)
+}
+
+fn enrol_page(
+    user: &SessionUser,
+    secret: &str,
+    error_key: Option<&str>,
+) -> Result<HttpResponse, AppError> {
+    let mut context = context(Some(user), &user.csrf_token);
+    context.insert("qr_svg", &totp::qr_svg(secret, &user.email)?);
+    // Grouped by four, as apps that take typed secrets show them.
+    let grouped: Vec<String> = secret
+        .as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect();
+    context.insert("secret", &grouped.join(" "));
+    context.insert("error_key", &error_key);
+    let status = if error_key.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    page(status, "enrol.html", &context)
+}
+
+/// Confirms the authenticator with a first code; shows the recovery codes once.
+pub async fn enrol(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    login: PendingLogin,
+    form: web::Form<CodeForm>,
+) -> Result<HttpResponse, AppError> {
+    let PendingLogin(user) = login;
+    if user.stage != SessionStage::Enrol {
+        return Ok(see_other("/login/code"));
+    }
+    let now = Utc::now();
+    let secret = pending_secret(&state, user.user_id).await?;
+    let unix = u64::try_from(now.timestamp()).unwrap_or(0);
+    let TotpCheck::Accepted { step } = totp::check(&secret, &form.code, unix, None)? else {
+        return enrol_page(&user, &secret, Some("enrol-code-wrong"));
+    };
+    let codes = totp::generate_recovery_codes();
+    let hashes: Vec<String> = codes
+        .iter()
+        .map(|c| totp::recovery_code_hash(user.user_id, c))
+        .collect();
+    let step = i64::try_from(step).map_err(|_| AppError::BadRequest)?;
+    let actor = actor(&req, Some(user.user_id));
+    if !state
+        .store
+        .confirm_totp(user.user_id, step, &hashes, &actor, now)
+        .await?
+    {
+        return Ok(see_other("/login"));
+    }
+    state.store.record_login(user.user_id, now).await?;
+    audit::login_succeeded(&state.store, &actor, "totp_enrolment", now).await?;
+    let mut response = promote(&req, &state, &user, "/werkgevers").await?;
+    // The codes are shown on this answer only; the full session is already in place.
+    let mut context = context(Some(&user), "");
+    context.insert("codes", &codes);
+    let body = render("recovery_codes.html", &context)?;
+    *response.status_mut() = StatusCode::OK;
+    response
+        .headers_mut()
+        .remove(actix_web::http::header::LOCATION);
+    response.headers_mut().insert(
+        actix_web::http::header::CONTENT_TYPE,
+        actix_web::http::header::HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    response.headers_mut().insert(
+        actix_web::http::header::CACHE_CONTROL,
+        actix_web::http::header::HeaderValue::from_static("no-store"),
+    );
+    Ok(response.set_body(actix_web::body::BoxBody::new(body)))
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    password: String,
+    password_repeat: String,
+    csrf_token: String,
+}
+
+fn purpose_of(req: &HttpRequest) -> TokenPurpose {
+    if req.path().starts_with("/activeren/") {
+        TokenPurpose::Activation
+    } else {
+        TokenPurpose::PasswordReset
+    }
+}
+
+fn password_page(
+    req: &HttpRequest,
+    email: &str,
+    csrf_token: &str,
+    error_key: Option<&str>,
+) -> Result<HttpResponse, AppError> {
+    let mut context = context(None, csrf_token);
+    context.insert("email", email);
+    context.insert("action", req.path());
+    context.insert("activation", &(purpose_of(req) == TokenPurpose::Activation));
+    context.insert("error_key", &error_key);
+    let status = if error_key.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    page(status, "set_password.html", &context)
+}
+
+fn link_problem(state: &TokenState) -> Option<&'static str> {
+    match state {
+        TokenState::Valid { .. } => None,
+        TokenState::Expired => Some("link-expired"),
+        TokenState::Used => Some("link-used"),
+        TokenState::Unknown => Some("link-unknown"),
+    }
+}
+
+fn message_page(status: StatusCode, key: &str) -> Result<HttpResponse, AppError> {
+    let mut context = context(None, "");
+    context.insert("message_key", key);
+    page(status, "message.html", &context)
+}
+
+/// The form behind an activation or reset link (its pre-login CSRF token is a cookie, as on
+/// the login page).
+pub async fn set_password_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let found = state
+        .store
+        .find_token(&hash_token(&path), purpose_of(&req), Utc::now())
+        .await?;
+    if let Some(problem) = link_problem(&found) {
+        return message_page(StatusCode::GONE, problem);
+    }
+    let TokenState::Valid { email, .. } = found else {
+        return message_page(StatusCode::GONE, "link-unknown");
+    };
+    let mut response = login_page(&req, "", None, StatusCode::OK)?;
+    // login_page set the CSRF cookie; reuse its token in this form.
+    let token = crate::csrf::cookie_token(&response).unwrap_or_default();
+    let body = password_page(&req, &email, &token, None)?;
+    *response.status_mut() = body.status();
+    Ok(response.set_body(body.into_body()))
+}
+
+pub async fn set_password(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    form: web::Form<PasswordForm>,
+) -> Result<HttpResponse, AppError> {
+    let now = Utc::now();
+    let purpose = purpose_of(&req);
+    let token_hash = hash_token(&path);
+    let found = state.store.find_token(&token_hash, purpose, now).await?;
+    let TokenState::Valid { user_id, email } = found else {
+        return message_page(
+            StatusCode::GONE,
+            link_problem(&found).unwrap_or("link-unknown"),
+        );
+    };
+    let refused = |key: &str| password_page(&req, &email, &form.csrf_token, Some(key));
+    if form.password != form.password_repeat {
+        return refused("password-mismatch");
+    }
+    if let Err(err) = check_new_password(&form.password, &email) {
+        return refused(err.code());
+    }
+    let hash = hash_password_async(form.password.clone()).await?;
+    let actor = actor(&req, Some(user_id));
+    let Some(user_id) = state
+        .store
+        .set_password_with_token(&token_hash, purpose, &hash, &actor, now)
+        .await?
+    else {
+        return message_page(StatusCode::GONE, "link-used");
+    };
+    if purpose == TokenPurpose::PasswordReset {
+        // Every session was ended; log in again, with the second factor.
+        return message_page(StatusCode::OK, "password-reset-done");
+    }
+    // Activation: straight on to enrolling an authenticator.
+    let token = random_token();
+    state
+        .store
+        .insert_session(&NewSession {
+            token_hash: hash_token(&token),
+            stage: SessionStage::Enrol,
+            user_id,
+            csrf_token: random_token(),
+            created_at: now,
+            expires_at: now + ABSOLUTE_TIMEOUT,
+        })
+        .await?;
+    let mut response = see_other("/2fa/instellen");
+    response
+        .add_cookie(&session_cookie(token, is_https(&req)))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(response)
+}
+
+pub async fn forgot_password_form(req: HttpRequest) -> Result<HttpResponse, AppError> {
+    let response = login_page(&req, "", None, StatusCode::OK)?;
+    let token = crate::csrf::cookie_token(&response).unwrap_or_default();
+    let body = render("forgot_password.html", &context(None, &token))?;
+    Ok(response.set_body(actix_web::body::BoxBody::new(body)))
+}
+
+#[derive(Deserialize)]
+pub struct ForgotForm {
+    email: String,
+}
+
+/// Sends a reset link when the address belongs to an active account; says the same either way.
+pub async fn forgot_password(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    form: web::Form<ForgotForm>,
+) -> Result<HttpResponse, AppError> {
+    let now = Utc::now();
+    let email = form.email.trim().to_lowercase();
+    // At most a few mails per address per window: a reset link is no mail cannon.
+    let keys = vec![format!("reset:{email}")];
+    let throttled = throttle::retry_at(&state.store, &keys, now)
+        .await?
+        .is_some();
+    if !throttled
+        && let Some(account) = state.store.find_account_by_email(&email).await?
+        && account.password_hash.is_some()
+        && !account.disabled
+    {
+        state.store.record_login_failure(&keys, now).await?;
+        let token = random_token();
+        let mut context = tera::Context::new();
+        context.insert(
+            "link",
+            &format!(
+                "{}/wachtwoord-herstellen/{token}",
+                state.settings.public_url
+            ),
+        );
+        context.insert("name", &account.display_name);
+        let mail = mail(
+            &account.email,
+            "mail-reset-subject",
+            "mail_reset.txt",
+            &context,
+        )?;
+        state
+            .store
+            .insert_reset_token(
+                account.id,
+                &hash_token(&token),
+                now + RESET_VALIDITY,
+                mail,
+                &actor(&req, Some(account.id)),
+                now,
+            )
+            .await?;
+    }
+    message_page(StatusCode::OK, "password-reset-sent")
+}
+
+/// The invitation with the activation link (72 hours) for a new account.
+pub fn activation_mail(
+    to: &str,
+    name: &str,
+    public_url: &str,
+    token: &str,
+) -> Result<OutgoingMail, AppError> {
+    let mut context = tera::Context::new();
+    context.insert("name", name);
+    context.insert("link", &format!("{public_url}/activeren/{token}"));
+    mail(
+        to,
+        "mail-activation-subject",
+        "mail_activation.txt",
+        &context,
+    )
+}
+
+/// A Dutch e-mail from a text template and a subject from the catalog.
+pub fn mail(
+    to: &str,
+    subject_key: &str,
+    template: &str,
+    context: &tera::Context,
+) -> Result<OutgoingMail, AppError> {
+    let mut context = context.clone();
+    context.insert("lang", "nl");
+    Ok(OutgoingMail {
+        to: to.to_owned(),
+        subject: crate::i18n::message(&crate::i18n::language("nl"), subject_key, &[]),
+        body: render(&format!("mail/{template}"), &context)?,
+    })
+}
