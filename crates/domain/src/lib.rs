@@ -3,6 +3,8 @@
 //! Errors carry a stable `code()` that the server looks up in the message catalog, so the
 //! Dutch (and later French and English) wording lives in one place.
 
+pub mod actions;
+pub mod clock;
 pub mod email;
 pub mod kbo;
 pub mod national_number;
@@ -10,6 +12,8 @@ pub mod people;
 pub mod rights;
 pub mod search;
 
+pub use actions::{ActionKind, ActionStatus};
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use email::EmailAddress;
 pub use kbo::KboNumber;
 pub use national_number::NationalNumber;
