@@ -403,9 +403,18 @@ store_test!(heartbeats_keep_a_long_job_s_lease, |db| {
         handler.started.load(Ordering::SeqCst) == 1
     })
     .await;
-    // 50 s in, heartbeats (every 50 ms of real time) push the lease to 110 s.
+    let lease = detail(&db.store, &f.master, id).await.lease;
+    assert_eq!(
+        lease,
+        Some(("test-worker".to_owned(), t0() + TimeDelta::seconds(60)))
+    );
+    // 50 s in, a heartbeat (every 50 ms of real time) pushes the lease to 110 s.
     worker.advance(50);
-    tokio::time::sleep(Duration::from_millis(250)).await;
+    eventually("a heartbeat renewed the lease", || async {
+        let lease = detail(&db.store, &f.master, id).await.lease;
+        lease.is_some_and(|(_, until)| until == t0() + TimeDelta::seconds(110))
+    })
+    .await;
     worker.advance(50);
     let stolen = db
         .store

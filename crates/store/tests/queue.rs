@@ -277,6 +277,14 @@ store_test!(
             status_of(&db.store, &f.master, id).await,
             ActionStatus::Running
         );
+        let lease = db
+            .store
+            .find_action(&f.master, id)
+            .await
+            .unwrap()
+            .unwrap()
+            .lease;
+        assert_eq!(lease, Some(("rescuer".to_owned(), t0() + secs(120))));
         let file = GeneratedFile::new("nieuw.xlsx", "application/x-test", b"new".to_vec(), now);
         db.store
             .complete_job_with_file(id, &new.lease_token, &file, now)
@@ -294,16 +302,15 @@ store_test!(
             }
             other => panic!("expected the new file, got {other:?}"),
         }
-        // Finished: the old token cannot reopen or fail it either.
+        // Finished: even the winning token cannot turn it into a failure afterwards.
         let late = db
             .store
             .fail_job(id, &new.lease_token, "job-error", now, None)
             .await;
         assert!(matches!(late, Err(StoreError::LeaseLost)), "{late:?}");
-        assert_eq!(
-            status_of(&db.store, &f.master, id).await,
-            ActionStatus::Available
-        );
+        let done = db.store.find_action(&f.master, id).await.unwrap().unwrap();
+        assert_eq!(done.action.status, ActionStatus::Available);
+        assert_eq!(done.lease, None, "a finished job holds no lease");
         db.cleanup().await;
     }
 );

@@ -70,6 +70,8 @@ pub struct ActionDetail {
     pub payload: String,
     /// The generated file's name and end of retention, when there is one.
     pub file: Option<(String, DateTime<Utc>)>,
+    /// While running: the worker that holds the lease, and until when (for operators).
+    pub lease: Option<(String, DateTime<Utc>)>,
 }
 
 /// One page of the action list.
@@ -107,6 +109,8 @@ struct DetailRow {
     payload: String,
     file_name: Option<String>,
     file_expires_at: Option<DateTime<Utc>>,
+    locked_by: Option<String>,
+    lease_until: Option<DateTime<Utc>>,
 }
 
 const COLUMNS: &str = "x.id, x.kind, x.status, x.description, x.employee_id, e.last_name, \
@@ -242,7 +246,7 @@ impl Store {
                e.first_name, e.employee_number, x.requested_by, x.requested_at, x.status_at, \
                x.processed_at, x.effective_date, x.error, x.attempts, \
                u.display_name AS requested_by_name, x.payload, f.file_name, \
-               f.expires_at AS file_expires_at \
+               f.expires_at AS file_expires_at, x.locked_by, x.lease_until \
              FROM actions x \
              JOIN users u ON u.id = x.requested_by \
              LEFT JOIN employees e ON e.employer_id = x.employer_id AND e.id = x.employee_id \
@@ -265,6 +269,7 @@ impl Store {
                 requested_by_name: row.requested_by_name,
                 payload: row.payload,
                 file: row.file_name.zip(row.file_expires_at),
+                lease: row.locked_by.zip(row.lease_until),
             })
         })
         .transpose()
