@@ -4,6 +4,8 @@
 //! Dutch (and later French and English) wording lives in one place.
 
 pub mod access;
+pub mod actions;
+pub mod clock;
 pub mod email;
 pub mod kbo;
 pub mod national_number;
@@ -11,6 +13,8 @@ pub mod people;
 pub mod rights;
 pub mod search;
 
+pub use actions::{ActionKind, ActionStatus};
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use email::EmailAddress;
 pub use kbo::KboNumber;
 pub use national_number::NationalNumber;

@@ -13,6 +13,13 @@ pub enum StoreError {
     Duplicate,
     #[error("stored value is not valid: {0}")]
     Corrupt(String),
+    /// The row does not exist, or lies outside the caller's scope (the two are not told apart).
+    #[error("not found in the caller's scope")]
+    NotFound,
+    /// A job's lease token no longer matches: another worker took the job over after the
+    /// lease expired, or it was finished or released. Nothing was changed.
+    #[error("the job's lease was lost")]
+    LeaseLost,
 }
 
 impl StoreError {

@@ -11,7 +11,9 @@ mod effects;
 mod employees;
 mod employers;
 mod error;
+mod generated_files;
 mod provisioning;
+mod queue;
 mod scope;
 mod sessions;
 mod users;
@@ -28,7 +30,14 @@ pub use employees::{
 };
 pub use employers::{Category, ContactPoint, Contract, Employer};
 pub use error::StoreError;
+pub use generated_files::{FILE_RETENTION, FileLookup, GeneratedFile, StoredFile};
 pub use provisioning::{NewAffiliation, NewContactPoint, NewEmployee, NewEmployer, NewUser};
+#[cfg(feature = "test-support")]
+pub use queue::fixture as queue_fixture;
+pub use queue::{
+    ACTION_PAGE_SIZE, Action, ActionDetail, ActionEmployee, ActionFilter, ActionPage, ClaimedJob,
+    CompletedStatus, LeaseToken, NewAction,
+};
 pub use scope::{Access, EmployerChoice, Scope};
 pub use sessions::{NewSession, SessionRecord, SessionStage};
 pub use users::UserCredentials;

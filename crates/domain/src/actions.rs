@@ -1,0 +1,157 @@
+//! The action queue ("Overzicht acties"): what kind of action a row is and where it stands.
+//!
+//! The stored names are stable: a job kind is never renamed, since queued rows and other
+//! nodes of an older version still carry it. Add a variant, never change a string.
+
+use serde::Serialize;
+
+/// What an action is: a download the worker produces, or a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionKind {
+    /// Download "Overzicht verzekerden": the workbook of the affiliates in the user's scope.
+    InsuredOverviewDownload,
+    /// Upload of a filled-in "Overzicht verzekerden" (business e-mail addresses).
+    InsuredOverviewUpload,
+}
+
+impl ActionKind {
+    /// Every kind, in display order (the type filter of the action list).
+    pub const ALL: &'static [ActionKind] = &[
+        ActionKind::InsuredOverviewDownload,
+        ActionKind::InsuredOverviewUpload,
+    ];
+
+    /// The stable name stored in the database and used in forms and URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionKind::InsuredOverviewDownload => "insured_overview_download",
+            ActionKind::InsuredOverviewUpload => "insured_overview_upload",
+        }
+    }
+
+    /// Parses the stored name; `None` for anything else (a kind of a newer version).
+    pub fn from_db(value: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|k| k.as_str() == value)
+    }
+
+    /// The Dutch wording of the "Type wijziging/download" column; the message catalog
+    /// (`action-kind-<name>`) holds the same text for the pages.
+    pub fn label_nl(self) -> &'static str {
+        match self {
+            ActionKind::InsuredOverviewDownload => "Overzicht verzekerden",
+            ActionKind::InsuredOverviewUpload => "Opladen overzicht verzekerden",
+        }
+    }
+}
+
+/// Where an action stands. A job moves requested → running → available, processed or
+/// failed; a retry or a release on shutdown puts it back to requested.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionStatus {
+    /// "Aangevraagd": waiting for a worker (also between two attempts).
+    Requested,
+    /// "In behandeling": a worker holds its lease.
+    Running,
+    /// "Beschikbaar": a download is ready to be fetched.
+    Available,
+    /// "Verwerkt": a change was applied.
+    Processed,
+    /// "Mislukt": given up, with the reason.
+    Failed,
+}
+
+impl ActionStatus {
+    /// Every status, in display order (the status filter of the action list).
+    pub const ALL: &'static [ActionStatus] = &[
+        ActionStatus::Requested,
+        ActionStatus::Running,
+        ActionStatus::Available,
+        ActionStatus::Processed,
+        ActionStatus::Failed,
+    ];
+
+    /// The stable name stored in the database and used in forms and URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionStatus::Requested => "requested",
+            ActionStatus::Running => "running",
+            ActionStatus::Available => "available",
+            ActionStatus::Processed => "processed",
+            ActionStatus::Failed => "failed",
+        }
+    }
+
+    /// Parses the stored name; `None` for anything else.
+    pub fn from_db(value: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|s| s.as_str() == value)
+    }
+
+    /// The Dutch label shown in the action list; the message catalog
+    /// (`action-status-<name>`) holds the same text for the pages.
+    pub fn label_nl(self) -> &'static str {
+        match self {
+            ActionStatus::Requested => "Aangevraagd",
+            ActionStatus::Running => "In behandeling",
+            ActionStatus::Available => "Beschikbaar",
+            ActionStatus::Processed => "Verwerkt",
+            ActionStatus::Failed => "Mislukt",
+        }
+    }
+
+    /// Whether the action is done: no worker will touch it again.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            ActionStatus::Available | ActionStatus::Processed | ActionStatus::Failed
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_names_round_trip_and_unknown_names_are_refused() {
+        for k in ActionKind::ALL {
+            assert_eq!(ActionKind::from_db(k.as_str()), Some(*k));
+        }
+        for s in ActionStatus::ALL {
+            assert_eq!(ActionStatus::from_db(s.as_str()), Some(*s));
+        }
+        assert_eq!(ActionKind::from_db("Overzicht verzekerden"), None);
+        assert_eq!(ActionStatus::from_db("REQUESTED"), None);
+    }
+
+    #[test]
+    fn job_kinds_keep_their_stored_names() {
+        // Queued rows carry these strings: renaming one strands its jobs.
+        assert_eq!(
+            ActionKind::InsuredOverviewDownload.as_str(),
+            "insured_overview_download"
+        );
+        assert_eq!(
+            ActionKind::InsuredOverviewUpload.as_str(),
+            "insured_overview_upload"
+        );
+    }
+
+    #[test]
+    fn statuses_carry_the_portal_s_dutch_labels() {
+        let labels: Vec<_> = ActionStatus::ALL.iter().map(|s| s.label_nl()).collect();
+        assert_eq!(
+            labels,
+            [
+                "Aangevraagd",
+                "In behandeling",
+                "Beschikbaar",
+                "Verwerkt",
+                "Mislukt"
+            ]
+        );
+        assert!(!ActionStatus::Requested.is_final() && !ActionStatus::Running.is_final());
+        assert!(ActionStatus::Failed.is_final());
+    }
+}
