@@ -222,7 +222,18 @@ resolve_url() {
   esac
 }
 
-# Logs in as $master_email; sets COOKIE (a Cookie header value).
+# The current TOTP code of demo account $1 (RFC 6238 with Python's standard library).
+demo_totp_code() {
+  python3 - "$1" <<'PY'
+import hashlib, hmac, struct, sys, time
+secret = hashlib.sha256(("ebdesk-demo:" + sys.argv[1]).encode()).digest()[:20]
+mac = hmac.new(secret, struct.pack(">Q", int(time.time()) // 30), hashlib.sha1).digest()
+offset = mac[-1] & 15
+print("%06d" % ((struct.unpack(">I", mac[offset:offset + 4])[0] & 0x7FFFFFFF) % 1000000))
+PY
+}
+
+# Logs in as $master_email (password, then TOTP code); sets COOKIE (a Cookie header value).
 login() {
   local jar="$work/cookies.txt" html token code location
   rm -f "$jar"
@@ -237,7 +248,21 @@ login() {
     30[1237]) ;;
     *) die "POST /login answered $code, not a redirect (page kept in $work/login.html with BENCH_KEEP=1)" ;;
   esac
-  [[ "$location" != */login* ]] || die "POST /login redirected back to $location"
+  [[ "$location" == */login/code ]] || die "POST /login redirected to $location, not to the code step"
+  # Second step: the demo account's TOTP code (its secret is derived from the e-mail, as
+  # `ebdesk serve --demo` prints it).
+  html="$(curl -fsS -c "$jar" -b "$jar" "$BASE/login/code")" || die "GET /login/code failed"
+  token="$(tag_attr input 'name\s*=\s*["\x27]?csrf_token\b' value <<<"$html")" \
+    || die "no csrf_token input on /login/code"
+  read -r code location < <(curl -sS -c "$jar" -b "$jar" -o "$work/login.html" \
+    -w '%{http_code} %{redirect_url}\n' \
+    --data-urlencode "code=$(demo_totp_code "$master_email")" \
+    --data-urlencode "csrf_token=$token" "$BASE/login/code")
+  case "$code" in
+    30[1237]) ;;
+    *) die "POST /login/code answered $code, not a redirect" ;;
+  esac
+  [[ "$location" != */login* ]] || die "POST /login/code redirected back to $location"
   COOKIE="$(awk -F'\t' '($0 !~ /^#/ || $0 ~ /^#HttpOnly_/) && NF >= 7 {
       printf "%s%s=%s", sep, $6, $7; sep = "; " }' "$jar")"
   [[ -n "$COOKIE" ]] || die "no cookie after login"

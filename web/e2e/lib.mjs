@@ -8,6 +8,7 @@
 //   E2E_TIMEOUT_MS  default timeout of every wait/click (default 10000)
 
 import assert from 'node:assert/strict';
+import { createHash, createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,10 +103,55 @@ export async function submitLogin(page, email, password = PASSWORD) {
   await page.waitForLoadState('load');
 }
 
-/** Logs in and waits until the browser has left /login. */
+/** The raw TOTP secret of a demo account (`ebdesk serve --demo` prints it in base32). */
+export function demoTotpSecret(email) {
+  return createHash('sha256').update(`ebdesk-demo:${email}`).digest().subarray(0, 20);
+}
+
+/** RFC 6238 (SHA-1, 6 digits, 30 s): the code an authenticator app shows for `step`. */
+export function totpCode(secret, step) {
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', secret).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  const value = (mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
+  return String(value).padStart(6, '0');
+}
+
+// The server accepts each time step once per account: a second login within 30 s uses the
+// next step (the server allows one step of clock drift).
+const usedSteps = new Map();
+
+/** A code for the demo account `email` that the server has not accepted yet. */
+export async function freshCode(email, secret = demoTotpSecret(email)) {
+  for (;;) {
+    const now = Math.floor(Date.now() / 1000 / 30);
+    const last = usedSteps.get(email) ?? -1;
+    const step = [now - 1, now, now + 1].find((s) => s > last);
+    if (step !== undefined) {
+      usedSteps.set(email, step);
+      return totpCode(secret, step);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+}
+
+/** Fills the second step of login ("Veilig aanmelden") with a fresh code. */
+export async function submitCode(page, email, secret) {
+  await page.waitForURL((u) => u.pathname === '/login/code');
+  await page.locator('input[name="code"]').fill(await freshCode(email, secret));
+  await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login/code'),
+    page.getByRole('button', { name: 'Aanmelden' }).click(),
+  ]);
+  await page.waitForLoadState('load');
+}
+
+/** Logs in (password, then the TOTP code) and waits until the application shows. */
 export async function login(page, email, password = PASSWORD) {
   await submitLogin(page, email, password);
-  await page.waitForURL((u) => u.pathname !== '/login');
+  await submitCode(page, email);
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
   await logoutButton(page).waitFor({ state: 'visible' });
 }
 

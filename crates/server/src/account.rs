@@ -142,12 +142,12 @@ pub async fn submit_code(
             .record_failed_code(account.id, lock_mail, &actor, now)
             .await?;
         if locked {
-            return Ok(login_page(
+            return login_page(
                 &req,
                 &account.email,
                 Some("login-locked"),
                 StatusCode::FORBIDDEN,
-            )?);
+            );
         }
         return refuse("login-code-wrong", StatusCode::UNAUTHORIZED, String::new());
     };

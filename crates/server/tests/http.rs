@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[macro_use]
 mod support;
 
 use ebdesk_store::test_support::TestDb;
@@ -11,30 +12,6 @@ use support::{
     BULK_A, Browser, CONSULT_A, EMPLOYER_A, EMPLOYER_B, MASTER_A, MASTER_B, NAME_A, NAME_B,
     PASSWORD, Page, bulk_contract, fixture, get_with_cookie, spawn_app,
 };
-
-/// `both_engines!(scenario)` adds `scenario::sqlite` and `scenario::postgres`, which run
-/// `async fn scenario(db: TestDb)` on a fresh database of each engine.
-macro_rules! both_engines {
-    ($($name:ident),+ $(,)?) => {$(
-        mod $name {
-            use ebdesk_store::Engine;
-            use ebdesk_store::test_support::TestDb;
-
-            #[tokio::test]
-            async fn sqlite() {
-                let db = TestDb::new(Engine::Sqlite).await.unwrap();
-                super::$name(db).await;
-            }
-
-            #[tokio::test]
-            async fn postgres() {
-                if let Some(db) = TestDb::new(Engine::Postgres).await {
-                    super::$name(db).await;
-                }
-            }
-        }
-    )+};
-}
 
 both_engines!(
     anonymous_visitors_are_sent_to_login_and_unknown_pages_get_a_dutch_404,
@@ -373,6 +350,21 @@ async fn a_post_from_another_origin_is_refused_even_with_a_valid_token(db: TestD
         .post_with_headers("/login", &form, &[("Origin", &base)])
         .await;
     assert_eq!(same.status, StatusCode::SEE_OTHER, "{}", same.body);
+    // The second step is a form too: another origin cannot submit the code.
+    let token = browser.get("/login/code").await.csrf_token();
+    let code = support::fresh_code(&base, MASTER_A).await;
+    let evil = browser
+        .post_with_headers(
+            "/login/code",
+            &[("code", code.as_str()), ("csrf_token", token.as_str())],
+            &[("Origin", "http://evil.test")],
+        )
+        .await;
+    assert_eq!(evil.status, StatusCode::FORBIDDEN, "evil origin, code step");
+    assert_eq!(
+        browser.submit_code(MASTER_A).await.status,
+        StatusCode::SEE_OTHER
+    );
 
     let token = browser.get("/werkgevers/530-101").await.csrf_token();
     let evil = browser

@@ -104,3 +104,15 @@ impl crate::Store {
         Ok(())
     }
 }
+
+impl crate::Store {
+    /// The newest e-mail queued for `address` (tests and the operator read links from it).
+    pub async fn find_latest_mail_to(&self, address: &str) -> crate::Result<Option<OutgoingMail>> {
+        const SQL: &str = "SELECT to_address, subject, body FROM email_outbox \
+            WHERE to_address = $1 ORDER BY id DESC LIMIT 1";
+        let row: Option<(String, String, String)> = crate::db::with_pool!(self, pool => {
+            sqlx::query_as(SQL).bind(address.to_owned()).fetch_optional(pool).await?
+        });
+        Ok(row.map(|(to, subject, body)| OutgoingMail { to, subject, body }))
+    }
+}

@@ -3,6 +3,30 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+/// `both_engines!(scenario)` adds `scenario::sqlite` and `scenario::postgres`, which run
+/// `async fn scenario(db: TestDb)` on a fresh database of each engine.
+macro_rules! both_engines {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            use ebdesk_store::Engine;
+            use ebdesk_store::test_support::TestDb;
+
+            #[tokio::test]
+            async fn sqlite() {
+                let db = TestDb::new(Engine::Sqlite).await.unwrap();
+                super::$name(db).await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                if let Some(db) = TestDb::new(Engine::Postgres).await {
+                    super::$name(db).await;
+                }
+            }
+        }
+    )+};
+}
+
 use std::sync::Arc;
 
 use chrono::{NaiveDate, Utc};
