@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::auth::{actor, html, is_https, login_page, see_other};
 use crate::password::hash_password_async;
+use crate::routes::RouteExt;
 use crate::session::{
     ABSOLUTE_TIMEOUT, PendingLogin, SessionUser, hash_token, random_token, session_cookie,
 };
@@ -17,22 +18,16 @@ use crate::templates::render;
 use crate::{AppError, AppState, audit, throttle, totp};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/login/code", web::get().to(code_form))
-        .route("/login/code", web::post().to(submit_code))
-        .route("/2fa/instellen", web::get().to(enrol_form))
-        .route("/2fa/instellen", web::post().to(enrol))
-        .route("/activeren/{token}", web::get().to(set_password_form))
-        .route("/activeren/{token}", web::post().to(set_password))
-        .route("/wachtwoord-vergeten", web::get().to(forgot_password_form))
-        .route("/wachtwoord-vergeten", web::post().to(forgot_password))
-        .route(
-            "/wachtwoord-herstellen/{token}",
-            web::get().to(set_password_form),
-        )
-        .route(
-            "/wachtwoord-herstellen/{token}",
-            web::post().to(set_password),
-        );
+    cfg.get("/login/code", code_form)
+        .post("/login/code", submit_code)
+        .get("/2fa/instellen", enrol_form)
+        .post("/2fa/instellen", enrol)
+        .get("/activeren/{token}", set_password_form)
+        .post("/activeren/{token}", set_password)
+        .get("/wachtwoord-vergeten", forgot_password_form)
+        .post("/wachtwoord-vergeten", forgot_password)
+        .get("/wachtwoord-herstellen/{token}", set_password_form)
+        .post("/wachtwoord-herstellen/{token}", set_password);
 }
 
 /// How long an activation link and a reset link stay valid.
@@ -303,7 +298,10 @@ pub async fn enrol(
     Ok(response.set_body(actix_web::body::BoxBody::new(body)))
 }
 
+/// Missing fields are empty: the link is checked first, then each field gets its message.
 #[derive(Deserialize)]
+#[serde(default)]
+#[derive(Default)]
 pub struct PasswordForm {
     password: String,
     password_repeat: String,

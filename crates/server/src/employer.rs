@@ -11,19 +11,17 @@ use ebdesk_store::{Access, EmployeeListQuery, ListCursor, SortOrder, StatusFilte
 use futures_util::future::LocalBoxFuture;
 use serde::{Deserialize, Serialize};
 
+use crate::routes::RouteExt;
 use crate::session::{PreloadedAccess, SessionUser};
 use crate::templates::render;
 use crate::{AppError, AppState};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/werkgevers/{employer}", web::get().to(employer_home))
-        .route(
-            "/werkgevers/{employer}/werknemers",
-            web::get().to(list_employees),
-        )
-        .route(
+    cfg.get("/werkgevers/{employer}", employer_home)
+        .get("/werkgevers/{employer}/werknemers", list_employees)
+        .get(
             "/werkgevers/{employer}/werknemers/{employee}",
-            web::get().to(show_employee),
+            show_employee,
         );
 }
 
@@ -68,6 +66,27 @@ impl FromRequest for Tenant {
     }
 }
 
+/// The current user's access to the employer in the path, as its master user; others get
+/// 403 (they may see the employer, not manage its users).
+pub struct MasterTenant(pub Tenant);
+
+impl FromRequest for MasterTenant {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let tenant = Tenant::from_request(req, payload);
+        Box::pin(async move {
+            let tenant = tenant.await?;
+            if tenant.access.rights.can_manage_users() {
+                Ok(MasterTenant(tenant))
+            } else {
+                Err(AppError::Forbidden)
+            }
+        })
+    }
+}
+
 /// Context every logged-in page needs: language, user, CSRF token.
 pub fn page_context(user: &SessionUser) -> tera::Context {
     let mut context = tera::Context::new();
@@ -78,7 +97,7 @@ pub fn page_context(user: &SessionUser) -> tera::Context {
     context
 }
 
-fn tenant_context(tenant: &Tenant) -> tera::Context {
+pub fn tenant_context(tenant: &Tenant) -> tera::Context {
     let mut context = page_context(&tenant.user);
     context.insert("employer", &tenant.access.employer);
     context.insert("rights", &tenant.access.rights);

@@ -30,7 +30,11 @@ pub enum AppError {
 
 impl From<StoreError> for AppError {
     fn from(err: StoreError) -> Self {
-        AppError::Internal(err.to_string())
+        match err {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Forbidden => AppError::Forbidden,
+            other => AppError::Internal(other.to_string()),
+        }
     }
 }
 

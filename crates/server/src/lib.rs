@@ -10,11 +10,13 @@ mod employer;
 mod error;
 mod i18n;
 mod password;
+mod routes;
 mod secrets;
 mod session;
 mod templates;
 mod throttle;
 mod totp;
+mod users;
 
 use std::net::TcpListener;
 
@@ -30,6 +32,8 @@ pub use session::{hash_token, random_token};
 pub use templates::template_names;
 pub use totp::{code_at as totp_code_at, generate_secret as generate_totp_secret};
 
+use routes::RouteExt;
+pub use routes::registered_routes;
 pub use secrets::SecretKey;
 
 /// What every handler can reach.
@@ -113,15 +117,16 @@ fn security_headers() -> DefaultHeaders {
 }
 
 fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/healthz", web::get().to(healthz))
-        .route("/robots.txt", web::get().to(robots))
-        .route("/static/{file}", web::get().to(templates::static_file))
-        .route("/", web::get().to(auth::home))
-        .route("/login", web::get().to(auth::login_form))
-        .route("/login", web::post().to(auth::login))
-        .route("/logout", web::post().to(auth::logout))
-        .route("/werkgevers", web::get().to(auth::choose_employer))
+    cfg.get("/healthz", healthz)
+        .get("/robots.txt", robots)
+        .get("/static/{file}", templates::static_file)
+        .get("/", auth::home)
+        .get("/login", auth::login_form)
+        .post("/login", auth::login)
+        .post("/logout", auth::logout)
+        .get("/werkgevers", auth::choose_employer)
         .configure(account::routes)
+        .configure(users::routes)
         .configure(employer::routes);
 }
 

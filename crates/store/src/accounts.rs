@@ -93,6 +93,7 @@ macro_rules! insert_token_sql {
         .await?;
     }};
 }
+pub(crate) use insert_token_sql;
 
 impl Store {
     /// The account with this (lower-case) e-mail address.

@@ -20,6 +20,12 @@ pub enum StoreError {
     /// lease expired, or it was finished or released. Nothing was changed.
     #[error("the job's lease was lost")]
     LeaseLost,
+    /// The caller's rights do not allow this (e.g. sheet management without a master sheet).
+    #[error("not allowed with the caller's rights")]
+    Forbidden,
+    /// A rule of the domain refuses the change; the code is a message-catalog key.
+    #[error("refused: {0}")]
+    Refused(&'static str),
 }
 
 impl StoreError {

@@ -16,6 +16,7 @@ mod provisioning;
 mod queue;
 mod scope;
 mod sessions;
+mod sheets;
 mod users;
 
 #[cfg(feature = "test-support")]
@@ -40,6 +41,7 @@ pub use queue::{
 };
 pub use scope::{Access, EmployerChoice, Scope};
 pub use sessions::{NewSession, SessionRecord, SessionStage};
+pub use sheets::{ActivationLink, Invitation, NewSheet, SheetRow, SheetSettings};
 pub use users::UserCredentials;
 
 /// Result of every store call.

@@ -27,3 +27,8 @@ email-missing-at = Een e-mailadres bevat een @, bijvoorbeeld naam@bedrijf.be.
 email-invalid-local-part = Het deel vóór de @ is ongeldig. Gebruik alleen letters zonder accenten, cijfers en . _ % + - ' en geen punt aan het begin of einde of twee punten na elkaar.
 email-invalid-domain = Het deel na de @ is geen geldig domein, bijvoorbeeld bedrijf.be.
 email-contains-space = Een e-mailadres mag geen spaties bevatten.
+
+## Aanmeldadres
+
+login-email-free-mail = Gebruik een e-mailadres van de organisatie, geen adres van een gratis provider zoals Gmail, Outlook, Hotmail of Telenet.
+login-email-generic = Gebruik een persoonlijk e-mailadres, geen algemeen adres van een dienst zoals info@, hr@ of personeel@.

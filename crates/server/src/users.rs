@@ -1,0 +1,444 @@
+//! "Gebruikers": the master user's page of user sheets. Every handler takes a
+//! [`MasterTenant`], so no one else reaches it (403), and another employer's sheet is 404.
+
+use std::collections::HashMap;
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{NaiveDate, Utc};
+use ebdesk_domain::access::check_login_email;
+use ebdesk_domain::{EmailAddress, Rights};
+use ebdesk_store::{ActivationLink, Invitation, NewSheet, SheetSettings, StoreError};
+use serde::Serialize;
+
+use crate::account::{ACTIVATION_VALIDITY, activation_mail, mail};
+use crate::auth::{actor, html, see_other};
+use crate::employer::{MasterTenant, tenant_context};
+use crate::routes::RouteExt;
+use crate::session::{hash_token, random_token};
+use crate::templates::render;
+use crate::{AppError, AppState};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.get("/werkgevers/{employer}/gebruikers", list_users)
+        .post("/werkgevers/{employer}/gebruikers", add_user)
+        .get("/werkgevers/{employer}/gebruikers/nieuw", add_user_form)
+        .get(
+            "/werkgevers/{employer}/gebruikers/{sheet}",
+            change_user_form,
+        )
+        .post("/werkgevers/{employer}/gebruikers/{sheet}", change_user)
+        .post(
+            "/werkgevers/{employer}/gebruikers/{sheet}/intrekken",
+            revoke_user,
+        )
+        .post(
+            "/werkgevers/{employer}/gebruikers/{sheet}/uitnodiging",
+            resend_invitation,
+        )
+        .post(
+            "/werkgevers/{employer}/gebruikers/{sheet}/2fa-herstellen",
+            reset_second_factor,
+        );
+}
+
+/// What the form shows: the values as typed, and a message per field.
+#[derive(Debug, Default, Serialize)]
+struct FormView {
+    name: String,
+    email: String,
+    rights: String,
+    scope: String,
+    contracts: Vec<i64>,
+    external: bool,
+    valid_until: String,
+    errors: HashMap<&'static str, &'static str>,
+}
+
+fn parse_form(fields: &[(String, String)]) -> FormView {
+    let get = |key: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default()
+    };
+    FormView {
+        name: get("name"),
+        email: get("email").to_lowercase(),
+        rights: get("rights"),
+        scope: get("scope"),
+        contracts: fields
+            .iter()
+            .filter(|(k, _)| k == "contract")
+            .filter_map(|(_, v)| v.parse().ok())
+            .collect(),
+        external: get("external") == "on",
+        valid_until: get("valid_until"),
+        errors: HashMap::new(),
+    }
+}
+
+/// Dates as typed: the browser's date field (yyyy-mm-dd) or dd/mm/jjjj.
+fn parse_date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
+        .ok()
+}
+
+/// Checks rights, scope and end date; fills `form.errors`.
+fn settings(form: &mut FormView, employer_contracts: &[i64]) -> Option<SheetSettings> {
+    let rights = match form.rights.as_str() {
+        "consult" => Some(Rights::Consult),
+        "input" => Some(Rights::Input),
+        _ => {
+            form.errors.insert("rights", "user-rights-required");
+            None
+        }
+    };
+    let contracts = match form.scope.as_str() {
+        "all" => Some(None),
+        "some" if form.contracts.is_empty() => {
+            form.errors.insert("scope", "user-scope-empty");
+            None
+        }
+        "some"
+            if form
+                .contracts
+                .iter()
+                .all(|c| employer_contracts.contains(c)) =>
+        {
+            Some(Some(form.contracts.clone()))
+        }
+        _ => {
+            form.errors.insert("scope", "user-scope-required");
+            None
+        }
+    };
+    let valid_until = if form.valid_until.is_empty() {
+        Some(None)
+    } else {
+        match parse_date(&form.valid_until) {
+            Some(date) if date >= Utc::now().date_naive() => Some(Some(date)),
+            Some(_) => {
+                form.errors.insert("valid_until", "user-end-date-past");
+                None
+            }
+            None => {
+                form.errors.insert("valid_until", "user-end-date-invalid");
+                None
+            }
+        }
+    };
+    Some(SheetSettings {
+        rights: rights?,
+        contracts: contracts?,
+        external: form.external,
+        valid_until: valid_until?,
+    })
+}
+
+async fn form_page(
+    state: &AppState,
+    tenant: &MasterTenant,
+    form: &FormView,
+    sheet_id: Option<i64>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let mut context = tenant_context(&tenant.0);
+    context.insert("form", form);
+    context.insert("sheet_id", &sheet_id);
+    context.insert(
+        "contracts",
+        &state.store.list_contracts(&tenant.0.access.scope).await?,
+    );
+    Ok(html(status, render("user_form.html", &context)?))
+}
+
+/// The list page, with a message when an action was refused.
+async fn list_page(
+    state: &AppState,
+    tenant: &MasterTenant,
+    error_key: Option<&str>,
+) -> Result<HttpResponse, AppError> {
+    let today = Utc::now().date_naive();
+    let sheets: Vec<serde_json::Value> = state
+        .store
+        .list_sheets(&tenant.0.access)
+        .await?
+        .into_iter()
+        .map(|sheet| {
+            let expired = sheet.valid_until.is_some_and(|d| d < today);
+            let mut view = serde_json::to_value(&sheet).unwrap_or_default();
+            view["expired"] = serde_json::Value::Bool(expired);
+            view
+        })
+        .collect();
+    let mut context = tenant_context(&tenant.0);
+    context.insert("sheets", &sheets);
+    context.insert("error_key", &error_key);
+    let status = if error_key.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(html(status, render("users.html", &context)?))
+}
+
+pub async fn list_users(
+    state: web::Data<AppState>,
+    tenant: MasterTenant,
+) -> Result<HttpResponse, AppError> {
+    list_page(&state, &tenant, None).await
+}
+
+pub async fn add_user_form(
+    state: web::Data<AppState>,
+    tenant: MasterTenant,
+) -> Result<HttpResponse, AppError> {
+    let form = FormView {
+        rights: "consult".to_owned(),
+        scope: "all".to_owned(),
+        ..FormView::default()
+    };
+    form_page(&state, &tenant, &form, None, StatusCode::OK).await
+}
+
+pub async fn add_user(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    tenant: MasterTenant,
+    fields: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let mut form = parse_form(&fields);
+    if form.name.is_empty() {
+        form.errors.insert("name", "user-name-required");
+    }
+    let email = match EmailAddress::parse(&form.email) {
+        Ok(email) => match check_login_email(&email) {
+            Ok(()) => Some(email),
+            Err(err) => {
+                form.errors.insert("email", err.code());
+                None
+            }
+        },
+        Err(err) => {
+            form.errors.insert("email", err.code());
+            None
+        }
+    };
+    let contracts = state.store.list_contract_ids(&tenant.0.access).await?;
+    let settings = settings(&mut form, &contracts);
+    let (Some(email), Some(settings), true) = (email, settings, form.errors.is_empty()) else {
+        return form_page(
+            &state,
+            &tenant,
+            &form,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let employer = &tenant.0.access.employer;
+    let token = random_token();
+    let public_url = &state.settings.public_url;
+    let mut context = tera::Context::new();
+    context.insert("name", &form.name);
+    context.insert("employer", &employer.name);
+    context.insert("link", &format!("{public_url}/login"));
+    let invitation = Invitation {
+        token_hash: hash_token(&token),
+        expires_at: Utc::now() + ACTIVATION_VALIDITY,
+        activation_mail: activation_mail(email.as_str(), &form.name, public_url, &token)?,
+        access_mail: mail(
+            email.as_str(),
+            "mail-access-subject",
+            "mail_access.txt",
+            &context,
+        )?,
+    };
+    let sheet = NewSheet {
+        email: email.as_str().to_owned(),
+        display_name: form.name.clone(),
+        settings,
+    };
+    let actor = actor(&req, Some(tenant.0.user.user_id));
+    match state
+        .store
+        .create_sheet(&tenant.0.access, &sheet, invitation, &actor, Utc::now())
+        .await
+    {
+        Ok(_) => Ok(see_other(&format!(
+            "/werkgevers/{}/gebruikers",
+            employer.number
+        ))),
+        Err(StoreError::Refused(key)) => {
+            form.errors.insert("email", key);
+            form_page(
+                &state,
+                &tenant,
+                &form,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+async fn sheet_of(
+    state: &AppState,
+    tenant: &MasterTenant,
+    sheet_id: i64,
+) -> Result<ebdesk_store::SheetRow, AppError> {
+    state
+        .store
+        .find_sheet(&tenant.0.access, sheet_id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn change_user_form(
+    state: web::Data<AppState>,
+    tenant: MasterTenant,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let sheet = sheet_of(&state, &tenant, path.1).await?;
+    let form = FormView {
+        name: sheet.display_name,
+        email: sheet.email,
+        rights: sheet.rights.as_str().to_owned(),
+        scope: if sheet.all_contracts { "all" } else { "some" }.to_owned(),
+        contracts: sheet.contract_ids,
+        external: sheet.external,
+        valid_until: sheet.valid_until.map(|d| d.to_string()).unwrap_or_default(),
+        errors: HashMap::new(),
+    };
+    form_page(&state, &tenant, &form, Some(path.1), StatusCode::OK).await
+}
+
+pub async fn change_user(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    tenant: MasterTenant,
+    path: web::Path<(String, i64)>,
+    fields: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let sheet = sheet_of(&state, &tenant, path.1).await?;
+    let mut form = parse_form(&fields);
+    form.name = sheet.display_name;
+    form.email = sheet.email;
+    let contracts = state.store.list_contract_ids(&tenant.0.access).await?;
+    let settings = settings(&mut form, &contracts);
+    let (Some(settings), true) = (settings, form.errors.is_empty()) else {
+        return form_page(
+            &state,
+            &tenant,
+            &form,
+            Some(path.1),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let actor = actor(&req, Some(tenant.0.user.user_id));
+    match state
+        .store
+        .update_sheet(&tenant.0.access, path.1, &settings, &actor, Utc::now())
+        .await
+    {
+        Ok(()) => Ok(see_other(&format!(
+            "/werkgevers/{}/gebruikers",
+            tenant.0.access.employer.number
+        ))),
+        Err(StoreError::Refused(key)) => {
+            form.errors.insert("rights", key);
+            form_page(
+                &state,
+                &tenant,
+                &form,
+                Some(path.1),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// Runs a one-button action on a sheet and goes back to the list (or says why not).
+async fn sheet_action(
+    state: &AppState,
+    tenant: &MasterTenant,
+    result: Result<(), StoreError>,
+) -> Result<HttpResponse, AppError> {
+    match result {
+        Ok(()) => Ok(see_other(&format!(
+            "/werkgevers/{}/gebruikers",
+            tenant.0.access.employer.number
+        ))),
+        Err(StoreError::Refused(key)) => list_page(state, tenant, Some(key)).await,
+        Err(err) => Err(err.into()),
+    }
+}
+
+pub async fn revoke_user(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    tenant: MasterTenant,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let actor = actor(&req, Some(tenant.0.user.user_id));
+    let result = state
+        .store
+        .revoke_sheet(&tenant.0.access, path.1, &actor, Utc::now())
+        .await;
+    sheet_action(&state, &tenant, result).await
+}
+
+pub async fn resend_invitation(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    tenant: MasterTenant,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let sheet = sheet_of(&state, &tenant, path.1).await?;
+    let token = random_token();
+    let mail = activation_mail(
+        &sheet.email,
+        &sheet.display_name,
+        &state.settings.public_url,
+        &token,
+    )?;
+    let actor = actor(&req, Some(tenant.0.user.user_id));
+    let now = Utc::now();
+    let result = state
+        .store
+        .resend_invitation(
+            &tenant.0.access,
+            path.1,
+            ActivationLink {
+                token_hash: hash_token(&token),
+                expires_at: now + ACTIVATION_VALIDITY,
+                mail,
+            },
+            &actor,
+            now,
+        )
+        .await;
+    sheet_action(&state, &tenant, result).await
+}
+
+pub async fn reset_second_factor(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    tenant: MasterTenant,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let actor = actor(&req, Some(tenant.0.user.user_id));
+    let result = state
+        .store
+        .reset_second_factor(&tenant.0.access, path.1, &actor, Utc::now())
+        .await;
+    sheet_action(&state, &tenant, result).await
+}

@@ -1,0 +1,183 @@
+//! The authorization matrix: every route × every role, read and write, with the status each
+//! must get. It fails when a route is added without an entry here.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[macro_use]
+mod support;
+
+use chrono::Utc;
+use ebdesk_store::test_support::TestDb;
+use reqwest::StatusCode;
+use support::{
+    Browser, CONSULT_A, EMPLOYER_A, MASTER_A, MASTER_B, PASSWORD, fixture, new_user, spawn_app,
+};
+
+const OPERATOR: &str = "beheer@ebdesk.test";
+const ROLES: [&str; 5] = ["anonymous", "operator", "consult_a", "master_b", "master_a"];
+
+/// Expected status per role, in the order of `ROLES`.
+type Row = (&'static str, &'static str, [u16; 5]);
+
+const S: u16 = 303;
+/// Anonymous → login; the operator (no sheet) and the other employer's master → 404.
+const TENANT_READ: [u16; 5] = [S, 404, 200, 404, 200];
+const MASTER_READ: [u16; 5] = [S, 404, 403, 404, 200];
+
+const MATRIX: &[Row] = &[
+    ("GET", "/", [S, S, S, S, S]),
+    ("GET", "/healthz", [200; 5]),
+    ("GET", "/robots.txt", [200; 5]),
+    ("GET", "/static/{file}", [200; 5]),
+    ("GET", "/login", [200, S, S, S, S]),
+    // A wrong password, whoever sends it.
+    ("POST", "/login", [401; 5]),
+    ("GET", "/werkgevers", [S, 200, 200, 200, 200]),
+    // The second factor's pages are for half-logged-in sessions only.
+    ("GET", "/login/code", [S; 5]),
+    ("POST", "/login/code", [S; 5]),
+    ("GET", "/2fa/instellen", [S; 5]),
+    ("POST", "/2fa/instellen", [S; 5]),
+    ("GET", "/activeren/{token}", [410; 5]),
+    ("POST", "/activeren/{token}", [410; 5]),
+    ("GET", "/wachtwoord-vergeten", [200; 5]),
+    ("POST", "/wachtwoord-vergeten", [200; 5]),
+    ("GET", "/wachtwoord-herstellen/{token}", [410; 5]),
+    ("POST", "/wachtwoord-herstellen/{token}", [410; 5]),
+    ("GET", "/werkgevers/{employer}", TENANT_READ),
+    ("GET", "/werkgevers/{employer}/werknemers", TENANT_READ),
+    // An employee of the second contract: outside the consult user's scope.
+    (
+        "GET",
+        "/werkgevers/{employer}/werknemers/{employee}",
+        [S, 404, 404, 404, 200],
+    ),
+    ("GET", "/werkgevers/{employer}/gebruikers", MASTER_READ),
+    (
+        "GET",
+        "/werkgevers/{employer}/gebruikers/nieuw",
+        MASTER_READ,
+    ),
+    // An empty form: refused at its fields.
+    (
+        "POST",
+        "/werkgevers/{employer}/gebruikers",
+        [S, 404, 403, 404, 422],
+    ),
+    (
+        "GET",
+        "/werkgevers/{employer}/gebruikers/{sheet}",
+        MASTER_READ,
+    ),
+    (
+        "POST",
+        "/werkgevers/{employer}/gebruikers/{sheet}",
+        [S, 404, 403, 404, 422],
+    ),
+    // The consult user's sheet has no pending invitation.
+    (
+        "POST",
+        "/werkgevers/{employer}/gebruikers/{sheet}/uitnodiging",
+        [S, 404, 403, 404, 422],
+    ),
+    (
+        "POST",
+        "/werkgevers/{employer}/gebruikers/{sheet}/2fa-herstellen",
+        [S, 404, 403, 404, S],
+    ),
+    (
+        "POST",
+        "/werkgevers/{employer}/gebruikers/{sheet}/intrekken",
+        [S, 404, 403, 404, S],
+    ),
+    ("POST", "/logout", [S; 5]),
+];
+
+async fn every_route_answers_every_role_as_the_matrix_says(db: TestDb) {
+    let f = fixture(&db.store).await;
+    let hash = ebdesk_server::hash_password(PASSWORD).unwrap();
+    new_user(&db.store, OPERATOR, "Beheerder", &hash).await;
+    let base = spawn_app(db.store.clone()).await;
+
+    // The matrix and the application list the same routes (a worker has built the app once
+    // it answered).
+    Browser::new(&base).get("/healthz").await;
+    let registered = ebdesk_server::registered_routes();
+    for (method, path) in &registered {
+        assert!(
+            MATRIX.iter().any(|(m, p, _)| m == method && p == path),
+            "{method} {path} has no entry in the authorization matrix"
+        );
+    }
+    for (method, path, _) in MATRIX {
+        assert!(
+            registered.contains(&(*method, *path)),
+            "{method} {path} is in the matrix but not an application route"
+        );
+    }
+
+    let access = db
+        .store
+        .find_access(f.master_a, EMPLOYER_A, Utc::now().date_naive())
+        .await
+        .unwrap()
+        .unwrap();
+    let consult_sheet = db
+        .store
+        .list_sheets(&access)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.email == CONSULT_A)
+        .unwrap()
+        .sheet_id;
+    let fill = |path: &str| {
+        path.replace("{employer}", EMPLOYER_A)
+            .replace("{employee}", &f.person("Tweede").id.to_string())
+            .replace("{sheet}", &consult_sheet.to_string())
+            .replace("{token}", "een-verzonnen-link")
+            .replace("{file}", "app.css")
+    };
+
+    // The master of A goes last: revoking the consult user's sheet changes what follows.
+    for (index, role) in ROLES.iter().enumerate() {
+        let browser = match *role {
+            "anonymous" => Browser::new(&base),
+            "operator" => Browser::logged_in(&base, OPERATOR).await,
+            "consult_a" => Browser::logged_in(&base, CONSULT_A).await,
+            "master_b" => Browser::logged_in(&base, MASTER_B).await,
+            _ => Browser::logged_in(&base, MASTER_A).await,
+        };
+        for (method, path, expected) in MATRIX {
+            let url = fill(path);
+            let page = if *method == "GET" {
+                browser.get(&url).await
+            } else {
+                // A valid CSRF token for this browser: the matrix is about rights, not CSRF.
+                let token = browser.get("/login").await;
+                let token = if token.status == StatusCode::OK {
+                    token.csrf_token()
+                } else {
+                    browser.get("/werkgevers").await.csrf_token()
+                };
+                let mut form = vec![("csrf_token", token.as_str())];
+                if *path == "/login" {
+                    form.extend([("email", MASTER_A), ("password", "fout-wachtwoord")]);
+                }
+                if *path == "/wachtwoord-vergeten" {
+                    form.push(("email", "niemand@a.test"));
+                }
+                browser.post(&url, &form).await
+            };
+            assert_eq!(
+                page.status.as_u16(),
+                expected[index],
+                "{role}: {method} {url}: {}",
+                page.body.chars().take(300).collect::<String>()
+            );
+        }
+    }
+    db.cleanup().await;
+}
+
+both_engines!(every_route_answers_every_role_as_the_matrix_says);

@@ -1,0 +1,432 @@
+//! User sheets (gebruikersfiches): who may consult or also change what at one employer. Only
+//! the employer's master user manages them, through their own [`Access`]; every change is
+//! audited in its transaction, and a new person's invitation is queued with it.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use ebdesk_domain::Rights;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::accounts::{TokenPurpose, insert_token_sql};
+use crate::db::{BeginWrite, with_pool};
+use crate::effects::{Actor, Effects, OutgoingMail, write_effects};
+use crate::{Access, Result, Store, StoreError};
+
+/// One line of "Gebruikers".
+#[derive(Debug, Clone, Serialize)]
+pub struct SheetRow {
+    pub sheet_id: i64,
+    pub user_id: i64,
+    pub display_name: String,
+    pub email: String,
+    pub rights: Rights,
+    pub all_contracts: bool,
+    pub contract_ids: Vec<i64>,
+    pub contract_numbers: Vec<String>,
+    pub external: bool,
+    pub valid_until: Option<NaiveDate>,
+    pub last_login_at: Option<DateTime<Utc>>,
+    /// The person has not set a password yet: the invitation is pending.
+    pub invited: bool,
+    pub locked: bool,
+    pub disabled: bool,
+}
+
+/// Rights and scope of a sheet, as the master user sets them.
+#[derive(Debug, Clone)]
+pub struct SheetSettings {
+    /// Consult or input; a master sheet is only created by the operator.
+    pub rights: Rights,
+    /// None: all contracts; else the chosen contracts of the employer.
+    pub contracts: Option<Vec<i64>>,
+    pub external: bool,
+    pub valid_until: Option<NaiveDate>,
+}
+
+/// A person to add: by e-mail (an existing account gets a sheet, a new one an invitation).
+#[derive(Debug, Clone)]
+pub struct NewSheet {
+    pub email: String,
+    pub display_name: String,
+    pub settings: SheetSettings,
+}
+
+/// The invitation that goes with a new sheet: the link's hash and the two possible e-mails.
+#[derive(Debug, Clone)]
+pub struct Invitation {
+    pub token_hash: String,
+    pub expires_at: DateTime<Utc>,
+    /// For a person without an active account: carries the activation link.
+    pub activation_mail: OutgoingMail,
+    /// For a person who already logs in (at another employer): tells them about the access.
+    pub access_mail: OutgoingMail,
+}
+
+/// A new activation link (by hash) and the e-mail that carries it.
+#[derive(Debug, Clone)]
+pub struct ActivationLink {
+    pub token_hash: String,
+    pub expires_at: DateTime<Utc>,
+    pub mail: OutgoingMail,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    sheet_id: i64,
+    user_id: i64,
+    display_name: String,
+    email: String,
+    rights: String,
+    all_contracts: bool,
+    external: bool,
+    valid_until: Option<NaiveDate>,
+    last_login_at: Option<DateTime<Utc>>,
+    invited: bool,
+    locked: bool,
+    disabled: bool,
+}
+
+const SHEETS: &str = "SELECT s.id AS sheet_id, u.id AS user_id, u.display_name, u.email, s.rights, \
+        s.all_contracts, s.external, s.valid_until, u.last_login_at, \
+        (u.password_hash IS NULL) AS invited, (u.locked_at IS NOT NULL) AS locked, u.disabled \
+    FROM user_sheets s JOIN users u ON u.id = s.user_id WHERE s.employer_id = $1";
+const SHEET_CONTRACTS: &str = "SELECT usc.sheet_id, c.id, c.number FROM user_sheet_contracts usc \
+    JOIN contracts c ON c.id = usc.contract_id WHERE usc.employer_id = $1 ORDER BY c.number";
+
+fn master_only(access: &Access) -> Result<i64> {
+    if access.rights.can_manage_users() {
+        Ok(access.scope.employer_id())
+    } else {
+        Err(StoreError::Forbidden)
+    }
+}
+
+fn settings_json(settings: &SheetSettings) -> serde_json::Value {
+    json!({
+        "rights": settings.rights.as_str(),
+        "contracts": settings.contracts,
+        "external": settings.external,
+        "valid_until": settings.valid_until,
+    })
+}
+
+impl Store {
+    /// Everyone with a sheet at the master's employer, by name.
+    pub async fn list_sheets(&self, access: &Access) -> Result<Vec<SheetRow>> {
+        let employer_id = master_only(access)?;
+        let sql = format!("{SHEETS} ORDER BY u.display_name, u.email");
+        let (rows, contracts): (Vec<Row>, Vec<(i64, i64, String)>) = with_pool!(self, pool => {
+            let rows = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(employer_id).fetch_all(pool).await?;
+            let contracts = sqlx::query_as(SHEET_CONTRACTS).bind(employer_id).fetch_all(pool).await?;
+            (rows, contracts)
+        });
+        rows.into_iter()
+            .map(|row| {
+                let mine = contracts
+                    .iter()
+                    .filter(|(sheet, _, _)| *sheet == row.sheet_id);
+                Ok(SheetRow {
+                    rights: Rights::from_db(&row.rights)
+                        .ok_or_else(|| StoreError::Corrupt("rights".to_owned()))?,
+                    contract_ids: mine.clone().map(|(_, id, _)| *id).collect(),
+                    contract_numbers: mine.map(|(_, _, number)| number.clone()).collect(),
+                    sheet_id: row.sheet_id,
+                    user_id: row.user_id,
+                    display_name: row.display_name,
+                    email: row.email,
+                    all_contracts: row.all_contracts,
+                    external: row.external,
+                    valid_until: row.valid_until,
+                    last_login_at: row.last_login_at,
+                    invited: row.invited,
+                    locked: row.locked,
+                    disabled: row.disabled,
+                })
+            })
+            .collect()
+    }
+
+    /// One sheet of the master's employer.
+    pub async fn find_sheet(&self, access: &Access, sheet_id: i64) -> Result<Option<SheetRow>> {
+        Ok(self
+            .list_sheets(access)
+            .await?
+            .into_iter()
+            .find(|s| s.sheet_id == sheet_id))
+    }
+
+    /// Adds a person: a sheet for an existing account, or a new account with an activation
+    /// link. Refused when the person already has a sheet here. Returns the sheet id and
+    /// whether an activation link was sent.
+    pub async fn create_sheet(
+        &self,
+        access: &Access,
+        sheet: &NewSheet,
+        invitation: Invitation,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(i64, bool)> {
+        let employer_id = master_only(access)?;
+        if sheet.settings.rights == Rights::Master {
+            return Err(StoreError::Refused("sheet-one-master"));
+        }
+        const FIND_USER: &str =
+            "SELECT id, (password_hash IS NULL) AS invited FROM users WHERE email = $1";
+        const NEW_USER: &str = "INSERT INTO users (email, display_name, password_hash, language, \
+            is_operator, disabled, created_at) VALUES ($1, $2, NULL, 'nl', FALSE, FALSE, $3) RETURNING id";
+        const SHEET: &str = "INSERT INTO user_sheets (employer_id, user_id, rights, all_contracts, \
+            valid_until, created_at, external, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $6) \
+            RETURNING id";
+        let mut effects = Effects::default();
+        with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let existing: Option<(i64, bool)> = sqlx::query_as(FIND_USER)
+                .bind(sheet.email.clone()).fetch_optional(&mut *tx).await?;
+            let (user_id, needs_activation) = match existing {
+                Some((id, invited)) => (id, invited),
+                None => {
+                    let id: i64 = sqlx::query_scalar(NEW_USER)
+                        .bind(sheet.email.clone()).bind(sheet.display_name.clone()).bind(now)
+                        .fetch_one(&mut *tx).await.map_err(StoreError::from_write)?;
+                    (id, true)
+                }
+            };
+            let sheet_id: i64 = sqlx::query_scalar(SHEET)
+                .bind(employer_id).bind(user_id).bind(sheet.settings.rights.as_str())
+                .bind(sheet.settings.contracts.is_none()).bind(sheet.settings.valid_until)
+                .bind(now).bind(sheet.settings.external)
+                .fetch_one(&mut *tx).await
+                .map_err(|e| match StoreError::from_write(e) {
+                    StoreError::Duplicate => StoreError::Refused("sheet-exists"),
+                    other => other,
+                })?;
+            insert_sheet_contracts!(tx, employer_id, sheet_id, &sheet.settings.contracts);
+            if needs_activation {
+                sqlx::query("UPDATE user_tokens SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL")
+                    .bind(user_id).bind(now).execute(&mut *tx).await?;
+                insert_token_sql!(tx, user_id, invitation.token_hash.as_str(), TokenPurpose::Activation, now, invitation.expires_at);
+                effects.mail(invitation.activation_mail);
+            } else {
+                effects.mail(invitation.access_mail);
+            }
+            let mut details = settings_json(&sheet.settings);
+            details["user_id"] = json!(user_id);
+            details["email"] = json!(sheet.email);
+            effects.audit(Some(employer_id), "sheet_created", details);
+            write_effects!(tx, effects, actor, now);
+            tx.commit().await?;
+            Ok((sheet_id, needs_activation))
+        })
+    }
+
+    /// Changes rights, scope or end date of a sheet. The master's own sheet is not changed
+    /// here (there is always exactly one master; the operator transfers the role).
+    pub async fn update_sheet(
+        &self,
+        access: &Access,
+        sheet_id: i64,
+        settings: &SheetSettings,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let employer_id = master_only(access)?;
+        let before = self
+            .find_sheet(access, sheet_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if before.rights == Rights::Master || settings.rights == Rights::Master {
+            return Err(StoreError::Refused("sheet-master-protected"));
+        }
+        const UPDATE: &str = "UPDATE user_sheets SET rights = $3, all_contracts = $4, \
+            valid_until = $5, external = $6, updated_at = $7 \
+            WHERE employer_id = $1 AND id = $2 AND rights <> 'master'";
+        const CLEAR: &str =
+            "DELETE FROM user_sheet_contracts WHERE employer_id = $1 AND sheet_id = $2";
+        let mut effects = Effects::default();
+        effects.audit(
+            Some(employer_id),
+            "sheet_changed",
+            json!({
+                "user_id": before.user_id,
+                "before": {
+                    "rights": before.rights.as_str(), "contracts": (!before.all_contracts).then_some(&before.contract_ids),
+                    "external": before.external, "valid_until": before.valid_until,
+                },
+                "after": settings_json(settings),
+            }),
+        );
+        with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let done = sqlx::query(UPDATE)
+                .bind(employer_id).bind(sheet_id).bind(settings.rights.as_str())
+                .bind(settings.contracts.is_none()).bind(settings.valid_until)
+                .bind(settings.external).bind(now)
+                .execute(&mut *tx).await?;
+            if done.rows_affected() != 1 {
+                return Err(StoreError::NotFound);
+            }
+            sqlx::query(CLEAR).bind(employer_id).bind(sheet_id).execute(&mut *tx).await?;
+            insert_sheet_contracts!(tx, employer_id, sheet_id, &settings.contracts);
+            write_effects!(tx, effects, actor, now);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Revokes a sheet (or withdraws a pending invitation): the person's very next request
+    /// at this employer fails. The master's own sheet cannot be revoked.
+    pub async fn revoke_sheet(
+        &self,
+        access: &Access,
+        sheet_id: i64,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let employer_id = master_only(access)?;
+        let before = self
+            .find_sheet(access, sheet_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if before.rights == Rights::Master {
+            return Err(StoreError::Refused("sheet-master-protected"));
+        }
+        const DELETE: &str =
+            "DELETE FROM user_sheets WHERE employer_id = $1 AND id = $2 AND rights <> 'master'";
+        const TOKENS: &str = "UPDATE user_tokens SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL \
+            AND NOT EXISTS (SELECT 1 FROM user_sheets s WHERE s.user_id = $1)";
+        let mut effects = Effects::default();
+        effects.audit(
+            Some(employer_id),
+            "sheet_revoked",
+            json!({ "user_id": before.user_id, "email": before.email, "rights": before.rights.as_str(),
+                    "invitation_pending": before.invited }),
+        );
+        with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let done = sqlx::query(DELETE).bind(employer_id).bind(sheet_id).execute(&mut *tx).await?;
+            if done.rows_affected() != 1 {
+                return Err(StoreError::NotFound);
+            }
+            // A withdrawn invitation's link stops working when no other employer waits for it.
+            sqlx::query(TOKENS).bind(before.user_id).bind(now).execute(&mut *tx).await?;
+            write_effects!(tx, effects, actor, now);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Sends a pending invitation again with a new link; the old link stops working.
+    pub async fn resend_invitation(
+        &self,
+        access: &Access,
+        sheet_id: i64,
+        link: ActivationLink,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let ActivationLink {
+            token_hash,
+            expires_at,
+            mail,
+        } = link;
+        let employer_id = master_only(access)?;
+        let sheet = self
+            .find_sheet(access, sheet_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if !sheet.invited {
+            return Err(StoreError::Refused("sheet-not-invited"));
+        }
+        let mut effects = Effects::default();
+        effects.mail(mail);
+        effects.audit(
+            Some(employer_id),
+            "invitation_sent",
+            json!({ "user_id": sheet.user_id }),
+        );
+        with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query("UPDATE user_tokens SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL")
+                .bind(sheet.user_id).bind(now).execute(&mut *tx).await?;
+            insert_token_sql!(tx, sheet.user_id, token_hash.as_str(), TokenPurpose::Activation, now, expires_at);
+            write_effects!(tx, effects, actor, now);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Resets the second factor of a person with a sheet here (a lost phone): the secret and
+    /// recovery codes are gone, every session ends, and the next login enrols again. Also
+    /// unlocks the account.
+    pub async fn reset_second_factor(
+        &self,
+        access: &Access,
+        sheet_id: i64,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let employer_id = master_only(access)?;
+        let sheet = self
+            .find_sheet(access, sheet_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        if sheet.user_id == actor.user_id.unwrap_or(-1) {
+            return Err(StoreError::Refused("sheet-not-yourself"));
+        }
+        self.reset_second_factor_of(sheet.user_id, Some(employer_id), actor, now)
+            .await
+    }
+
+    /// The operator's reset of anyone's second factor (and lock).
+    pub async fn reset_second_factor_of(
+        &self,
+        user_id: i64,
+        employer_id: Option<i64>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        const RESET: &str = "UPDATE users SET totp_secret = NULL, totp_confirmed_at = NULL, \
+            totp_last_step = NULL, failed_codes = 0, locked_at = NULL WHERE id = $1";
+        const CODES: &str = "DELETE FROM recovery_codes WHERE user_id = $1";
+        const SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1";
+        let mut effects = Effects::default();
+        effects.audit(employer_id, "totp_reset", json!({ "user_id": user_id }));
+        with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query(RESET).bind(user_id).execute(&mut *tx).await?;
+            sqlx::query(CODES).bind(user_id).execute(&mut *tx).await?;
+            sqlx::query(SESSIONS).bind(user_id).execute(&mut *tx).await?;
+            write_effects!(tx, effects, actor, now);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// The contract ids of the master's employer, to check a chosen scope.
+    pub async fn list_contract_ids(&self, access: &Access) -> Result<Vec<i64>> {
+        const SQL: &str = "SELECT id FROM contracts WHERE employer_id = $1 ORDER BY number";
+        let rows: Vec<(i64,)> = with_pool!(self, pool => {
+            sqlx::query_as(SQL).bind(access.scope.employer_id()).fetch_all(pool).await?
+        });
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+}
+
+/// Inserts the chosen contracts of a sheet inside an open transaction.
+macro_rules! insert_sheet_contracts {
+    ($tx:expr, $employer_id:expr, $sheet_id:expr, $contracts:expr) => {{
+        for contract_id in $contracts.iter().flatten() {
+            sqlx::query(
+                "INSERT INTO user_sheet_contracts (employer_id, sheet_id, contract_id) \
+                 VALUES ($1, $2, $3)",
+            )
+            .bind($employer_id)
+            .bind($sheet_id)
+            .bind(*contract_id)
+            .execute(&mut *$tx)
+            .await
+            .map_err(StoreError::from_write)?;
+        }
+    }};
+}
+use insert_sheet_contracts;
