@@ -4,6 +4,7 @@
 //! Dutch (and later French and English) wording lives in one place.
 
 pub mod email;
+pub mod insured_sheet;
 pub mod kbo;
 pub mod national_number;
 pub mod people;
