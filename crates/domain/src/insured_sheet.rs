@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 
 use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
 
 use crate::{AffiliationStatus, EmailAddress, Gender, Language, NationalNumber};
 
@@ -19,7 +20,7 @@ pub const HELP_SHEET_NAME: &str = "Uitleg";
 pub const DATE_DISPLAY: &str = "%d/%m/%Y";
 
 /// A column of the sheet, in sheet order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum InsuredColumn {
     ContractNumber,
     Category,
