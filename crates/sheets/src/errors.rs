@@ -63,6 +63,19 @@ pub enum FileRejection {
     ReadFailed,
 }
 
+/// 200000 as "200 000", the Dutch way.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(' ');
+        }
+        out.push(c);
+    }
+    out
+}
+
 const ACCEPTED: &str = "Bewaar het als Excel-werkmap (.xlsx) en laad het opnieuw op.";
 
 impl FileRejection {
@@ -158,13 +171,15 @@ impl FileRejection {
                 "Het bestand bevat de kolomtitels, maar geen enkele rij met een verzekerde.".into()
             }
             FileRejection::TooManyRows { max } => format!(
-                "Het bestand bevat meer dan {max} rijen. Verdeel het over meerdere bestanden."
+                "Het bestand bevat meer dan {} rijen. Verdeel het over meerdere bestanden.",
+                thousands(u64::from(*max))
             ),
             FileRejection::TooManyColumns { max } => format!(
                 "Het bestand bevat gegevens voorbij kolom {max}. Verwijder de overbodige kolommen en laad het opnieuw op."
             ),
             FileRejection::TooManyCells { max } => format!(
-                "Het bestand bevat meer dan {max} cellen. Laad alleen het overzicht verzekerden op, zonder extra gegevens."
+                "Het bestand bevat meer dan {} cellen. Laad alleen het overzicht verzekerden op, zonder extra gegevens.",
+                thousands(*max)
             ),
             FileRejection::ReadFailed => format!(
                 "Het bestand kon niet gelezen worden. {ACCEPTED} Lukt het dan nog niet, neem contact op met uw contactpersoon."

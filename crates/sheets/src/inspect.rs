@@ -33,8 +33,15 @@ pub(crate) fn inspect(bytes: &[u8], limits: &UploadLimits) -> Result<(), FileRej
     let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|_| FileRejection::Malformed)?;
     check_directory(&archive, limits)?;
     check_content_types(&mut archive)?;
+    // The header plus the data rows; checked again, exactly, while reading.
+    let max_row_records = u64::from(limits.max_rows) + 1;
     for index in 0..archive.len() {
-        scan_part(&mut archive, index)?;
+        let row_records = scan_part(&mut archive, index)?;
+        if row_records > max_row_records {
+            return Err(FileRejection::TooManyRows {
+                max: limits.max_rows,
+            });
+        }
     }
     Ok(())
 }
@@ -173,6 +180,8 @@ enum Root {
     Pending,
     /// The shared-strings table: count the `<si>` elements.
     SharedStrings { unique_count: Option<u64> },
+    /// A worksheet: count its `<row>` records.
+    Worksheet,
     /// Any other XML part.
     Other,
     /// Not XML (an image): only look for DTD keywords.
@@ -180,17 +189,19 @@ enum Root {
 }
 
 /// Inflates one part in chunks; the real size is bounded by zip, which refuses to inflate
-/// past the declared size.
-fn scan_part(archive: &mut ZipArchive<Cursor<&[u8]>>, index: usize) -> Result<(), FileRejection> {
+/// past the declared size. Returns the number of row records of a worksheet (0 otherwise),
+/// so that a sheet far too long is refused without parsing it.
+fn scan_part(archive: &mut ZipArchive<Cursor<&[u8]>>, index: usize) -> Result<u64, FileRejection> {
     let mut part = archive
         .by_index(index)
         .map_err(|_| FileRejection::Malformed)?;
     if part.is_dir() {
-        return Ok(());
+        return Ok(0);
     }
     let mut scan = Scan {
         root: Root::Pending,
         si_count: 0,
+        row_count: 0,
     };
     let mut buf = vec![0u8; CHUNK + LOOKAHEAD];
     let mut filled = 0;
@@ -230,7 +241,7 @@ fn scan_part(archive: &mut ZipArchive<Cursor<&[u8]>>, index: usize) -> Result<()
             return Err(FileRejection::Malformed);
         }
     }
-    Ok(())
+    Ok(scan.row_count)
 }
 
 /// XML in UTF-8 (the only encoding the byte patterns below can see through) or binary.
@@ -252,6 +263,7 @@ fn classify(start: &[u8]) -> Result<Root, FileRejection> {
 struct Scan {
     root: Root,
     si_count: u64,
+    row_count: u64,
 }
 
 impl Scan {
@@ -274,15 +286,7 @@ impl Scan {
                 }
                 Ok(limit)
             }
-            Root::Other => {
-                for at in memmem::find_iter(window, b"<!") {
-                    if at >= limit {
-                        break;
-                    }
-                    check_bang(&window[at..])?;
-                }
-                Ok(limit)
-            }
+            Root::Other | Root::Worksheet => self.process_rest(window, 0, limit),
             Root::Pending | Root::SharedStrings { .. } => {
                 for at in memchr_iter(b'<', &window[..limit]) {
                     let tag = &window[at..];
@@ -307,7 +311,7 @@ impl Scan {
                                 return Ok(at);
                             };
                             self.root = root_of(&tag[..end])?;
-                            if self.root == Root::Other {
+                            if matches!(self.root, Root::Other | Root::Worksheet) {
                                 // Whatever follows only needs the DTD check.
                                 return self.process_rest(window, at + end, limit);
                             }
@@ -336,6 +340,19 @@ impl Scan {
                 break;
             }
             check_bang(&window[at..])?;
+        }
+        if self.root == Root::Worksheet {
+            for at in memmem::find_iter(&window[from..], b"<row") {
+                let at = from + at;
+                if at >= limit {
+                    break;
+                }
+                // `<row ` or `<row>`, not `<rowBreaks`.
+                if matches!(window.get(at + 4), Some(b) if b.is_ascii_whitespace() || *b == b'>' || *b == b'/')
+                {
+                    self.row_count += 1;
+                }
+            }
         }
         Ok(limit.max(from))
     }
@@ -392,8 +409,10 @@ fn local_name(after_lt: &[u8]) -> &[u8] {
 
 /// Reads the root start tag (without its `>`); for `sst`, its `uniqueCount`.
 fn root_of(tag: &[u8]) -> Result<Root, FileRejection> {
-    if local_name(&tag[1..]) != b"sst" {
-        return Ok(Root::Other);
+    match local_name(&tag[1..]) {
+        b"sst" => {}
+        b"worksheet" => return Ok(Root::Worksheet),
+        _ => return Ok(Root::Other),
     }
     let mut unique_count = None;
     for (name, value) in attributes(tag)? {

@@ -133,6 +133,8 @@ pub fn sample_rows(n: usize) -> Vec<InsuredRow> {
 pub struct Package {
     pub parts: Vec<(String, Vec<u8>)>,
     pub method: CompressionMethod,
+    /// Deflate level: 1 is quick for big test files, 9 is what a zip bomb uses.
+    pub level: i64,
 }
 
 pub const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
@@ -220,6 +222,7 @@ impl Package {
                 ),
             ],
             method: CompressionMethod::Deflated,
+            level: 1,
         }
     }
 
@@ -234,9 +237,10 @@ impl Package {
 
     pub fn zip(&self) -> Vec<u8> {
         let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
+        let level = (self.method == CompressionMethod::Deflated).then_some(self.level);
         let options = SimpleFileOptions::default()
             .compression_method(self.method)
-            .compression_level(Some(1))
+            .compression_level(level)
             .large_file(false);
         for (name, bytes) in &self.parts {
             writer.start_file(name.as_str(), options).unwrap();
