@@ -1,5 +1,7 @@
 //! What reading an upload gives the caller: one [`UploadRow`] per non-blank data row.
 
+use std::collections::HashMap;
+
 use ebdesk_domain::insured_sheet::{InsuredColumn, InsuredRow};
 use ebdesk_domain::{EmailAddress, NationalNumber};
 use serde::{Deserialize, Serialize};
@@ -32,6 +34,33 @@ impl ParsedUpload {
         self.rows
             .iter()
             .flat_map(|r| r.errors().map(move |e| (r.row, e)))
+    }
+
+    /// One e-mail per employee: a row whose valid address (or blank) differs from the one
+    /// on an earlier row of the same national number gets [`RowError::ConflictingEmail`].
+    /// Rows whose key or e-mail is already in error take no part.
+    pub fn conflicting_emails(&self) -> Vec<(u32, RowError)> {
+        let mut first: HashMap<&NationalNumber, (u32, Option<&EmailAddress>)> = HashMap::new();
+        let mut out = Vec::new();
+        for row in &self.rows {
+            let (Ok(key), Ok(email)) = (&row.national_number, &row.business_email) else {
+                continue;
+            };
+            let (first_row, first_email) = *first.entry(key).or_insert((row.row, email.as_ref()));
+            if first_email != email.as_ref() {
+                out.push((
+                    row.row,
+                    RowError::ConflictingEmail {
+                        value: email
+                            .as_ref()
+                            .map(|e| e.as_str().to_owned())
+                            .unwrap_or_default(),
+                        other_row: first_row,
+                    },
+                ));
+            }
+        }
+        out
     }
 
     /// The read-only columns whose value differs from what the database holds, so the
