@@ -20,7 +20,7 @@ fn main() {
     match args.get(1).map(String::as_str) {
         Some("write") => {
             let n: usize = args[2].parse().unwrap();
-            let bytes = write_insured_overview(support::sample_rows(n)).unwrap();
+            let bytes = write_insured_overview(support::sample_rows_iter().take(n)).unwrap();
             std::fs::write(&args[3], &bytes).unwrap();
             eprintln!(
                 "wrote {n} rows, {} bytes in {:?}",

@@ -2,7 +2,7 @@
 //! zeros, dates as serials, datetimes or text, e-mails with blanks and capitals.
 
 use calamine::DataRef;
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use ebdesk_domain::insured_sheet::format_date;
 use ebdesk_domain::national_number::NationalNumberError;
 use ebdesk_domain::{EmailAddress, NationalNumber};
@@ -98,12 +98,27 @@ pub(crate) fn text_of_cell(cell: &DataRef<'_>) -> String {
     }
 }
 
-/// A read-only cell as compared with the database: dates normalized to dd/mm/yyyy.
-pub(crate) fn read_only_text(cell: &DataRef<'_>, is_date: bool) -> String {
+/// Appends a read-only cell as compared with the database: text trimmed, dates as
+/// dd/mm/yyyy. Writes into the row's one buffer: this runs for 13 cells of every row.
+pub(crate) fn push_read_only(out: &mut String, cell: &DataRef<'_>, is_date: bool) {
+    use std::fmt::Write;
     if is_date && let Some(date) = date_from_cell(cell) {
-        return format_date(date);
+        // chrono's format() parses its pattern on every call; this is the hot path.
+        let _ = write!(
+            out,
+            "{:02}/{:02}/{:04}",
+            date.day(),
+            date.month(),
+            date.year()
+        );
+        return;
     }
-    text_of_cell(cell)
+    match cell {
+        DataRef::String(s) => out.push_str(s.trim()),
+        DataRef::SharedString(s) => out.push_str(s.trim()),
+        DataRef::Empty => {}
+        other => out.push_str(&text_of_cell(other)),
+    }
 }
 
 /// A national number from a number cell: Excel turned `03082175128` into 3082175128.
@@ -153,7 +168,6 @@ pub(crate) fn email_from_cell(cell: &DataRef<'_>) -> Result<Option<EmailAddress>
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use chrono::Datelike;
     use proptest::prelude::*;
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -249,6 +263,21 @@ mod tests {
         assert_eq!(err.code(), "email-contains-space");
         let err = email_from_cell(&DataRef::Float(12.0)).unwrap_err();
         assert_eq!(err.value(), "12");
+    }
+
+    #[test]
+    fn read_only_cells_are_trimmed_and_dates_shown_day_first() {
+        let mut out = String::new();
+        push_read_only(&mut out, &DataRef::SharedString("  Bedienden "), false);
+        out.push('|');
+        push_read_only(&mut out, &DataRef::Float(31258.0), true);
+        out.push('|');
+        push_read_only(&mut out, &DataRef::String("1/2/2001".into()), true);
+        out.push('|');
+        push_read_only(&mut out, &DataRef::Float(123.0), false);
+        out.push('|');
+        push_read_only(&mut out, &DataRef::String("morgen".into()), true);
+        assert_eq!(out, "Bedienden|30/07/1985|01/02/2001|123|morgen");
     }
 
     fn any_date() -> impl Strategy<Value = NaiveDate> {

@@ -10,7 +10,7 @@ use ebdesk_domain::insured_sheet::{ColumnKind, InsuredColumn, SHEET_NAME};
 use crate::errors::{FileRejection, RowError};
 use crate::inspect::inspect;
 use crate::limits::UploadLimits;
-use crate::normalize::{email_from_cell, national_number_from_cell, read_only_text, text_of_cell};
+use crate::normalize::{email_from_cell, national_number_from_cell, push_read_only, text_of_cell};
 use crate::upload::{ParsedUpload, READ_ONLY, ReadOnlyValues, UploadRow};
 
 /// Reads an "Overzicht verzekerden" upload: checks the package, finds the sheet and its
@@ -138,6 +138,7 @@ impl<'a> SheetReader<'a, '_, '_> {
         let mut rows = Vec::new();
         let mut current_row: Option<u32> = None;
         let mut cells: Vec<CellRecord<'a>> = Vec::new();
+        let mut buffer = String::new();
         loop {
             let next = self.next()?;
             let next_row = next.as_ref().map(|((row, _), _)| *row);
@@ -150,7 +151,7 @@ impl<'a> SheetReader<'a, '_, '_> {
                     }
                     match &header {
                         Some(h) => {
-                            if let Some(upload_row) = data_row(h, row, &cells) {
+                            if let Some(upload_row) = data_row(h, row, &cells, &mut buffer) {
                                 if rows.len() as u32 >= self.limits.max_rows {
                                     return Err(FileRejection::TooManyRows {
                                         max: self.limits.max_rows,
@@ -260,7 +261,12 @@ fn header_of(
 }
 
 /// Builds one row from its non-empty cells; `None` when none of them is in our columns.
-fn data_row(header: &Header, row: u32, cells: &[CellRecord<'_>]) -> Option<UploadRow> {
+fn data_row(
+    header: &Header,
+    row: u32,
+    cells: &[CellRecord<'_>],
+    buffer: &mut String,
+) -> Option<UploadRow> {
     let mut values: [Option<&DataRef<'_>>; 15] = [None; 15];
     let mut formulas: [Option<&str>; 15] = [None; 15];
     let mut any = false;
@@ -291,15 +297,14 @@ fn data_row(header: &Header, row: u32, cells: &[CellRecord<'_>]) -> Option<Uploa
         Some(e) => Err(e),
         None => email_from_cell(value_of(InsuredColumn::BusinessEmail)),
     };
-    let texts: Vec<String> = READ_ONLY
-        .iter()
-        .map(|c| read_only_text(value_of(*c), c.kind() == ColumnKind::Date))
-        .collect();
+    let read_only = ReadOnlyValues::build(buffer, |out, c| {
+        push_read_only(out, value_of(c), c.kind() == ColumnKind::Date);
+    });
     Some(UploadRow {
         row: row + 1,
         national_number,
         business_email,
         formula_errors: READ_ONLY.iter().filter_map(|c| formula_error(*c)).collect(),
-        read_only: ReadOnlyValues::from_values(texts.iter().map(String::as_str)),
+        read_only,
     })
 }

@@ -157,16 +157,26 @@ const SEPARATOR: char = '\u{1f}';
 pub(crate) struct ReadOnlyValues(Box<str>);
 
 impl ReadOnlyValues {
-    /// From the 13 values in [`READ_ONLY`] order.
-    pub(crate) fn from_values<'a>(values: impl IntoIterator<Item = &'a str>) -> Self {
-        let mut joined = String::new();
-        for (i, value) in values.into_iter().enumerate() {
+    /// Builds the values in [`READ_ONLY`] order: `push` appends one column's value to the
+    /// buffer, which is reused from row to row.
+    pub(crate) fn build(
+        buffer: &mut String,
+        mut push: impl FnMut(&mut String, InsuredColumn),
+    ) -> Self {
+        buffer.clear();
+        for (i, column) in READ_ONLY.iter().enumerate() {
             if i > 0 {
-                joined.push(SEPARATOR);
+                buffer.push(SEPARATOR);
             }
-            joined.extend(value.chars().filter(|c| *c != SEPARATOR));
+            let start = buffer.len();
+            push(buffer, *column);
+            if buffer[start..].contains(SEPARATOR) {
+                let cleaned = buffer[start..].replace(SEPARATOR, " ");
+                buffer.truncate(start);
+                buffer.push_str(&cleaned);
+            }
         }
-        ReadOnlyValues(joined.into_boxed_str())
+        ReadOnlyValues(buffer.as_str().into())
     }
 }
 

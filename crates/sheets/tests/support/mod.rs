@@ -48,85 +48,95 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
 /// `n` invented affiliations; every fifth person has a second affiliation on the next
 /// row, the first rows carry formula-looking names and employee numbers with leading zeros.
 pub fn sample_rows(n: usize) -> Vec<InsuredRow> {
+    sample_rows_iter().take(n).collect()
+}
+
+/// The same people, made one at a time so that a benchmark measures the writer, not a
+/// vector of 100 000 rows.
+pub fn sample_rows_iter() -> impl Iterator<Item = InsuredRow> {
     let mut rng = Lcg(42);
-    let mut rows = Vec::with_capacity(n);
     let mut person = 0u64;
-    while rows.len() < n {
-        person += 1;
-        let birth = date(
-            1955 + rng.next(50) as i32,
-            1 + rng.next(12) as u32,
-            1 + rng.next(28) as u32,
-        );
-        let gender = if rng.next(2) == 0 {
-            Gender::Male
-        } else {
-            Gender::Female
-        };
-        let serial = 2 * (1 + rng.next(498) as u16) - u16::from(gender == Gender::Male);
-        let national_number = if person.is_multiple_of(17) {
-            NationalNumber::bis_from_birth_date(birth, serial)
-        } else {
-            NationalNumber::from_birth_date(birth, serial)
+    let mut pending: Option<InsuredRow> = None;
+    std::iter::from_fn(move || {
+        if let Some(second) = pending.take() {
+            return Some(second);
         }
-        .unwrap();
-        let last_name = if (person as usize) <= FORMULA_LIKE_NAMES.len() {
-            FORMULA_LIKE_NAMES[person as usize - 1].to_owned()
-        } else {
-            LAST_NAMES[rng.next(12) as usize].to_owned()
-        };
-        let first_name = match gender {
-            Gender::Male => FIRST_NAMES_MEN[rng.next(6) as usize],
-            Gender::Female => FIRST_NAMES_WOMEN[rng.next(6) as usize],
-        };
-        let start = date(2005 + rng.next(19) as i32, 1 + rng.next(12) as u32, 1);
-        let status = match rng.next(10) {
-            0 => AffiliationStatus::Passive,
-            1 => AffiliationStatus::Terminated,
-            _ => AffiliationStatus::Active,
-        };
-        let end_date = (status != AffiliationStatus::Active).then(|| date(2024, 4, 30));
-        let email = (rng.next(2) == 0).then(|| {
-            let local: String = format!("{first_name}.{last_name}{person}")
-                .to_lowercase()
-                .chars()
-                .filter(|c| c.is_ascii_alphanumeric() || *c == '.')
-                .collect();
-            EmailAddress::parse(&format!("{local}@voorbeeld-bedrijf.be")).unwrap()
-        });
-        let base = InsuredRow {
-            contract_number: "530/000101".into(),
-            category: "Bedienden".into(),
-            employee_number: (!person.is_multiple_of(3)).then(|| format!("{person:06}")),
-            national_number,
-            last_name,
-            first_name: first_name.to_owned(),
-            gender,
-            language: [
-                Language::Dutch,
-                Language::French,
-                Language::German,
-                Language::English,
-            ][rng.next(4) as usize],
-            birth_date: birth,
-            employment_start: start,
-            affiliation_start: start,
-            status,
-            end_date,
-            business_email: email,
-            private_email_known: rng.next(3) == 0,
-        };
-        if person.is_multiple_of(5) && rows.len() + 1 < n {
-            let mut second = base.clone();
+        person += 1;
+        let row = invent(&mut rng, person);
+        if person.is_multiple_of(5) {
+            let mut second = row.clone();
             second.contract_number = "530/000202".into();
             second.category = "Kaderleden".into();
-            rows.push(base);
-            rows.push(second);
-        } else {
-            rows.push(base);
+            pending = Some(second);
         }
+        Some(row)
+    })
+}
+
+fn invent(rng: &mut Lcg, person: u64) -> InsuredRow {
+    let birth = date(
+        1955 + rng.next(50) as i32,
+        1 + rng.next(12) as u32,
+        1 + rng.next(28) as u32,
+    );
+    let gender = if rng.next(2) == 0 {
+        Gender::Male
+    } else {
+        Gender::Female
+    };
+    let serial = 2 * (1 + rng.next(498) as u16) - u16::from(gender == Gender::Male);
+    let national_number = if person.is_multiple_of(17) {
+        NationalNumber::bis_from_birth_date(birth, serial)
+    } else {
+        NationalNumber::from_birth_date(birth, serial)
     }
-    rows
+    .unwrap();
+    let last_name = if (person as usize) <= FORMULA_LIKE_NAMES.len() {
+        FORMULA_LIKE_NAMES[person as usize - 1].to_owned()
+    } else {
+        LAST_NAMES[rng.next(12) as usize].to_owned()
+    };
+    let first_name = match gender {
+        Gender::Male => FIRST_NAMES_MEN[rng.next(6) as usize],
+        Gender::Female => FIRST_NAMES_WOMEN[rng.next(6) as usize],
+    };
+    let start = date(2005 + rng.next(19) as i32, 1 + rng.next(12) as u32, 1);
+    let status = match rng.next(10) {
+        0 => AffiliationStatus::Passive,
+        1 => AffiliationStatus::Terminated,
+        _ => AffiliationStatus::Active,
+    };
+    let end_date = (status != AffiliationStatus::Active).then(|| date(2024, 4, 30));
+    let email = (rng.next(2) == 0).then(|| {
+        let local: String = format!("{first_name}.{last_name}{person}")
+            .to_lowercase()
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '.')
+            .collect();
+        EmailAddress::parse(&format!("{local}@voorbeeld-bedrijf.be")).unwrap()
+    });
+    InsuredRow {
+        contract_number: "530/000101".into(),
+        category: "Bedienden".into(),
+        employee_number: (!person.is_multiple_of(3)).then(|| format!("{person:06}")),
+        national_number,
+        last_name,
+        first_name: first_name.to_owned(),
+        gender,
+        language: [
+            Language::Dutch,
+            Language::French,
+            Language::German,
+            Language::English,
+        ][rng.next(4) as usize],
+        birth_date: birth,
+        employment_start: start,
+        affiliation_start: start,
+        status,
+        end_date,
+        business_email: email,
+        private_email_known: rng.next(3) == 0,
+    }
 }
 
 /// An xlsx package put together part by part, to craft what no tool would write.
