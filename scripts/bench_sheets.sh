@@ -29,7 +29,7 @@ import sys
 
 import openpyxl
 
-DATE_COLUMNS = {8, 9, 10, 11, 12}
+DATE_COLUMNS = {8, 9, 10, 12}
 
 if sys.argv[1] == "write":
     rows = json.load(open(sys.argv[2]))
@@ -40,12 +40,12 @@ if sys.argv[1] == "write":
                "Voornaam", "Geslacht", "Taal", "Geboortedatum", "Datum in dienst",
                "Datum aansluiting", "Status", "Datum uittreding", "Zakelijk e-mailadres",
                "Privé e-mailadres gekend"])
-    for row in rows:
+    for r, row in enumerate(rows, start=2):
         values = [dt.date.fromisoformat(v) if i in DATE_COLUMNS and v else (v or None)
                   for i, v in enumerate(row)]
         ws.append(values)
         for i in DATE_COLUMNS:
-            ws.cell(ws.max_row, i + 1).number_format = "dd/mm/yyyy"
+            ws.cell(r, i + 1).number_format = "dd/mm/yyyy"
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
     wb.save(sys.argv[3])

@@ -144,6 +144,9 @@ pub fn write_insured_overview(
         ..ProtectionOptions::default()
     });
 
+    // Deflating ~700 bytes of XML per row is most of the work: level 3 takes a fifth less
+    // CPU than the default 6 for a file 13 % larger (measured on 100 000 rows).
+    workbook.set_zip_compression_level(3);
     let help = workbook.add_worksheet();
     help.set_name(HELP_SHEET_NAME)?;
     write_help(help)?;
