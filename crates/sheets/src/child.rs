@@ -81,8 +81,10 @@ pub fn serve_stdio_with(
     let Ok(request) = serde_json::from_slice::<Request>(&line) else {
         return ExitCode::from(EXIT_BAD_REQUEST);
     };
-    // Limits first: nothing of the file is touched without them.
-    let limited = rlimit::setrlimit(Resource::AS, request.memory_bytes, request.memory_bytes)
+    // Limits first: nothing of the file is touched without them. No core dump either: it
+    // would hold the upload's personal data.
+    let limited = rlimit::setrlimit(Resource::CORE, 0, 0)
+        .and_then(|()| rlimit::setrlimit(Resource::AS, request.memory_bytes, request.memory_bytes))
         .and_then(|()| {
             rlimit::setrlimit(
                 Resource::CPU,
