@@ -135,3 +135,45 @@ fn cheap_refusals_and_a_missing_program_need_no_child() {
         Err(FileRejection::ReadFailed)
     );
 }
+
+#[test]
+fn hostile_files_are_refused_by_a_child_held_to_64_mb() {
+    let limits = IsolationLimits {
+        memory_bytes: 64 * 1024 * 1024,
+        ..limits()
+    };
+    let mut bomb = Package::minimal(&format!(
+        "{}{}",
+        data_row_xml(2, "85.07.30-033.28", ""),
+        " ".repeat(8 * 1024 * 1024)
+    ));
+    bomb.level = 9;
+    let mut sst = Package::minimal(&data_row_xml(2, "85.07.30-033.28", ""));
+    sst.set(
+        "xl/sharedStrings.xml",
+        shared_strings_xml("4000000000", &[]),
+    );
+    let corner = Package::minimal(&format!(
+        "<row r=\"1048576\">{}</row>",
+        support::inline_cell("XFD1048576", "x")
+    ));
+    for (package, expected) in [
+        (bomb, FileRejection::SuspiciousCompression),
+        (sst, FileRejection::Malformed),
+        (corner, FileRejection::TooManyColumns { max: 256 }),
+    ] {
+        let bytes = package.zip();
+        let (result, took) = timed(|| parse_isolated(Path::new(CHILD), &[], &bytes, &limits));
+        assert_eq!(result, Err(expected));
+        assert!(took < Duration::from_secs(1), "{took:?}");
+    }
+    // And a real download of 20 000 rows still fits.
+    let bytes = write_insured_overview(sample_rows(20_000)).unwrap();
+    assert_eq!(
+        parse_isolated(Path::new(CHILD), &[], &bytes, &limits)
+            .unwrap()
+            .rows
+            .len(),
+        20_000
+    );
+}
