@@ -7,6 +7,7 @@ pub mod access;
 pub mod actions;
 pub mod clock;
 pub mod email;
+pub mod insured_sheet;
 pub mod kbo;
 pub mod national_number;
 pub mod people;

@@ -1,1 +1,20 @@
-//! xlsx out and in for the domain's sheets (filled by the action-queue issue).
+//! xlsx out and in for the "Overzicht verzekerden" round trip: the download workbook, the
+//! hardened reader of uploads, the workbook of errors, and the isolated child process that
+//! runs the reader. Knows nothing of the database: rows go in, parsed rows come out.
+
+pub mod child;
+mod error_book;
+mod errors;
+mod inspect;
+mod limits;
+mod normalize;
+mod read;
+mod upload;
+mod write;
+
+pub use error_book::{ERRORS_HEADER, UPLOAD_ROW_HEADER, write_error_workbook};
+pub use errors::{FileRejection, RowError, SheetError};
+pub use limits::UploadLimits;
+pub use read::read_insured_upload;
+pub use upload::{ParsedUpload, UploadRow};
+pub use write::write_insured_overview;

@@ -1,0 +1,131 @@
+//! The workbook of rows with errors: the faulty cells filled red with a comment that says
+//! why. It keeps our headers, so the user can correct it and upload it again.
+
+use std::collections::BTreeMap;
+
+use ebdesk_domain::insured_sheet::{ColumnKind, InsuredColumn, SHEET_NAME};
+use rust_xlsxwriter::{Color, Format, Note, Workbook};
+
+use crate::errors::{RowError, SheetError};
+use crate::normalize::{date_from_text, serial_of};
+use crate::upload::{ParsedUpload, UploadRow};
+use crate::write::{Formats, write_header, write_text};
+
+/// Header of the column with the row number in the uploaded file.
+pub const UPLOAD_ROW_HEADER: &str = "Rij in upload";
+/// Header of the column that lists the row's errors.
+pub const ERRORS_HEADER: &str = "Fouten";
+
+/// Light red, as spreadsheet tools mark bad values.
+const ERROR_FILL: u32 = 0xFFC7CE;
+
+/// Writes every row of `upload` that has an error, its own or one of `extra` (errors the
+/// caller found against the database, keyed by 1-based sheet row), in upload order.
+pub fn write_error_workbook(
+    upload: &ParsedUpload,
+    extra: &[(u32, RowError)],
+) -> Result<Vec<u8>, SheetError> {
+    let mut extra_by_row: BTreeMap<u32, Vec<&RowError>> = BTreeMap::new();
+    for (row, error) in extra {
+        extra_by_row.entry(*row).or_default().push(error);
+    }
+    let formats = Formats::new();
+    let fill = |f: &Format| f.clone().set_background_color(Color::RGB(ERROR_FILL));
+    let bad = Formats {
+        header: formats.header.clone(),
+        text: fill(&formats.text),
+        quoted: fill(&formats.quoted),
+        date: fill(&formats.date),
+        editable: fill(&formats.text),
+        editable_quoted: fill(&formats.quoted),
+    };
+
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet_with_constant_memory()?;
+    sheet.set_name(SHEET_NAME)?;
+    write_header(sheet, &formats)?;
+    let row_col = InsuredColumn::ALL.len() as u16;
+    let errors_col = row_col + 1;
+    sheet.set_column_width(row_col, 14)?;
+    sheet.set_column_width(errors_col, 80)?;
+    sheet.write_string_with_format(0, row_col, UPLOAD_ROW_HEADER, &formats.header)?;
+    sheet.write_string_with_format(0, errors_col, ERRORS_HEADER, &formats.header)?;
+
+    let mut out_row = 0;
+    for upload_row in &upload.rows {
+        let extra = extra_by_row
+            .get(&upload_row.row)
+            .map_or(&[][..], Vec::as_slice);
+        let errors: Vec<&RowError> = upload_row.errors().chain(extra.iter().copied()).collect();
+        if errors.is_empty() {
+            continue;
+        }
+        out_row += 1;
+        for column in InsuredColumn::ALL {
+            let mine: Vec<&&RowError> = errors.iter().filter(|e| e.column() == column).collect();
+            let f = if mine.is_empty() { &formats } else { &bad };
+            let c = column.index() as u16;
+            let value = shown_value(upload_row, column, &mine);
+            if column.kind() == ColumnKind::Date {
+                if let Some(date) = date_from_text(&value) {
+                    sheet.write_number_with_format(out_row, c, serial_of(date), &f.date)?;
+                } else if !value.is_empty() {
+                    write_text(sheet, out_row, c, &value, &f.text, &f.quoted)?;
+                }
+            } else if !value.is_empty() {
+                write_text(sheet, out_row, c, &value, &f.text, &f.quoted)?;
+            } else if !mine.is_empty() {
+                sheet.write_blank(out_row, c, &f.text)?;
+            }
+            if !mine.is_empty() {
+                let text: Vec<String> = mine.iter().map(|e| e.message_nl()).collect();
+                sheet.insert_note(
+                    out_row,
+                    c,
+                    &Note::new(text.join("\n")).add_author_prefix(false),
+                )?;
+            }
+        }
+        sheet.write_number(out_row, row_col, upload_row.row)?;
+        let summary: Vec<String> = errors
+            .iter()
+            .map(|e| format!("{}: {}", e.column().header(), e.message_nl()))
+            .collect();
+        write_text(
+            sheet,
+            out_row,
+            errors_col,
+            &summary.join(" | "),
+            &formats.text,
+            &formats.quoted,
+        )?;
+    }
+    sheet.autofilter(0, 0, out_row, errors_col)?;
+    Ok(workbook.save_to_buffer()?)
+}
+
+/// The cell as the user typed it: for a faulty cell the value in the error, otherwise the
+/// value read (the national number in its usual presentation).
+fn shown_value(row: &UploadRow, column: InsuredColumn, errors: &[&&RowError]) -> String {
+    if let Some(error) = errors.first() {
+        if let RowError::Formula { formula, .. } = error {
+            // calamine gives the formula without its `=`; show it as it was typed.
+            return format!("={}", formula.trim_start_matches('='));
+        }
+        if !error.value().is_empty() {
+            return error.value().to_owned();
+        }
+    }
+    match column {
+        InsuredColumn::NationalNumber => row
+            .national_number
+            .as_ref()
+            .map(|n| n.formatted())
+            .unwrap_or_default(),
+        InsuredColumn::BusinessEmail => match &row.business_email {
+            Ok(Some(email)) => email.as_str().to_owned(),
+            _ => String::new(),
+        },
+        _ => row.read_only(column).unwrap_or_default().to_owned(),
+    }
+}

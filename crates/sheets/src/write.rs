@@ -1,0 +1,182 @@
+//! The "Overzicht verzekerden" download, streamed row by row in constant-memory mode.
+
+use ebdesk_domain::insured_sheet::{
+    CellValue, HELP_SHEET_NAME, InsuredColumn, InsuredRow, SHEET_NAME,
+};
+use rust_xlsxwriter::{Color, Format, FormatBorder, ProtectionOptions, Workbook, Worksheet};
+
+use crate::errors::SheetError;
+use crate::normalize::serial_of;
+
+/// Characters that make a spreadsheet treat typed text as a formula (or DDE) once a user
+/// edits the cell; such values get the quote prefix, which keeps them text.
+const FORMULA_STARTS: [char; 4] = ['=', '+', '-', '@'];
+
+/// The cell formats of a sheet; built once, registered on first use.
+pub(crate) struct Formats {
+    pub header: Format,
+    pub text: Format,
+    pub quoted: Format,
+    pub date: Format,
+    pub editable: Format,
+    pub editable_quoted: Format,
+}
+
+impl Formats {
+    pub(crate) fn new() -> Self {
+        let editable = Format::new().set_unlocked();
+        Formats {
+            header: Format::new()
+                .set_bold()
+                .set_background_color(Color::RGB(0xD9E1F2))
+                .set_border_bottom(FormatBorder::Thin),
+            text: Format::new(),
+            quoted: Format::new().set_quote_prefix(),
+            date: Format::new().set_num_format("dd/mm/yyyy"),
+            editable_quoted: editable.clone().set_quote_prefix(),
+            editable,
+        }
+    }
+}
+
+/// Width of each column in characters, wide enough for its header and usual values.
+fn width(column: InsuredColumn) -> f64 {
+    match column {
+        InsuredColumn::ContractNumber => 15.0,
+        InsuredColumn::Category => 18.0,
+        InsuredColumn::EmployeeNumber => 18.0,
+        InsuredColumn::NationalNumber => 20.0,
+        InsuredColumn::LastName => 24.0,
+        InsuredColumn::FirstName => 18.0,
+        InsuredColumn::Gender => 10.0,
+        InsuredColumn::Language => 7.0,
+        InsuredColumn::BirthDate => 14.0,
+        InsuredColumn::EmploymentStart => 15.0,
+        InsuredColumn::AffiliationStart => 17.0,
+        InsuredColumn::Status => 11.0,
+        InsuredColumn::EndDate => 16.0,
+        InsuredColumn::BusinessEmail => 36.0,
+        InsuredColumn::PrivateEmailKnown => 24.0,
+    }
+}
+
+fn col(column: InsuredColumn) -> u16 {
+    // 15 columns: the index always fits.
+    column.index() as u16
+}
+
+/// Writes text as a string (never a formula), quote-prefixed when it starts like one.
+pub(crate) fn write_text(
+    sheet: &mut Worksheet,
+    row: u32,
+    column: u16,
+    text: &str,
+    plain: &Format,
+    quoted: &Format,
+) -> Result<(), SheetError> {
+    let format = if text.starts_with(FORMULA_STARTS) {
+        quoted
+    } else {
+        plain
+    };
+    sheet.write_string_with_format(row, column, text, format)?;
+    Ok(())
+}
+
+/// Writes the header row of the 15 columns.
+pub(crate) fn write_header(sheet: &mut Worksheet, formats: &Formats) -> Result<(), SheetError> {
+    for column in InsuredColumn::ALL {
+        sheet.set_column_width(col(column), width(column))?;
+        sheet.write_string_with_format(0, col(column), column.header(), &formats.header)?;
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    Ok(())
+}
+
+/// The workbook a consult user downloads: sheet "Verzekerden" with one row per affiliation,
+/// protected except the business e-mail column, and sheet "Uitleg".
+///
+/// National and employee numbers are text, dates real dates shown dd/mm/yyyy. Rows are
+/// flushed to a temporary file as they come, so memory stays flat whatever the count.
+pub fn write_insured_overview(
+    rows: impl IntoIterator<Item = InsuredRow>,
+) -> Result<Vec<u8>, SheetError> {
+    let formats = Formats::new();
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet_with_constant_memory()?;
+    sheet.set_name(SHEET_NAME)?;
+    // A column format, not only cell formats: LibreOffice drops empty formatted cells on
+    // save, and the empty e-mail cells are the ones to fill in.
+    sheet.set_column_format(col(InsuredColumn::BusinessEmail), &formats.editable)?;
+    write_header(sheet, &formats)?;
+
+    let mut last_row = 0;
+    for (index, insured) in rows.into_iter().enumerate() {
+        let row = u32::try_from(index + 1)
+            .map_err(|_| rust_xlsxwriter::XlsxError::RowColumnLimitError)?;
+        for column in InsuredColumn::ALL {
+            let (plain, quoted) = if column.is_editable() {
+                (&formats.editable, &formats.editable_quoted)
+            } else {
+                (&formats.text, &formats.quoted)
+            };
+            match insured.cell(column) {
+                CellValue::Empty => {}
+                CellValue::Text(text) => write_text(sheet, row, col(column), &text, plain, quoted)?,
+                CellValue::Date(date) => {
+                    sheet.write_number_with_format(
+                        row,
+                        col(column),
+                        serial_of(date),
+                        &formats.date,
+                    )?;
+                }
+            }
+        }
+        last_row = row;
+    }
+    let last_col = col(InsuredColumn::PrivateEmailKnown);
+    sheet.autofilter(0, 0, last_row, last_col)?;
+    // No password: the protection prevents slips, it is not a security boundary.
+    sheet.protect_with_options(&ProtectionOptions {
+        use_autofilter: true,
+        format_columns: true,
+        ..ProtectionOptions::default()
+    });
+
+    // Deflating ~700 bytes of XML per row is most of the work: level 3 takes a fifth less
+    // CPU than the default 6 for a file 13 % larger (measured on 100 000 rows).
+    workbook.set_zip_compression_level(3);
+    let help = workbook.add_worksheet();
+    help.set_name(HELP_SHEET_NAME)?;
+    write_help(help)?;
+    Ok(workbook.save_to_buffer()?)
+}
+
+const HELP: [&str; 9] = [
+    "Vul in het blad \"Verzekerden\" de kolom \"Zakelijk e-mailadres\" in: het e-mailadres op het werk van elke werknemer, bijvoorbeeld voornaam.naam@bedrijf.be.",
+    "Alleen die kolom kan gewijzigd worden. De andere kolommen zijn beveiligd en dienen ter informatie: wijzigingen daarin worden bij het opladen genegeerd.",
+    "Laat de cel leeg als de werknemer geen zakelijk e-mailadres heeft. Een gekend adres dat u leegmaakt, wordt pas verwijderd nadat u dat bij het opladen bevestigt.",
+    "Een werknemer met meer dan één aansluiting staat op meer dan één rij: vul op elke rij hetzelfde adres in.",
+    "Wijzig het rijksregisternummer en de kolomtitels niet: elke rij wordt via het rijksregisternummer aan een verzekerde gekoppeld. De volgorde van rijen en kolommen mag u wijzigen; extra kolommen worden genegeerd.",
+    "Typ of plak de adressen als waarden. Formules worden niet aanvaard.",
+    "\"Privé e-mailadres gekend\" is Ja als de werknemer zelf een privé-adres opgaf. Dat adres ziet u niet en hoeft u niet in te vullen.",
+    "Bewaar het bestand als Excel-werkmap (.xlsx; ook vanuit LibreOffice) en laad het op bij Downloads en uploads. U ziet eerst een overzicht van de wijzigingen en de fouten; er verandert niets tot u bevestigt.",
+    "Een bestand mag maximaal 200 000 rijen tellen en 25 MB groot zijn.",
+];
+
+fn write_help(sheet: &mut Worksheet) -> Result<(), SheetError> {
+    let title = Format::new().set_bold().set_font_size(14);
+    let wrap = Format::new()
+        .set_text_wrap()
+        .set_align(rust_xlsxwriter::FormatAlign::Top);
+    sheet.set_column_width(0, 4)?;
+    sheet.set_column_width(1, 110)?;
+    sheet.write_string_with_format(0, 0, "Overzicht verzekerden: zo vult u het in", &title)?;
+    for (i, line) in HELP.iter().enumerate() {
+        let row = i as u32 + 2;
+        sheet.write_string_with_format(row, 0, format!("{}.", i + 1), &wrap)?;
+        sheet.write_string_with_format(row, 1, *line, &wrap)?;
+    }
+    Ok(())
+}
