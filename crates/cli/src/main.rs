@@ -94,6 +94,10 @@ enum Command {
         #[command(subcommand)]
         action: OperatorAction,
     },
+    /// Parses an uploaded workbook from stdin in a process of its own, with memory and CPU
+    /// limits, and answers on stdout (the worker starts it; not for people).
+    #[command(hide = true, name = "sheets-parse")]
+    SheetsParse,
     /// Loads the demo data; `--size N` adds "Groot Bedrijf NV" (530-900) with N affiliates.
     Demo {
         #[command(flatten)]
@@ -182,10 +186,23 @@ async fn open_store(db: &DbArgs) -> anyhow::Result<Store> {
     Ok(store)
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<std::process::ExitCode> {
     let cli = Cli::parse();
+    // The parser child: no runtime, no logging, stdout carries only its answer.
+    if let Command::SheetsParse = cli.command {
+        return Ok(ebdesk_sheets::child::serve_stdio());
+    }
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the runtime")?
+        .block_on(run(cli))?;
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::SheetsParse => {}
         Command::Serve {
             db,
             bind,
