@@ -86,8 +86,12 @@ impl Application {
                 .wrap(from_fn(csrf::verify_csrf))
                 .wrap(from_fn(session::load_session))
                 .wrap(security_headers())
-                // %U is the path without its query: searches may hold a national number.
-                .wrap(Logger::new("%s \"%U\" %Dms"))
+                // The path without its query (searches may hold a national number), and
+                // without the tokens of activation and reset links.
+                .wrap(
+                    Logger::new("%s \"%{path}xi\" %Dms")
+                        .custom_request_replace("path", |req| redacted_path(req.path())),
+                )
         })
         .listen(listener)?
         .run();
@@ -102,6 +106,16 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// A path as the access log may show it: the secret part of a link replaced by `…`.
+fn redacted_path(path: &str) -> String {
+    for prefix in ["/activeren/", "/wachtwoord-herstellen/"] {
+        if path.starts_with(prefix) {
+            return format!("{prefix}…");
+        }
+    }
+    path.to_owned()
 }
 
 fn security_headers() -> DefaultHeaders {
