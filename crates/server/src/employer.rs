@@ -94,6 +94,7 @@ pub fn page_context(user: &SessionUser) -> tera::Context {
     context.insert("user_name", &user.display_name);
     context.insert("user_email", &user.email);
     context.insert("csrf_token", &user.csrf_token);
+    context.insert("is_operator", &user.is_operator);
     context
 }
 

@@ -9,6 +9,7 @@ mod csrf;
 mod employer;
 mod error;
 mod i18n;
+mod operator;
 mod password;
 mod routes;
 mod secrets;
@@ -141,6 +142,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .get("/werkgevers", auth::choose_employer)
         .configure(account::routes)
         .configure(users::routes)
+        .configure(operator::routes)
         .configure(employer::routes);
 }
 

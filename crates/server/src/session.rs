@@ -31,6 +31,7 @@ pub struct SessionUser {
     pub language: String,
     pub csrf_token: String,
     pub stage: SessionStage,
+    pub is_operator: bool,
     token_hash: String,
 }
 
@@ -132,6 +133,7 @@ pub async fn load_session(
                     language: record.language,
                     csrf_token: record.csrf_token,
                     stage,
+                    is_operator: record.is_operator,
                     token_hash,
                 });
             }

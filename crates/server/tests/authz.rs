@@ -10,7 +10,7 @@ use chrono::Utc;
 use ebdesk_store::test_support::TestDb;
 use reqwest::StatusCode;
 use support::{
-    Browser, CONSULT_A, EMPLOYER_A, MASTER_A, MASTER_B, PASSWORD, fixture, new_user, spawn_app,
+    Browser, CONSULT_A, EMPLOYER_A, MASTER_A, MASTER_B, PASSWORD, fixture, new_operator, spawn_app,
 };
 
 const OPERATOR: &str = "beheer@ebdesk.test";
@@ -23,6 +23,7 @@ const S: u16 = 303;
 /// Anonymous → login; the operator (no sheet) and the other employer's master → 404.
 const TENANT_READ: [u16; 5] = [S, 404, 200, 404, 200];
 const MASTER_READ: [u16; 5] = [S, 404, 403, 404, 200];
+const OPERATOR_ONLY: [u16; 5] = [S, 200, 403, 403, 403];
 
 const MATRIX: &[Row] = &[
     ("GET", "/", [S, S, S, S, S]),
@@ -90,13 +91,24 @@ const MATRIX: &[Row] = &[
         "/werkgevers/{employer}/gebruikers/{sheet}/intrekken",
         [S, 404, 403, 404, S],
     ),
+    // The operator console: the operator only (empty forms are refused at their fields).
+    ("GET", "/beheer", OPERATOR_ONLY),
+    ("GET", "/beheer/werkgevers/nieuw", OPERATOR_ONLY),
+    ("POST", "/beheer/werkgevers", [S, 422, 403, 403, 403]),
+    ("GET", "/beheer/werkgevers/{number}", OPERATOR_ONLY),
+    (
+        "POST",
+        "/beheer/werkgevers/{number}/master",
+        [S, 422, 403, 403, 403],
+    ),
+    ("POST", "/beheer/2fa-herstellen", [S, 422, 403, 403, 403]),
     ("POST", "/logout", [S; 5]),
 ];
 
 async fn every_route_answers_every_role_as_the_matrix_says(db: TestDb) {
     let f = fixture(&db.store).await;
     let hash = ebdesk_server::hash_password(PASSWORD).unwrap();
-    new_user(&db.store, OPERATOR, "Beheerder", &hash).await;
+    new_operator(&db.store, OPERATOR, "Beheerder", &hash).await;
     let base = spawn_app(db.store.clone()).await;
 
     // The matrix and the application list the same routes (a worker has built the app once
@@ -137,6 +149,7 @@ async fn every_route_answers_every_role_as_the_matrix_says(db: TestDb) {
             .replace("{sheet}", &consult_sheet.to_string())
             .replace("{token}", "een-verzonnen-link")
             .replace("{file}", "app.css")
+            .replace("{number}", EMPLOYER_A)
     };
 
     // The master of A goes last: revoking the consult user's sheet changes what follows.

@@ -12,6 +12,7 @@ mod employees;
 mod employers;
 mod error;
 mod generated_files;
+mod operator;
 mod provisioning;
 mod queue;
 mod scope;
@@ -32,6 +33,7 @@ pub use employees::{
 pub use employers::{Category, ContactPoint, Contract, Employer};
 pub use error::StoreError;
 pub use generated_files::{FILE_RETENTION, FileLookup, GeneratedFile, StoredFile};
+pub use operator::{EmployerSummary, NewContract};
 pub use provisioning::{NewAffiliation, NewContactPoint, NewEmployee, NewEmployer, NewUser};
 #[cfg(feature = "test-support")]
 pub use queue::fixture as queue_fixture;

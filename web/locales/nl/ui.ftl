@@ -195,3 +195,32 @@ sheet-master-protected = De fiche van de master user kan hier niet gewijzigd of 
 sheet-not-invited = Deze persoon heeft de uitnodiging al aanvaard.
 sheet-not-yourself = U kunt uw eigen twee-factor-authenticatie hier niet herstellen; vraag het de beheerder.
 mail-access-subject = ebdesk: u kreeg toegang tot een werkgever
+
+## Beheer (operator)
+
+operator-title = Beheer
+operator-employers = Werkgevers
+operator-new-employer = Werkgever aanmaken
+operator-no-master = nog geen master user
+operator-reset-2fa = Twee-factor-authenticatie herstellen (verloren toestel)
+operator-2fa-reset-done = De twee-factor-authenticatie is hersteld: de gebruiker registreert een nieuw toestel bij de volgende aanmelding.
+operator-no-such-account = Er is geen account met dit e-mailadres.
+operator-designate-master = Master user aanduiden of overdragen
+operator-designate-master-text = De nieuwe master user krijgt alle contracten en een e-mail (met activatielink als hij of zij nog geen account heeft). Een vorige master user houdt raadplegen en invoeren.
+operator-designate-button = Aanduiden
+operator-field-number = Werkgeversnummer (bijvoorbeeld 530-101)
+operator-field-name = Naam
+operator-field-kbo = Ondernemingsnummer
+operator-field-street = Straat en nummer
+operator-field-postal_code = Postcode
+operator-field-city = Gemeente
+operator-field-notification_email = Meldingsadres (een distributielijst)
+operator-field-contract_number = Eerste contract (530/NNNNNN)
+operator-field-contract_name = Naam van het contract
+operator-field-categories = Categorieën, gescheiden door komma's
+operator-field-required = Vul dit veld in.
+operator-employer-number-invalid = Een werkgeversnummer ziet eruit als 530-101: drie cijfers, een streepje en één tot zes cijfers.
+operator-contract-number-invalid = Een contractnummer ziet eruit als 530/000101: drie cijfers, een schuine streep en zes cijfers.
+operator-categories-required = Vul minstens één categorie in, bijvoorbeeld Bedienden.
+employer-number-taken = Dit werkgeversnummer bestaat al.
+contract-number-taken = Dit contractnummer bestaat al.

@@ -477,6 +477,15 @@ async fn new_employer(store: &Store, number: &str, name: &str, kbo_base: u32) ->
 }
 
 pub async fn new_user(store: &Store, email: &str, name: &str, hash: &str) -> i64 {
+    new_account(store, email, name, hash, false).await
+}
+
+/// An operator account (active, with its TOTP secret).
+pub async fn new_operator(store: &Store, email: &str, name: &str, hash: &str) -> i64 {
+    new_account(store, email, name, hash, true).await
+}
+
+async fn new_account(store: &Store, email: &str, name: &str, hash: &str, is_operator: bool) -> i64 {
     let id = store
         .insert_user(
             &NewUser {
@@ -484,7 +493,7 @@ pub async fn new_user(store: &Store, email: &str, name: &str, hash: &str) -> i64
                 display_name: name.to_owned(),
                 password_hash: Some(hash.to_owned()),
                 language: Language::Dutch,
-                is_operator: false,
+                is_operator,
             },
             Utc::now(),
         )

@@ -1,0 +1,340 @@
+//! The operator console ("Beheer"): employers, their master user, and resetting anyone's
+//! second factor. Every handler takes an [`Operator`]; others get 403.
+
+use std::collections::HashMap;
+
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use chrono::Utc;
+use ebdesk_domain::access::check_login_email;
+use ebdesk_domain::{EmailAddress, KboNumber};
+use ebdesk_store::{Invitation, NewContract, NewEmployer, StoreError};
+use serde::Serialize;
+
+use crate::account::{ACTIVATION_VALIDITY, activation_mail, mail};
+use crate::auth::{actor, html, see_other};
+use crate::employer::page_context;
+use crate::routes::RouteExt;
+use crate::session::{SessionUser, hash_token, random_token};
+use crate::templates::render;
+use crate::{AppError, AppState};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.get("/beheer", console)
+        .get("/beheer/werkgevers/nieuw", new_employer_form)
+        .post("/beheer/werkgevers", create_employer)
+        .get("/beheer/werkgevers/{number}", show_employer)
+        .post("/beheer/werkgevers/{number}/master", designate_master)
+        .post("/beheer/2fa-herstellen", reset_second_factor);
+}
+
+/// The logged-in operator.
+pub struct Operator(pub SessionUser);
+
+impl FromRequest for Operator {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let user = SessionUser::from_request(req, payload).into_inner();
+        std::future::ready(match user {
+            Ok(user) if user.is_operator => Ok(Operator(user)),
+            Ok(_) => Err(AppError::Forbidden),
+            Err(err) => Err(err),
+        })
+    }
+}
+
+fn field(fields: &[(String, String)], key: &str) -> String {
+    fields
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.trim().to_owned())
+        .unwrap_or_default()
+}
+
+async fn console_page(
+    state: &AppState,
+    operator: &Operator,
+    message_key: Option<&str>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let mut context = page_context(&operator.0);
+    context.insert("employers", &state.store.list_employers().await?);
+    context.insert("message_key", &message_key);
+    Ok(html(status, render("operator.html", &context)?))
+}
+
+pub async fn console(
+    state: web::Data<AppState>,
+    operator: Operator,
+) -> Result<HttpResponse, AppError> {
+    console_page(&state, &operator, None, StatusCode::OK).await
+}
+
+#[derive(Default, Serialize)]
+struct EmployerForm {
+    values: HashMap<String, String>,
+    errors: HashMap<&'static str, &'static str>,
+}
+
+const EMPLOYER_FIELDS: [&str; 10] = [
+    "number",
+    "name",
+    "kbo",
+    "street",
+    "postal_code",
+    "city",
+    "notification_email",
+    "contract_number",
+    "contract_name",
+    "categories",
+];
+
+fn employer_form_page(
+    operator: &Operator,
+    form: &EmployerForm,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let mut context = page_context(&operator.0);
+    context.insert("form", form);
+    Ok(html(
+        status,
+        render("operator_employer_form.html", &context)?,
+    ))
+}
+
+pub async fn new_employer_form(operator: Operator) -> Result<HttpResponse, AppError> {
+    employer_form_page(&operator, &EmployerForm::default(), StatusCode::OK)
+}
+
+fn is_number(text: &str, separator: char, digits: std::ops::RangeInclusive<usize>) -> bool {
+    text.split_once(separator).is_some_and(|(a, b)| {
+        a.len() == 3
+            && a.chars().all(|c| c.is_ascii_digit())
+            && digits.contains(&b.len())
+            && b.chars().all(|c| c.is_ascii_digit())
+    })
+}
+
+pub async fn create_employer(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    operator: Operator,
+    fields: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let mut form = EmployerForm::default();
+    for key in EMPLOYER_FIELDS {
+        form.values.insert(key.to_owned(), field(&fields, key));
+    }
+    let value = |key: &str| form.values.get(key).cloned().unwrap_or_default();
+    let mut errors = HashMap::new();
+    if !is_number(&value("number"), '-', 1..=6) {
+        errors.insert("number", "operator-employer-number-invalid");
+    }
+    for key in ["name", "street", "postal_code", "city", "contract_name"] {
+        if value(key).is_empty() {
+            errors.insert(key, "operator-field-required");
+        }
+    }
+    let kbo = KboNumber::parse(&value("kbo"));
+    if let Err(err) = &kbo {
+        errors.insert("kbo", err.code());
+    }
+    let notification = EmailAddress::parse(&value("notification_email"));
+    if let Err(err) = &notification {
+        errors.insert("notification_email", err.code());
+    }
+    if !is_number(&value("contract_number"), '/', 6..=6) {
+        errors.insert("contract_number", "operator-contract-number-invalid");
+    }
+    let categories: Vec<String> = value("categories")
+        .split(',')
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty())
+        .collect();
+    if categories.is_empty() {
+        errors.insert("categories", "operator-categories-required");
+    }
+    let (Ok(kbo), Ok(notification), true) = (kbo, notification, errors.is_empty()) else {
+        form.errors = errors;
+        return employer_form_page(&operator, &form, StatusCode::UNPROCESSABLE_ENTITY);
+    };
+    let employer = NewEmployer {
+        number: value("number"),
+        name: value("name"),
+        kbo_number: kbo.as_str().to_owned(),
+        street: value("street"),
+        postal_code: value("postal_code"),
+        city: value("city"),
+        notification_email: notification.as_str().to_owned(),
+    };
+    let contract = NewContract {
+        number: value("contract_number"),
+        name: value("contract_name"),
+        categories,
+    };
+    let actor = actor(&req, Some(operator.0.user_id));
+    match state
+        .store
+        .create_employer(&employer, &contract, &actor, Utc::now())
+        .await
+    {
+        Ok(_) => Ok(see_other(&format!(
+            "/beheer/werkgevers/{}",
+            employer.number
+        ))),
+        Err(StoreError::Refused(key)) => {
+            let at = if key.starts_with("contract") {
+                "contract_number"
+            } else {
+                "number"
+            };
+            form.errors.insert(at, key);
+            employer_form_page(&operator, &form, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+async fn employer_page(
+    state: &AppState,
+    operator: &Operator,
+    number: &str,
+    form: &EmployerForm,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let employer = state
+        .store
+        .list_employers()
+        .await?
+        .into_iter()
+        .find(|e| e.number == number)
+        .ok_or(AppError::NotFound)?;
+    let mut context = page_context(&operator.0);
+    context.insert("summary", &employer);
+    context.insert("form", form);
+    Ok(html(status, render("operator_employer.html", &context)?))
+}
+
+pub async fn show_employer(
+    state: web::Data<AppState>,
+    operator: Operator,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    employer_page(
+        &state,
+        &operator,
+        &path,
+        &EmployerForm::default(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// Designates (or transfers) the master user, who gets an activation link or a notice.
+pub async fn designate_master(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    operator: Operator,
+    path: web::Path<String>,
+    fields: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let number = path.into_inner();
+    let employer = state
+        .store
+        .list_employers()
+        .await?
+        .into_iter()
+        .find(|e| e.number == number)
+        .ok_or(AppError::NotFound)?;
+    let mut form = EmployerForm::default();
+    let name = field(&fields, "name");
+    let email = field(&fields, "email").to_lowercase();
+    form.values.insert("name".to_owned(), name.clone());
+    form.values.insert("email".to_owned(), email.clone());
+    if name.is_empty() {
+        form.errors.insert("name", "user-name-required");
+    }
+    let parsed = EmailAddress::parse(&email)
+        .map_err(|e| e.code())
+        .and_then(|e| {
+            check_login_email(&e).map_err(|err| err.code())?;
+            Ok(e)
+        });
+    if let Err(code) = &parsed {
+        form.errors.insert("email", code);
+    }
+    let (Ok(email), true) = (parsed, form.errors.is_empty()) else {
+        return employer_page(
+            &state,
+            &operator,
+            &number,
+            &form,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let token = random_token();
+    let public_url = &state.settings.public_url;
+    let mut context = tera::Context::new();
+    context.insert("name", &name);
+    context.insert("employer", &employer.name);
+    context.insert("link", &format!("{public_url}/login"));
+    let invitation = Invitation {
+        token_hash: hash_token(&token),
+        expires_at: Utc::now() + ACTIVATION_VALIDITY,
+        activation_mail: activation_mail(email.as_str(), &name, public_url, &token)?,
+        access_mail: mail(
+            email.as_str(),
+            "mail-access-subject",
+            "mail_access.txt",
+            &context,
+        )?,
+    };
+    let actor = actor(&req, Some(operator.0.user_id));
+    state
+        .store
+        .designate_master(
+            employer.id,
+            email.as_str(),
+            &name,
+            invitation,
+            &actor,
+            Utc::now(),
+        )
+        .await?;
+    Ok(see_other(&format!("/beheer/werkgevers/{number}")))
+}
+
+/// Resets the second factor (and lock) of the account with this e-mail.
+pub async fn reset_second_factor(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    operator: Operator,
+    fields: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let email = field(&fields, "email").to_lowercase();
+    let Some(account) = state.store.find_account_by_email(&email).await? else {
+        return console_page(
+            &state,
+            &operator,
+            Some("operator-no-such-account"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let actor = actor(&req, Some(operator.0.user_id));
+    state
+        .store
+        .reset_second_factor_of(account.id, None, &actor, Utc::now())
+        .await?;
+    console_page(
+        &state,
+        &operator,
+        Some("operator-2fa-reset-done"),
+        StatusCode::OK,
+    )
+    .await
+}

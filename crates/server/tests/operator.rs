@@ -1,0 +1,187 @@
+//! The operator console through the real application, on SQLite and PostgreSQL: create an
+//! employer (KBO checked), designate its master user, who activates and manages; transfer.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[macro_use]
+mod support;
+
+use chrono::Utc;
+use ebdesk_domain::Rights;
+use ebdesk_store::test_support::TestDb;
+use reqwest::StatusCode;
+use support::{Browser, PASSWORD, new_operator, spawn_app};
+
+const OPERATOR: &str = "beheer@ebdesk.test";
+
+fn employer_form(kbo: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("number", "530-303".to_owned()),
+        ("name", "Drukkerij Vos BV".to_owned()),
+        ("kbo", kbo.to_owned()),
+        ("street", "Papierstraat 3".to_owned()),
+        ("postal_code", "9000".to_owned()),
+        ("city", "Gent".to_owned()),
+        ("notification_email", "meldingen@vos.test".to_owned()),
+        ("contract_number", "530/000303".to_owned()),
+        ("contract_name", "Groepsverzekering".to_owned()),
+        ("categories", "Bedienden, Arbeiders".to_owned()),
+    ]
+}
+
+async fn post(
+    browser: &Browser,
+    path: &str,
+    form_page: &str,
+    fields: &[(&str, String)],
+) -> support::Page {
+    let token = browser.get(form_page).await.csrf_token();
+    let mut form: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    form.push(("csrf_token", &token));
+    browser.post(path, &form).await
+}
+
+async fn the_operator_creates_an_employer_and_designates_its_master(db: TestDb) {
+    let hash = ebdesk_server::hash_password(PASSWORD).unwrap();
+    new_operator(&db.store, OPERATOR, "Beheerder", &hash).await;
+    let base = spawn_app(db.store.clone()).await;
+    let operator = Browser::logged_in(&base, OPERATOR).await;
+
+    let bad = post(
+        &operator,
+        "/beheer/werkgevers",
+        "/beheer/werkgevers/nieuw",
+        &employer_form("0403.170.702"),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("controlecijfers"), "{}", bad.body);
+    assert!(bad.body.contains("value=\"Drukkerij Vos BV\""));
+    assert!(
+        db.store
+            .find_employer_id("530-303")
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    let ok = post(
+        &operator,
+        "/beheer/werkgevers",
+        "/beheer/werkgevers/nieuw",
+        &employer_form("0403.170.701"),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let page = "/beheer/werkgevers/530-303";
+    let generic = post(
+        &operator,
+        &format!("{page}/master"),
+        page,
+        &[
+            ("name", "Info".to_owned()),
+            ("email", "info@vos.test".to_owned()),
+        ],
+    )
+    .await;
+    assert_eq!(generic.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let designated = post(
+        &operator,
+        &format!("{page}/master"),
+        page,
+        &[
+            ("name", "Vera Vos".to_owned()),
+            ("email", "vera.vos@vos.test".to_owned()),
+        ],
+    )
+    .await;
+    assert_eq!(
+        designated.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        designated.body
+    );
+    assert!(
+        operator
+            .get("/beheer")
+            .await
+            .body
+            .contains("vera.vos@vos.test")
+    );
+
+    // The new master activates from the e-mail, enrols and lands on the employer.
+    let mail = db
+        .store
+        .find_latest_mail_to("vera.vos@vos.test")
+        .await
+        .unwrap()
+        .unwrap();
+    let link = mail
+        .body
+        .split_whitespace()
+        .find_map(|w| w.find("/activeren/").map(|i| w[i..].to_owned()))
+        .unwrap();
+    let vera = Browser::new(&base);
+    let token = vera.get(&link).await.csrf_token();
+    let set = vera
+        .post(
+            &link,
+            &[
+                ("password", "gele drukpers op maandag"),
+                ("password_repeat", "gele drukpers op maandag"),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(set.location.as_deref(), Some("/2fa/instellen"));
+    let enrol = vera.get("/2fa/instellen").await;
+    let start = enrol.body.find("id=\"totp-secret\"").unwrap();
+    let text = &enrol.body[start..];
+    let secret = text[text.find('>').unwrap() + 1..text.find("</code>").unwrap()].replace(' ', "");
+    let code = ebdesk_server::totp_code_at(&secret, u64::try_from(Utc::now().timestamp()).unwrap())
+        .unwrap();
+    let token = enrol.csrf_token();
+    let done = vera
+        .post("/2fa/instellen", &[("code", &code), ("csrf_token", &token)])
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    let users = vera.get("/werkgevers/530-303/gebruikers").await;
+    assert_eq!(users.status, StatusCode::OK);
+
+    // Transfer: the operator names another master; Vera keeps input rights.
+    let moved = post(
+        &operator,
+        &format!("{page}/master"),
+        page,
+        &[
+            ("name", "Wim Vos".to_owned()),
+            ("email", "wim.vos@vos.test".to_owned()),
+        ],
+    )
+    .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        vera.get("/werkgevers/530-303/gebruikers").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let vera_id = db
+        .store
+        .find_account_by_email("vera.vos@vos.test")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let access = db
+        .store
+        .find_access(vera_id, "530-303", Utc::now().date_naive())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(access.rights, Rights::Input);
+
+    // Nobody else reaches the console.
+    assert_eq!(vera.get("/beheer").await.status, StatusCode::FORBIDDEN);
+    db.cleanup().await;
+}
+
+both_engines!(the_operator_creates_an_employer_and_designates_its_master);

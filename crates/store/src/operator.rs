@@ -1,0 +1,163 @@
+//! The operator's work: employers and their master user, and any account's second factor.
+//! Not tenant-scoped: only the operator console calls these, behind the `Operator` guard.
+
+use chrono::{DateTime, Utc};
+use ebdesk_domain::Rights;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::accounts::{TokenPurpose, insert_token_sql};
+use crate::db::{BeginWrite, with_pool};
+use crate::effects::{Actor, Effects, write_effects};
+use crate::sheets::Invitation;
+use crate::{NewEmployer, Result, Store, StoreError};
+
+/// One employer in the operator's list.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct EmployerSummary {
+    pub id: i64,
+    pub number: String,
+    pub name: String,
+    pub kbo_number: String,
+    pub master_email: Option<String>,
+    pub master_invited: Option<bool>,
+}
+
+/// A first contract with its categories, created with the employer.
+#[derive(Debug, Clone)]
+pub struct NewContract {
+    pub number: String,
+    pub name: String,
+    pub categories: Vec<String>,
+}
+
+impl Store {
+    /// Every employer, by number, with its master user.
+    pub async fn list_employers(&self) -> Result<Vec<EmployerSummary>> {
+        const SQL: &str = "SELECT e.id, e.number, e.name, e.kbo_number, u.email AS master_email, \
+                (u.password_hash IS NULL) AS master_invited \
+            FROM employers e \
+            LEFT JOIN user_sheets s ON s.employer_id = e.id AND s.rights = 'master' \
+            LEFT JOIN users u ON u.id = s.user_id ORDER BY e.number";
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(SQL).fetch_all(pool).await?
+        }))
+    }
+
+    /// Creates an employer with its first contract and categories, in one transaction.
+    pub async fn create_employer(
+        &self,
+        employer: &NewEmployer,
+        contract: &NewContract,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
+        const EMPLOYER: &str = "INSERT INTO employers (number, name, kbo_number, street, \
+            postal_code, city, notification_email, created_at) \
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
+        const CONTRACT: &str =
+            "INSERT INTO contracts (employer_id, number, name) VALUES ($1, $2, $3) RETURNING id";
+        const CATEGORY: &str =
+            "INSERT INTO categories (employer_id, contract_id, name) VALUES ($1, $2, $3)";
+        let e = employer.clone();
+        with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let id: i64 = sqlx::query_scalar(EMPLOYER)
+                .bind(e.number.clone()).bind(e.name.clone()).bind(e.kbo_number.clone())
+                .bind(e.street).bind(e.postal_code).bind(e.city).bind(e.notification_email)
+                .bind(now)
+                .fetch_one(&mut *tx).await
+                .map_err(|err| match StoreError::from_write(err) {
+                    StoreError::Duplicate => StoreError::Refused("employer-number-taken"),
+                    other => other,
+                })?;
+            let contract_id: i64 = sqlx::query_scalar(CONTRACT)
+                .bind(id).bind(contract.number.clone()).bind(contract.name.clone())
+                .fetch_one(&mut *tx).await
+                .map_err(|err| match StoreError::from_write(err) {
+                    StoreError::Duplicate => StoreError::Refused("contract-number-taken"),
+                    other => other,
+                })?;
+            for category in &contract.categories {
+                sqlx::query(CATEGORY)
+                    .bind(id).bind(contract_id).bind(category.clone())
+                    .execute(&mut *tx).await.map_err(StoreError::from_write)?;
+            }
+            let mut effects = Effects::default();
+            effects.audit(Some(id), "employer_created", json!({
+                "number": e.number, "name": e.name, "kbo_number": e.kbo_number,
+                "contract": contract.number, "categories": contract.categories,
+            }));
+            write_effects!(tx, effects, actor, now);
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    /// Makes the person with this e-mail the employer's master user: the current master (if
+    /// any) keeps input rights, the new one gets a master sheet on all contracts (an account
+    /// and an activation link when they have none). Returns whether a link was sent.
+    pub async fn designate_master(
+        &self,
+        employer_id: i64,
+        email: &str,
+        display_name: &str,
+        invitation: Invitation,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        const FIND_USER: &str =
+            "SELECT id, (password_hash IS NULL) AS invited FROM users WHERE email = $1";
+        const NEW_USER: &str = "INSERT INTO users (email, display_name, password_hash, language, \
+            is_operator, disabled, created_at) VALUES ($1, $2, NULL, 'nl', FALSE, FALSE, $3) RETURNING id";
+        const OLD_MASTER: &str = "UPDATE user_sheets SET rights = 'input', updated_at = $2 \
+            WHERE employer_id = $1 AND rights = 'master' RETURNING user_id";
+        const EXISTING_SHEET: &str = "UPDATE user_sheets SET rights = 'master', all_contracts = $3, \
+            valid_until = NULL, updated_at = $4 WHERE employer_id = $1 AND user_id = $2";
+        const NEW_SHEET: &str = "INSERT INTO user_sheets (employer_id, user_id, rights, all_contracts, \
+            valid_until, created_at, external, updated_at) VALUES ($1, $2, $3, $4, NULL, $5, $6, $5)";
+        const CLEAR_CONTRACTS: &str = "DELETE FROM user_sheet_contracts WHERE employer_id = $1 AND sheet_id IN \
+             (SELECT id FROM user_sheets WHERE employer_id = $1 AND user_id = $2)";
+        let mut effects = Effects::default();
+        with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let existing: Option<(i64, bool)> = sqlx::query_as(FIND_USER)
+                .bind(email.to_owned()).fetch_optional(&mut *tx).await?;
+            let (user_id, needs_activation) = match existing {
+                Some(found) => found,
+                None => {
+                    let id: i64 = sqlx::query_scalar(NEW_USER)
+                        .bind(email.to_owned()).bind(display_name.to_owned()).bind(now)
+                        .fetch_one(&mut *tx).await.map_err(StoreError::from_write)?;
+                    (id, true)
+                }
+            };
+            let previous: Option<(i64,)> = sqlx::query_as(OLD_MASTER)
+                .bind(employer_id).bind(now).fetch_optional(&mut *tx).await?;
+            sqlx::query(CLEAR_CONTRACTS).bind(employer_id).bind(user_id).execute(&mut *tx).await?;
+            let updated = sqlx::query(EXISTING_SHEET)
+                .bind(employer_id).bind(user_id).bind(true).bind(now)
+                .execute(&mut *tx).await?;
+            if updated.rows_affected() == 0 {
+                sqlx::query(NEW_SHEET)
+                    .bind(employer_id).bind(user_id).bind(Rights::Master.as_str()).bind(true)
+                    .bind(now).bind(false)
+                    .execute(&mut *tx).await.map_err(StoreError::from_write)?;
+            }
+            if needs_activation {
+                sqlx::query("UPDATE user_tokens SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL")
+                    .bind(user_id).bind(now).execute(&mut *tx).await?;
+                insert_token_sql!(tx, user_id, invitation.token_hash.as_str(), TokenPurpose::Activation, now, invitation.expires_at);
+                effects.mail(invitation.activation_mail);
+            } else {
+                effects.mail(invitation.access_mail);
+            }
+            effects.audit(Some(employer_id), "master_transferred", json!({
+                "before": previous.map(|(id,)| id), "after": user_id, "email": email,
+            }));
+            write_effects!(tx, effects, actor, now);
+            tx.commit().await?;
+            Ok(needs_activation)
+        })
+    }
+}
