@@ -108,7 +108,7 @@ else
 fi
 
 status=0
-BASE_URL="$base_url" CHROMIUM_PATH="$chromium" SCREENSHOT_DIR="$results" \
+BASE_URL="$base_url" CHROMIUM_PATH="$chromium" SCREENSHOT_DIR="$results" MAIL_DIR="$data_dir/mail" \
   node --test --test-reporter=spec --test-concurrency=1 "${tests[@]}" </dev/null || status=$?
 
 if ((status != 0)); then
