@@ -208,10 +208,10 @@ impl Store {
 }
 
 /// Each employee's database id, by national number, from `RETURNING id, national_number`.
-fn affiliations_with_ids<'a>(
-    employees: &'a [NewEmployee],
+fn affiliations_with_ids(
+    employees: &[NewEmployee],
     returned: Vec<(i64, String)>,
-) -> Result<Vec<(i64, &'a NewAffiliation)>> {
+) -> Result<Vec<(i64, &NewAffiliation)>> {
     let ids: HashMap<String, i64> = returned.into_iter().map(|(id, nn)| (nn, id)).collect();
     let mut affiliations = Vec::new();
     for e in employees {
