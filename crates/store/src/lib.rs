@@ -5,10 +5,12 @@
 //! reachable through a [`Scope`], which the store itself builds from a user sheet, so a
 //! caller cannot ask for another employer's rows.
 
+mod audit;
 mod db;
 mod employees;
 mod employers;
 mod error;
+mod outbox;
 mod provisioning;
 mod scope;
 mod sessions;
@@ -17,6 +19,11 @@ mod users;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 
+pub use audit::{
+    AuditEmployer, AuditEntry, AuditEvent, AuditFilter, AuditPage, AuditRecord, AuditVerification,
+    BreakReason, BrokenEntry, ChainVerification, GENESIS_HASH, MAX_AUDIT_PAGE,
+    find_forbidden_content,
+};
 pub use db::{Engine, Store};
 pub use employees::{
     Affiliation, EmployeeDetail, EmployeeListPage, EmployeeListQuery, EmployeeListRow, ListCursor,
@@ -24,6 +31,10 @@ pub use employees::{
 };
 pub use employers::{Category, ContactPoint, Contract, Employer};
 pub use error::StoreError;
+pub use outbox::{
+    ClaimedEmail, EmailStatus, FailureKind, FailureOutcome, MAX_EMAIL_ATTEMPTS, OutboxFilter,
+    OutboxPage, OutboxRecord, OutgoingEmail, retry_delay,
+};
 pub use provisioning::{NewAffiliation, NewContactPoint, NewEmployee, NewEmployer, NewUser};
 pub use scope::{Access, EmployerChoice, Scope};
 pub use sessions::{NewSession, SessionRecord};
