@@ -1,5 +1,6 @@
 //! The `ebdesk` binary: serve, migrate, demo data.
 
+mod audit;
 mod demo;
 
 use std::path::PathBuf;
@@ -51,12 +52,26 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Audit log commands.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Loads the demo data; `--size N` adds "Groot Bedrijf NV" (530-900) with N affiliates.
     Demo {
         #[command(flatten)]
         db: DbArgs,
         #[arg(long)]
         size: Option<usize>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Checks every hash chain of the audit log; exits non-zero when an entry was tampered with.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 
@@ -105,6 +120,12 @@ async fn main() -> anyhow::Result<()> {
             init_tracing(&db.log_level);
             open_store(&db).await?;
             println!("Database is bijgewerkt.");
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { db },
+        } => {
+            init_tracing(&db.log_level);
+            audit::verify(&open_store(&db).await?).await?;
         }
         Command::Demo { db, size } => {
             init_tracing(&db.log_level);
