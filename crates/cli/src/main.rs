@@ -2,6 +2,7 @@
 
 mod audit;
 mod demo;
+mod mail;
 
 use std::path::PathBuf;
 
@@ -46,6 +47,8 @@ enum Command {
         /// Loads the demo data when the database is empty.
         #[arg(long)]
         demo: bool,
+        #[command(flatten)]
+        mail: mail::MailArgs,
     },
     /// Applies the database migrations.
     Migrate {
@@ -102,12 +105,20 @@ async fn open_store(db: &DbArgs) -> anyhow::Result<Store> {
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve { db, bind, demo } => {
+        Command::Serve {
+            db,
+            bind,
+            demo,
+            mail,
+        } => {
             init_tracing(&db.log_level);
             let store = open_store(&db).await?;
             if demo && store.has_no_employers().await? {
                 demo::load(&store).await?;
             }
+            let mailer = ebdesk_mail::Mailer::new(&mail.settings(&db.data_dir))
+                .context("e-mail settings")?;
+            let sender = ebdesk_mail::spawn_sender(store.clone(), mailer, Default::default());
             let app = Application::build(store, &bind).context("binding the address")?;
             let host = bind.rsplit_once(':').map_or("127.0.0.1", |(h, _)| h);
             println!("ebdesk luistert op http://{host}:{}", app.port());
@@ -115,6 +126,7 @@ async fn main() -> anyhow::Result<()> {
                 demo::print_logins();
             }
             app.run_until_stopped().await?;
+            sender.stop().await;
         }
         Command::Migrate { db } => {
             init_tracing(&db.log_level);

@@ -18,7 +18,7 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use thiserror::Error;
 
-pub use sender::{SendReport, SenderOptions, run_sender, send_due};
+pub use sender::{SendReport, SenderHandle, SenderOptions, run_sender, send_due, spawn_sender};
 
 /// How long one SMTP conversation may take before it counts as a failed attempt.
 const SMTP_TIMEOUT: Duration = Duration::from_secs(20);

@@ -141,3 +141,42 @@ pub async fn run_sender(
     }
     tracing::info!("e-mail sender stopped");
 }
+
+/// A sender running on its own task: [`spawn_sender`].
+pub struct SenderHandle {
+    wake: Arc<Notify>,
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl SenderHandle {
+    /// What to notify after queuing a message, so it leaves at once instead of at the next
+    /// poll (`notify_one`).
+    pub fn waker(&self) -> Arc<Notify> {
+        Arc::clone(&self.wake)
+    }
+
+    /// Asks the sender to stop and waits until its current batch is done.
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        if let Err(err) = self.task.await {
+            tracing::error!(error = %err, "e-mail sender ended abnormally");
+        }
+    }
+}
+
+/// Starts [`run_sender`] on a task of the current tokio runtime.
+pub fn spawn_sender(store: Store, mailer: Mailer, options: SenderOptions) -> SenderHandle {
+    let wake = Arc::new(Notify::new());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(run_sender(
+        store,
+        mailer,
+        Arc::clone(&wake),
+        options,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    SenderHandle { wake, stop, task }
+}

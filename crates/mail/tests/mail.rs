@@ -294,26 +294,16 @@ store_test!(
 
 store_test!(the_sender_wakes_when_notified_and_stops_on_shutdown, |db| {
     let dir = temp_dir();
-    let wake = std::sync::Arc::new(tokio::sync::Notify::new());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let options = SenderOptions {
         // Longer than the test: only the notification can make it send.
         poll: std::time::Duration::from_secs(600),
         ..SenderOptions::default()
     };
-    let sender = tokio::spawn(ebdesk_mail::run_sender(
-        db.store.clone(),
-        file_mailer(&dir),
-        wake.clone(),
-        options,
-        async move {
-            let _ = stopped.await;
-        },
-    ));
+    let sender = ebdesk_mail::spawn_sender(db.store.clone(), file_mailer(&dir), options);
     // Let it find the outbox empty and go to sleep.
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     enqueue(&db.store, "anais@firma.test").await;
-    wake.notify_one();
+    sender.waker().notify_one();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while eml_files(&dir).is_empty() {
         assert!(
@@ -322,11 +312,9 @@ store_test!(the_sender_wakes_when_notified_and_stops_on_shutdown, |db| {
         );
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
-    stop.send(()).unwrap();
-    tokio::time::timeout(std::time::Duration::from_secs(10), sender)
+    tokio::time::timeout(std::time::Duration::from_secs(10), sender.stop())
         .await
-        .expect("the sender did not stop")
-        .unwrap();
+        .expect("the sender did not stop");
     std::fs::remove_dir_all(dir).unwrap();
     db.cleanup().await;
 });
