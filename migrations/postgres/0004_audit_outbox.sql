@@ -1,5 +1,9 @@
 -- Audit log and e-mail outbox (PostgreSQL). Keep in step with migrations/sqlite/0004_audit_outbox.sql.
 
+-- Entries written before the hash chain existed (development builds only) carry an empty hash
+-- and could never verify: they go, before the triggers below make that impossible.
+DELETE FROM audit_log WHERE hash = '';
+
 -- The audit log is append-only, enforced here and not only by the code: no UPDATE, no DELETE,
 -- no TRUNCATE.
 CREATE FUNCTION audit_log_append_only() RETURNS trigger

@@ -1,5 +1,9 @@
 -- Audit log and e-mail outbox (SQLite). Keep in step with migrations/postgres/0004_audit_outbox.sql.
 
+-- Entries written before the hash chain existed (development builds only) carry an empty hash
+-- and could never verify: they go, before the triggers below make that impossible.
+DELETE FROM audit_log WHERE hash = '';
+
 -- The audit log is append-only, enforced here and not only by the code: no UPDATE, no DELETE.
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN

@@ -91,6 +91,8 @@ audit_events! {
     /// Wrong password or code; the user is None when the e-mail is unknown.
     LoginFailed = "login_failed",
     Logout = "logout",
+    /// The user set a first password through the activation link.
+    AccountActivated = "account_activated",
     PasswordChanged = "password_changed",
     PasswordResetRequested = "password_reset_requested",
     TotpEnrolled = "totp_enrolled",
