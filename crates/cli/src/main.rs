@@ -41,24 +41,19 @@ enum Command {
     Serve {
         #[command(flatten)]
         db: DbArgs,
+        #[command(flatten)]
+        mail: mail::MailArgs,
         /// Address to listen on.
         #[arg(long, env = "EBDESK_BIND", default_value = "127.0.0.1:8080")]
         bind: String,
         /// Loads the demo data when the database is empty.
         #[arg(long)]
         demo: bool,
-        #[command(flatten)]
-        mail: mail::MailArgs,
     },
     /// Applies the database migrations.
     Migrate {
         #[command(flatten)]
         db: DbArgs,
-    },
-    /// Audit log commands.
-    Audit {
-        #[command(subcommand)]
-        command: AuditCommand,
     },
     /// Loads the demo data; `--size N` adds "Groot Bedrijf NV" (530-900) with N affiliates.
     Demo {
@@ -66,6 +61,11 @@ enum Command {
         db: DbArgs,
         #[arg(long)]
         size: Option<usize>,
+    },
+    /// Audit log commands.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
     },
 }
 
@@ -133,12 +133,6 @@ async fn main() -> anyhow::Result<()> {
             open_store(&db).await?;
             println!("Database is bijgewerkt.");
         }
-        Command::Audit {
-            command: AuditCommand::Verify { db },
-        } => {
-            init_tracing(&db.log_level);
-            audit::verify(&open_store(&db).await?).await?;
-        }
         Command::Demo { db, size } => {
             init_tracing(&db.log_level);
             let store = open_store(&db).await?;
@@ -155,6 +149,12 @@ async fn main() -> anyhow::Result<()> {
                 );
             }
             demo::print_logins();
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { db },
+        } => {
+            init_tracing(&db.log_level);
+            audit::verify(&open_store(&db).await?).await?;
         }
     }
     Ok(())
