@@ -1,6 +1,8 @@
 //! The `ebdesk` binary: serve, migrate, demo data.
 
+mod audit;
 mod demo;
+mod mail;
 
 use std::path::PathBuf;
 
@@ -74,6 +76,8 @@ enum Command {
     Serve {
         #[command(flatten)]
         db: DbArgs,
+        #[command(flatten)]
+        mail: mail::MailArgs,
         /// Address to listen on.
         #[arg(long, env = "EBDESK_BIND", default_value = "127.0.0.1:8080")]
         bind: String,
@@ -104,6 +108,20 @@ enum Command {
         db: DbArgs,
         #[arg(long)]
         size: Option<usize>,
+    },
+    /// Audit log commands.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Checks every hash chain of the audit log; exits non-zero when an entry was tampered with.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
     },
 }
 
@@ -208,6 +226,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             bind,
             demo,
             public_url,
+            mail,
         } => {
             init_tracing(&db.log_level);
             let store = open_store(&db).await?;
@@ -215,6 +234,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if demo && store.has_no_employers().await? {
                 demo::load(&store, &secret_key).await?;
             }
+            let mailer = ebdesk_mail::Mailer::new(&mail.settings(&db.data_dir))
+                .context("e-mail settings")?;
+            let sender = ebdesk_mail::spawn_sender(store.clone(), mailer, Default::default());
             let public_url = public_url
                 .unwrap_or_else(|| format!("http://{bind}"))
                 .trim_end_matches('/')
@@ -230,6 +252,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 demo::print_logins();
             }
             app.run_until_stopped().await?;
+            sender.stop().await;
         }
         Command::Operator {
             action:
@@ -264,6 +287,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 );
             }
             demo::print_logins();
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { db },
+        } => {
+            init_tracing(&db.log_level);
+            audit::verify(&open_store(&db).await?).await?;
         }
     }
     Ok(())

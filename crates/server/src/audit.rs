@@ -2,7 +2,7 @@
 //! store, in the transaction of the change.
 
 use chrono::{DateTime, Utc};
-use ebdesk_store::{Actor, Store};
+use ebdesk_store::{Actor, AuditEvent, Store};
 use serde_json::json;
 
 use crate::AppError;
@@ -14,7 +14,13 @@ pub async fn login_failed(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     store
-        .record_event(actor, None, "login_failed", json!({ "step": step }), now)
+        .record_event(
+            actor,
+            None,
+            AuditEvent::LoginFailed,
+            json!({ "step": step }),
+            now,
+        )
         .await?;
     Ok(())
 }
@@ -29,7 +35,7 @@ pub async fn login_succeeded(
         .record_event(
             actor,
             None,
-            "login_succeeded",
+            AuditEvent::LoginSucceeded,
             json!({ "second_factor": second_factor }),
             now,
         )

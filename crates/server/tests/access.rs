@@ -211,19 +211,19 @@ async fn a_password_reset_says_the_same_for_unknown_addresses_and_ends_every_ses
     assert_eq!(known.body, unknown.body.replace("niemand@a.test", MASTER_A));
     assert!(
         db.store
-            .find_latest_mail_to("niemand@a.test")
+            .find_latest_email_to("niemand@a.test")
             .await
             .unwrap()
             .is_none()
     );
     let mail = db
         .store
-        .find_latest_mail_to(MASTER_A)
+        .find_latest_email_to(MASTER_A)
         .await
         .unwrap()
         .unwrap();
     let path = mail
-        .body
+        .body_text
         .split_whitespace()
         .find_map(|w| w.find("/wachtwoord-herstellen/").map(|i| w[i..].to_owned()))
         .expect("a reset link in the mail");
@@ -299,7 +299,7 @@ async fn ten_wrong_codes_in_a_row_lock_the_account_and_tell_the_user(db: TestDb)
     assert!(page.body.contains("vergrendeld"), "{}", page.body);
     let sent = db
         .store
-        .find_latest_mail_to(MASTER_A)
+        .find_latest_email_to(MASTER_A)
         .await
         .unwrap()
         .unwrap();

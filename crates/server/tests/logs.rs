@@ -67,12 +67,12 @@ async fn nothing_secret_or_personal_is_ever_logged(db: TestDb) {
     .await;
     let mail = db
         .store
-        .find_latest_mail_to(MASTER_A)
+        .find_latest_email_to(MASTER_A)
         .await
         .unwrap()
         .unwrap();
     let link = mail
-        .body
+        .body_text
         .split_whitespace()
         .find_map(|w| w.find("/wachtwoord-herstellen/").map(|i| w[i..].to_owned()))
         .unwrap();

@@ -112,12 +112,12 @@ async fn the_operator_creates_an_employer_and_designates_its_master(db: TestDb) 
     // The new master activates from the e-mail, enrols and lands on the employer.
     let mail = db
         .store
-        .find_latest_mail_to("vera.vos@vos.test")
+        .find_latest_email_to("vera.vos@vos.test")
         .await
         .unwrap()
         .unwrap();
     let link = mail
-        .body
+        .body_text
         .split_whitespace()
         .find_map(|w| w.find("/activeren/").map(|i| w[i..].to_owned()))
         .unwrap();

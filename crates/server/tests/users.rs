@@ -106,11 +106,11 @@ async fn the_master_adds_a_colleague_who_gets_an_invitation_with_a_scope(db: Tes
     assert!(list.body.contains("Uitgenodigd"));
     let mail = db
         .store
-        .find_latest_mail_to("lies.goossens@a.test")
+        .find_latest_email_to("lies.goossens@a.test")
         .await
         .unwrap()
         .unwrap();
-    assert!(mail.body.contains("/activeren/"), "{}", mail.body);
+    assert!(mail.body_text.contains("/activeren/"), "{}", mail.body_text);
     // One sheet per person per employer.
     let twice = add(
         &master,
@@ -127,7 +127,7 @@ async fn the_master_adds_a_colleague_who_gets_an_invitation_with_a_scope(db: Tes
 
     // The invitation can be withdrawn: the link stops working.
     let path = mail
-        .body
+        .body_text
         .split_whitespace()
         .find_map(|w| w.find("/activeren/").map(|i| w[i..].to_owned()))
         .unwrap();

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
+use crate::audit::AuditEvent;
 use crate::db::{BeginWrite, with_pool};
 use crate::effects::{Actor, Effects, OutgoingMail, write_effects};
 use crate::{Result, Store};
@@ -171,8 +172,8 @@ impl Store {
             sqlx::query(OTHER_TOKENS).bind(user_id).bind(now).execute(&mut *tx).await?;
             sqlx::query(SESSIONS).bind(user_id).execute(&mut *tx).await?;
             let event = match purpose {
-                TokenPurpose::Activation => "account_activated",
-                TokenPurpose::PasswordReset => "password_changed",
+                TokenPurpose::Activation => AuditEvent::AccountActivated,
+                TokenPurpose::PasswordReset => AuditEvent::PasswordChanged,
             };
             effects.audit(None, event, json!({ "user_id": user_id }));
             let actor = Actor { user_id: Some(user_id), ip: actor.ip.clone() };
@@ -196,7 +197,7 @@ impl Store {
         effects.mail(mail);
         effects.audit(
             None,
-            "password_reset_requested",
+            AuditEvent::PasswordResetRequested,
             json!({ "user_id": user_id }),
         );
         with_pool!(self, pool => {
@@ -233,7 +234,11 @@ impl Store {
         const CLEAR: &str = "DELETE FROM recovery_codes WHERE user_id = $1";
         const INSERT: &str = "INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)";
         let mut effects = Effects::default();
-        effects.audit(None, "totp_enrolled", json!({ "user_id": user_id }));
+        effects.audit(
+            None,
+            AuditEvent::TotpEnrolled,
+            json!({ "user_id": user_id }),
+        );
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let done = sqlx::query(CONFIRM).bind(user_id).bind(now).bind(step).execute(&mut *tx).await?;
@@ -327,7 +332,7 @@ impl Store {
                 sqlx::query(SESSIONS).bind(user_id).execute(&mut *tx).await?;
                 let mut effects = Effects::default();
                 effects.mail(lock_mail);
-                effects.audit(None, "account_locked", json!({ "user_id": user_id, "failed_codes": failed }));
+                effects.audit(None, AuditEvent::AccountLocked, json!({ "user_id": user_id, "failed_codes": failed }));
                 write_effects!(tx, effects, actor, now);
             }
             tx.commit().await?;
@@ -417,7 +422,7 @@ impl Store {
                 .await
                 .map_err(crate::StoreError::from_write)?;
             insert_token_sql!(tx, id, token_hash, TokenPurpose::Activation, now, expires_at);
-            effects.audit(None, "invitation_sent", json!({ "user_id": id, "operator": user.is_operator }));
+            effects.audit(None, AuditEvent::InvitationSent, json!({ "user_id": id, "operator": user.is_operator }));
             write_effects!(tx, effects, actor, now);
             tx.commit().await?;
             Ok(id)

@@ -1,6 +1,14 @@
-//! What a change records beside itself, in the same transaction: audit entries and e-mails.
-//! Store methods collect them in [`Effects`] and write them with [`write_effects!`] just
-//! before they commit, so a change, its audit entry and its e-mail stand or fall together.
+//! What a change records beside itself, in the same transaction: audit entries (in the hash
+//! chain of [`crate::audit`]) and e-mails (in the outbox of [`crate::outbox`]). Store methods
+//! collect them in [`Effects`] and write them with [`write_effects!`] just before they
+//! commit, so a change, its audit entry and its e-mail stand or fall together.
+
+use chrono::{DateTime, Utc};
+use ebdesk_domain::EmailAddress;
+
+use crate::audit::{AuditEntry, AuditEvent};
+use crate::outbox::OutgoingEmail;
+use crate::{Result, StoreError};
 
 /// Who did something, from where.
 #[derive(Debug, Clone, Default)]
@@ -9,15 +17,7 @@ pub struct Actor {
     pub ip: Option<String>,
 }
 
-/// One audit entry. `details` never holds a secret, a token or a full national number.
-#[derive(Debug, Clone)]
-pub(crate) struct AuditRecord {
-    pub employer_id: Option<i64>,
-    pub event: &'static str,
-    pub details: serde_json::Value,
-}
-
-/// A plain-text e-mail for the outbox.
+/// A plain-text e-mail for the outbox, as the web layer writes it.
 #[derive(Debug, Clone)]
 pub struct OutgoingMail {
     pub to: String,
@@ -27,57 +27,70 @@ pub struct OutgoingMail {
 
 #[derive(Debug, Default)]
 pub(crate) struct Effects {
-    pub audit: Vec<AuditRecord>,
+    pub audit: Vec<(Option<i64>, AuditEvent, serde_json::Value)>,
     pub mail: Vec<OutgoingMail>,
 }
 
 impl Effects {
+    /// An audit entry. `details` never holds a secret, a token or a full national number.
     pub fn audit(
         &mut self,
         employer_id: Option<i64>,
-        event: &'static str,
+        event: AuditEvent,
         details: serde_json::Value,
     ) {
-        self.audit.push(AuditRecord {
-            employer_id,
-            event,
-            details,
-        });
+        self.audit.push((employer_id, event, details));
     }
 
     pub fn mail(&mut self, mail: OutgoingMail) {
         self.mail.push(mail);
     }
+
+    /// The audit entries as the chain stores them.
+    pub fn entries(&self, actor: &Actor, now: DateTime<Utc>) -> Vec<AuditEntry> {
+        self.audit
+            .iter()
+            .map(|(employer_id, event, details)| {
+                let mut entry = AuditEntry::new(*event, now)
+                    .ip(actor.ip.clone())
+                    .details(details.clone());
+                if let Some(id) = employer_id {
+                    entry = entry.employer(*id);
+                }
+                if let Some(id) = actor.user_id {
+                    entry = entry.user(id);
+                }
+                entry
+            })
+            .collect()
+    }
+
+    /// The e-mails as the outbox stores them (an address that is no address is a bug).
+    pub fn emails(&self) -> Result<Vec<OutgoingEmail>> {
+        self.mail
+            .iter()
+            .map(|mail| {
+                Ok(OutgoingEmail {
+                    to: EmailAddress::parse(&mail.to)
+                        .map_err(|_| StoreError::Corrupt("e-mail recipient".to_owned()))?,
+                    subject: mail.subject.clone(),
+                    body_text: mail.body.clone(),
+                })
+            })
+            .collect()
+    }
 }
 
-/// Writes `$effects` inside the open transaction `$tx` (either engine).
+/// Writes `$effects` inside the open write transaction `$tx` (either engine).
 macro_rules! write_effects {
     ($tx:expr, $effects:expr, $actor:expr, $now:expr) => {{
-        for record in &$effects.audit {
-            sqlx::query(
-                "INSERT INTO audit_log (employer_id, user_id, at, ip, event, details, prev_hash, hash) \
-                 VALUES ($1, $2, $3, $4, $5, $6, '', '')",
-            )
-            .bind(record.employer_id)
-            .bind($actor.user_id)
-            .bind($now)
-            .bind($actor.ip.clone())
-            .bind(record.event)
-            .bind(record.details.to_string())
-            .execute(&mut *$tx)
-            .await?;
+        use $crate::audit::AuditTx as _;
+        use $crate::outbox::OutboxTx as _;
+        for entry in $effects.entries(&$actor, $now) {
+            $tx.append_audit(&entry).await?;
         }
-        for mail in &$effects.mail {
-            sqlx::query(
-                "INSERT INTO email_outbox (to_address, subject, body, created_at, next_attempt_at, attempts) \
-                 VALUES ($1, $2, $3, $4, $4, 0)",
-            )
-            .bind(mail.to.clone())
-            .bind(mail.subject.clone())
-            .bind(mail.body.clone())
-            .bind($now)
-            .execute(&mut *$tx)
-            .await?;
+        for email in $effects.emails()? {
+            $tx.enqueue_email(&email, $now).await?;
         }
     }};
 }
@@ -89,30 +102,15 @@ impl crate::Store {
         &self,
         actor: &Actor,
         employer_id: Option<i64>,
-        event: &'static str,
+        event: AuditEvent,
         details: serde_json::Value,
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::Result<()> {
-        use crate::db::BeginWrite;
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let mut effects = Effects::default();
         effects.audit(employer_id, event, details);
-        crate::db::with_pool!(self, pool => {
-            let mut tx = pool.begin_write().await?;
-            write_effects!(tx, effects, actor, now);
-            tx.commit().await?;
-        });
+        for entry in effects.entries(actor, now) {
+            self.record_audit(&entry).await?;
+        }
         Ok(())
-    }
-}
-
-impl crate::Store {
-    /// The newest e-mail queued for `address` (tests and the operator read links from it).
-    pub async fn find_latest_mail_to(&self, address: &str) -> crate::Result<Option<OutgoingMail>> {
-        const SQL: &str = "SELECT to_address, subject, body FROM email_outbox \
-            WHERE to_address = $1 ORDER BY id DESC LIMIT 1";
-        let row: Option<(String, String, String)> = crate::db::with_pool!(self, pool => {
-            sqlx::query_as(SQL).bind(address.to_owned()).fetch_optional(pool).await?
-        });
-        Ok(row.map(|(to, subject, body)| OutgoingMail { to, subject, body }))
     }
 }

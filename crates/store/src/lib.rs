@@ -6,6 +6,7 @@
 //! caller cannot ask for another employer's rows.
 
 mod accounts;
+mod audit;
 mod db;
 mod effects;
 mod employees;
@@ -13,6 +14,7 @@ mod employers;
 mod error;
 mod generated_files;
 mod operator;
+mod outbox;
 mod provisioning;
 mod queue;
 mod scope;
@@ -24,6 +26,11 @@ mod users;
 pub mod test_support;
 
 pub use accounts::{Account, TokenPurpose, TokenState};
+pub use audit::{
+    AuditEmployer, AuditEntry, AuditEvent, AuditFilter, AuditPage, AuditRecord, AuditVerification,
+    BreakReason, BrokenEntry, ChainVerification, GENESIS_HASH, MAX_AUDIT_PAGE,
+    find_forbidden_content,
+};
 pub use db::{Engine, Store};
 pub use effects::{Actor, OutgoingMail};
 pub use employees::{
@@ -34,6 +41,10 @@ pub use employers::{Category, ContactPoint, Contract, Employer};
 pub use error::StoreError;
 pub use generated_files::{FILE_RETENTION, FileLookup, GeneratedFile, StoredFile};
 pub use operator::{EmployerSummary, NewContract};
+pub use outbox::{
+    ClaimedEmail, EmailStatus, FailureKind, FailureOutcome, MAX_EMAIL_ATTEMPTS, OutboxFilter,
+    OutboxPage, OutboxRecord, OutgoingEmail, retry_delay,
+};
 pub use provisioning::{NewAffiliation, NewContactPoint, NewEmployee, NewEmployer, NewUser};
 #[cfg(feature = "test-support")]
 pub use queue::fixture as queue_fixture;

@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::accounts::{TokenPurpose, insert_token_sql};
+use crate::audit::AuditEvent;
 use crate::db::{BeginWrite, with_pool};
 use crate::effects::{Actor, Effects, write_effects};
 use crate::sheets::Invitation;
@@ -84,7 +85,7 @@ impl Store {
                     .execute(&mut *tx).await.map_err(StoreError::from_write)?;
             }
             let mut effects = Effects::default();
-            effects.audit(Some(id), "employer_created", json!({
+            effects.audit(Some(id), AuditEvent::EmployerCreated, json!({
                 "number": e.number, "name": e.name, "kbo_number": e.kbo_number,
                 "contract": contract.number, "categories": contract.categories,
             }));
@@ -152,7 +153,7 @@ impl Store {
             } else {
                 effects.mail(invitation.access_mail);
             }
-            effects.audit(Some(employer_id), "master_transferred", json!({
+            effects.audit(Some(employer_id), AuditEvent::MasterTransferred, json!({
                 "before": previous.map(|(id,)| id), "after": user_id, "email": email,
             }));
             write_effects!(tx, effects, actor, now);

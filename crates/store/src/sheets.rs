@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::accounts::{TokenPurpose, insert_token_sql};
+use crate::audit::AuditEvent;
 use crate::db::{BeginWrite, with_pool};
 use crate::effects::{Actor, Effects, OutgoingMail, write_effects};
 use crate::{Access, Result, Store, StoreError};
@@ -212,7 +213,7 @@ impl Store {
             let mut details = settings_json(&sheet.settings);
             details["user_id"] = json!(user_id);
             details["email"] = json!(sheet.email);
-            effects.audit(Some(employer_id), "sheet_created", details);
+            effects.audit(Some(employer_id), AuditEvent::SheetCreated, details);
             write_effects!(tx, effects, actor, now);
             tx.commit().await?;
             Ok((sheet_id, needs_activation))
@@ -245,7 +246,7 @@ impl Store {
         let mut effects = Effects::default();
         effects.audit(
             Some(employer_id),
-            "sheet_changed",
+            AuditEvent::SheetChanged,
             json!({
                 "user_id": before.user_id,
                 "before": {
@@ -297,7 +298,7 @@ impl Store {
         let mut effects = Effects::default();
         effects.audit(
             Some(employer_id),
-            "sheet_revoked",
+            AuditEvent::SheetRevoked,
             json!({ "user_id": before.user_id, "email": before.email, "rights": before.rights.as_str(),
                     "invitation_pending": before.invited }),
         );
@@ -341,7 +342,7 @@ impl Store {
         effects.mail(mail);
         effects.audit(
             Some(employer_id),
-            "invitation_sent",
+            AuditEvent::InvitationSent,
             json!({ "user_id": sheet.user_id }),
         );
         with_pool!(self, pool => {
@@ -390,7 +391,11 @@ impl Store {
         const CODES: &str = "DELETE FROM recovery_codes WHERE user_id = $1";
         const SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1";
         let mut effects = Effects::default();
-        effects.audit(employer_id, "totp_reset", json!({ "user_id": user_id }));
+        effects.audit(
+            employer_id,
+            AuditEvent::TotpReset,
+            json!({ "user_id": user_id }),
+        );
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             sqlx::query(RESET).bind(user_id).execute(&mut *tx).await?;

@@ -1,0 +1,30 @@
+-- Audit log and e-mail outbox (SQLite). Keep in step with migrations/postgres/0004_audit_outbox.sql.
+
+-- Entries written before the hash chain existed (development builds only) carry an empty hash
+-- and could never verify: they go, before the triggers below make that impossible.
+DELETE FROM audit_log WHERE hash = '';
+
+-- The audit log is append-only, enforced here and not only by the code: no UPDATE, no DELETE.
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only');
+END;
+
+-- The operator filters the whole log by user.
+CREATE INDEX audit_log_user ON audit_log (user_id, id);
+
+-- Outbox: pending → sent, or failed after the last attempt. A sender claims a message with a
+-- lease (token + until) so that two app nodes never send it twice.
+ALTER TABLE email_outbox ADD COLUMN status TEXT NOT NULL DEFAULT 'pending';
+ALTER TABLE email_outbox ADD COLUMN lease_token TEXT;
+ALTER TABLE email_outbox ADD COLUMN lease_until TEXT;
+ALTER TABLE email_outbox ADD COLUMN failed_at TEXT;
+
+DROP INDEX email_outbox_pending;
+CREATE INDEX email_outbox_due ON email_outbox (status, next_attempt_at);
+CREATE INDEX email_outbox_recipient ON email_outbox (to_address, id);
