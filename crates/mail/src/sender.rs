@@ -27,7 +27,7 @@ impl Default for SenderOptions {
         SenderOptions {
             batch: 10,
             lease: chrono::Duration::minutes(10),
-            poll: Duration::from_secs(5),
+            poll: Duration::from_secs(2),
         }
     }
 }
