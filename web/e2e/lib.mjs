@@ -9,7 +9,8 @@
 
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -119,17 +120,31 @@ export function totpCode(secret, step) {
 }
 
 // The server accepts each time step once per account: a second login within 30 s uses the
-// next step (the server allows one step of clock drift).
-const usedSteps = new Map();
+// next step (the server allows one step of clock drift). Each test file runs in its own
+// process, so the steps used against this server are kept in a file beside its data.
+const stepsFile = path.join(
+  process.env.MAIL_DIR ? path.dirname(process.env.MAIL_DIR) : os.tmpdir(),
+  `totp-steps-${new URL(BASE_URL).port}.json`,
+);
+
+function usedSteps() {
+  try {
+    return JSON.parse(readFileSync(stepsFile, 'utf8'));
+  } catch {
+    return {};
+  }
+}
 
 /** A code for the demo account `email` that the server has not accepted yet. */
 export async function freshCode(email, secret = demoTotpSecret(email)) {
   for (;;) {
     const now = Math.floor(Date.now() / 1000 / 30);
-    const last = usedSteps.get(email) ?? -1;
+    const used = usedSteps();
+    const last = used[email] ?? -1;
     const step = [now - 1, now, now + 1].find((s) => s > last);
     if (step !== undefined) {
-      usedSteps.set(email, step);
+      used[email] = step;
+      writeFileSync(stepsFile, JSON.stringify(used));
       return totpCode(secret, step);
     }
     await new Promise((resolve) => setTimeout(resolve, 2000));
