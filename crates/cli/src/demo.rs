@@ -505,7 +505,7 @@ pub async fn load_large_employer(
             store.analyze().await?;
         }
     }
-    store.analyze().await?;
+    store.finish_bulk_load().await?;
     let hash = ebdesk_server::hash_password(DEMO_PASSWORD).map_err(|e| anyhow!("hashing: {e}"))?;
     let master = user(
         store,

@@ -192,6 +192,18 @@ impl Store {
 }
 
 impl Store {
+    /// After a bulk load: statistics, and on PostgreSQL also the visibility map (VACUUM), so
+    /// that index-only scans need not visit the table and autovacuum does not start that
+    /// work in the middle of the first users' requests.
+    pub async fn finish_bulk_load(&self) -> Result<()> {
+        if let Pool::Postgres(pool) = &self.pool {
+            sqlx::query("VACUUM (ANALYZE) employees, affiliations")
+                .execute(pool)
+                .await?;
+        }
+        self.analyze().await
+    }
+
     /// Refreshes the planner's statistics. After a bulk load PostgreSQL still believes the
     /// tables are empty until autovacuum runs, and picks sequential scans (for the list and
     /// for foreign-key checks) that get slower with every row.
