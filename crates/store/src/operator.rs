@@ -6,11 +6,10 @@ use ebdesk_domain::Rights;
 use serde::Serialize;
 use serde_json::json;
 
-use crate::accounts::{TokenPurpose, insert_token_sql};
 use crate::audit::AuditEvent;
 use crate::db::{BeginWrite, with_pool};
 use crate::effects::{Actor, Effects, write_effects};
-use crate::sheets::Invitation;
+use crate::sheets::{Invitation, invited_account};
 use crate::{NewEmployer, Result, Store, StoreError};
 
 /// One employer in the operator's list.
@@ -107,10 +106,6 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<bool> {
-        const FIND_USER: &str =
-            "SELECT id, (password_hash IS NULL) AS invited FROM users WHERE email = $1";
-        const NEW_USER: &str = "INSERT INTO users (email, display_name, password_hash, language, \
-            is_operator, disabled, created_at) VALUES ($1, $2, NULL, 'nl', FALSE, FALSE, $3) RETURNING id";
         const OLD_MASTER: &str = "UPDATE user_sheets SET rights = 'input', updated_at = $2 \
             WHERE employer_id = $1 AND rights = 'master' RETURNING user_id";
         const EXISTING_SHEET: &str = "UPDATE user_sheets SET rights = 'master', all_contracts = $3, \
@@ -122,17 +117,8 @@ impl Store {
         let mut effects = Effects::default();
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let existing: Option<(i64, bool)> = sqlx::query_as(FIND_USER)
-                .bind(email.to_owned()).fetch_optional(&mut *tx).await?;
-            let (user_id, needs_activation) = match existing {
-                Some(found) => found,
-                None => {
-                    let id: i64 = sqlx::query_scalar(NEW_USER)
-                        .bind(email.to_owned()).bind(display_name.to_owned()).bind(now)
-                        .fetch_one(&mut *tx).await.map_err(StoreError::from_write)?;
-                    (id, true)
-                }
-            };
+            let (user_id, needs_activation) =
+                invited_account!(tx, effects, email, display_name, invitation, now);
             let previous: Option<(i64,)> = sqlx::query_as(OLD_MASTER)
                 .bind(employer_id).bind(now).fetch_optional(&mut *tx).await?;
             sqlx::query(CLEAR_CONTRACTS).bind(employer_id).bind(user_id).execute(&mut *tx).await?;
@@ -144,14 +130,6 @@ impl Store {
                     .bind(employer_id).bind(user_id).bind(Rights::Master.as_str()).bind(true)
                     .bind(now).bind(false)
                     .execute(&mut *tx).await.map_err(StoreError::from_write)?;
-            }
-            if needs_activation {
-                sqlx::query("UPDATE user_tokens SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL")
-                    .bind(user_id).bind(now).execute(&mut *tx).await?;
-                insert_token_sql!(tx, user_id, invitation.token_hash.as_str(), TokenPurpose::Activation, now, invitation.expires_at);
-                effects.mail(invitation.activation_mail);
-            } else {
-                effects.mail(invitation.access_mail);
             }
             effects.audit(Some(employer_id), AuditEvent::MasterTransferred, json!({
                 "before": previous.map(|(id,)| id), "after": user_id, "email": email,

@@ -171,27 +171,14 @@ impl Store {
         if sheet.settings.rights == Rights::Master {
             return Err(StoreError::Refused("sheet-one-master"));
         }
-        const FIND_USER: &str =
-            "SELECT id, (password_hash IS NULL) AS invited FROM users WHERE email = $1";
-        const NEW_USER: &str = "INSERT INTO users (email, display_name, password_hash, language, \
-            is_operator, disabled, created_at) VALUES ($1, $2, NULL, 'nl', FALSE, FALSE, $3) RETURNING id";
         const SHEET: &str = "INSERT INTO user_sheets (employer_id, user_id, rights, all_contracts, \
             valid_until, created_at, external, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $6) \
             RETURNING id";
         let mut effects = Effects::default();
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let existing: Option<(i64, bool)> = sqlx::query_as(FIND_USER)
-                .bind(sheet.email.clone()).fetch_optional(&mut *tx).await?;
-            let (user_id, needs_activation) = match existing {
-                Some((id, invited)) => (id, invited),
-                None => {
-                    let id: i64 = sqlx::query_scalar(NEW_USER)
-                        .bind(sheet.email.clone()).bind(sheet.display_name.clone()).bind(now)
-                        .fetch_one(&mut *tx).await.map_err(StoreError::from_write)?;
-                    (id, true)
-                }
-            };
+            let (user_id, needs_activation) =
+                invited_account!(tx, effects, &sheet.email, &sheet.display_name, invitation, now);
             let sheet_id: i64 = sqlx::query_scalar(SHEET)
                 .bind(employer_id).bind(user_id).bind(sheet.settings.rights.as_str())
                 .bind(sheet.settings.contracts.is_none()).bind(sheet.settings.valid_until)
@@ -202,14 +189,6 @@ impl Store {
                     other => other,
                 })?;
             insert_sheet_contracts!(tx, employer_id, sheet_id, &sheet.settings.contracts);
-            if needs_activation {
-                sqlx::query("UPDATE user_tokens SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL")
-                    .bind(user_id).bind(now).execute(&mut *tx).await?;
-                insert_token_sql!(tx, user_id, invitation.token_hash.as_str(), TokenPurpose::Activation, now, invitation.expires_at);
-                effects.mail(invitation.activation_mail);
-            } else {
-                effects.mail(invitation.access_mail);
-            }
             let mut details = settings_json(&sheet.settings);
             details["user_id"] = json!(user_id);
             details["email"] = json!(sheet.email);
@@ -435,3 +414,58 @@ macro_rules! insert_sheet_contracts {
     }};
 }
 use insert_sheet_contracts;
+
+/// Inside an open transaction: the account with `$email` (a new one without password when
+/// there is none), and the invitation's e-mail queued in `$effects`: the activation link
+/// (a fresh one; older links stop working) for an account not yet activated, else the
+/// notice. Gives `(user_id, needs_activation)`.
+macro_rules! invited_account {
+    ($tx:expr, $effects:expr, $email:expr, $name:expr, $invitation:expr, $now:expr) => {{
+        let invitation: Invitation = $invitation;
+        let existing: Option<(i64, bool)> = sqlx::query_as(
+            "SELECT id, (password_hash IS NULL) AS invited FROM users WHERE email = $1",
+        )
+        .bind($email.to_owned())
+        .fetch_optional(&mut *$tx)
+        .await?;
+        let (user_id, needs_activation) = match existing {
+            Some(found) => found,
+            None => {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO users (email, display_name, password_hash, language, \
+                     is_operator, disabled, created_at) \
+                     VALUES ($1, $2, NULL, 'nl', FALSE, FALSE, $3) RETURNING id",
+                )
+                .bind($email.to_owned())
+                .bind($name.to_owned())
+                .bind($now)
+                .fetch_one(&mut *$tx)
+                .await
+                .map_err(StoreError::from_write)?;
+                (id, true)
+            }
+        };
+        if needs_activation {
+            sqlx::query(
+                "UPDATE user_tokens SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL",
+            )
+            .bind(user_id)
+            .bind($now)
+            .execute(&mut *$tx)
+            .await?;
+            $crate::accounts::insert_token_sql!(
+                $tx,
+                user_id,
+                invitation.token_hash.as_str(),
+                $crate::accounts::TokenPurpose::Activation,
+                $now,
+                invitation.expires_at
+            );
+            $effects.mail(invitation.activation_mail);
+        } else {
+            $effects.mail(invitation.access_mail);
+        }
+        (user_id, needs_activation)
+    }};
+}
+pub(crate) use invited_account;
