@@ -9,6 +9,7 @@ mod csrf;
 mod employer;
 mod error;
 mod i18n;
+mod logbook;
 mod operator;
 mod password;
 mod routes;
@@ -143,6 +144,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .configure(account::routes)
         .configure(users::routes)
         .configure(operator::routes)
+        .configure(logbook::routes)
         .configure(employer::routes);
 }
 

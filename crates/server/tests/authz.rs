@@ -102,6 +102,15 @@ const MATRIX: &[Row] = &[
         [S, 422, 403, 403, 403],
     ),
     ("POST", "/beheer/2fa-herstellen", [S, 422, 403, 403, 403]),
+    ("GET", "/werkgevers/{employer}/auditlog", MASTER_READ),
+    ("GET", "/beheer/auditlog", OPERATOR_ONLY),
+    ("GET", "/beheer/outbox", OPERATOR_ONLY),
+    // No such message: 404 for the operator.
+    (
+        "POST",
+        "/beheer/outbox/{id}/opnieuw",
+        [S, 404, 403, 403, 403],
+    ),
     ("POST", "/logout", [S; 5]),
 ];
 
@@ -150,6 +159,7 @@ async fn every_route_answers_every_role_as_the_matrix_says(db: TestDb) {
             .replace("{token}", "een-verzonnen-link")
             .replace("{file}", "app.css")
             .replace("{number}", EMPLOYER_A)
+            .replace("{id}", "999999")
     };
 
     // The master of A goes last: revoking the consult user's sheet changes what follows.

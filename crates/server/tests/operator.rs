@@ -179,6 +179,16 @@ async fn the_operator_creates_an_employer_and_designates_its_master(db: TestDb) 
         .unwrap();
     assert_eq!(access.rights, Rights::Input);
 
+    // The operator sees the e-mails and the employer's log; the chain verifies.
+    let outbox = operator.get("/beheer/outbox").await;
+    assert!(outbox.body.contains("vera.vos@vos.test"), "{}", outbox.body);
+    let log = operator
+        .get_query("/beheer/auditlog", &[("employer", "530-303")])
+        .await;
+    assert!(log.body.contains("master_transferred"));
+    assert!(log.body.contains("employer_created"));
+    assert!(db.store.verify_audit_chain().await.unwrap().is_intact());
+
     // Nobody else reaches the console.
     assert_eq!(vera.get("/beheer").await.status, StatusCode::FORBIDDEN);
     db.cleanup().await;

@@ -224,3 +224,25 @@ operator-contract-number-invalid = Een contractnummer ziet eruit als 530/000101:
 operator-categories-required = Vul minstens één categorie in, bijvoorbeeld Bedienden.
 employer-number-taken = Dit werkgeversnummer bestaat al.
 contract-number-taken = Dit contractnummer bestaat al.
+
+## Auditlog en outbox
+
+menu-audit = Auditlog
+audit-title = Auditlog
+audit-event = Gebeurtenis
+audit-all-events = Alle gebeurtenissen
+audit-since = Vanaf
+audit-when = Wanneer
+audit-who = Wie
+audit-details = Wat
+outbox-title = Verzonden e-mails
+outbox-created = Aangemaakt
+outbox-to = Aan
+outbox-subject = Onderwerp
+outbox-attempts = Pogingen
+outbox-error = Laatste fout
+outbox-retry = Opnieuw versturen
+outbox-status-all = Alle
+outbox-status-pending = Te versturen
+outbox-status-sent = Verzonden
+outbox-status-failed = Mislukt
