@@ -9,7 +9,7 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use ebdesk_domain::access::check_login_email;
 use ebdesk_domain::{EmailAddress, KboNumber};
-use ebdesk_store::{Invitation, NewContract, NewEmployer, StoreError};
+use ebdesk_store::{Invitation, NewContactPoint, NewContract, NewEmployer, StoreError};
 use serde::Serialize;
 
 use crate::account::{ACTIVATION_VALIDITY, activation_mail, mail};
@@ -26,6 +26,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .post("/beheer/werkgevers", create_employer)
         .get("/beheer/werkgevers/{number}", show_employer)
         .post("/beheer/werkgevers/{number}/master", designate_master)
+        .post("/beheer/werkgevers/{number}/contracten", add_contract)
         .post("/beheer/2fa-herstellen", reset_second_factor);
 }
 
@@ -79,7 +80,7 @@ struct EmployerForm {
     errors: HashMap<&'static str, &'static str>,
 }
 
-const EMPLOYER_FIELDS: [&str; 10] = [
+const EMPLOYER_FIELDS: [&str; 19] = [
     "number",
     "name",
     "kbo",
@@ -90,7 +91,82 @@ const EMPLOYER_FIELDS: [&str; 10] = [
     "contract_number",
     "contract_name",
     "categories",
+    "administrative_name",
+    "administrative_email",
+    "administrative_phone",
+    "commercial_name",
+    "commercial_email",
+    "commercial_phone",
+    "claims_name",
+    "claims_email",
+    "claims_phone",
 ];
+
+/// The contract fields of a form: number 530/NNNNNN, a name, categories separated by commas.
+fn contract_from(
+    value: &dyn Fn(&str) -> String,
+    errors: &mut HashMap<&'static str, &'static str>,
+) -> NewContract {
+    if !is_number(&value("contract_number"), '/', 6..=6) {
+        errors.insert("contract_number", "operator-contract-number-invalid");
+    }
+    if value("contract_name").is_empty() {
+        errors.insert("contract_name", "operator-field-required");
+    }
+    let categories: Vec<String> = value("categories")
+        .split(',')
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty())
+        .collect();
+    if categories.is_empty() {
+        errors.insert("categories", "operator-categories-required");
+    }
+    NewContract {
+        number: value("contract_number"),
+        name: value("contract_name"),
+        categories,
+    }
+}
+
+/// Contact points that were filled in (administrative, commercial, claims): a name and a
+/// valid e-mail each, the phone optional. The field names are `<kind>_name` and so on.
+fn contact_points_from(
+    value: &dyn Fn(&str) -> String,
+    errors: &mut HashMap<&'static str, &'static str>,
+) -> Vec<NewContactPoint> {
+    const KINDS: [(&str, &str, &str); 3] = [
+        (
+            "administrative",
+            "administrative_name",
+            "administrative_email",
+        ),
+        ("commercial", "commercial_name", "commercial_email"),
+        ("claims", "claims_name", "claims_email"),
+    ];
+    let mut points = Vec::new();
+    for (kind, name_key, email_key) in KINDS {
+        let (name, email) = (value(name_key), value(email_key));
+        let phone = value(&format!("{kind}_phone"));
+        if name.is_empty() && email.is_empty() && phone.is_empty() {
+            continue;
+        }
+        if name.is_empty() {
+            errors.insert(name_key, "operator-field-required");
+        }
+        match EmailAddress::parse(&email) {
+            Ok(address) => points.push(NewContactPoint {
+                kind: kind.to_owned(),
+                name,
+                email: address.as_str().to_owned(),
+                phone,
+            }),
+            Err(err) => {
+                errors.insert(email_key, err.code());
+            }
+        }
+    }
+    points
+}
 
 fn employer_form_page(
     operator: &Operator,
@@ -133,7 +209,7 @@ pub async fn create_employer(
     if !is_number(&value("number"), '-', 1..=6) {
         errors.insert("number", "operator-employer-number-invalid");
     }
-    for key in ["name", "street", "postal_code", "city", "contract_name"] {
+    for key in ["name", "street", "postal_code", "city"] {
         if value(key).is_empty() {
             errors.insert(key, "operator-field-required");
         }
@@ -146,17 +222,8 @@ pub async fn create_employer(
     if let Err(err) = &notification {
         errors.insert("notification_email", err.code());
     }
-    if !is_number(&value("contract_number"), '/', 6..=6) {
-        errors.insert("contract_number", "operator-contract-number-invalid");
-    }
-    let categories: Vec<String> = value("categories")
-        .split(',')
-        .map(|c| c.trim().to_owned())
-        .filter(|c| !c.is_empty())
-        .collect();
-    if categories.is_empty() {
-        errors.insert("categories", "operator-categories-required");
-    }
+    let contract = contract_from(&value, &mut errors);
+    let contact_points = contact_points_from(&value, &mut errors);
     let (Ok(kbo), Ok(notification), true) = (kbo, notification, errors.is_empty()) else {
         form.errors = errors;
         return employer_form_page(&operator, &form, StatusCode::UNPROCESSABLE_ENTITY);
@@ -170,15 +237,10 @@ pub async fn create_employer(
         city: value("city"),
         notification_email: notification.as_str().to_owned(),
     };
-    let contract = NewContract {
-        number: value("contract_number"),
-        name: value("contract_name"),
-        categories,
-    };
     let actor = actor(&req, Some(operator.0.user_id));
     match state
         .store
-        .create_employer(&employer, &contract, &actor, Utc::now())
+        .create_employer(&employer, &contact_points, &contract, &actor, Utc::now())
         .await
     {
         Ok(_) => Ok(see_other(&format!(
@@ -213,6 +275,10 @@ async fn employer_page(
         .find(|e| e.number == number)
         .ok_or(AppError::NotFound)?;
     let mut context = page_context(&operator.0);
+    context.insert(
+        "contracts",
+        &state.store.list_employer_contracts(employer.id).await?,
+    );
     context.insert("summary", &employer);
     context.insert("form", form);
     Ok(html(status, render("operator_employer.html", &context)?))
@@ -306,6 +372,52 @@ pub async fn designate_master(
         )
         .await?;
     Ok(see_other(&format!("/beheer/werkgevers/{number}")))
+}
+
+/// Adds a contract (with its categories) to an existing employer.
+pub async fn add_contract(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    operator: Operator,
+    path: web::Path<String>,
+    fields: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let number = path.into_inner();
+    let employer_id = state
+        .store
+        .find_employer_id(&number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut form = EmployerForm::default();
+    for key in ["contract_number", "contract_name", "categories"] {
+        form.values.insert(key.to_owned(), field(&fields, key));
+    }
+    let value = |key: &str| form.values.get(key).cloned().unwrap_or_default();
+    let mut errors = HashMap::new();
+    let contract = contract_from(&value, &mut errors);
+    if errors.is_empty() {
+        let actor = actor(&req, Some(operator.0.user_id));
+        match state
+            .store
+            .add_contract(employer_id, &contract, &actor, Utc::now())
+            .await
+        {
+            Ok(()) => return Ok(see_other(&format!("/beheer/werkgevers/{number}"))),
+            Err(StoreError::Refused(key)) => {
+                errors.insert("contract_number", key);
+            }
+            Err(err) => return Err(err.into()),
+        }
+    }
+    form.errors = errors;
+    employer_page(
+        &state,
+        &operator,
+        &number,
+        &form,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
 /// Resets the second factor (and lock) of the account with this e-mail.

@@ -101,6 +101,11 @@ const MATRIX: &[Row] = &[
         "/beheer/werkgevers/{number}/master",
         [S, 422, 403, 403, 403],
     ),
+    (
+        "POST",
+        "/beheer/werkgevers/{number}/contracten",
+        [S, 422, 403, 403, 403],
+    ),
     ("POST", "/beheer/2fa-herstellen", [S, 422, 403, 403, 403]),
     ("GET", "/werkgevers/{employer}/auditlog", MASTER_READ),
     ("GET", "/beheer/auditlog", OPERATOR_ONLY),

@@ -26,6 +26,12 @@ fn employer_form(kbo: &str) -> Vec<(&'static str, String)> {
         ("contract_number", "530/000303".to_owned()),
         ("contract_name", "Groepsverzekering".to_owned()),
         ("categories", "Bedienden, Arbeiders".to_owned()),
+        (
+            "administrative_name",
+            "Dienst Groepsverzekeringen".to_owned(),
+        ),
+        ("administrative_email", "groep@verzekeraar.test".to_owned()),
+        ("administrative_phone", "02 000 00 00".to_owned()),
     ]
 }
 
@@ -147,6 +153,13 @@ async fn the_operator_creates_an_employer_and_designates_its_master(db: TestDb) 
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     let users = vera.get("/werkgevers/530-303/gebruikers").await;
     assert_eq!(users.status, StatusCode::OK);
+    // The contact point is on the employer's home.
+    let home = vera.get("/werkgevers/530-303").await;
+    assert!(
+        home.body.contains("groep@verzekeraar.test"),
+        "{}",
+        home.body
+    );
 
     // Transfer: the operator names another master; Vera keeps input rights.
     let moved = post(

@@ -107,6 +107,7 @@ audit_events! {
     InvitationWithdrawn = "invitation_withdrawn",
     MasterTransferred = "master_transferred",
     EmployerCreated = "employer_created",
+    ContractAdded = "contract_added",
     /// A download or export that contains personal data.
     PersonalDataDownloaded = "personal_data_downloaded",
     EmployeeChanged = "employee_changed",

@@ -10,7 +10,7 @@ use crate::audit::AuditEvent;
 use crate::db::{BeginWrite, with_pool};
 use crate::effects::{Actor, Effects, write_effects};
 use crate::sheets::{Invitation, invited_account};
-use crate::{NewEmployer, Result, Store, StoreError};
+use crate::{NewContactPoint, NewEmployer, Result, Store, StoreError};
 
 /// One employer in the operator's list.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -48,17 +48,16 @@ impl Store {
     pub async fn create_employer(
         &self,
         employer: &NewEmployer,
+        contact_points: &[NewContactPoint],
         contract: &NewContract,
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<i64> {
+        const CONTACT: &str = "INSERT INTO contact_points (employer_id, kind, name, email, phone) \
+            VALUES ($1, $2, $3, $4, $5)";
         const EMPLOYER: &str = "INSERT INTO employers (number, name, kbo_number, street, \
             postal_code, city, notification_email, created_at) \
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
-        const CONTRACT: &str =
-            "INSERT INTO contracts (employer_id, number, name) VALUES ($1, $2, $3) RETURNING id";
-        const CATEGORY: &str =
-            "INSERT INTO categories (employer_id, contract_id, name) VALUES ($1, $2, $3)";
         let e = employer.clone();
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
@@ -71,18 +70,13 @@ impl Store {
                     StoreError::Duplicate => StoreError::Refused("employer-number-taken"),
                     other => other,
                 })?;
-            let contract_id: i64 = sqlx::query_scalar(CONTRACT)
-                .bind(id).bind(contract.number.clone()).bind(contract.name.clone())
-                .fetch_one(&mut *tx).await
-                .map_err(|err| match StoreError::from_write(err) {
-                    StoreError::Duplicate => StoreError::Refused("contract-number-taken"),
-                    other => other,
-                })?;
-            for category in &contract.categories {
-                sqlx::query(CATEGORY)
-                    .bind(id).bind(contract_id).bind(category.clone())
-                    .execute(&mut *tx).await.map_err(StoreError::from_write)?;
+            for point in contact_points {
+                sqlx::query(CONTACT)
+                    .bind(id).bind(point.kind.clone()).bind(point.name.clone())
+                    .bind(point.email.clone()).bind(point.phone.clone())
+                    .execute(&mut *tx).await?;
             }
+            insert_contract!(tx, id, contract);
             let mut effects = Effects::default();
             effects.audit(Some(id), AuditEvent::EmployerCreated, json!({
                 "number": e.number, "name": e.name, "kbo_number": e.kbo_number,
@@ -92,6 +86,36 @@ impl Store {
             tx.commit().await?;
             Ok(id)
         })
+    }
+
+    /// The contracts of an employer, by number (the operator's view; not tenant-scoped).
+    pub async fn list_employer_contracts(&self, employer_id: i64) -> Result<Vec<crate::Contract>> {
+        const SQL: &str =
+            "SELECT id, number, name FROM contracts WHERE employer_id = $1 ORDER BY number";
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(SQL).bind(employer_id).fetch_all(pool).await?
+        }))
+    }
+
+    /// Adds a contract with its categories to an employer.
+    pub async fn add_contract(
+        &self,
+        employer_id: i64,
+        contract: &NewContract,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut effects = Effects::default();
+        effects.audit(Some(employer_id), AuditEvent::ContractAdded, json!({
+            "contract": contract.number, "name": contract.name, "categories": contract.categories,
+        }));
+        with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            insert_contract!(tx, employer_id, contract);
+            write_effects!(tx, effects, actor, now);
+            tx.commit().await?;
+        });
+        Ok(())
     }
 
     /// Makes the person with this e-mail the employer's master user: the current master (if
@@ -140,3 +164,34 @@ impl Store {
         })
     }
 }
+
+/// Inserts a contract and its categories inside an open transaction.
+macro_rules! insert_contract {
+    ($tx:expr, $employer_id:expr, $contract:expr) => {{
+        let contract: &NewContract = $contract;
+        let contract_id: i64 = sqlx::query_scalar(
+            "INSERT INTO contracts (employer_id, number, name) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind($employer_id)
+        .bind(contract.number.clone())
+        .bind(contract.name.clone())
+        .fetch_one(&mut *$tx)
+        .await
+        .map_err(|err| match StoreError::from_write(err) {
+            StoreError::Duplicate => StoreError::Refused("contract-number-taken"),
+            other => other,
+        })?;
+        for category in &contract.categories {
+            sqlx::query(
+                "INSERT INTO categories (employer_id, contract_id, name) VALUES ($1, $2, $3)",
+            )
+            .bind($employer_id)
+            .bind(contract_id)
+            .bind(category.clone())
+            .execute(&mut *$tx)
+            .await
+            .map_err(StoreError::from_write)?;
+        }
+    }};
+}
+use insert_contract;
