@@ -7,51 +7,62 @@
 mod support;
 
 use chrono::Utc;
+use ebdesk_domain::Rights;
 use ebdesk_store::test_support::TestDb;
 use reqwest::StatusCode;
 use support::{
-    Browser, CONSULT_A, EMPLOYER_A, MASTER_A, MASTER_B, PASSWORD, fixture, new_operator, spawn_app,
+    Browser, CONSULT_A, EMPLOYER_A, MASTER_A, MASTER_B, PASSWORD, fixture, new_operator, new_user,
+    spawn_app,
 };
 
 const OPERATOR: &str = "beheer@ebdesk.test";
-const ROLES: [&str; 5] = ["anonymous", "operator", "consult_a", "master_b", "master_a"];
+const INPUT_A: &str = "invoer@a.test";
+const ROLES: [&str; 6] = [
+    "anonymous",
+    "operator",
+    "consult_a",
+    "input_a",
+    "master_b",
+    "master_a",
+];
 
 /// Expected status per role, in the order of `ROLES`.
-type Row = (&'static str, &'static str, [u16; 5]);
+type Row = (&'static str, &'static str, [u16; 6]);
 
 const S: u16 = 303;
-/// Anonymous → login; the operator (no sheet) and the other employer's master → 404.
-const TENANT_READ: [u16; 5] = [S, 404, 200, 404, 200];
-const MASTER_READ: [u16; 5] = [S, 404, 403, 404, 200];
-const OPERATOR_ONLY: [u16; 5] = [S, 200, 403, 403, 403];
+/// Anonymous → login; the operator (no sheet) and the other employer's master → 404; the
+/// consult and input users of A are refused what only the master may do (403).
+const TENANT_READ: [u16; 6] = [S, 404, 200, 200, 404, 200];
+const MASTER_READ: [u16; 6] = [S, 404, 403, 403, 404, 200];
+const OPERATOR_ONLY: [u16; 6] = [S, 200, 403, 403, 403, 403];
 
 const MATRIX: &[Row] = &[
-    ("GET", "/", [S, S, S, S, S]),
-    ("GET", "/healthz", [200; 5]),
-    ("GET", "/robots.txt", [200; 5]),
-    ("GET", "/static/{file}", [200; 5]),
-    ("GET", "/login", [200, S, S, S, S]),
+    ("GET", "/", [S, S, S, S, S, S]),
+    ("GET", "/healthz", [200; 6]),
+    ("GET", "/robots.txt", [200; 6]),
+    ("GET", "/static/{file}", [200; 6]),
+    ("GET", "/login", [200, S, S, S, S, S]),
     // A wrong password, whoever sends it.
-    ("POST", "/login", [401; 5]),
-    ("GET", "/werkgevers", [S, 200, 200, 200, 200]),
+    ("POST", "/login", [401; 6]),
+    ("GET", "/werkgevers", [S, 200, 200, 200, 200, 200]),
     // The second factor's pages are for half-logged-in sessions only.
-    ("GET", "/login/code", [S; 5]),
-    ("POST", "/login/code", [S; 5]),
-    ("GET", "/2fa/instellen", [S; 5]),
-    ("POST", "/2fa/instellen", [S; 5]),
-    ("GET", "/activeren/{token}", [410; 5]),
-    ("POST", "/activeren/{token}", [410; 5]),
-    ("GET", "/wachtwoord-vergeten", [200; 5]),
-    ("POST", "/wachtwoord-vergeten", [200; 5]),
-    ("GET", "/wachtwoord-herstellen/{token}", [410; 5]),
-    ("POST", "/wachtwoord-herstellen/{token}", [410; 5]),
+    ("GET", "/login/code", [S; 6]),
+    ("POST", "/login/code", [S; 6]),
+    ("GET", "/2fa/instellen", [S; 6]),
+    ("POST", "/2fa/instellen", [S; 6]),
+    ("GET", "/activeren/{token}", [410; 6]),
+    ("POST", "/activeren/{token}", [410; 6]),
+    ("GET", "/wachtwoord-vergeten", [200; 6]),
+    ("POST", "/wachtwoord-vergeten", [200; 6]),
+    ("GET", "/wachtwoord-herstellen/{token}", [410; 6]),
+    ("POST", "/wachtwoord-herstellen/{token}", [410; 6]),
     ("GET", "/werkgevers/{employer}", TENANT_READ),
     ("GET", "/werkgevers/{employer}/werknemers", TENANT_READ),
     // An employee of the second contract: outside the consult user's scope.
     (
         "GET",
         "/werkgevers/{employer}/werknemers/{employee}",
-        [S, 404, 404, 404, 200],
+        [S, 404, 404, 200, 404, 200],
     ),
     ("GET", "/werkgevers/{employer}/gebruikers", MASTER_READ),
     (
@@ -63,7 +74,7 @@ const MATRIX: &[Row] = &[
     (
         "POST",
         "/werkgevers/{employer}/gebruikers",
-        [S, 404, 403, 404, 422],
+        [S, 404, 403, 403, 404, 422],
     ),
     (
         "GET",
@@ -73,40 +84,44 @@ const MATRIX: &[Row] = &[
     (
         "POST",
         "/werkgevers/{employer}/gebruikers/{sheet}",
-        [S, 404, 403, 404, 422],
+        [S, 404, 403, 403, 404, 422],
     ),
     // The consult user's sheet has no pending invitation.
     (
         "POST",
         "/werkgevers/{employer}/gebruikers/{sheet}/uitnodiging",
-        [S, 404, 403, 404, 422],
+        [S, 404, 403, 403, 404, 422],
     ),
     (
         "POST",
         "/werkgevers/{employer}/gebruikers/{sheet}/2fa-herstellen",
-        [S, 404, 403, 404, S],
+        [S, 404, 403, 403, 404, S],
     ),
     (
         "POST",
         "/werkgevers/{employer}/gebruikers/{sheet}/intrekken",
-        [S, 404, 403, 404, S],
+        [S, 404, 403, 403, 404, S],
     ),
     // The operator console: the operator only (empty forms are refused at their fields).
     ("GET", "/beheer", OPERATOR_ONLY),
     ("GET", "/beheer/werkgevers/nieuw", OPERATOR_ONLY),
-    ("POST", "/beheer/werkgevers", [S, 422, 403, 403, 403]),
+    ("POST", "/beheer/werkgevers", [S, 422, 403, 403, 403, 403]),
     ("GET", "/beheer/werkgevers/{number}", OPERATOR_ONLY),
     (
         "POST",
         "/beheer/werkgevers/{number}/master",
-        [S, 422, 403, 403, 403],
+        [S, 422, 403, 403, 403, 403],
     ),
     (
         "POST",
         "/beheer/werkgevers/{number}/contracten",
-        [S, 422, 403, 403, 403],
+        [S, 422, 403, 403, 403, 403],
     ),
-    ("POST", "/beheer/2fa-herstellen", [S, 422, 403, 403, 403]),
+    (
+        "POST",
+        "/beheer/2fa-herstellen",
+        [S, 422, 403, 403, 403, 403],
+    ),
     ("GET", "/werkgevers/{employer}/auditlog", MASTER_READ),
     ("GET", "/beheer/auditlog", OPERATOR_ONLY),
     ("GET", "/beheer/outbox", OPERATOR_ONLY),
@@ -114,15 +129,21 @@ const MATRIX: &[Row] = &[
     (
         "POST",
         "/beheer/outbox/{id}/opnieuw",
-        [S, 404, 403, 403, 403],
+        [S, 404, 403, 403, 403, 403],
     ),
-    ("POST", "/logout", [S; 5]),
+    ("POST", "/logout", [S; 6]),
 ];
 
 async fn every_route_answers_every_role_as_the_matrix_says(db: TestDb) {
     let f = fixture(&db.store).await;
     let hash = ebdesk_server::hash_password(PASSWORD).unwrap();
     new_operator(&db.store, OPERATOR, "Beheerder", &hash).await;
+    // An input user of A with every contract: reads what the consult user cannot, manages nothing.
+    let input_a = new_user(&db.store, INPUT_A, "Invoer Proef", &hash).await;
+    db.store
+        .insert_sheet(f.employer_a, input_a, Rights::Input, None, None, Utc::now())
+        .await
+        .unwrap();
     let base = spawn_app(db.store.clone()).await;
 
     // The matrix and the application list the same routes (a worker has built the app once
@@ -173,6 +194,7 @@ async fn every_route_answers_every_role_as_the_matrix_says(db: TestDb) {
             "anonymous" => Browser::new(&base),
             "operator" => Browser::logged_in(&base, OPERATOR).await,
             "consult_a" => Browser::logged_in(&base, CONSULT_A).await,
+            "input_a" => Browser::logged_in(&base, INPUT_A).await,
             "master_b" => Browser::logged_in(&base, MASTER_B).await,
             _ => Browser::logged_in(&base, MASTER_A).await,
         };
@@ -189,8 +211,14 @@ async fn every_route_answers_every_role_as_the_matrix_says(db: TestDb) {
                     browser.get("/werkgevers").await.csrf_token()
                 };
                 let mut form = vec![("csrf_token", token.as_str())];
+                // An unknown address per role: six wrong passwords for one account would
+                // lock it before its own turn.
+                let stranger = format!("onbekend-{index}@a.test");
                 if *path == "/login" {
-                    form.extend([("email", MASTER_A), ("password", "fout-wachtwoord")]);
+                    form.extend([
+                        ("email", stranger.as_str()),
+                        ("password", "fout-wachtwoord"),
+                    ]);
                 }
                 if *path == "/wachtwoord-vergeten" {
                     form.push(("email", "niemand@a.test"));

@@ -8,6 +8,7 @@ mod errors;
 mod inspect;
 mod limits;
 mod normalize;
+mod preview;
 mod read;
 mod upload;
 mod write;
@@ -15,6 +16,10 @@ mod write;
 pub use error_book::{ERRORS_HEADER, UPLOAD_ROW_HEADER, write_error_workbook};
 pub use errors::{FileRejection, RowError, SheetError};
 pub use limits::UploadLimits;
+pub use preview::{
+    EmailChange, KnownEmployee, PROGRESS_EVERY, PreviewError, PreviewWarning, UploadPreview,
+    WARNING_READ_ONLY_IGNORED, WARNING_SHARED_EMAIL, build_preview,
+};
 pub use read::read_insured_upload;
 pub use upload::{ParsedUpload, UploadRow};
 pub use write::write_insured_overview;
