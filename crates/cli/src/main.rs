@@ -3,6 +3,7 @@
 mod audit;
 mod demo;
 mod mail;
+mod worker;
 
 use std::path::PathBuf;
 
@@ -87,6 +88,17 @@ enum Command {
         /// The address users reach ebdesk at, for links in e-mails (default: http://<bind>).
         #[arg(long, env = "EBDESK_PUBLIC_URL")]
         public_url: Option<String>,
+        /// Jobs (downloads, uploads) this node runs at once; 0 runs none (other nodes do).
+        #[arg(long, env = "EBDESK_JOBS", default_value_t = 2)]
+        jobs: usize,
+    },
+    /// Runs only the job worker, for a separate node (stops on SIGINT/SIGTERM).
+    Worker {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Jobs run at once.
+        #[arg(long, env = "EBDESK_JOBS", default_value_t = 2)]
+        jobs: usize,
     },
     /// Applies the database migrations.
     Migrate {
@@ -227,6 +239,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             demo,
             public_url,
             mail,
+            jobs,
         } => {
             init_tracing(&db.log_level);
             let store = open_store(&db).await?;
@@ -245,13 +258,28 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 secret_key,
                 public_url,
             };
-            let app = Application::build(store, &bind, settings).context("binding the address")?;
+            let worker = if jobs > 0 {
+                Some(worker::RunningWorker::start(store.clone(), jobs)?)
+            } else {
+                None
+            };
+            let notifier = worker
+                .as_ref()
+                .map(|w| w.notifier.clone())
+                .unwrap_or_default();
+            let app = Application::build(store, &bind, settings, notifier)
+                .context("binding the address")?;
             let host = bind.rsplit_once(':').map_or("127.0.0.1", |(h, _)| h);
             println!("ebdesk luistert op http://{host}:{}", app.port());
             if demo {
                 demo::print_logins();
             }
+            // The server stops on SIGINT/SIGTERM; then the worker finishes or releases its
+            // jobs, then the mail sender stops.
             app.run_until_stopped().await?;
+            if let Some(worker) = worker {
+                worker.stop().await;
+            }
             sender.stop().await;
         }
         Command::Operator {
@@ -265,6 +293,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             init_tracing(&db.log_level);
             add_operator(&db, &email, name, &public_url).await?;
+        }
+        Command::Worker { db, jobs } => {
+            init_tracing(&db.log_level);
+            worker::run_until_signal(open_store(&db).await?, jobs).await?;
         }
         Command::Migrate { db } => {
             init_tracing(&db.log_level);

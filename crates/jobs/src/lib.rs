@@ -8,6 +8,7 @@
 //! lets running jobs finish within a grace period and releases the rest.
 
 mod handler;
+pub mod kinds;
 mod retry;
 mod worker;
 

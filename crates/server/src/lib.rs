@@ -1,8 +1,9 @@
-#![recursion_limit = "256"]
+#![recursion_limit = "512"]
 //! The web application: routes, extractors, sessions, CSRF, login, rendering, error pages.
 //! The only crate that speaks HTTP.
 
 mod account;
+mod actions;
 mod audit;
 mod auth;
 mod csrf;
@@ -18,6 +19,7 @@ mod session;
 mod templates;
 mod throttle;
 mod totp;
+mod uploads;
 mod users;
 
 use std::net::TcpListener;
@@ -25,6 +27,7 @@ use std::net::TcpListener;
 use actix_web::dev::Server;
 use actix_web::middleware::{DefaultHeaders, Logger, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, web};
+use ebdesk_jobs::JobNotifier;
 use ebdesk_store::Store;
 
 pub use account::{ACTIVATION_VALIDITY, activation_mail};
@@ -43,6 +46,8 @@ pub use secrets::SecretKey;
 pub struct AppState {
     pub store: Store,
     pub settings: AppSettings,
+    /// Wakes this process's worker right after an action is queued.
+    pub jobs: JobNotifier,
 }
 
 /// Settings of the web application.
@@ -62,11 +67,21 @@ pub struct Application {
 }
 
 impl Application {
-    /// Binds `bind` (port 0 picks a free one, as tests do) and builds the server.
-    pub fn build(store: Store, bind: &str, settings: AppSettings) -> std::io::Result<Application> {
+    /// Binds `bind` (port 0 picks a free one, as tests do) and builds the server; `jobs`
+    /// wakes the worker of this process (a node without one polls nothing: the others do).
+    pub fn build(
+        store: Store,
+        bind: &str,
+        settings: AppSettings,
+        jobs: JobNotifier,
+    ) -> std::io::Result<Application> {
         let listener = TcpListener::bind(bind)?;
         let port = listener.local_addr()?.port();
-        let state = web::Data::new(AppState { store, settings });
+        let state = web::Data::new(AppState {
+            store,
+            settings,
+            jobs,
+        });
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
@@ -145,6 +160,8 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .configure(users::routes)
         .configure(operator::routes)
         .configure(logbook::routes)
+        .configure(actions::routes)
+        .configure(uploads::routes)
         .configure(employer::routes);
 }
 

@@ -131,6 +131,48 @@ const MATRIX: &[Row] = &[
         "/beheer/outbox/{id}/opnieuw",
         [S, 404, 403, 403, 403, 403],
     ),
+    // Overzicht acties. The action is a download of the master of A, with its file: the
+    // consult user (one contract) does not see it.
+    ("GET", "/werkgevers/{employer}/acties", TENANT_READ),
+    (
+        "GET",
+        "/werkgevers/{employer}/acties/{action}",
+        [S, 404, 404, 200, 404, 200],
+    ),
+    (
+        "GET",
+        "/werkgevers/{employer}/acties/{action}/bestand",
+        [S, 404, 404, 200, 404, 200],
+    ),
+    ("GET", "/werkgevers/{employer}/downloads", TENANT_READ),
+    (
+        "POST",
+        "/werkgevers/{employer}/downloads/overzicht-verzekerden",
+        [S, 404, 303, 303, 404, 303],
+    ),
+    // Uploads and decisions: input and master only. The matrix posts a plain form: no file
+    // (400), no choice (400); cancelling a download is refused back to its page (303).
+    (
+        "GET",
+        "/werkgevers/{employer}/uploads",
+        [S, 404, 403, 200, 404, 200],
+    ),
+    (
+        "POST",
+        "/werkgevers/{employer}/uploads",
+        [S, 404, 403, 400, 404, 400],
+    ),
+    (
+        "POST",
+        "/werkgevers/{employer}/acties/{action}/toepassen",
+        [S, 404, 403, 400, 404, 400],
+    ),
+    (
+        "POST",
+        "/werkgevers/{employer}/acties/{action}/annuleren",
+        [S, 404, 403, 303, 404, 303],
+    ),
+    // Last: it ends the session.
     ("POST", "/logout", [S; 6]),
 ];
 
@@ -178,6 +220,43 @@ async fn every_route_answers_every_role_as_the_matrix_says(db: TestDb) {
         .find(|s| s.email == CONSULT_A)
         .unwrap()
         .sheet_id;
+    let action = db
+        .store
+        .enqueue_action(
+            &access.scope,
+            &ebdesk_store::NewAction {
+                kind: ebdesk_domain::ActionKind::InsuredOverviewDownload,
+                description: "Aangevraagd".to_owned(),
+                employee_id: None,
+                payload: "{}".to_owned(),
+                effective_date: None,
+            },
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+    let job = db
+        .store
+        .claim_next_job(
+            "matrix",
+            None,
+            Utc::now(),
+            std::time::Duration::from_secs(60),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(job.id, action);
+    let file = ebdesk_store::GeneratedFile::new(
+        "lijst.xlsx",
+        "application/octet-stream",
+        vec![1, 2, 3],
+        Utc::now(),
+    );
+    db.store
+        .complete_job_with_file(job.id, &job.lease_token, &file, Utc::now())
+        .await
+        .unwrap();
     let fill = |path: &str| {
         path.replace("{employer}", EMPLOYER_A)
             .replace("{employee}", &f.person("Tweede").id.to_string())
@@ -186,6 +265,7 @@ async fn every_route_answers_every_role_as_the_matrix_says(db: TestDb) {
             .replace("{file}", "app.css")
             .replace("{number}", EMPLOYER_A)
             .replace("{id}", "999999")
+            .replace("{action}", &action.to_string())
     };
 
     // The master of A goes last: revoking the consult user's sheet changes what follows.

@@ -111,6 +111,9 @@ audit_events! {
     /// A download or export that contains personal data.
     PersonalDataDownloaded = "personal_data_downloaded",
     EmployeeChanged = "employee_changed",
+    /// An upload's addresses were applied (the counts; the rows stay with the upload).
+    UploadApplied = "upload_applied",
+    UploadCancelled = "upload_cancelled",
 }
 
 impl Serialize for AuditEvent {

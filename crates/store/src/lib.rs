@@ -13,6 +13,7 @@ mod employees;
 mod employers;
 mod error;
 mod generated_files;
+mod insured;
 mod operator;
 mod outbox;
 mod provisioning;
@@ -20,6 +21,7 @@ mod queue;
 mod scope;
 mod sessions;
 mod sheets;
+mod uploads;
 mod users;
 
 #[cfg(feature = "test-support")]
@@ -40,6 +42,7 @@ pub use employees::{
 pub use employers::{Category, ContactPoint, Contract, Employer};
 pub use error::StoreError;
 pub use generated_files::{FILE_RETENTION, FileLookup, GeneratedFile, StoredFile};
+pub use insured::InsuredEntry;
 pub use operator::{EmployerSummary, NewContract};
 pub use outbox::{
     ClaimedEmail, EmailStatus, FailureKind, FailureOutcome, MAX_EMAIL_ATTEMPTS, OutboxFilter,
@@ -55,6 +58,7 @@ pub use queue::{
 pub use scope::{Access, EmployerChoice, Scope};
 pub use sessions::{NewSession, SessionRecord, SessionStage};
 pub use sheets::{ActivationLink, Invitation, NewSheet, SheetRow, SheetSettings};
+pub use uploads::{EmailUpdate, UploadFile, UploadPhase, UploadRecord};
 pub use users::UserCredentials;
 
 /// Result of every store call.

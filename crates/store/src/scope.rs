@@ -102,6 +102,19 @@ fn parse_rights(value: &str) -> Result<Rights> {
     Rights::from_db(value).ok_or_else(|| StoreError::Corrupt(format!("rights {value:?}")))
 }
 
+/// The access query of a user (`$1`) valid on `$3`; callers add which employer (`$2`).
+macro_rules! access_sql {
+    () => {
+        "SELECT e.id, e.number, e.name, e.kbo_number, e.street, e.postal_code, \
+            e.city, e.notification_email, s.id AS sheet_id, s.rights, s.all_contracts \
+        FROM user_sheets s \
+        JOIN employers e ON e.id = s.employer_id \
+        JOIN users u ON u.id = s.user_id \
+        WHERE s.user_id = $1 AND NOT u.disabled \
+          AND (s.valid_until IS NULL OR s.valid_until >= $3)"
+    };
+}
+
 impl Store {
     /// The user's access to the employer with this number, if they hold a sheet there that is
     /// still valid on `today` and their account is enabled. Read on every request, so that a
@@ -112,17 +125,32 @@ impl Store {
         employer_number: &str,
         today: NaiveDate,
     ) -> Result<Option<Access>> {
-        const SQL: &str = "SELECT e.id, e.number, e.name, e.kbo_number, e.street, e.postal_code, \
-                e.city, e.notification_email, s.id AS sheet_id, s.rights, s.all_contracts \
-            FROM user_sheets s \
-            JOIN employers e ON e.id = s.employer_id \
-            JOIN users u ON u.id = s.user_id \
-            WHERE s.user_id = $1 AND e.number = $2 AND NOT u.disabled \
-              AND (s.valid_until IS NULL OR s.valid_until >= $3)";
+        const SQL: &str = concat!(access_sql!(), " AND e.number = $2");
+        let number = employer_number.to_owned();
         let row: Option<AccessRow> = with_pool!(self, pool => {
             sqlx::query_as(SQL)
                 .bind(user_id)
-                .bind(employer_number.to_owned())
+                .bind(number)
+                .bind(today)
+                .fetch_optional(pool)
+                .await?
+        });
+        row.map(Access::try_from).transpose()
+    }
+
+    /// [`Store::find_access`] by the employer's id: a job runs with the access its
+    /// requester still has when it runs (a sheet revoked meanwhile stops it).
+    pub async fn find_access_by_employer_id(
+        &self,
+        user_id: i64,
+        employer_id: i64,
+        today: NaiveDate,
+    ) -> Result<Option<Access>> {
+        const SQL: &str = concat!(access_sql!(), " AND e.id = $2");
+        let row: Option<AccessRow> = with_pool!(self, pool => {
+            sqlx::query_as(SQL)
+                .bind(user_id)
+                .bind(employer_id)
                 .bind(today)
                 .fetch_optional(pool)
                 .await?

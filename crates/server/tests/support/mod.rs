@@ -102,7 +102,8 @@ pub async fn spawn_app(store: Store) -> String {
         secret_key: TEST_KEY.clone(),
         public_url: "http://ebdesk.test".to_owned(),
     };
-    let app = Application::build(store, "127.0.0.1:0", settings).expect("server binds");
+    let app = Application::build(store, "127.0.0.1:0", settings, Default::default())
+        .expect("server binds");
     let port = app.port();
     tokio::spawn(app.run_until_stopped());
     format!("http://127.0.0.1:{port}")

@@ -146,6 +146,7 @@ macro_rules! complete_in_tx {
         employer.ok_or($crate::StoreError::LeaseLost)
     }};
 }
+pub(crate) use complete_in_tx;
 
 impl Store {
     /// Claims the oldest due job of one of `kinds` (every kind this build knows when None):

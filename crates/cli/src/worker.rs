@@ -1,0 +1,61 @@
+//! The job worker of `ebdesk serve` and of `ebdesk worker` (a node that only runs jobs).
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use ebdesk_domain::SystemClock;
+use ebdesk_jobs::kinds::{ParserCommand, register_all};
+use ebdesk_jobs::{JobNotifier, Worker, WorkerConfig};
+use ebdesk_store::Store;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+/// A running worker and what stops it.
+pub struct RunningWorker {
+    pub notifier: JobNotifier,
+    shutdown: CancellationToken,
+    task: JoinHandle<()>,
+}
+
+impl RunningWorker {
+    /// Starts a worker with every job kind, `concurrency` jobs at a time.
+    pub fn start(store: Store, concurrency: usize) -> anyhow::Result<RunningWorker> {
+        let parser = ParserCommand::current_exe().context("locating the ebdesk binary")?;
+        let config = WorkerConfig {
+            concurrency: concurrency.max(1),
+            ..WorkerConfig::default()
+        };
+        let mut worker = Worker::new(store, Arc::new(SystemClock), config);
+        register_all(&mut worker, parser);
+        let notifier = worker.notifier();
+        let shutdown = CancellationToken::new();
+        let task = tokio::spawn(worker.run(shutdown.clone()));
+        Ok(RunningWorker {
+            notifier,
+            shutdown,
+            task,
+        })
+    }
+
+    /// Stops claiming, lets running jobs finish within the grace period, releases the rest.
+    pub async fn stop(self) {
+        self.shutdown.cancel();
+        if let Err(err) = self.task.await {
+            tracing::error!(error = %err, "the worker task ended badly");
+        }
+    }
+}
+
+/// Runs a worker until SIGINT or SIGTERM.
+pub async fn run_until_signal(store: Store, concurrency: usize) -> anyhow::Result<()> {
+    let worker = RunningWorker::start(store, concurrency)?;
+    println!("ebdesk worker draait; stop met Ctrl-C.");
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("listening for SIGTERM")?;
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate.recv() => {}
+    }
+    worker.stop().await;
+    Ok(())
+}

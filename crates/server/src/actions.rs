@@ -1,0 +1,310 @@
+//! "Overzicht acties": the list of an employer's downloads and changes, the detail of one,
+//! its file, and the request of a download. Every handler goes through a [`Tenant`], so an
+//! action outside the user's scope is a 404 like any other.
+
+use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{Months, Utc};
+use ebdesk_domain::{ActionKind, ActionStatus};
+use ebdesk_store::{
+    ActionFilter, AuditEvent, FileLookup, ListCursor, NewAction, UploadPhase, UploadRecord,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::auth::actor;
+use crate::employer::{Tenant, tenant_context};
+use crate::routes::RouteExt;
+use crate::templates::render;
+use crate::uploads::PreviewView;
+use crate::{AppError, AppState};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.get("/werkgevers/{employer}/acties", list_actions)
+        .get("/werkgevers/{employer}/acties/{action}", show_action)
+        .get("/werkgevers/{employer}/acties/{action}/bestand", fetch_file)
+        .get("/werkgevers/{employer}/downloads", downloads_page)
+        .post(
+            "/werkgevers/{employer}/downloads/overzicht-verzekerden",
+            request_insured_overview,
+        );
+}
+
+pub(crate) fn html(body: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(body)
+}
+
+pub(crate) fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header(("Location", location))
+        .finish()
+}
+
+#[derive(Deserialize)]
+pub struct ListParams {
+    soort: Option<String>,
+    status: Option<String>,
+    /// "3m" (default) or "alles".
+    periode: Option<String>,
+    /// "namen" (default) or "nummers".
+    weergave: Option<String>,
+    after: Option<i64>,
+    before: Option<i64>,
+}
+
+#[derive(Serialize)]
+struct ActionView {
+    id: i64,
+    kind: &'static str,
+    status: &'static str,
+    is_final: bool,
+    description: String,
+    employee_name: Option<String>,
+    employee_number: Option<String>,
+    requested_at: String,
+    status_at: String,
+    processed_at: Option<String>,
+    error: Option<String>,
+}
+
+fn date(at: chrono::DateTime<Utc>) -> String {
+    at.format("%d/%m/%Y").to_string()
+}
+
+fn view(action: &ebdesk_store::Action) -> ActionView {
+    ActionView {
+        id: action.id,
+        kind: action.kind.as_str(),
+        status: action.status.as_str(),
+        is_final: action.status.is_final(),
+        description: action.description.clone(),
+        employee_name: action
+            .employee
+            .as_ref()
+            .map(|e| format!("{}, {}", e.last_name, e.first_name)),
+        employee_number: action
+            .employee
+            .as_ref()
+            .and_then(|e| e.employee_number.clone()),
+        requested_at: date(action.requested_at),
+        status_at: date(action.status_at),
+        processed_at: action.processed_at.map(date),
+        error: action.error.clone(),
+    }
+}
+
+pub async fn list_actions(
+    state: web::Data<AppState>,
+    tenant: Tenant,
+    params: web::Query<ListParams>,
+) -> Result<HttpResponse, AppError> {
+    let params = params.into_inner();
+    let now = Utc::now();
+    let empty = |v: &Option<String>| v.as_deref().filter(|s| !s.is_empty()).map(str::to_owned);
+    let kind = match empty(&params.soort) {
+        None => None,
+        Some(s) => Some(ActionKind::from_db(&s).ok_or(AppError::BadRequest)?),
+    };
+    let status = match empty(&params.status) {
+        None => None,
+        Some(s) => Some(ActionStatus::from_db(&s).ok_or(AppError::BadRequest)?),
+    };
+    let all_time = match empty(&params.periode).as_deref() {
+        None | Some("3m") => false,
+        Some("alles") => true,
+        Some(_) => return Err(AppError::BadRequest),
+    };
+    let by_number = match empty(&params.weergave).as_deref() {
+        None | Some("namen") => false,
+        Some("nummers") => true,
+        Some(_) => return Err(AppError::BadRequest),
+    };
+    let filter = ActionFilter {
+        kind,
+        status,
+        since: (!all_time).then(|| now.checked_sub_months(Months::new(3)).unwrap_or(now)),
+        cursor: match (params.after, params.before) {
+            (Some(id), _) => ListCursor::After(id),
+            (None, Some(id)) => ListCursor::Before(id),
+            (None, None) => ListCursor::First,
+        },
+    };
+    let page = state
+        .store
+        .list_actions(&tenant.access.scope, &filter)
+        .await?;
+    let actions: Vec<ActionView> = page.rows.iter().map(view).collect();
+    let mut context = tenant_context(&tenant);
+    context.insert("live", &actions.iter().any(|a| !a.is_final));
+    context.insert("actions", &actions);
+    context.insert(
+        "kinds",
+        &ActionKind::ALL
+            .iter()
+            .map(|k| k.as_str())
+            .collect::<Vec<_>>(),
+    );
+    context.insert(
+        "action_statuses",
+        &ActionStatus::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>(),
+    );
+    context.insert("filter_kind", &kind.map_or("", |k| k.as_str()));
+    context.insert("filter_status", &status.map_or("", |s| s.as_str()));
+    context.insert("all_time", &all_time);
+    context.insert("by_number", &by_number);
+    context.insert(
+        "next_after",
+        &page.rows.last().filter(|_| page.has_next).map(|r| r.id),
+    );
+    context.insert(
+        "previous_before",
+        &page
+            .rows
+            .first()
+            .filter(|_| page.has_previous)
+            .map(|r| r.id),
+    );
+    Ok(html(render("actions.html", &context)?))
+}
+
+#[derive(Deserialize)]
+pub struct DetailParams {
+    /// Page of the preview lists.
+    pagina: Option<usize>,
+    /// Why the last decision on an upload was refused (see [`crate::uploads::REFUSALS`]).
+    geweigerd: Option<String>,
+}
+
+pub async fn show_action(
+    state: web::Data<AppState>,
+    tenant: Tenant,
+    path: web::Path<(String, i64)>,
+    params: web::Query<DetailParams>,
+) -> Result<HttpResponse, AppError> {
+    let (_, id) = path.into_inner();
+    let scope = &tenant.access.scope;
+    let detail = state
+        .store
+        .find_action(scope, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let upload: Option<UploadRecord> = match detail.action.kind {
+        ActionKind::InsuredOverviewUpload => state.store.find_upload(scope, id).await?,
+        ActionKind::InsuredOverviewDownload => None,
+    };
+    let now = Utc::now();
+    let mut context = tenant_context(&tenant);
+    let action = view(&detail.action);
+    let pending = !action.is_final
+        || upload.as_ref().is_some_and(|u| {
+            matches!(
+                u.phase,
+                UploadPhase::Waiting | UploadPhase::Reading | UploadPhase::Validating
+            )
+        });
+    context.insert("live", &pending);
+    context.insert("action", &action);
+    context.insert("requested_by_name", &detail.requested_by_name);
+    context.insert(
+        "file",
+        &detail.file.as_ref().map(|(name, expires)| {
+            json!({ "name": name, "expires": date(*expires), "expired": *expires <= now })
+        }),
+    );
+    let preview = match &upload {
+        Some(u) => PreviewView::of(u, params.pagina.unwrap_or(1))?,
+        None => None,
+    };
+    context.insert("upload", &upload);
+    context.insert("preview", &preview);
+    context.insert("can_decide", &tenant.access.rights.can_change());
+    let refusal = params
+        .geweigerd
+        .as_deref()
+        .and_then(|k| crate::uploads::REFUSALS.iter().find(|r| **r == k));
+    context.insert("refusal", &refusal);
+    Ok(html(render("action.html", &context)?))
+}
+
+/// The action's file: the download, or an upload's workbook of errors. A download of
+/// personal data is written in the audit log.
+pub async fn fetch_file(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    tenant: Tenant,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (_, id) = path.into_inner();
+    let now = Utc::now();
+    let scope = &tenant.access.scope;
+    let lookup = state
+        .store
+        .find_generated_file(scope, id, now)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let file = match lookup {
+        FileLookup::Available(file) => file,
+        FileLookup::Expired { expired_at, .. } => {
+            let mut context = tenant_context(&tenant);
+            context.insert("expired_on", &date(expired_at));
+            context.insert("action_id", &id);
+            let body = render("file_expired.html", &context)?;
+            return Ok(HttpResponse::Gone()
+                .content_type("text/html; charset=utf-8")
+                .body(body));
+        }
+    };
+    state
+        .store
+        .record_event(
+            &actor(&req, Some(tenant.user.user_id)),
+            Some(scope.employer_id()),
+            AuditEvent::PersonalDataDownloaded,
+            json!({ "action_id": id, "file": file.file_name }),
+            now,
+        )
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type(file.content_type)
+        .insert_header(("Cache-Control", "no-store"))
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename(file.file_name)],
+        })
+        .body(file.content))
+}
+
+pub async fn downloads_page(tenant: Tenant) -> Result<HttpResponse, AppError> {
+    let context = tenant_context(&tenant);
+    Ok(html(render("downloads.html", &context)?))
+}
+
+/// Queues "Overzicht verzekerden" and shows its action, which updates itself until the
+/// file is there.
+pub async fn request_insured_overview(
+    state: web::Data<AppState>,
+    tenant: Tenant,
+) -> Result<HttpResponse, AppError> {
+    let now = Utc::now();
+    let action = NewAction {
+        kind: ActionKind::InsuredOverviewDownload,
+        description: format!("Aangevraagd op {}", date(now)),
+        employee_id: None,
+        payload: "{}".to_owned(),
+        effective_date: None,
+    };
+    let id = state
+        .store
+        .enqueue_action(&tenant.access.scope, &action, now)
+        .await?;
+    state.jobs.wake();
+    Ok(see_other(&format!(
+        "/werkgevers/{}/acties/{id}",
+        tenant.access.employer.number
+    )))
+}

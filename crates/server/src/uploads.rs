@@ -1,0 +1,358 @@
+//! Upload "Overzicht verzekerden": the form, the file (kept in the database with its action,
+//! checked by a worker), and the decision on the preview: apply all, apply the valid rows,
+//! or cancel. Only input and master users get here.
+
+use actix_multipart::Multipart;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::Utc;
+use ebdesk_sheets::{EmailChange, PreviewError, PreviewWarning, UploadLimits, UploadPreview};
+use ebdesk_store::{EmailUpdate, StoreError, UploadPhase, UploadRecord};
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+
+use crate::actions::see_other;
+use crate::auth::actor;
+use crate::employer::{Tenant, tenant_context};
+use crate::routes::RouteExt;
+use crate::templates::render;
+use crate::{AppError, AppState};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.get("/werkgevers/{employer}/uploads", upload_form)
+        .post("/werkgevers/{employer}/uploads", receive_upload)
+        .post("/werkgevers/{employer}/acties/{action}/toepassen", apply)
+        .post("/werkgevers/{employer}/acties/{action}/annuleren", cancel);
+}
+
+/// Rows per list on one page of the preview.
+const PREVIEW_PAGE: usize = 50;
+
+/// The file field of the upload form.
+const FILE_FIELD: &str = "bestand";
+
+/// A tenant who may change data (input or master); a consult user gets 403.
+pub struct ChangeTenant(Tenant);
+
+impl actix_web::FromRequest for ChangeTenant {
+    type Error = AppError;
+    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let tenant = Tenant::from_request(req, payload);
+        Box::pin(async move {
+            let tenant = tenant.await?;
+            if tenant.access.rights.can_change() {
+                Ok(ChangeTenant(tenant))
+            } else {
+                Err(AppError::Forbidden)
+            }
+        })
+    }
+}
+
+fn form_page(tenant: &Tenant, error: Option<String>) -> Result<HttpResponse, AppError> {
+    let mut context = tenant_context(tenant);
+    context.insert("upload_error", &error);
+    let body = render("upload.html", &context)?;
+    let mut response = if error.is_some() {
+        HttpResponse::UnprocessableEntity()
+    } else {
+        HttpResponse::Ok()
+    };
+    Ok(response.content_type("text/html; charset=utf-8").body(body))
+}
+
+pub async fn upload_form(ChangeTenant(tenant): ChangeTenant) -> Result<HttpResponse, AppError> {
+    form_page(&tenant, None)
+}
+
+/// Why a received file is refused before it is stored: the cheap checks that need no parser.
+fn quick_refusal(file_name: &str, bytes: &[u8], limits: &UploadLimits) -> Option<String> {
+    let lower = file_name.to_lowercase();
+    let refused = if bytes.is_empty() {
+        Some(ebdesk_sheets::FileRejection::Empty)
+    } else if bytes.len() as u64 > limits.max_file_bytes {
+        Some(ebdesk_sheets::FileRejection::TooLarge {
+            max_bytes: limits.max_file_bytes,
+        })
+    } else if lower.ends_with(".xls") {
+        Some(ebdesk_sheets::FileRejection::OldExcelFormat)
+    } else if lower.ends_with(".xlsm") {
+        Some(ebdesk_sheets::FileRejection::Macros)
+    } else if lower.ends_with(".ods") {
+        Some(ebdesk_sheets::FileRejection::OpenDocument)
+    } else if lower.ends_with(".xlsb") {
+        Some(ebdesk_sheets::FileRejection::BinaryWorkbook)
+    } else {
+        None
+    };
+    refused.map(|r| r.message_nl())
+}
+
+/// Reads the file field, refusing more than `max` bytes without buffering them.
+async fn read_file_field(
+    mut multipart: Multipart,
+    max: u64,
+) -> Result<Option<(String, Vec<u8>)>, AppError> {
+    while let Some(field) = multipart.next().await {
+        let mut field = field.map_err(|_| AppError::BadRequest)?;
+        if field.name() != Some(FILE_FIELD) {
+            continue;
+        }
+        let name = field
+            .content_disposition()
+            .and_then(|d| d.get_filename())
+            .map(|n| n.rsplit(['/', '\\']).next().unwrap_or(n).to_owned())
+            .unwrap_or_default();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(|_| AppError::BadRequest)?;
+            if (bytes.len() + chunk.len()) as u64 > max {
+                // One byte over is enough to say "too large".
+                bytes.extend_from_slice(&chunk[..1.min(chunk.len())]);
+                bytes.resize(max as usize + 1, 0);
+                return Ok(Some((name, bytes)));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        return Ok(Some((name, bytes)));
+    }
+    Ok(None)
+}
+
+pub async fn receive_upload(
+    state: web::Data<AppState>,
+    ChangeTenant(tenant): ChangeTenant,
+    multipart: Multipart,
+) -> Result<HttpResponse, AppError> {
+    let limits = UploadLimits::default();
+    let Some((name, bytes)) = read_file_field(multipart, limits.max_file_bytes).await? else {
+        return form_page(&tenant, Some("Kies een bestand om op te laden.".to_owned()));
+    };
+    if name.is_empty() && bytes.is_empty() {
+        return form_page(&tenant, Some("Kies een bestand om op te laden.".to_owned()));
+    }
+    if let Some(message) = quick_refusal(&name, &bytes, &limits) {
+        return form_page(&tenant, Some(message));
+    }
+    let name = if name.is_empty() {
+        "upload.xlsx".to_owned()
+    } else {
+        name.chars().take(200).collect()
+    };
+    let id = state
+        .store
+        .create_upload(&tenant.access.scope, &name, &bytes, Utc::now())
+        .await?;
+    state.jobs.wake();
+    Ok(see_other(&format!(
+        "/werkgevers/{}/acties/{id}",
+        tenant.access.employer.number
+    )))
+}
+
+/// One line of the preview's list of changes.
+#[derive(Serialize)]
+struct ChangeView<'a> {
+    kind: &'static str,
+    #[serde(flatten)]
+    change: &'a EmailChange,
+}
+
+/// The preview as the detail page of an upload shows it: counts, and one page of each list.
+#[derive(Serialize)]
+pub struct PreviewView {
+    new: usize,
+    changed: usize,
+    removed: usize,
+    unchanged: usize,
+    rows_read: usize,
+    error_rows: usize,
+    has_errors: bool,
+    changes: serde_json::Value,
+    warnings: Vec<PreviewWarning>,
+    errors: Vec<PreviewError>,
+    page: usize,
+    pages: usize,
+}
+
+impl PreviewView {
+    pub fn of(upload: &UploadRecord, page: usize) -> Result<Option<PreviewView>, AppError> {
+        let Some(preview) = parse_preview(upload)? else {
+            return Ok(None);
+        };
+        let changes: Vec<ChangeView> = preview
+            .new
+            .iter()
+            .map(|c| ChangeView {
+                kind: "new",
+                change: c,
+            })
+            .chain(preview.changed.iter().map(|c| ChangeView {
+                kind: "changed",
+                change: c,
+            }))
+            .chain(preview.removed.iter().map(|c| ChangeView {
+                kind: "removed",
+                change: c,
+            }))
+            .collect();
+        let longest = changes
+            .len()
+            .max(preview.warnings.len())
+            .max(preview.errors.len());
+        let pages = longest.div_ceil(PREVIEW_PAGE).max(1);
+        let page = page.clamp(1, pages);
+        let window = |len: usize| {
+            let start = ((page - 1) * PREVIEW_PAGE).min(len);
+            start..(start + PREVIEW_PAGE).min(len)
+        };
+        let changes_page = &changes[window(changes.len())];
+        Ok(Some(PreviewView {
+            new: preview.new.len(),
+            changed: preview.changed.len(),
+            removed: preview.removed.len(),
+            unchanged: preview.unchanged,
+            rows_read: preview.rows_read,
+            error_rows: preview.rows_with_errors(),
+            has_errors: preview.has_errors(),
+            changes: serde_json::to_value(changes_page)
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+            warnings: preview.warnings[window(preview.warnings.len())].to_vec(),
+            errors: preview.errors[window(preview.errors.len())].to_vec(),
+            page,
+            pages,
+        }))
+    }
+}
+
+fn parse_preview(upload: &UploadRecord) -> Result<Option<UploadPreview>, AppError> {
+    upload
+        .preview
+        .as_deref()
+        .map(serde_json::from_str::<UploadPreview>)
+        .transpose()
+        .map_err(|e| AppError::Internal(format!("stored preview: {e}")))
+}
+
+#[derive(Deserialize)]
+pub struct ApplyForm {
+    /// "alles" (only without errors) or "geldige" (skip the rows with errors).
+    keuze: String,
+}
+
+/// Why a decision on an upload can be refused; the action's page says it.
+pub const REFUSALS: [&str; 3] = ["upload-not-ready", "upload-has-errors", "upload-stale"];
+
+/// Back to the action's page, which says why the decision was refused.
+fn refused(tenant: &Tenant, id: i64, key: &str) -> Result<HttpResponse, AppError> {
+    let key = REFUSALS
+        .iter()
+        .find(|k| **k == key)
+        .ok_or_else(|| AppError::Internal(format!("unexpected refusal {key}")))?;
+    Ok(see_other(&format!(
+        "/werkgevers/{}/acties/{id}?geweigerd={key}",
+        tenant.access.employer.number
+    )))
+}
+
+pub async fn apply(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ChangeTenant(tenant): ChangeTenant,
+    path: web::Path<(String, i64)>,
+    form: web::Form<ApplyForm>,
+) -> Result<HttpResponse, AppError> {
+    let (_, id) = path.into_inner();
+    let scope = &tenant.access.scope;
+    let upload = state
+        .store
+        .find_upload(scope, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if upload.phase != UploadPhase::Ready {
+        return refused(&tenant, id, "upload-not-ready");
+    }
+    let preview = parse_preview(&upload)?.ok_or(AppError::NotFound)?;
+    match form.keuze.as_str() {
+        "alles" if preview.has_errors() => {
+            return refused(&tenant, id, "upload-has-errors");
+        }
+        "alles" | "geldige" => {}
+        _ => return Err(AppError::BadRequest),
+    }
+    let updates: Vec<EmailUpdate> = preview
+        .changes()
+        .map(|c| EmailUpdate {
+            employee_id: c.employee_id,
+            version: c.version,
+            email: c.new.clone(),
+        })
+        .collect();
+    let counts = serde_json::json!({
+        "new": preview.new.len(),
+        "changed": preview.changed.len(),
+        "removed": preview.removed.len(),
+        "skipped_rows": preview.rows_with_errors(),
+        "choice": form.keuze,
+    });
+    let applied = state
+        .store
+        .apply_upload(
+            scope,
+            id,
+            &updates,
+            counts,
+            &actor(&req, Some(tenant.user.user_id)),
+            Utc::now(),
+        )
+        .await;
+    match applied {
+        Ok(()) => Ok(see_other(&format!(
+            "/werkgevers/{}/acties/{id}",
+            tenant.access.employer.number
+        ))),
+        Err(StoreError::Refused(key)) => refused(&tenant, id, key),
+        Err(err) => Err(err.into()),
+    }
+}
+
+pub async fn cancel(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ChangeTenant(tenant): ChangeTenant,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (_, id) = path.into_inner();
+    let cancelled = state
+        .store
+        .cancel_upload(
+            &tenant.access.scope,
+            id,
+            &actor(&req, Some(tenant.user.user_id)),
+            Utc::now(),
+        )
+        .await;
+    match cancelled {
+        Ok(()) => Ok(see_other(&format!(
+            "/werkgevers/{}/acties/{id}",
+            tenant.access.employer.number
+        ))),
+        Err(StoreError::Refused(key)) => refused(&tenant, id, key),
+        Err(err) => Err(err.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quick_checks_name_the_accepted_format() {
+        let limits = UploadLimits::default();
+        let message = quick_refusal("lijst.xls", b"x", &limits).unwrap();
+        assert!(message.contains(".xlsx"), "{message}");
+        assert!(quick_refusal("lijst.xlsx", b"", &limits).is_some());
+        assert!(quick_refusal("lijst.xlsx", b"PK", &limits).is_none());
+    }
+}

@@ -1,0 +1,34 @@
+// Keeps an action list or detail current while a job runs: every few seconds it fetches
+// the same page and swaps in the part marked #live, until nothing is pending any more.
+// Without this script the page still works: a reload shows the same.
+(function () {
+  "use strict";
+  function schedule() {
+    var live = document.getElementById("live");
+    if (!live || !live.dataset.live) return;
+    window.setTimeout(refresh, Number(live.dataset.live) || 2000);
+  }
+  function refresh() {
+    fetch(window.location.href, { credentials: "same-origin", headers: { "X-Live": "1" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error(String(response.status));
+        return response.text();
+      })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        var next = fresh.getElementById("live");
+        var current = document.getElementById("live");
+        if (!next || !current) return;
+        current.replaceWith(next);
+        // The decision forms and the preview appear once the check is done: take the page.
+        if (!next.dataset.live) {
+          var main = fresh.querySelector("main");
+          var here = document.querySelector("main");
+          if (main && here) here.replaceWith(main);
+        }
+        schedule();
+      })
+      .catch(function () { window.setTimeout(refresh, 5000); });
+  }
+  schedule();
+})();
