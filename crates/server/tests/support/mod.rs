@@ -109,6 +109,31 @@ pub async fn spawn_app(store: Store) -> String {
     format!("http://127.0.0.1:{port}")
 }
 
+/// The application with a worker in the same process that runs every job kind; uploads are
+/// parsed by `parser` (the `ebdesk` binary in the tests of the cli crate).
+pub async fn spawn_app_with_worker(
+    store: Store,
+    parser: ebdesk_jobs::kinds::ParserCommand,
+) -> String {
+    let config = ebdesk_jobs::WorkerConfig {
+        poll_interval: std::time::Duration::from_millis(50),
+        ..Default::default()
+    };
+    let mut worker =
+        ebdesk_jobs::Worker::new(store.clone(), Arc::new(ebdesk_domain::SystemClock), config);
+    ebdesk_jobs::kinds::register_all(&mut worker, parser);
+    let notifier = worker.notifier();
+    tokio::spawn(worker.run(tokio_util::sync::CancellationToken::new()));
+    let settings = AppSettings {
+        secret_key: TEST_KEY.clone(),
+        public_url: "http://ebdesk.test".to_owned(),
+    };
+    let app = Application::build(store, "127.0.0.1:0", settings, notifier).expect("server binds");
+    let port = app.port();
+    tokio::spawn(app.run_until_stopped());
+    format!("http://127.0.0.1:{port}")
+}
+
 /// One response, read completely.
 #[derive(Debug)]
 pub struct Page {
@@ -299,6 +324,37 @@ impl Browser {
             request = request.header(*name, *value);
         }
         Page::read(request.send().await.unwrap()).await
+    }
+
+    /// A file from `path`: status, content type and bytes.
+    pub async fn get_bytes(&self, path: &str) -> (StatusCode, String, Vec<u8>) {
+        let response = self.client.get(self.url(path)).send().await.unwrap();
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        (
+            status,
+            content_type,
+            response.bytes().await.unwrap().to_vec(),
+        )
+    }
+
+    /// Posts `bytes` as the file field `field` of a multipart form, as a file input does.
+    pub async fn upload(&self, path: &str, field: &str, file_name: &str, bytes: Vec<u8>) -> Page {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned());
+        let form = reqwest::multipart::Form::new().part(field.to_owned(), part);
+        Page::read(
+            self.client
+                .post(self.url(path))
+                .multipart(form)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
     }
 
     /// Loads the login page and submits it; returns the answer to the POST.
