@@ -345,6 +345,7 @@ pub async fn cancel(
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used)]
     use super::*;
 
     #[test]
