@@ -7,7 +7,8 @@
 #   EBDESK_BIN=path web/e2e/run.sh     uses that binary as is, no build
 #   web/e2e/run.sh web/e2e/x.test.mjs  runs only the given test files
 #
-# Other knobs: CHROMIUM_PATH (default /usr/bin/chromium), E2E_TIMEOUT_MS, KEEP_DATA=1.
+# Installs what the tests need when missing: node_modules (npm ci) and openpyxl for python3
+# (pip). Other knobs: CHROMIUM_PATH (default /usr/bin/chromium), E2E_TIMEOUT_MS, KEEP_DATA=1.
 # Failure screenshots and the server log of a failed run land in web/e2e/test-results/.
 set -euo pipefail
 
@@ -26,6 +27,15 @@ chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
 if [[ ! -d "$e2e/node_modules/playwright-core" ]]; then
   log "npm ci"
   (cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# 1b. Python with openpyxl: uploads.test.mjs edits the downloaded workbook with
+# fill_emails.py, as a user's spreadsheet program would.
+command -v python3 >/dev/null || { log "python3 is not installed"; exit 2; }
+if ! python3 -c "import openpyxl" 2>/dev/null; then
+  log "pip install openpyxl"
+  PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check openpyxl
+  python3 -c "import openpyxl" || { log "openpyxl still cannot be imported by python3"; exit 2; }
 fi
 
 # 2. The binary.
