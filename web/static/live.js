@@ -19,14 +19,17 @@
         var next = fresh.getElementById("live");
         var current = document.getElementById("live");
         if (!next || !current) return;
-        current.replaceWith(next);
-        // The decision forms and the preview appear once the check is done: take the page.
-        if (!next.dataset.live) {
-          var main = fresh.querySelector("main");
-          var here = document.querySelector("main");
-          if (main && here) here.replaceWith(main);
+        if (next.dataset.live) {
+          current.replaceWith(next);
+          schedule();
+          return;
         }
-        schedule();
+        // Done: the file link, the preview and the decision forms appear, so take the
+        // whole main part (which holds the new #live too).
+        var main = fresh.querySelector("main");
+        var here = document.querySelector("main");
+        if (main && here) here.replaceWith(main);
+        else current.replaceWith(next);
       })
       .catch(function () { window.setTimeout(refresh, 5000); });
   }
