@@ -28,6 +28,7 @@ lint:
 # Throughput and latency on SQLite and PostgreSQL (BENCH_SIZE, BENCH_SECONDS, BENCH_LOAD_1M=1).
 bench *ARGS:
     scripts/bench.sh {{ARGS}}
+    scripts/bench_uploads.sh
 
 # Everything CI does.
 ci:

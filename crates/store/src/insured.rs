@@ -75,7 +75,10 @@ impl TryFrom<EntryRow> for InsuredEntry {
     }
 }
 
-const INSURED_SQL: &str = concat!(
+/// The rows of a scope, in no particular order (checking an upload needs no sort).
+macro_rules! insured_sql {
+    () => {
+        concat!(
     "SELECT e.id AS employee_id, e.version, c.number AS contract_number, g.name AS category, \
        e.employee_number, e.national_number, e.last_name, e.first_name, e.gender, e.language, \
        e.birth_date, a.employment_start, a.affiliation_start, a.status, a.end_date, \
@@ -85,7 +88,14 @@ const INSURED_SQL: &str = concat!(
      JOIN contracts c ON c.id = a.contract_id \
      JOIN categories g ON g.id = a.category_id \
      WHERE a.employer_id = $1 AND ",
-    in_scope_sql!("a.contract_id", "$2", "$3"),
+    in_scope_sql!("a.contract_id", "$2", "$3")
+        )
+    };
+}
+
+/// The rows in the download's order: by contract, then name.
+const INSURED_SQL: &str = concat!(
+    insured_sql!(),
     " ORDER BY c.number, e.search_name, e.id, a.affiliation_start, a.id"
 );
 
@@ -115,10 +125,11 @@ impl Store {
         Ok(sent)
     }
 
-    /// Every affiliation row inside the scope (what an upload is checked against).
+    /// Every affiliation row inside the scope (what an upload is checked against), in no
+    /// particular order.
     pub async fn list_insured_rows(&self, scope: &Scope) -> Result<Vec<InsuredEntry>> {
         let rows: Vec<EntryRow> = with_pool!(self, pool => {
-            sqlx::query_as(INSURED_SQL)
+            sqlx::query_as(insured_sql!())
                 .bind(scope.employer_id())
                 .bind(scope.all_contracts())
                 .bind(scope.sheet_id())

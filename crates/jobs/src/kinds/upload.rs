@@ -59,12 +59,13 @@ impl JobHandler for InsuredOverviewUpload {
 
         let parser = self.parser.clone();
         let limits = self.limits.clone();
-        let parsed = tokio::task::spawn_blocking(move || {
+        let parse = tokio::task::spawn_blocking(move || {
             let args: Vec<&str> = parser.args.iter().map(String::as_str).collect();
             parse_isolated(&parser.exe, &args, &file.content, &limits)
-        })
-        .await
-        .map_err(internal)?;
+        });
+        // The stored rows load while the child reads the file.
+        let (parsed, stored) = tokio::join!(parse, store.list_insured_rows(&access.scope));
+        let parsed = parsed.map_err(internal)?;
         let parsed = match parsed {
             Ok(parsed) => Arc::new(parsed),
             Err(rejection) => {
@@ -80,7 +81,7 @@ impl JobHandler for InsuredOverviewUpload {
         store
             .set_upload_progress(job.id, token, UploadPhase::Validating, 0, total)
             .await?;
-        let known = known_employees(store.list_insured_rows(&access.scope).await?);
+        let known = known_employees(stored?);
         let done = Arc::new(AtomicUsize::new(0));
         let check = {
             let parsed = parsed.clone();
