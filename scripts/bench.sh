@@ -90,63 +90,14 @@ fi
 
 # ---------------------------------------------------------------------------------------
 # State, cleaned up on exit.
-work="$(mktemp -d "${TMPDIR:-/tmp}/ebdesk-bench.XXXXXX")"
-server_pid=""
-pg_dbs=()
-
-stop_server() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    for _ in $(seq 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  server_pid=""
-}
-
-drop_pg() {
-  psql -q -X "$pg_server/postgres" -v ON_ERROR_STOP=1 \
-    -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" >/dev/null 2>&1 || say "could not drop database $1"
-}
-
-cleanup() {
-  local status=$?
-  stop_server
-  for db in "${pg_dbs[@]}"; do drop_pg "$db"; done
-  if [[ "${BENCH_KEEP:-}" == 1 ]]; then say "kept $work"; else rm -rf "$work"; fi
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# shellcheck source=scripts/bench_common.sh
+source "$repo/scripts/bench_common.sh"
+bench_workspace ebdesk-bench
 
 # ---------------------------------------------------------------------------------------
 # Helpers.
 
-# Sets DB_ENV (env assignments for ebdesk) and DB_LABEL for a fresh database on engine $1.
-fresh_db() {
-  local engine="$1" dir
-  dir="$(mktemp -d "$work/data.XXXX")"
-  case "$engine" in
-    sqlite)
-      DB_ENV=(-u DATABASE_URL "EBDESK_DATA_DIR=$dir")
-      DB_ARGS=(--data-dir "$dir")
-      DB_LABEL="SQLite ($dir)"
-      ;;
-    postgres)
-      pg_isready -q -h 127.0.0.1 || die "PostgreSQL does not answer at 127.0.0.1 (start it: pg_ctlcluster --skip-systemctl-redirect \$(ls /etc/postgresql) main start)"
-      local db
-      db="ebdesk_bench_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
-      psql -q -X "$pg_server/postgres" -v ON_ERROR_STOP=1 -c "CREATE DATABASE $db" >/dev/null
-      pg_dbs+=("$db")
-      DB_ENV=("DATABASE_URL=$pg_server/$db" "EBDESK_DATA_DIR=$dir")
-      DB_ARGS=(--data-dir "$dir" --database-url "$pg_server/$db")
-      DB_LABEL="PostgreSQL ($db)"
-      ;;
-  esac
-}
 
-now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
 # Runs `ebdesk demo --size $1` under /usr/bin/time -v; sets LOAD_SECONDS and LOAD_RSS_MIB.
@@ -165,14 +116,6 @@ timed_demo() {
   LOAD_RSS_MIB="$(awk -F': *' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$work/time.txt")"
 }
 
-free_port() {
-  local p
-  for _ in $(seq 50); do
-    p=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-  done
-  die "no free port found"
-}
 
 start_server() {
   local port log="$work/server.log"

@@ -113,35 +113,9 @@ fi
 
 # ---------------------------------------------------------------------------------------
 # State, cleaned up on exit.
-work="$(mktemp -d "${TMPDIR:-/tmp}/ebdesk-bench-uploads.XXXXXX")"
-server_pid=""
-pg_dbs=()
-
-stop_server() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill "$server_pid" 2>/dev/null || true
-    for _ in $(seq 150); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  server_pid=""
-}
-
-drop_pg() {
-  psql -q -X "$pg_server/postgres" -v ON_ERROR_STOP=1 \
-    -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" >/dev/null 2>&1 || say "could not drop database $1"
-}
-
-cleanup() {
-  local status=$?
-  stop_server
-  for db in "${pg_dbs[@]}"; do drop_pg "$db"; done
-  if [[ "${BENCH_KEEP:-}" == 1 ]]; then say "kept $work"; else rm -rf "$work"; fi
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# shellcheck source=scripts/bench_common.sh
+source "$repo/scripts/bench_common.sh"
+bench_workspace ebdesk-bench-uploads
 
 # ---------------------------------------------------------------------------------------
 # Python parts.
@@ -639,28 +613,7 @@ PY
 # ---------------------------------------------------------------------------------------
 # Helpers.
 
-fresh_db() {
-  local engine="$1" dir
-  dir="$(mktemp -d "$work/data.XXXX")"
-  case "$engine" in
-    sqlite)
-      DB_ENV=(-u DATABASE_URL "EBDESK_DATA_DIR=$dir")
-      DB_ARGS=(--data-dir "$dir")
-      DB_LABEL="SQLite"
-      ;;
-    postgres)
-      local db
-      db="ebdesk_bench_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
-      psql -q -X "$pg_server/postgres" -v ON_ERROR_STOP=1 -c "CREATE DATABASE $db" >/dev/null
-      pg_dbs+=("$db")
-      DB_ENV=("DATABASE_URL=$pg_server/$db" "EBDESK_DATA_DIR=$dir")
-      DB_ARGS=(--data-dir "$dir" --database-url "$pg_server/$db")
-      DB_LABEL="PostgreSQL"
-      ;;
-  esac
-}
 
-now() { date +%s.%N; }
 
 # Sets WALL, CPU (seconds) and RSS_KB from a /usr/bin/time -v output file.
 read_time() {
@@ -682,14 +635,6 @@ load_demo() {
   LOAD_SECONDS="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')"
 }
 
-free_port() {
-  local p
-  for _ in $(seq 50); do
-    p=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
-  done
-  die "no free port found"
-}
 
 start_server() {
   SERVER_LOG="$1"
