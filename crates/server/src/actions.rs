@@ -2,6 +2,7 @@
 //! its file, and the request of a download. Every handler goes through a [`Tenant`], so an
 //! action outside the user's scope is a 404 like any other.
 
+use actix_web::http::StatusCode;
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{Months, Utc};
@@ -12,7 +13,7 @@ use ebdesk_store::{
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::auth::actor;
+use crate::auth::{actor, see_other};
 use crate::employer::{Tenant, tenant_context};
 use crate::routes::RouteExt;
 use crate::templates::render;
@@ -30,16 +31,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         );
 }
 
-pub(crate) fn html(body: String) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(body)
-}
-
-pub(crate) fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header(("Location", location))
-        .finish()
+/// A 200 page.
+fn html(body: String) -> HttpResponse {
+    crate::auth::html(StatusCode::OK, body)
 }
 
 #[derive(Deserialize)]
@@ -254,9 +248,7 @@ pub async fn fetch_file(
             context.insert("expired_on", &date(expired_at));
             context.insert("action_id", &id);
             let body = render("file_expired.html", &context)?;
-            return Ok(HttpResponse::Gone()
-                .content_type("text/html; charset=utf-8")
-                .body(body));
+            return Ok(crate::auth::html(StatusCode::GONE, body));
         }
     };
     state

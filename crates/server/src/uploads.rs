@@ -3,6 +3,7 @@
 //! or cancel. Only input and master users get here.
 
 use actix_multipart::Multipart;
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use ebdesk_sheets::{EmailChange, PreviewError, PreviewWarning, UploadLimits, UploadPreview};
@@ -10,8 +11,7 @@ use ebdesk_store::{EmailUpdate, StoreError, UploadPhase, UploadRecord};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 
-use crate::actions::see_other;
-use crate::auth::actor;
+use crate::auth::{actor, html, see_other};
 use crate::employer::{Tenant, tenant_context};
 use crate::routes::RouteExt;
 use crate::templates::render;
@@ -53,13 +53,12 @@ impl actix_web::FromRequest for ChangeTenant {
 fn form_page(tenant: &Tenant, error: Option<String>) -> Result<HttpResponse, AppError> {
     let mut context = tenant_context(tenant);
     context.insert("upload_error", &error);
-    let body = render("upload.html", &context)?;
-    let mut response = if error.is_some() {
-        HttpResponse::UnprocessableEntity()
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
     } else {
-        HttpResponse::Ok()
+        StatusCode::OK
     };
-    Ok(response.content_type("text/html; charset=utf-8").body(body))
+    Ok(html(status, render("upload.html", &context)?))
 }
 
 pub async fn upload_form(ChangeTenant(tenant): ChangeTenant) -> Result<HttpResponse, AppError> {
@@ -67,14 +66,11 @@ pub async fn upload_form(ChangeTenant(tenant): ChangeTenant) -> Result<HttpRespo
 }
 
 /// Why a received file is refused before it is stored: the cheap checks that need no parser.
-fn quick_refusal(file_name: &str, bytes: &[u8], limits: &UploadLimits) -> Option<String> {
+/// (A file over the size limit is refused while it is received.)
+fn quick_refusal(file_name: &str, bytes: &[u8]) -> Option<String> {
     let lower = file_name.to_lowercase();
     let refused = if bytes.is_empty() {
         Some(ebdesk_sheets::FileRejection::Empty)
-    } else if bytes.len() as u64 > limits.max_file_bytes {
-        Some(ebdesk_sheets::FileRejection::TooLarge {
-            max_bytes: limits.max_file_bytes,
-        })
     } else if lower.ends_with(".xls") {
         Some(ebdesk_sheets::FileRejection::OldExcelFormat)
     } else if lower.ends_with(".xlsm") {
@@ -89,11 +85,17 @@ fn quick_refusal(file_name: &str, bytes: &[u8], limits: &UploadLimits) -> Option
     refused.map(|r| r.message_nl())
 }
 
-/// Reads the file field, refusing more than `max` bytes without buffering them.
+/// The file field as received: its name, and its bytes unless there were more than the limit.
+struct ReceivedFile {
+    name: String,
+    bytes: Option<Vec<u8>>,
+}
+
+/// Reads the file field, stopping (without buffering the rest) past `max` bytes.
 async fn read_file_field(
     mut multipart: Multipart,
     max: u64,
-) -> Result<Option<(String, Vec<u8>)>, AppError> {
+) -> Result<Option<ReceivedFile>, AppError> {
     while let Some(field) = multipart.next().await {
         let mut field = field.map_err(|_| AppError::BadRequest)?;
         if field.name() != Some(FILE_FIELD) {
@@ -108,14 +110,14 @@ async fn read_file_field(
         while let Some(chunk) = field.next().await {
             let chunk = chunk.map_err(|_| AppError::BadRequest)?;
             if (bytes.len() + chunk.len()) as u64 > max {
-                // One byte over is enough to say "too large".
-                bytes.extend_from_slice(&chunk[..1.min(chunk.len())]);
-                bytes.resize(max as usize + 1, 0);
-                return Ok(Some((name, bytes)));
+                return Ok(Some(ReceivedFile { name, bytes: None }));
             }
             bytes.extend_from_slice(&chunk);
         }
-        return Ok(Some((name, bytes)));
+        return Ok(Some(ReceivedFile {
+            name,
+            bytes: Some(bytes),
+        }));
     }
     Ok(None)
 }
@@ -126,13 +128,22 @@ pub async fn receive_upload(
     multipart: Multipart,
 ) -> Result<HttpResponse, AppError> {
     let limits = UploadLimits::default();
-    let Some((name, bytes)) = read_file_field(multipart, limits.max_file_bytes).await? else {
-        return form_page(&tenant, Some("Kies een bestand om op te laden.".to_owned()));
+    let choose = || form_page(&tenant, Some("Kies een bestand om op te laden.".to_owned()));
+    let Some(ReceivedFile { name, bytes }) =
+        read_file_field(multipart, limits.max_file_bytes).await?
+    else {
+        return choose();
+    };
+    let Some(bytes) = bytes else {
+        let too_large = ebdesk_sheets::FileRejection::TooLarge {
+            max_bytes: limits.max_file_bytes,
+        };
+        return form_page(&tenant, Some(too_large.message_nl()));
     };
     if name.is_empty() && bytes.is_empty() {
-        return form_page(&tenant, Some("Kies een bestand om op te laden.".to_owned()));
+        return choose();
     }
-    if let Some(message) = quick_refusal(&name, &bytes, &limits) {
+    if let Some(message) = quick_refusal(&name, &bytes) {
         return form_page(&tenant, Some(message));
     }
     let name = if name.is_empty() {
@@ -350,10 +361,9 @@ mod tests {
 
     #[test]
     fn quick_checks_name_the_accepted_format() {
-        let limits = UploadLimits::default();
-        let message = quick_refusal("lijst.xls", b"x", &limits).unwrap();
+        let message = quick_refusal("lijst.xls", b"x").unwrap();
         assert!(message.contains(".xlsx"), "{message}");
-        assert!(quick_refusal("lijst.xlsx", b"", &limits).is_some());
-        assert!(quick_refusal("lijst.xlsx", b"PK", &limits).is_none());
+        assert!(quick_refusal("lijst.xlsx", b"").is_some());
+        assert!(quick_refusal("lijst.xlsx", b"PK").is_none());
     }
 }

@@ -372,7 +372,7 @@ impl Store {
     ) -> Result<()> {
         let decide = format!(
             "UPDATE uploads SET phase = $5, decided_by = $6, decided_at = $7 \
-             WHERE action_id = $4 AND employer_id = $1 AND phase = 'ready' AND $2 = $2 \
+             WHERE action_id = $4 AND employer_id = $1 AND phase = 'ready' \
                AND {MAY_CHANGE_SQL} \
                AND EXISTS (SELECT 1 FROM actions x WHERE x.id = $4 AND {visible})",
             visible = action_visible_sql!("x"),
