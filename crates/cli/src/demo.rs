@@ -2,7 +2,9 @@
 
 use anyhow::{Context, anyhow};
 use chrono::{Duration, NaiveDate, Utc};
-use ebdesk_domain::{AffiliationStatus, Gender, KboNumber, Language, NationalNumber, Rights};
+use ebdesk_domain::{
+    AffiliationStatus, ExitReason, Gender, KboNumber, Language, NationalNumber, Rights,
+};
 use ebdesk_server::SecretKey;
 use ebdesk_store::{NewAffiliation, NewContactPoint, NewEmployee, NewEmployer, NewUser, Store};
 use rand::rngs::StdRng;
@@ -199,13 +201,13 @@ fn affiliates(
             (
                 AffiliationStatus::Passive,
                 Some(hired + Duration::days(900)),
-                Some("ontslag door werknemer".to_owned()),
+                Some(ExitReason::DismissalByEmployee.as_str().to_owned()),
             )
         } else {
             (
                 AffiliationStatus::Terminated,
                 Some(hired + Duration::days(400)),
-                Some("einde contract".to_owned()),
+                Some(ExitReason::EndOfContract.as_str().to_owned()),
             )
         };
         out.push(NewEmployee {

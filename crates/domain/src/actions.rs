@@ -13,6 +13,12 @@ pub enum ActionKind {
     InsuredOverviewDownload,
     /// Upload of a filled-in "Overzicht verzekerden" (business e-mail addresses).
     InsuredOverviewUpload,
+    /// "Nieuwe aansluiting": an employee affiliated to a contract and category.
+    NewAffiliation,
+    /// "Uittreding": the affiliations of an employee end.
+    Exit,
+    /// "Wijziging persoonsgegevens".
+    PersonalDataChange,
 }
 
 impl ActionKind {
@@ -20,6 +26,16 @@ impl ActionKind {
     pub const ALL: &'static [ActionKind] = &[
         ActionKind::InsuredOverviewDownload,
         ActionKind::InsuredOverviewUpload,
+        ActionKind::NewAffiliation,
+        ActionKind::Exit,
+        ActionKind::PersonalDataChange,
+    ];
+
+    /// The kinds that change an employee: they are the employee's "Historiek".
+    pub const EMPLOYEE_CHANGES: &'static [ActionKind] = &[
+        ActionKind::NewAffiliation,
+        ActionKind::Exit,
+        ActionKind::PersonalDataChange,
     ];
 
     /// The stable name stored in the database and used in forms and URLs.
@@ -27,6 +43,9 @@ impl ActionKind {
         match self {
             ActionKind::InsuredOverviewDownload => "insured_overview_download",
             ActionKind::InsuredOverviewUpload => "insured_overview_upload",
+            ActionKind::NewAffiliation => "new_affiliation",
+            ActionKind::Exit => "exit",
+            ActionKind::PersonalDataChange => "personal_data_change",
         }
     }
 
@@ -41,12 +60,16 @@ impl ActionKind {
         match self {
             ActionKind::InsuredOverviewDownload => "Overzicht verzekerden",
             ActionKind::InsuredOverviewUpload => "Opladen overzicht verzekerden",
+            ActionKind::NewAffiliation => "Nieuwe aansluiting",
+            ActionKind::Exit => "Uittreding",
+            ActionKind::PersonalDataChange => "Wijziging persoonsgegevens",
         }
     }
 }
 
 /// Where an action stands. A job moves requested → running → available, processed or
-/// failed; a retry or a release on shutdown puts it back to requested.
+/// failed; a retry or a release on shutdown puts it back to requested. A processed exit
+/// can be withdrawn the same day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ActionStatus {
@@ -60,6 +83,8 @@ pub enum ActionStatus {
     Processed,
     /// "Mislukt": given up, with the reason.
     Failed,
+    /// "Ingetrokken": a processed change undone by its author (an exit, the same day).
+    Withdrawn,
 }
 
 impl ActionStatus {
@@ -70,6 +95,7 @@ impl ActionStatus {
         ActionStatus::Available,
         ActionStatus::Processed,
         ActionStatus::Failed,
+        ActionStatus::Withdrawn,
     ];
 
     /// The stable name stored in the database and used in forms and URLs.
@@ -80,6 +106,7 @@ impl ActionStatus {
             ActionStatus::Available => "available",
             ActionStatus::Processed => "processed",
             ActionStatus::Failed => "failed",
+            ActionStatus::Withdrawn => "withdrawn",
         }
     }
 
@@ -97,6 +124,7 @@ impl ActionStatus {
             ActionStatus::Available => "Beschikbaar",
             ActionStatus::Processed => "Verwerkt",
             ActionStatus::Failed => "Mislukt",
+            ActionStatus::Withdrawn => "Ingetrokken",
         }
     }
 
@@ -104,7 +132,10 @@ impl ActionStatus {
     pub fn is_final(self) -> bool {
         matches!(
             self,
-            ActionStatus::Available | ActionStatus::Processed | ActionStatus::Failed
+            ActionStatus::Available
+                | ActionStatus::Processed
+                | ActionStatus::Failed
+                | ActionStatus::Withdrawn
         )
     }
 }
@@ -148,7 +179,8 @@ mod tests {
                 "In behandeling",
                 "Beschikbaar",
                 "Verwerkt",
-                "Mislukt"
+                "Mislukt",
+                "Ingetrokken"
             ]
         );
         assert!(!ActionStatus::Requested.is_final() && !ActionStatus::Running.is_final());

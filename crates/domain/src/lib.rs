@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod actions;
+pub mod changes;
 pub mod clock;
 pub mod email;
 pub mod insured_sheet;
@@ -19,5 +20,5 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use email::EmailAddress;
 pub use kbo::KboNumber;
 pub use national_number::NationalNumber;
-pub use people::{AffiliationStatus, Gender, Language};
+pub use people::{AffiliationStatus, ExitReason, Gender, Language};
 pub use rights::Rights;

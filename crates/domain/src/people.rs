@@ -6,8 +6,15 @@ use serde::Serialize;
 macro_rules! stored_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum $name { $($(#[$vmeta])* $variant),+ }
+
+        /// Serialized as the stored name, which the pages' message keys use.
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
 
         impl $name {
             /// Every variant, in display order.
@@ -48,6 +55,26 @@ stored_enum!(
     }
 );
 
+stored_enum!(
+    /// Why an affiliation ends ("reden uittreding").
+    ExitReason {
+        /// Ontslag door werkgever.
+        DismissalByEmployer => "dismissal_by_employer",
+        /// Ontslag door werknemer.
+        DismissalByEmployee => "dismissal_by_employee",
+        /// Einde contract.
+        EndOfContract => "end_of_contract",
+        /// Pensionering.
+        Retirement => "retirement",
+        /// Overlijden.
+        Death => "death",
+        /// Overgang naar andere categorie.
+        CategoryChange => "category_change",
+        /// Andere.
+        Other => "other",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -63,5 +90,13 @@ mod tests {
         assert_eq!(Gender::from_db("F"), Some(Gender::Female));
         assert_eq!(Gender::from_db("X"), None);
         assert_eq!(AffiliationStatus::from_db("ACTIVE"), None);
+    }
+
+    #[test]
+    fn pages_receive_the_stored_names() {
+        // Templates build message keys from them: "status-passive", "gender-F".
+        let json = serde_json::to_string(&(AffiliationStatus::Passive, Gender::Female))
+            .unwrap_or_default();
+        assert_eq!(json, r#"["passive","F"]"#);
     }
 }
