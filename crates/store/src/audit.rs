@@ -114,6 +114,12 @@ audit_events! {
     /// An upload's addresses were applied (the counts; the rows stay with the upload).
     UploadApplied = "upload_applied",
     UploadCancelled = "upload_cancelled",
+    /// "Nieuwe aansluiting": an affiliation, and the employee when they were new.
+    AffiliationCreated = "affiliation_created",
+    /// "Uittreding": an employee's affiliations ended.
+    EmployeeExited = "employee_exited",
+    /// An exit undone by its author the same day.
+    ExitWithdrawn = "exit_withdrawn",
 }
 
 impl Serialize for AuditEvent {

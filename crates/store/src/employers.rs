@@ -70,4 +70,21 @@ impl Store {
                 .await?
         }))
     }
+
+    /// The categories of the contracts inside the scope, by contract and name.
+    pub async fn list_categories(&self, scope: &Scope) -> Result<Vec<Category>> {
+        const SQL: &str = concat!(
+            "SELECT g.id, g.contract_id, g.name FROM categories g WHERE g.employer_id = $1 AND ",
+            in_scope_sql!("g.contract_id", "$2", "$3"),
+            " ORDER BY g.contract_id, g.name"
+        );
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(SQL)
+                .bind(scope.employer_id())
+                .bind(scope.all_contracts())
+                .bind(scope.sheet_id())
+                .fetch_all(pool)
+                .await?
+        }))
+    }
 }

@@ -7,6 +7,7 @@
 
 mod accounts;
 mod audit;
+mod changes;
 mod db;
 mod effects;
 mod employees;
@@ -32,6 +33,10 @@ pub use audit::{
     AuditEmployer, AuditEntry, AuditEvent, AuditFilter, AuditPage, AuditRecord, AuditVerification,
     BreakReason, BrokenEntry, ChainVerification, GENESIS_HASH, MAX_AUDIT_PAGE,
     find_forbidden_content,
+};
+pub use changes::{
+    AffiliatePerson, AffiliationDone, ExitDone, ExitOutcome, ExitRefusal, ExitRequest, ExitTarget,
+    HistoryEntry, NewAffiliationRequest, PersonLookup, PersonalDataOutcome,
 };
 pub use db::{Engine, Store};
 pub use effects::{Actor, OutgoingMail};

@@ -1,0 +1,242 @@
+//! "Nieuwe aansluiting": an employee affiliated to a contract and category of the scope. A
+//! person already known at the employer (same national number) gets a new affiliation, never
+//! a second employee row.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use ebdesk_domain::changes::{Person, check_affiliation_dates, overlaps};
+use ebdesk_domain::search::{employee_number_sort_key, person_search_key};
+use ebdesk_domain::{ActionKind, NationalNumber};
+use serde_json::json;
+
+use super::{ChangeAction, change_rights_in_tx, insert_change_action};
+use crate::audit::AuditEvent;
+use crate::db::{BeginWrite, with_pool};
+use crate::effects::{Actor, Effects, write_effects};
+use crate::scope::in_scope_sql;
+use crate::{EmployeeDetail, Result, Scope, Store, StoreError};
+
+/// What the employer knows of a national number, as the scope may see it.
+#[derive(Debug, Clone)]
+pub enum PersonLookup {
+    /// Nobody at the employer has it: the form asks for the personal data.
+    Unknown,
+    /// An employee the scope sees: their data is shown, not typed again.
+    InScope(Box<EmployeeDetail>),
+    /// An employee of the employer with affiliations only outside the scope: affiliated as
+    /// they are, without showing their data.
+    OutsideScope { employee_id: i64 },
+}
+
+/// Who is affiliated.
+#[derive(Debug, Clone)]
+pub enum AffiliatePerson {
+    /// Someone new at the employer, with their checked personal data.
+    New(Person),
+    /// An employee the employer already has (found by national number).
+    Existing { employee_id: i64 },
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAffiliationRequest {
+    pub person: AffiliatePerson,
+    pub contract_id: i64,
+    pub category_id: i64,
+    pub employment_start: NaiveDate,
+    pub affiliation_start: NaiveDate,
+    /// The "omschrijving" of the action (contract and category, as the caller words it).
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AffiliationDone {
+    pub employee_id: i64,
+    pub affiliation_id: i64,
+    pub action_id: i64,
+}
+
+impl Store {
+    /// Whether the scope's employer knows this national number, and what the scope may see.
+    pub async fn find_person_by_national_number(
+        &self,
+        scope: &Scope,
+        national_number: &NationalNumber,
+    ) -> Result<PersonLookup> {
+        const SQL: &str =
+            "SELECT id FROM employees WHERE employer_id = $1 AND national_number = $2";
+        let id: Option<i64> = with_pool!(self, pool => {
+            sqlx::query_scalar(SQL)
+                .bind(scope.employer_id())
+                .bind(national_number.as_str().to_owned())
+                .fetch_optional(pool)
+                .await?
+        });
+        let Some(employee_id) = id else {
+            return Ok(PersonLookup::Unknown);
+        };
+        Ok(match self.find_employee(scope, employee_id).await? {
+            Some(detail) => PersonLookup::InScope(Box::new(detail)),
+            None => PersonLookup::OutsideScope { employee_id },
+        })
+    }
+
+    /// Affiliates a person: the employee (when new), the affiliation (active), the processed
+    /// action and the audit entry, in one transaction. Refused with a message key
+    /// ([`StoreError::Refused`]) when the contract is outside the scope
+    /// (`contract-not-in-scope`), the category is not the contract's
+    /// (`category-not-of-contract`), a new person's national or employee number is known
+    /// already (`national-number-known`, `employee-number-taken`), the dates break a rule
+    /// of [`check_affiliation_dates`], or the person has an affiliation in that contract that
+    /// has not ended before the new start (`affiliation-overlap`).
+    pub async fn affiliate(
+        &self,
+        scope: &Scope,
+        request: &NewAffiliationRequest,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<AffiliationDone> {
+        const CONTRACT: &str = concat!(
+            "SELECT c.number FROM contracts c WHERE c.employer_id = $1 AND c.id = $4 AND ",
+            in_scope_sql!("c.id", "$2", "$3")
+        );
+        const CATEGORY: &str = "SELECT name FROM categories \
+            WHERE employer_id = $1 AND id = $2 AND contract_id = $3";
+        const KNOWN: &str =
+            "SELECT COUNT(*) FROM employees WHERE employer_id = $1 AND national_number = $2";
+        const NUMBER_TAKEN: &str =
+            "SELECT COUNT(*) FROM employees WHERE employer_id = $1 AND employee_number = $2";
+        const INSERT_EMPLOYEE: &str = "INSERT INTO employees (employer_id, national_number, \
+               employee_number, last_name, first_name, gender, language, birth_date, \
+               business_email, private_email_known, search_name, number_sort, version, \
+               created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, FALSE, $10, $11, 1, $12, $12) RETURNING id";
+        const EXISTING: &str = "SELECT birth_date, national_number FROM employees \
+            WHERE employer_id = $1 AND id = $2";
+        const ENDS: &str = "SELECT end_date FROM affiliations \
+            WHERE employer_id = $1 AND employee_id = $2 AND contract_id = $3";
+        const INSERT_AFFILIATION: &str = "INSERT INTO affiliations (employer_id, employee_id, \
+               contract_id, category_id, employment_start, affiliation_start, end_date, \
+               exit_reason, status) \
+             VALUES ($1, $2, $3, $4, $5, $6, NULL, NULL, 'active') RETURNING id";
+        let employer_id = scope.employer_id();
+        let r = request;
+        with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let user_id = change_rights_in_tx!(tx, scope)?;
+            let contract: Option<String> = sqlx::query_scalar(CONTRACT)
+                .bind(employer_id)
+                .bind(scope.all_contracts())
+                .bind(scope.sheet_id())
+                .bind(r.contract_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let contract = contract.ok_or(StoreError::Refused("contract-not-in-scope"))?;
+            let category: Option<String> = sqlx::query_scalar(CATEGORY)
+                .bind(employer_id)
+                .bind(r.category_id)
+                .bind(r.contract_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let category = category.ok_or(StoreError::Refused("category-not-of-contract"))?;
+            let (employee_id, birth_date, national_number, new_person) = match &r.person {
+                AffiliatePerson::New(p) => {
+                    let known: i64 = sqlx::query_scalar(KNOWN)
+                        .bind(employer_id)
+                        .bind(p.national_number.as_str().to_owned())
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    if known > 0 {
+                        return Err(StoreError::Refused("national-number-known"));
+                    }
+                    let taken: i64 = sqlx::query_scalar(NUMBER_TAKEN)
+                        .bind(employer_id)
+                        .bind(p.employee_number.clone())
+                        .fetch_one(&mut *tx)
+                        .await?;
+                    if taken > 0 {
+                        return Err(StoreError::Refused("employee-number-taken"));
+                    }
+                    let id: i64 = sqlx::query_scalar(INSERT_EMPLOYEE)
+                        .bind(employer_id)
+                        .bind(p.national_number.as_str().to_owned())
+                        .bind(p.employee_number.clone())
+                        .bind(p.last_name.clone())
+                        .bind(p.first_name.clone())
+                        .bind(p.gender.as_str())
+                        .bind(p.language.as_str())
+                        .bind(p.birth_date)
+                        .bind(p.business_email.clone())
+                        .bind(person_search_key(&p.last_name, &p.first_name))
+                        .bind(employee_number_sort_key(p.employee_number.as_deref()))
+                        .bind(now)
+                        .fetch_one(&mut *tx)
+                        .await
+                        .map_err(StoreError::from_write)?;
+                    (id, p.birth_date, p.national_number.clone(), true)
+                }
+                AffiliatePerson::Existing { employee_id } => {
+                    let row: Option<(NaiveDate, String)> = sqlx::query_as(EXISTING)
+                        .bind(employer_id)
+                        .bind(*employee_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    let (birth_date, number) = row.ok_or(StoreError::NotFound)?;
+                    let number = NationalNumber::parse(&number)
+                        .map_err(|_| StoreError::Corrupt("national number".to_owned()))?;
+                    (*employee_id, birth_date, number, false)
+                }
+            };
+            let warning =
+                check_affiliation_dates(birth_date, r.employment_start, r.affiliation_start)
+                    .map_err(|(_, code)| StoreError::Refused(code))?;
+            let ends: Vec<Option<NaiveDate>> = sqlx::query_scalar(ENDS)
+                .bind(employer_id)
+                .bind(employee_id)
+                .bind(r.contract_id)
+                .fetch_all(&mut *tx)
+                .await?;
+            if ends.into_iter().any(|end| overlaps(end, r.affiliation_start)) {
+                return Err(StoreError::Refused("affiliation-overlap"));
+            }
+            let affiliation_id: i64 = sqlx::query_scalar(INSERT_AFFILIATION)
+                .bind(employer_id)
+                .bind(employee_id)
+                .bind(r.contract_id)
+                .bind(r.category_id)
+                .bind(r.employment_start)
+                .bind(r.affiliation_start)
+                .fetch_one(&mut *tx)
+                .await?;
+            let details = json!({
+                "affiliation_id": affiliation_id,
+                "contract": contract,
+                "category": category,
+                "employment_start": r.employment_start,
+                "affiliation_start": r.affiliation_start,
+                "new_employee": new_person,
+                "warnings": warning.into_iter().collect::<Vec<_>>(),
+            });
+            let action = ChangeAction {
+                kind: ActionKind::NewAffiliation,
+                description: &r.description,
+                employee_id,
+                effective_date: r.affiliation_start,
+                payload: details.clone(),
+            };
+            let action_id = insert_change_action!(tx, scope, user_id, &action, now);
+            let mut effects = Effects::default();
+            effects.audit(
+                Some(employer_id),
+                AuditEvent::AffiliationCreated,
+                json!({
+                    "action_id": action_id,
+                    "employee_id": employee_id,
+                    "national_number": national_number.masked(),
+                    "affiliation": details,
+                }),
+            );
+            write_effects!(tx, effects, actor, now);
+            tx.commit().await?;
+            Ok(AffiliationDone { employee_id, affiliation_id, action_id })
+        })
+    }
+}
