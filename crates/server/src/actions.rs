@@ -31,6 +31,30 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         );
 }
 
+/// Why a decision on an action can be refused (an upload's, a withdrawal's); the action's
+/// page says it, read from `?geweigerd=`.
+pub const REFUSALS: [&str; 7] = [
+    "upload-not-ready",
+    "upload-has-errors",
+    "upload-stale",
+    "exit-withdraw-not-possible",
+    "exit-withdraw-other-user",
+    "exit-withdraw-too-late",
+    "exit-withdraw-stale",
+];
+
+/// Back to the action's page, which says why the decision was refused.
+pub fn refused(tenant: &Tenant, id: i64, key: &str) -> Result<HttpResponse, AppError> {
+    let key = REFUSALS
+        .iter()
+        .find(|k| **k == key)
+        .ok_or_else(|| AppError::Internal(format!("unexpected refusal {key}")))?;
+    Ok(see_other(&format!(
+        "/werkgevers/{}/acties/{id}?geweigerd={key}",
+        tenant.access.employer.number
+    )))
+}
+
 /// A 200 page.
 fn html(body: String) -> HttpResponse {
     crate::auth::html(StatusCode::OK, body)
@@ -170,7 +194,7 @@ pub async fn list_actions(
 pub struct DetailParams {
     /// Page of the preview lists.
     pagina: Option<usize>,
-    /// Why the last decision on an upload was refused (see [`crate::uploads::REFUSALS`]).
+    /// Why the last decision was refused (see [`REFUSALS`]).
     geweigerd: Option<String>,
 }
 
@@ -189,8 +213,10 @@ pub async fn show_action(
         .ok_or(AppError::NotFound)?;
     let upload: Option<UploadRecord> = match detail.action.kind {
         ActionKind::InsuredOverviewUpload => state.store.find_upload(scope, id).await?,
-        ActionKind::InsuredOverviewDownload => None,
+        _ => None,
     };
+    let payload: serde_json::Value = serde_json::from_str(&detail.payload).unwrap_or_default();
+    let change = crate::history::change_details(detail.action.kind, &payload);
     let now = Utc::now();
     let mut context = tenant_context(&tenant);
     let action = view(&detail.action);
@@ -217,10 +243,22 @@ pub async fn show_action(
     context.insert("upload", &upload);
     context.insert("preview", &preview);
     context.insert("can_decide", &tenant.access.rights.can_change());
+    context.insert("change", &change);
+    // The author may withdraw an exit on the day they filed it.
+    let can_withdraw = detail.action.kind == ActionKind::Exit
+        && detail.action.status == ActionStatus::Processed
+        && detail.action.requested_by == tenant.user.user_id
+        && detail.action.requested_at >= crate::local::start_of_today(now)
+        && tenant.access.rights.can_change();
+    context.insert("can_withdraw", &can_withdraw);
+    context.insert(
+        "employee_id",
+        &detail.action.employee.as_ref().map(|e| e.id),
+    );
     let refusal = params
         .geweigerd
         .as_deref()
-        .and_then(|k| crate::uploads::REFUSALS.iter().find(|r| **r == k));
+        .and_then(|k| REFUSALS.iter().find(|r| **r == k));
     context.insert("refusal", &refusal);
     Ok(html(render("action.html", &context)?))
 }

@@ -87,6 +87,27 @@ impl FromRequest for MasterTenant {
     }
 }
 
+/// The current user's access to the employer in the path, when it may change data (input or
+/// master); a consult user gets 403.
+pub struct ChangeTenant(pub Tenant);
+
+impl FromRequest for ChangeTenant {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let tenant = Tenant::from_request(req, payload);
+        Box::pin(async move {
+            let tenant = tenant.await?;
+            if tenant.access.rights.can_change() {
+                Ok(ChangeTenant(tenant))
+            } else {
+                Err(AppError::Forbidden)
+            }
+        })
+    }
+}
+
 /// Context every logged-in page needs: language, user, CSRF token.
 pub fn page_context(user: &SessionUser) -> tera::Context {
     let mut context = tera::Context::new();
@@ -233,8 +254,30 @@ pub async fn show_employee(
         .find_employee(&tenant.access.scope, employee_id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let history: Vec<serde_json::Value> = state
+        .store
+        .list_employee_history(&tenant.access.scope, employee_id)
+        .await?
+        .into_iter()
+        .map(|entry| {
+            serde_json::json!({
+                "action_id": entry.action_id,
+                "kind": entry.kind.as_str(),
+                "status": entry.status.as_str(),
+                "at": crate::local::display_date(crate::local::today(entry.requested_at)),
+                "effective_date": entry.effective_date.map(crate::local::display_date),
+                "by": entry.requested_by_name,
+                "details": crate::history::change_details(entry.kind, &entry.details),
+            })
+        })
+        .collect();
     let mut context = tenant_context(&tenant);
     context.insert("national_number", &employee.national_number.formatted());
+    context.insert(
+        "has_active",
+        &employee.affiliations.iter().any(|a| a.end_date.is_none()),
+    );
     context.insert("employee", &employee);
+    context.insert("history", &history);
     Ok(html(render("employee.html", &context)?))
 }

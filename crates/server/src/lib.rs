@@ -4,15 +4,21 @@
 
 mod account;
 mod actions;
+mod affiliations;
 mod audit;
 mod auth;
 mod csrf;
 mod employer;
 mod error;
+mod exits;
+mod forms;
+mod history;
 mod i18n;
+mod local;
 mod logbook;
 mod operator;
 mod password;
+mod personal_data;
 mod routes;
 mod secrets;
 mod session;
@@ -162,6 +168,9 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .configure(logbook::routes)
         .configure(actions::routes)
         .configure(uploads::routes)
+        .configure(affiliations::routes)
+        .configure(exits::routes)
+        .configure(personal_data::routes)
         .configure(employer::routes);
 }
 

@@ -11,8 +11,9 @@ use ebdesk_store::{EmailUpdate, StoreError, UploadPhase, UploadRecord};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 
+use crate::actions::refused;
 use crate::auth::{actor, html, see_other};
-use crate::employer::{Tenant, tenant_context};
+use crate::employer::{ChangeTenant, Tenant, tenant_context};
 use crate::routes::RouteExt;
 use crate::templates::render;
 use crate::{AppError, AppState};
@@ -29,26 +30,6 @@ const PREVIEW_PAGE: usize = 50;
 
 /// The file field of the upload form.
 const FILE_FIELD: &str = "bestand";
-
-/// A tenant who may change data (input or master); a consult user gets 403.
-pub struct ChangeTenant(Tenant);
-
-impl actix_web::FromRequest for ChangeTenant {
-    type Error = AppError;
-    type Future = futures_util::future::LocalBoxFuture<'static, Result<Self, AppError>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
-        let tenant = Tenant::from_request(req, payload);
-        Box::pin(async move {
-            let tenant = tenant.await?;
-            if tenant.access.rights.can_change() {
-                Ok(ChangeTenant(tenant))
-            } else {
-                Err(AppError::Forbidden)
-            }
-        })
-    }
-}
 
 fn form_page(tenant: &Tenant, error: Option<String>) -> Result<HttpResponse, AppError> {
     let mut context = tenant_context(tenant);
@@ -251,22 +232,6 @@ pub struct ApplyForm {
     /// "alles" (only without errors) or "geldige" (skip the rows with errors).
     keuze: String,
 }
-
-/// Why a decision on an upload can be refused; the action's page says it.
-pub const REFUSALS: [&str; 3] = ["upload-not-ready", "upload-has-errors", "upload-stale"];
-
-/// Back to the action's page, which says why the decision was refused.
-fn refused(tenant: &Tenant, id: i64, key: &str) -> Result<HttpResponse, AppError> {
-    let key = REFUSALS
-        .iter()
-        .find(|k| **k == key)
-        .ok_or_else(|| AppError::Internal(format!("unexpected refusal {key}")))?;
-    Ok(see_other(&format!(
-        "/werkgevers/{}/acties/{id}?geweigerd={key}",
-        tenant.access.employer.number
-    )))
-}
-
 pub async fn apply(
     req: HttpRequest,
     state: web::Data<AppState>,

@@ -35,6 +35,9 @@ const S: u16 = 303;
 const TENANT_READ: [u16; 6] = [S, 404, 200, 200, 404, 200];
 const MASTER_READ: [u16; 6] = [S, 404, 403, 403, 404, 200];
 const OPERATOR_ONLY: [u16; 6] = [S, 200, 403, 403, 403, 403];
+/// Forms that change employees: the consult user is refused (403) before anything is read.
+const CHANGE_READ: [u16; 6] = [S, 404, 403, 200, 404, 200];
+const CHANGE_REFUSED: [u16; 6] = [S, 404, 403, 422, 404, 422];
 
 const MATRIX: &[Row] = &[
     ("GET", "/", [S, S, S, S, S, S]),
@@ -170,6 +173,55 @@ const MATRIX: &[Row] = &[
     (
         "POST",
         "/werkgevers/{employer}/acties/{action}/annuleren",
+        [S, 404, 403, 303, 404, 303],
+    ),
+    // Employee changes: input and master only. The matrix posts empty forms, refused at
+    // their fields (422); withdrawing a download is refused back to its page (303).
+    (
+        "GET",
+        "/werkgevers/{employer}/aansluitingen/nieuw",
+        CHANGE_READ,
+    ),
+    (
+        "POST",
+        "/werkgevers/{employer}/aansluitingen/nieuw",
+        CHANGE_REFUSED,
+    ),
+    (
+        "POST",
+        "/werkgevers/{employer}/aansluitingen",
+        CHANGE_REFUSED,
+    ),
+    (
+        "GET",
+        "/werkgevers/{employer}/werknemers/{employee}/uittreding",
+        CHANGE_READ,
+    ),
+    (
+        "POST",
+        "/werkgevers/{employer}/werknemers/{employee}/uittreding",
+        CHANGE_REFUSED,
+    ),
+    // No employees chosen.
+    ("GET", "/werkgevers/{employer}/uittredingen", CHANGE_REFUSED),
+    (
+        "POST",
+        "/werkgevers/{employer}/uittredingen",
+        CHANGE_REFUSED,
+    ),
+    (
+        "GET",
+        "/werkgevers/{employer}/werknemers/{employee}/wijzigen",
+        CHANGE_READ,
+    ),
+    (
+        "POST",
+        "/werkgevers/{employer}/werknemers/{employee}/wijzigen",
+        CHANGE_REFUSED,
+    ),
+    (
+        "POST",
+        "/werkgevers/{employer}/acties/{action}/intrekken",
         [S, 404, 403, 303, 404, 303],
     ),
     // Last: it ends the session.

@@ -507,7 +507,7 @@ fn employee(spec: &Spec) -> NewEmployee {
                     employment_start: date(2015, 1, 1),
                     affiliation_start: date(2015, 1, 1),
                     end_date: passive.then(|| date(2024, 1, 31)),
-                    exit_reason: passive.then(|| "ontslag door werknemer".to_owned()),
+                    exit_reason: passive.then(|| "dismissal_by_employee".to_owned()),
                     status,
                 }
             })

@@ -1,0 +1,323 @@
+//! "Nieuwe aansluiting": first the national number, then the rest. A person the employer
+//! knows already is shown (when in the user's scope), not typed again, and gets a new
+//! affiliation instead of a second employee.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::Utc;
+use ebdesk_domain::NationalNumber;
+use ebdesk_domain::changes::{FieldErrors, check_affiliation_dates, parse_date, parse_person};
+use ebdesk_store::{AffiliatePerson, NewAffiliationRequest, PersonLookup, StoreError};
+use serde::Serialize;
+
+use crate::auth::{actor, html, see_other};
+use crate::employer::{ChangeTenant, Tenant, tenant_context};
+use crate::forms::Fields;
+use crate::local::today;
+use crate::routes::RouteExt;
+use crate::templates::render;
+use crate::{AppError, AppState};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.get(
+        "/werkgevers/{employer}/aansluitingen/nieuw",
+        new_affiliation_form,
+    )
+    .post("/werkgevers/{employer}/aansluitingen/nieuw", find_person)
+    .post("/werkgevers/{employer}/aansluitingen", add_affiliation);
+}
+
+/// The form as shown: the step, what is known of the person, the values typed, the messages.
+#[derive(Debug, Default, Serialize)]
+struct AffiliationForm {
+    /// "lookup" (only the national number) or "details".
+    step: &'static str,
+    /// "" (a new person), "in_scope" (shown) or "outside" (known, not shown).
+    known: &'static str,
+    values: std::collections::BTreeMap<&'static str, String>,
+    errors: FieldErrors,
+}
+
+const FIELDS: [&str; 12] = [
+    "national_number",
+    "last_name",
+    "first_name",
+    "gender",
+    "language",
+    "birth_date",
+    "employee_number",
+    "business_email",
+    "contract",
+    "category",
+    "employment_start",
+    "affiliation_start",
+];
+
+impl AffiliationForm {
+    fn from_fields(fields: &Fields, step: &'static str) -> Self {
+        AffiliationForm {
+            step,
+            values: FIELDS.iter().map(|f| (*f, fields.get(f))).collect(),
+            ..Default::default()
+        }
+    }
+}
+
+/// Which field a refusal of the store belongs at.
+fn field_of(code: &str) -> &'static str {
+    match code {
+        "national-number-known" => "national_number",
+        "employee-number-taken" => "employee_number",
+        "category-not-of-contract" => "category",
+        "affiliation-before-employment" => "affiliation_start",
+        "affiliation-age-out-of-range" => "birth_date",
+        _ => "contract",
+    }
+}
+
+async fn form_page(
+    state: &AppState,
+    tenant: &Tenant,
+    form: &AffiliationForm,
+    person: Option<&ebdesk_store::EmployeeDetail>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let scope = &tenant.access.scope;
+    let mut context = tenant_context(tenant);
+    context.insert("form", form);
+    context.insert("contracts", &state.store.list_contracts(scope).await?);
+    context.insert("categories", &state.store.list_categories(scope).await?);
+    context.insert("known_person", &person);
+    context.insert(
+        "known_national_number",
+        &person.map(|p| p.national_number.formatted()),
+    );
+    Ok(html(status, render("affiliation_form.html", &context)?))
+}
+
+pub async fn new_affiliation_form(
+    state: web::Data<AppState>,
+    ChangeTenant(tenant): ChangeTenant,
+) -> Result<HttpResponse, AppError> {
+    let form = AffiliationForm {
+        step: "lookup",
+        ..Default::default()
+    };
+    form_page(&state, &tenant, &form, None, StatusCode::OK).await
+}
+
+/// Step 1 → 2: looks the national number up and shows the rest of the form.
+pub async fn find_person(
+    state: web::Data<AppState>,
+    ChangeTenant(tenant): ChangeTenant,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let fields = Fields::new(form.into_inner());
+    let mut form = AffiliationForm::from_fields(&fields, "lookup");
+    let number = match NationalNumber::parse(&fields.get("national_number")) {
+        Ok(number) => number,
+        Err(e) => {
+            form.errors.insert("national_number", e.code());
+            return form_page(
+                &state,
+                &tenant,
+                &form,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    form.step = "details";
+    form.values.insert("national_number", number.formatted());
+    let lookup = state
+        .store
+        .find_person_by_national_number(&tenant.access.scope, &number)
+        .await?;
+    let person = match &lookup {
+        PersonLookup::Unknown => {
+            // What the number tells, filled in for the user to check.
+            if let Some(birth) = number.birth_date() {
+                form.values
+                    .insert("birth_date", birth.format("%d/%m/%Y").to_string());
+            }
+            if let Some(gender) = number.gender() {
+                form.values.insert("gender", gender.as_str().to_owned());
+            }
+            form.values.insert("language", "nl".to_owned());
+            None
+        }
+        PersonLookup::InScope(detail) => {
+            form.known = "in_scope";
+            Some(detail.as_ref())
+        }
+        PersonLookup::OutsideScope { .. } => {
+            form.known = "outside";
+            None
+        }
+    };
+    form_page(&state, &tenant, &form, person, StatusCode::OK).await
+}
+
+/// Step 2: checks every field and affiliates, then shows the processed action.
+pub async fn add_affiliation(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ChangeTenant(tenant): ChangeTenant,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let fields = Fields::new(form.into_inner());
+    let now = Utc::now();
+    let today = today(now);
+    let scope = &tenant.access.scope;
+    let mut form = AffiliationForm::from_fields(&fields, "details");
+    let number = match NationalNumber::parse(&fields.get("national_number")) {
+        Ok(number) => number,
+        Err(e) => {
+            form.step = "lookup";
+            form.errors.insert("national_number", e.code());
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return form_page(&state, &tenant, &form, None, status).await;
+        }
+    };
+    // What the employer knows is read again: the form's step 1 is no proof.
+    let lookup = state
+        .store
+        .find_person_by_national_number(scope, &number)
+        .await?;
+    let (person, birth_date, shown) = match &lookup {
+        PersonLookup::Unknown => match parse_person(&fields.person(""), today) {
+            Ok(p) => {
+                let birth = p.birth_date;
+                (Some(AffiliatePerson::New(p)), Some(birth), None)
+            }
+            Err(errors) => {
+                form.errors.extend(errors);
+                // The date rules still speak, when the birth date at least is readable.
+                (None, parse_date(&fields.get("birth_date")), None)
+            }
+        },
+        PersonLookup::InScope(detail) => {
+            form.known = "in_scope";
+            let existing = AffiliatePerson::Existing {
+                employee_id: detail.id,
+            };
+            (
+                Some(existing),
+                Some(detail.birth_date),
+                Some(detail.as_ref()),
+            )
+        }
+        PersonLookup::OutsideScope { employee_id } => {
+            form.known = "outside";
+            let existing = AffiliatePerson::Existing {
+                employee_id: *employee_id,
+            };
+            (Some(existing), None, None)
+        }
+    };
+    let contracts = state.store.list_contracts(scope).await?;
+    let categories = state.store.list_categories(scope).await?;
+    let contract = fields
+        .get("contract")
+        .parse::<i64>()
+        .ok()
+        .filter(|id| contracts.iter().any(|c| c.id == *id));
+    if contract.is_none() {
+        form.errors
+            .insert("contract", "affiliation-contract-required");
+    }
+    let category = fields.get("category").parse::<i64>().ok().filter(|id| {
+        categories
+            .iter()
+            .any(|g| g.id == *id && Some(g.contract_id) == contract)
+    });
+    if category.is_none() && contract.is_some() {
+        form.errors
+            .insert("category", "affiliation-category-required");
+    }
+    let mut date = |name: &'static str| {
+        let text = fields.get(name);
+        let parsed = parse_date(&text);
+        if parsed.is_none() {
+            let code = if text.is_empty() {
+                "field-required"
+            } else {
+                "date-invalid"
+            };
+            form.errors.insert(name, code);
+        }
+        parsed
+    };
+    let employment_start = date("employment_start");
+    let affiliation_start = date("affiliation_start");
+    if let (Some(birth), Some(employment), Some(affiliation)) =
+        (birth_date, employment_start, affiliation_start)
+        && let Err((field, code)) = check_affiliation_dates(birth, employment, affiliation)
+    {
+        // A known person's birth date is not on the form: say it at the start date.
+        let field = if shown.is_some() {
+            "affiliation_start"
+        } else {
+            field
+        };
+        form.errors.insert(field, code);
+    }
+    let (Some(person), Some(contract_id), Some(category_id), Some(employment), Some(affiliation)) = (
+        person,
+        contract,
+        category,
+        employment_start,
+        affiliation_start,
+    ) else {
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return form_page(&state, &tenant, &form, shown, status).await;
+    };
+    if !form.errors.is_empty() {
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return form_page(&state, &tenant, &form, shown, status).await;
+    }
+    let contract_number = contracts
+        .iter()
+        .find(|c| c.id == contract_id)
+        .map(|c| c.number.clone())
+        .unwrap_or_default();
+    let category_name = categories
+        .iter()
+        .find(|g| g.id == category_id)
+        .map(|g| g.name.clone())
+        .unwrap_or_default();
+    let request = NewAffiliationRequest {
+        person,
+        contract_id,
+        category_id,
+        employment_start: employment,
+        affiliation_start: affiliation,
+        description: format!("{contract_number} — {category_name}"),
+    };
+    let done = state
+        .store
+        .affiliate(
+            scope,
+            &request,
+            &actor(&req, Some(tenant.user.user_id)),
+            now,
+        )
+        .await;
+    match done {
+        Ok(done) => Ok(see_other(&format!(
+            "/werkgevers/{}/acties/{}",
+            tenant.access.employer.number, done.action_id
+        ))),
+        Err(StoreError::Refused(code)) => {
+            let field = match (code, shown.is_some() || form.known == "outside") {
+                ("affiliation-age-out-of-range", true) => "affiliation_start",
+                _ => field_of(code),
+            };
+            form.errors.insert(field, code);
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            form_page(&state, &tenant, &form, shown, status).await
+        }
+        Err(err) => Err(err.into()),
+    }
+}

@@ -1,0 +1,318 @@
+//! "Uittreding": one employee from their page, or several from the list, with an inclusive
+//! end date and a reason; and withdrawing one's own exit the same day.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{NaiveDate, Utc};
+use ebdesk_domain::ExitReason;
+use ebdesk_domain::changes::{FieldErrors, parse_date};
+use ebdesk_store::{EmployeeDetail, ExitOutcome, ExitRequest, ExitTarget, StoreError};
+use serde::Serialize;
+
+use crate::actions::refused;
+use crate::auth::{actor, html, see_other};
+use crate::employer::{ChangeTenant, Tenant, tenant_context};
+use crate::forms::Fields;
+use crate::local::{display_date, start_of_today, today};
+use crate::routes::RouteExt;
+use crate::templates::render;
+use crate::{AppError, AppState};
+
+/// Most employees one exit takes at once.
+const MAX_EMPLOYEES: usize = 1000;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.get(
+        "/werkgevers/{employer}/werknemers/{employee}/uittreding",
+        exit_form,
+    )
+    .post(
+        "/werkgevers/{employer}/werknemers/{employee}/uittreding",
+        exit_employee,
+    )
+    .get("/werkgevers/{employer}/uittredingen", bulk_exit_form)
+    .post("/werkgevers/{employer}/uittredingen", exit_employees)
+    .post(
+        "/werkgevers/{employer}/acties/{action}/intrekken",
+        withdraw_exit,
+    );
+}
+
+#[derive(Debug, Default, Serialize)]
+struct ExitForm {
+    end_date: String,
+    reason: String,
+    /// The affiliations chosen (one employee's form).
+    affiliations: Vec<i64>,
+    errors: FieldErrors,
+    /// Employees the store refused, with their message key.
+    refusals: Vec<(String, &'static str)>,
+}
+
+/// The end date and reason, or their messages.
+fn end_and_reason(fields: &Fields, form: &mut ExitForm) -> Option<(NaiveDate, ExitReason)> {
+    form.end_date = fields.get("end_date");
+    form.reason = fields.get("reason");
+    let end = parse_date(&form.end_date);
+    if end.is_none() {
+        let code = if form.end_date.is_empty() {
+            "field-required"
+        } else {
+            "date-invalid"
+        };
+        form.errors.insert("end_date", code);
+    }
+    let reason = ExitReason::from_db(&form.reason);
+    if reason.is_none() {
+        form.errors.insert("reason", "exit-reason-required");
+    }
+    Some((end?, reason?))
+}
+
+fn description(end: NaiveDate) -> String {
+    format!("Tot en met {}", display_date(end))
+}
+
+fn context_for(tenant: &Tenant, form: &ExitForm) -> tera::Context {
+    let mut context = tenant_context(tenant);
+    context.insert("form", form);
+    context.insert(
+        "reasons",
+        &ExitReason::ALL
+            .iter()
+            .map(|r| r.as_str())
+            .collect::<Vec<_>>(),
+    );
+    context
+}
+
+async fn one_employee(
+    state: &AppState,
+    tenant: &Tenant,
+    employee_id: i64,
+) -> Result<EmployeeDetail, AppError> {
+    state
+        .store
+        .find_employee(&tenant.access.scope, employee_id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+fn exit_page(
+    tenant: &Tenant,
+    employee: &EmployeeDetail,
+    form: &ExitForm,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let mut context = context_for(tenant, form);
+    context.insert("exit_employee", employee);
+    Ok(html(status, render("exit_form.html", &context)?))
+}
+
+pub async fn exit_form(
+    state: web::Data<AppState>,
+    ChangeTenant(tenant): ChangeTenant,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let employee = one_employee(&state, &tenant, path.into_inner().1).await?;
+    let form = ExitForm {
+        affiliations: employee
+            .affiliations
+            .iter()
+            .filter(|a| a.end_date.is_none())
+            .map(|a| a.id)
+            .collect(),
+        ..Default::default()
+    };
+    exit_page(&tenant, &employee, &form, StatusCode::OK)
+}
+
+pub async fn exit_employee(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ChangeTenant(tenant): ChangeTenant,
+    path: web::Path<(String, i64)>,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let employee = one_employee(&state, &tenant, path.into_inner().1).await?;
+    let fields = Fields::new(form.into_inner());
+    let mut form = ExitForm {
+        affiliations: fields.ids("affiliation"),
+        ..Default::default()
+    };
+    let chosen = end_and_reason(&fields, &mut form);
+    if form.affiliations.is_empty() {
+        form.errors
+            .insert("affiliation", "exit-affiliation-required");
+    }
+    let Some((end_date, reason)) = chosen.filter(|_| form.errors.is_empty()) else {
+        return exit_page(&tenant, &employee, &form, StatusCode::UNPROCESSABLE_ENTITY);
+    };
+    let target = ExitTarget {
+        employee_id: employee.id,
+        affiliation_ids: Some(form.affiliations.clone()),
+    };
+    match exit(&req, &state, &tenant, vec![target], end_date, reason).await? {
+        ExitOutcome::Done(done) => Ok(see_other(&format!(
+            "/werkgevers/{}/acties/{}",
+            tenant.access.employer.number,
+            done.first().map_or(0, |d| d.action_id)
+        ))),
+        ExitOutcome::Refused(refusals) => {
+            for r in refusals {
+                let field = match r.code {
+                    "exit-before-affiliation" => "end_date",
+                    _ => "affiliation",
+                };
+                form.errors.insert(field, r.code);
+            }
+            exit_page(&tenant, &employee, &form, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+    }
+}
+
+async fn exit(
+    req: &HttpRequest,
+    state: &AppState,
+    tenant: &Tenant,
+    targets: Vec<ExitTarget>,
+    end_date: NaiveDate,
+    reason: ExitReason,
+) -> Result<ExitOutcome, AppError> {
+    let now = Utc::now();
+    let request = ExitRequest {
+        targets,
+        end_date,
+        reason,
+        reported_on: today(now),
+        description: description(end_date),
+    };
+    Ok(state
+        .store
+        .exit_employees(
+            &tenant.access.scope,
+            &request,
+            &actor(req, Some(tenant.user.user_id)),
+            now,
+        )
+        .await?)
+}
+
+/// The employees chosen in the list, by name; a 404 when one is outside the scope.
+async fn chosen_employees(
+    state: &AppState,
+    tenant: &Tenant,
+    ids: &[i64],
+) -> Result<Vec<(i64, String)>, AppError> {
+    if ids.len() > MAX_EMPLOYEES {
+        return Err(AppError::BadRequest);
+    }
+    let mut employees = Vec::with_capacity(ids.len());
+    for id in ids {
+        let e = one_employee(state, tenant, *id).await?;
+        employees.push((e.id, format!("{}, {}", e.last_name, e.first_name)));
+    }
+    Ok(employees)
+}
+
+fn bulk_page(
+    tenant: &Tenant,
+    employees: &[(i64, String)],
+    form: &ExitForm,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let mut context = context_for(tenant, form);
+    context.insert("chosen", employees);
+    context.insert("chosen_count", &employees.len());
+    Ok(html(status, render("bulk_exit_form.html", &context)?))
+}
+
+/// The exit form for the employees ticked in the list (`?werknemer=1&werknemer=2`).
+pub async fn bulk_exit_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ChangeTenant(tenant): ChangeTenant,
+) -> Result<HttpResponse, AppError> {
+    let ids = Fields::from_query(req.query_string()).ids("werknemer");
+    let employees = chosen_employees(&state, &tenant, &ids).await?;
+    let mut form = ExitForm::default();
+    let status = if employees.is_empty() {
+        form.errors.insert("employees", "exit-employees-required");
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    bulk_page(&tenant, &employees, &form, status)
+}
+
+/// Exits every chosen employee in one transaction: when one is refused, nobody exits and
+/// the form lists who was refused and why.
+pub async fn exit_employees(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ChangeTenant(tenant): ChangeTenant,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let fields = Fields::new(form.into_inner());
+    let employees = chosen_employees(&state, &tenant, &fields.ids("werknemer")).await?;
+    let mut form = ExitForm::default();
+    let chosen = end_and_reason(&fields, &mut form);
+    if employees.is_empty() {
+        form.errors.insert("employees", "exit-employees-required");
+    }
+    let Some((end_date, reason)) = chosen.filter(|_| form.errors.is_empty()) else {
+        return bulk_page(&tenant, &employees, &form, StatusCode::UNPROCESSABLE_ENTITY);
+    };
+    let targets = employees
+        .iter()
+        .map(|(id, _)| ExitTarget {
+            employee_id: *id,
+            affiliation_ids: None,
+        })
+        .collect();
+    match exit(&req, &state, &tenant, targets, end_date, reason).await? {
+        ExitOutcome::Done(done) => {
+            let mut context = tenant_context(&tenant);
+            context.insert("exited", &done.len());
+            context.insert("late", &done.iter().any(|d| d.late));
+            context.insert("end_date", &display_date(end_date));
+            Ok(html(
+                StatusCode::OK,
+                render("bulk_exit_done.html", &context)?,
+            ))
+        }
+        ExitOutcome::Refused(refusals) => {
+            form.refusals = refusals.into_iter().map(|r| (r.name, r.code)).collect();
+            bulk_page(&tenant, &employees, &form, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+    }
+}
+
+/// Undoes the user's own exit of today; back to the action, which says why when refused.
+pub async fn withdraw_exit(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    ChangeTenant(tenant): ChangeTenant,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (_, id) = path.into_inner();
+    let now = Utc::now();
+    let withdrawn = state
+        .store
+        .withdraw_exit(
+            &tenant.access.scope,
+            id,
+            start_of_today(now),
+            &actor(&req, Some(tenant.user.user_id)),
+            now,
+        )
+        .await;
+    match withdrawn {
+        Ok(()) => Ok(see_other(&format!(
+            "/werkgevers/{}/acties/{id}",
+            tenant.access.employer.number
+        ))),
+        Err(StoreError::Refused(key)) => refused(&tenant, id, key),
+        Err(err) => Err(err.into()),
+    }
+}

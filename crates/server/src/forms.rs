@@ -1,0 +1,58 @@
+//! Reading posted forms (and query strings with repeated keys) by field name.
+
+use ebdesk_domain::changes::PersonDraft;
+
+/// The fields of a form, in the order sent.
+pub struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    pub fn new(fields: Vec<(String, String)>) -> Self {
+        Fields(fields)
+    }
+
+    /// A query string such as `werknemer=1&werknemer=2`; anything unreadable is dropped.
+    pub fn from_query(query: &str) -> Self {
+        Fields(serde_urlencoded::from_str(query).unwrap_or_default())
+    }
+
+    /// The first value of `key`, trimmed; empty when absent.
+    pub fn get(&self, key: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim().to_owned())
+            .unwrap_or_default()
+    }
+
+    /// Every value of `key` that is an id, in order, without repeats.
+    pub fn ids(&self, key: &str) -> Vec<i64> {
+        let mut ids: Vec<i64> = Vec::new();
+        for id in self
+            .0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .filter_map(|(_, v)| v.trim().parse().ok())
+        {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        ids
+    }
+
+    /// The personal data fields, named as the forms name them (`prefix` for the copies a
+    /// form keeps of what the user started from).
+    pub fn person(&self, prefix: &str) -> PersonDraft {
+        let get = |name: &str| self.get(&format!("{prefix}{name}"));
+        PersonDraft {
+            national_number: get("national_number"),
+            last_name: get("last_name"),
+            first_name: get("first_name"),
+            gender: get("gender"),
+            language: get("language"),
+            birth_date: get("birth_date"),
+            employee_number: get("employee_number"),
+            business_email: get("business_email"),
+        }
+    }
+}

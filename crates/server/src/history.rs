@@ -1,0 +1,81 @@
+//! What a change action carries, as its page and the employee's "Historiek" show it.
+
+use chrono::NaiveDate;
+use ebdesk_domain::ActionKind;
+use ebdesk_domain::changes::FieldChange;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::local::display_date;
+use crate::personal_data::{ChangeRow, change_rows};
+
+/// The details of a new affiliation, an exit or a change of personal data.
+#[derive(Debug, Default, Serialize)]
+pub struct ChangeDetails {
+    pub kind: &'static str,
+    /// Personal data: field, before, after.
+    pub rows: Vec<ChangeRow>,
+    pub end_date: Option<String>,
+    pub reason: Option<String>,
+    pub contract: Option<String>,
+    pub category: Option<String>,
+    pub employment_start: Option<String>,
+    pub affiliation_start: Option<String>,
+    /// Message keys of the warnings the change was accepted with.
+    pub warnings: Vec<String>,
+}
+
+fn date(payload: &Value, key: &str) -> Option<String> {
+    payload
+        .get(key)
+        .and_then(Value::as_str)
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .map(display_date)
+}
+
+fn text(payload: &Value, key: &str) -> Option<String> {
+    payload.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// The details of a change action's payload; None for downloads and uploads.
+pub fn change_details(kind: ActionKind, payload: &Value) -> Option<ChangeDetails> {
+    let mut details = ChangeDetails {
+        kind: kind.as_str(),
+        ..Default::default()
+    };
+    match kind {
+        ActionKind::NewAffiliation => {
+            details.contract = text(payload, "contract");
+            details.category = text(payload, "category");
+            details.employment_start = date(payload, "employment_start");
+            details.affiliation_start = date(payload, "affiliation_start");
+            details.warnings = payload
+                .get("warnings")
+                .and_then(Value::as_array)
+                .map(|w| {
+                    w.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default();
+        }
+        ActionKind::Exit => {
+            details.end_date = date(payload, "end_date");
+            details.reason = text(payload, "reason");
+            if payload.get("late").and_then(Value::as_bool) == Some(true) {
+                details.warnings.push("exit-late".to_owned());
+            }
+        }
+        ActionKind::PersonalDataChange => {
+            let changes: Vec<FieldChange> = payload
+                .get("changes")
+                .cloned()
+                .and_then(|c| serde_json::from_value(c).ok())
+                .unwrap_or_default();
+            details.rows = change_rows(&changes);
+        }
+        ActionKind::InsuredOverviewDownload | ActionKind::InsuredOverviewUpload => return None,
+    }
+    Some(details)
+}
