@@ -8,7 +8,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{Months, Utc};
 use ebdesk_domain::{ActionKind, ActionStatus};
 use ebdesk_store::{
-    ActionFilter, AuditEvent, FileLookup, ListCursor, NewAction, UploadPhase, UploadRecord,
+    ActionFilter, AuditEvent, FileLookup, ListCursor, NewAction, StoreError, UploadPhase,
+    UploadRecord,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -53,6 +54,22 @@ pub fn refused(tenant: &Tenant, id: i64, key: &str) -> Result<HttpResponse, AppE
         "/werkgevers/{}/acties/{id}?geweigerd={key}",
         tenant.access.employer.number
     )))
+}
+
+/// After a decision on an action: back to its page, which says why when the store refused.
+pub fn back_to_action(
+    tenant: &Tenant,
+    id: i64,
+    outcome: Result<(), StoreError>,
+) -> Result<HttpResponse, AppError> {
+    match outcome {
+        Ok(()) => Ok(see_other(&format!(
+            "/werkgevers/{}/acties/{id}",
+            tenant.access.employer.number
+        ))),
+        Err(StoreError::Refused(key)) => refused(tenant, id, key),
+        Err(err) => Err(err.into()),
+    }
 }
 
 /// A 200 page.

@@ -236,21 +236,8 @@ pub async fn add_affiliation(
         form.errors
             .insert("category", "affiliation-category-required");
     }
-    let mut date = |name: &'static str| {
-        let text = fields.get(name);
-        let parsed = parse_date(&text);
-        if parsed.is_none() {
-            let code = if text.is_empty() {
-                "field-required"
-            } else {
-                "date-invalid"
-            };
-            form.errors.insert(name, code);
-        }
-        parsed
-    };
-    let employment_start = date("employment_start");
-    let affiliation_start = date("affiliation_start");
+    let employment_start = fields.date("employment_start", &mut form.errors);
+    let affiliation_start = fields.date("affiliation_start", &mut form.errors);
     if let (Some(birth), Some(employment), Some(affiliation)) =
         (birth_date, employment_start, affiliation_start)
         && let Err((field, code)) = check_affiliation_dates(birth, employment, affiliation)

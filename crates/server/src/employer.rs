@@ -7,7 +7,9 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use ebdesk_domain::search::classify;
 use ebdesk_domain::{AffiliationStatus, Rights};
-use ebdesk_store::{Access, EmployeeListQuery, ListCursor, SortOrder, StatusFilter};
+use ebdesk_store::{
+    Access, EmployeeDetail, EmployeeListQuery, ListCursor, SortOrder, StatusFilter,
+};
 use futures_util::future::LocalBoxFuture;
 use serde::{Deserialize, Serialize};
 
@@ -66,8 +68,25 @@ impl FromRequest for Tenant {
     }
 }
 
-/// The current user's access to the employer in the path, as its master user; others get
-/// 403 (they may see the employer, not manage its users).
+/// A [`Tenant`] whose rights pass `allowed`; 403 otherwise (they may see the employer, not do
+/// this).
+fn tenant_allowed(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    allowed: fn(Rights) -> bool,
+) -> LocalBoxFuture<'static, Result<Tenant, AppError>> {
+    let tenant = Tenant::from_request(req, payload);
+    Box::pin(async move {
+        let tenant = tenant.await?;
+        if allowed(tenant.access.rights) {
+            Ok(tenant)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    })
+}
+
+/// The current user's access to the employer in the path, as its master user.
 pub struct MasterTenant(pub Tenant);
 
 impl FromRequest for MasterTenant {
@@ -75,20 +94,13 @@ impl FromRequest for MasterTenant {
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let tenant = Tenant::from_request(req, payload);
-        Box::pin(async move {
-            let tenant = tenant.await?;
-            if tenant.access.rights.can_manage_users() {
-                Ok(MasterTenant(tenant))
-            } else {
-                Err(AppError::Forbidden)
-            }
-        })
+        let tenant = tenant_allowed(req, payload, Rights::can_manage_users);
+        Box::pin(async move { tenant.await.map(MasterTenant) })
     }
 }
 
 /// The current user's access to the employer in the path, when it may change data (input or
-/// master); a consult user gets 403.
+/// master).
 pub struct ChangeTenant(pub Tenant);
 
 impl FromRequest for ChangeTenant {
@@ -96,16 +108,22 @@ impl FromRequest for ChangeTenant {
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let tenant = Tenant::from_request(req, payload);
-        Box::pin(async move {
-            let tenant = tenant.await?;
-            if tenant.access.rights.can_change() {
-                Ok(ChangeTenant(tenant))
-            } else {
-                Err(AppError::Forbidden)
-            }
-        })
+        let tenant = tenant_allowed(req, payload, Rights::can_change);
+        Box::pin(async move { tenant.await.map(ChangeTenant) })
     }
+}
+
+/// The employee with this id inside the tenant's scope; 404 for anyone else's.
+pub async fn employee_in_scope(
+    state: &AppState,
+    tenant: &Tenant,
+    id: i64,
+) -> Result<EmployeeDetail, AppError> {
+    state
+        .store
+        .find_employee(&tenant.access.scope, id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// Context every logged-in page needs: language, user, CSRF token.
@@ -249,11 +267,7 @@ pub async fn show_employee(
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let (_, employee_id) = path.into_inner();
-    let employee = state
-        .store
-        .find_employee(&tenant.access.scope, employee_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let employee = employee_in_scope(&state, &tenant, employee_id).await?;
     let history: Vec<serde_json::Value> = state
         .store
         .list_employee_history(&tenant.access.scope, employee_id)

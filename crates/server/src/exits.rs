@@ -5,13 +5,13 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{NaiveDate, Utc};
 use ebdesk_domain::ExitReason;
-use ebdesk_domain::changes::{FieldErrors, parse_date};
-use ebdesk_store::{EmployeeDetail, ExitOutcome, ExitRequest, ExitTarget, StoreError};
+use ebdesk_domain::changes::FieldErrors;
+use ebdesk_store::{EmployeeDetail, ExitOutcome, ExitRequest, ExitTarget};
 use serde::Serialize;
 
-use crate::actions::refused;
+use crate::actions::back_to_action;
 use crate::auth::{actor, html, see_other};
-use crate::employer::{ChangeTenant, Tenant, tenant_context};
+use crate::employer::{ChangeTenant, Tenant, employee_in_scope, tenant_context};
 use crate::forms::Fields;
 use crate::local::{display_date, start_of_today, today};
 use crate::routes::RouteExt;
@@ -53,15 +53,7 @@ struct ExitForm {
 fn end_and_reason(fields: &Fields, form: &mut ExitForm) -> Option<(NaiveDate, ExitReason)> {
     form.end_date = fields.get("end_date");
     form.reason = fields.get("reason");
-    let end = parse_date(&form.end_date);
-    if end.is_none() {
-        let code = if form.end_date.is_empty() {
-            "field-required"
-        } else {
-            "date-invalid"
-        };
-        form.errors.insert("end_date", code);
-    }
+    let end = fields.date("end_date", &mut form.errors);
     let reason = ExitReason::from_db(&form.reason);
     if reason.is_none() {
         form.errors.insert("reason", "exit-reason-required");
@@ -86,18 +78,6 @@ fn context_for(tenant: &Tenant, form: &ExitForm) -> tera::Context {
     context
 }
 
-async fn one_employee(
-    state: &AppState,
-    tenant: &Tenant,
-    employee_id: i64,
-) -> Result<EmployeeDetail, AppError> {
-    state
-        .store
-        .find_employee(&tenant.access.scope, employee_id)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 fn exit_page(
     tenant: &Tenant,
     employee: &EmployeeDetail,
@@ -114,7 +94,7 @@ pub async fn exit_form(
     ChangeTenant(tenant): ChangeTenant,
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
-    let employee = one_employee(&state, &tenant, path.into_inner().1).await?;
+    let employee = employee_in_scope(&state, &tenant, path.into_inner().1).await?;
     let form = ExitForm {
         affiliations: employee
             .affiliations
@@ -134,7 +114,7 @@ pub async fn exit_employee(
     path: web::Path<(String, i64)>,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let employee = one_employee(&state, &tenant, path.into_inner().1).await?;
+    let employee = employee_in_scope(&state, &tenant, path.into_inner().1).await?;
     let fields = Fields::new(form.into_inner());
     let mut form = ExitForm {
         affiliations: fields.ids("affiliation"),
@@ -209,7 +189,7 @@ async fn chosen_employees(
     }
     let mut employees = Vec::with_capacity(ids.len());
     for id in ids {
-        let e = one_employee(state, tenant, *id).await?;
+        let e = employee_in_scope(state, tenant, *id).await?;
         employees.push((e.id, format!("{}, {}", e.last_name, e.first_name)));
     }
     Ok(employees)
@@ -307,12 +287,5 @@ pub async fn withdraw_exit(
             now,
         )
         .await;
-    match withdrawn {
-        Ok(()) => Ok(see_other(&format!(
-            "/werkgevers/{}/acties/{id}",
-            tenant.access.employer.number
-        ))),
-        Err(StoreError::Refused(key)) => refused(&tenant, id, key),
-        Err(err) => Err(err.into()),
-    }
+    back_to_action(&tenant, id, withdrawn)
 }

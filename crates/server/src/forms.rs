@@ -1,6 +1,7 @@
 //! Reading posted forms (and query strings with repeated keys) by field name.
 
-use ebdesk_domain::changes::PersonDraft;
+use chrono::NaiveDate;
+use ebdesk_domain::changes::{FieldErrors, PersonDraft, parse_date};
 
 /// The fields of a form, in the order sent.
 pub struct Fields(Vec<(String, String)>);
@@ -22,6 +23,21 @@ impl Fields {
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.trim().to_owned())
             .unwrap_or_default()
+    }
+
+    /// The date in `key`, or its message in `errors`: required, or not a date.
+    pub fn date(&self, key: &'static str, errors: &mut FieldErrors) -> Option<NaiveDate> {
+        let text = self.get(key);
+        let date = parse_date(&text);
+        if date.is_none() {
+            let code = if text.is_empty() {
+                "field-required"
+            } else {
+                "date-invalid"
+            };
+            errors.insert(key, code);
+        }
+        date
     }
 
     /// Every value of `key` that is an id, in order, without repeats.

@@ -14,7 +14,7 @@ use ebdesk_store::{EmployeeDetail, PersonalDataOutcome, StoreError};
 use serde::Serialize;
 
 use crate::auth::{actor, html, see_other};
-use crate::employer::{ChangeTenant, Tenant, tenant_context};
+use crate::employer::{ChangeTenant, Tenant, employee_in_scope, tenant_context};
 use crate::forms::Fields;
 use crate::local::{display_date, today};
 use crate::routes::RouteExt;
@@ -151,20 +151,12 @@ fn form_page(
     Ok(html(status, render("personal_data_form.html", &context)?))
 }
 
-async fn employee(state: &AppState, tenant: &Tenant, id: i64) -> Result<EmployeeDetail, AppError> {
-    state
-        .store
-        .find_employee(&tenant.access.scope, id)
-        .await?
-        .ok_or(AppError::NotFound)
-}
-
 pub async fn change_form(
     state: web::Data<AppState>,
     ChangeTenant(tenant): ChangeTenant,
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
-    let current = employee(&state, &tenant, path.into_inner().1).await?;
+    let current = employee_in_scope(&state, &tenant, path.into_inner().1).await?;
     let values = form_values(&current.person());
     let form = ChangeForm {
         was: values.clone(),
@@ -184,7 +176,7 @@ pub async fn change_personal_data(
     path: web::Path<(String, i64)>,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let current = employee(&state, &tenant, path.into_inner().1).await?;
+    let current = employee_in_scope(&state, &tenant, path.into_inner().1).await?;
     let fields = Fields::new(form.into_inner());
     let mut form = ChangeForm::from_fields(&fields);
     let step = fields.get("stap");
@@ -255,7 +247,7 @@ pub async fn change_personal_data(
                     )))
                 }
                 Err(StoreError::Refused("employee-changed-meanwhile")) => {
-                    let current = employee(&state, &tenant, current.id).await?;
+                    let current = employee_in_scope(&state, &tenant, current.id).await?;
                     form.rebase(&current);
                     form_page(&tenant, &current, &form, StatusCode::CONFLICT)
                 }

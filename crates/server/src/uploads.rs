@@ -7,11 +7,11 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use ebdesk_sheets::{EmailChange, PreviewError, PreviewWarning, UploadLimits, UploadPreview};
-use ebdesk_store::{EmailUpdate, StoreError, UploadPhase, UploadRecord};
+use ebdesk_store::{EmailUpdate, UploadPhase, UploadRecord};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 
-use crate::actions::refused;
+use crate::actions::{back_to_action, refused};
 use crate::auth::{actor, html, see_other};
 use crate::employer::{ChangeTenant, Tenant, tenant_context};
 use crate::routes::RouteExt;
@@ -283,14 +283,7 @@ pub async fn apply(
             Utc::now(),
         )
         .await;
-    match applied {
-        Ok(()) => Ok(see_other(&format!(
-            "/werkgevers/{}/acties/{id}",
-            tenant.access.employer.number
-        ))),
-        Err(StoreError::Refused(key)) => refused(&tenant, id, key),
-        Err(err) => Err(err.into()),
-    }
+    back_to_action(&tenant, id, applied)
 }
 
 pub async fn cancel(
@@ -309,14 +302,7 @@ pub async fn cancel(
             Utc::now(),
         )
         .await;
-    match cancelled {
-        Ok(()) => Ok(see_other(&format!(
-            "/werkgevers/{}/acties/{id}",
-            tenant.access.employer.number
-        ))),
-        Err(StoreError::Refused(key)) => refused(&tenant, id, key),
-        Err(err) => Err(err.into()),
-    }
+    back_to_action(&tenant, id, cancelled)
 }
 
 #[cfg(test)]

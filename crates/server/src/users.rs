@@ -5,8 +5,9 @@ use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use ebdesk_domain::access::check_login_email;
+use ebdesk_domain::changes::parse_date;
 use ebdesk_domain::{EmailAddress, Rights};
 use ebdesk_store::{ActivationLink, Invitation, NewSheet, SheetSettings, StoreError};
 use serde::Serialize;
@@ -77,13 +78,6 @@ fn parse_form(fields: &[(String, String)]) -> FormView {
         valid_until: get("valid_until"),
         errors: HashMap::new(),
     }
-}
-
-/// Dates as typed: the browser's date field (yyyy-mm-dd) or dd/mm/jjjj.
-fn parse_date(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
-        .ok()
 }
 
 /// Checks rights, scope and end date; fills `form.errors`.

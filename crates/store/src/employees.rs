@@ -1,6 +1,7 @@
 //! Employees (affiliates) of one employer: the paged list and the detail.
 
 use chrono::NaiveDate;
+use ebdesk_domain::changes::Person;
 use ebdesk_domain::search::{SearchTerm, prefix_upper_bound};
 use ebdesk_domain::{AffiliationStatus, Gender, Language, NationalNumber};
 use serde::Serialize;
@@ -107,7 +108,7 @@ struct ListRow {
 }
 
 #[derive(sqlx::FromRow)]
-struct DetailRow {
+pub(crate) struct DetailRow {
     id: i64,
     national_number: String,
     employee_number: Option<String>,
@@ -132,6 +133,32 @@ struct AffiliationRow {
     end_date: Option<NaiveDate>,
     exit_reason: Option<String>,
     status: String,
+}
+
+/// The employee `$2` of employer `$1`, as [`DetailRow`].
+pub(crate) const EMPLOYEE_SQL: &str = "SELECT e.id, e.national_number, e.employee_number, \
+        e.last_name, e.first_name, e.gender, e.language, e.birth_date, e.business_email, \
+        e.private_email_known, e.version \
+    FROM employees e WHERE e.employer_id = $1 AND e.id = $2";
+
+impl DetailRow {
+    /// The personal data and the version of the row.
+    pub(crate) fn person(self) -> Result<(Person, i64)> {
+        let corrupt = |what: &str| StoreError::Corrupt(what.to_owned());
+        Ok((
+            Person {
+                national_number: national_number(&self.national_number)?,
+                last_name: self.last_name,
+                first_name: self.first_name,
+                gender: Gender::from_db(&self.gender).ok_or_else(|| corrupt("gender"))?,
+                language: Language::from_db(&self.language).ok_or_else(|| corrupt("language"))?,
+                birth_date: self.birth_date,
+                employee_number: self.employee_number,
+                business_email: self.business_email,
+            },
+            self.version,
+        ))
+    }
 }
 
 /// A bound value of a query composed at run time from fixed fragments.
@@ -304,10 +331,6 @@ impl Store {
     /// The employee with this id, if they have an affiliation inside the scope; only the
     /// affiliations inside the scope come with them.
     pub async fn find_employee(&self, scope: &Scope, id: i64) -> Result<Option<EmployeeDetail>> {
-        const EMPLOYEE: &str = "SELECT e.id, e.national_number, e.employee_number, e.last_name, \
-                e.first_name, e.gender, e.language, e.birth_date, e.business_email, \
-                e.private_email_known, e.version \
-            FROM employees e WHERE e.employer_id = $1 AND e.id = $2";
         const AFFILIATIONS: &str = concat!(
             "SELECT a.id, c.number AS contract_number, c.name AS contract_name, \
                g.name AS category_name, a.employment_start, a.affiliation_start, a.end_date, \
@@ -320,7 +343,7 @@ impl Store {
             " ORDER BY a.affiliation_start, a.id"
         );
         let (employee, affiliations): (Option<DetailRow>, Vec<AffiliationRow>) = with_pool!(self, pool => {
-            let employee = sqlx::query_as(EMPLOYEE)
+            let employee = sqlx::query_as(EMPLOYEE_SQL)
                 .bind(scope.employer_id())
                 .bind(id)
                 .fetch_optional(pool)

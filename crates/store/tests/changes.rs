@@ -10,9 +10,9 @@ use ebdesk_domain::{
     Rights,
 };
 use ebdesk_store::{
-    Access, Actor, AffiliatePerson, ExitOutcome, ExitRequest, ExitTarget, NewAffiliation,
-    NewAffiliationRequest, NewEmployee, NewEmployer, NewUser, PersonLookup, PersonalDataOutcome,
-    Store, StoreError, store_test,
+    Access, Actor, AffiliatePerson, EmployeeListQuery, ExitOutcome, ExitRequest, ExitTarget,
+    ListCursor, NewAffiliation, NewAffiliationRequest, NewEmployee, NewEmployer, NewUser,
+    PersonLookup, PersonalDataOutcome, SortOrder, StatusFilter, Store, StoreError, store_test,
 };
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -166,15 +166,7 @@ async fn fixture(store: &Store) -> Fixture {
     .await;
     let other = access(store, b, "530-202", "master@b.test", Rights::Master, None).await;
     let page = store
-        .list_employees(
-            &input.scope,
-            &ebdesk_store::EmployeeListQuery {
-                search: None,
-                status: ebdesk_store::StatusFilter::All,
-                sort: ebdesk_store::SortOrder::Name,
-                cursor: ebdesk_store::ListCursor::First,
-            },
-        )
+        .list_employees(&input.scope, &list_query(None, ListCursor::First))
         .await
         .unwrap();
     let id = |name: &str| page.rows.iter().find(|r| r.last_name == name).unwrap().id;
@@ -190,6 +182,16 @@ async fn fixture(store: &Store) -> Fixture {
         consult,
         input_c1,
         other,
+    }
+}
+
+/// Every status, by name, from `cursor`, optionally searched.
+fn list_query(search: Option<&str>, cursor: ListCursor) -> EmployeeListQuery {
+    EmployeeListQuery {
+        search: search.and_then(ebdesk_domain::search::classify),
+        status: StatusFilter::All,
+        sort: SortOrder::Name,
+        cursor,
     }
 }
 
@@ -468,15 +470,7 @@ store_test!(affiliation_rules_refuse_with_their_message, |db| {
     );
     // None of the refusals left a person behind: only Nieuw (215) was added.
     let page = s
-        .list_employees(
-            &f.input.scope,
-            &ebdesk_store::EmployeeListQuery {
-                search: None,
-                status: ebdesk_store::StatusFilter::All,
-                sort: ebdesk_store::SortOrder::Name,
-                cursor: ebdesk_store::ListCursor::First,
-            },
-        )
+        .list_employees(&f.input.scope, &list_query(None, ListCursor::First))
         .await
         .unwrap();
     assert_eq!(page.rows.len(), 3);
@@ -615,23 +609,15 @@ store_test!(an_exit_of_500_employees_is_one_transaction, |db| {
         .await
         .unwrap();
     let mut ids = Vec::new();
-    let mut cursor = ebdesk_store::ListCursor::First;
+    let mut cursor = ListCursor::First;
     loop {
         let page = s
-            .list_employees(
-                &f.input.scope,
-                &ebdesk_store::EmployeeListQuery {
-                    search: ebdesk_domain::search::classify("bulk"),
-                    status: ebdesk_store::StatusFilter::All,
-                    sort: ebdesk_store::SortOrder::Name,
-                    cursor,
-                },
-            )
+            .list_employees(&f.input.scope, &list_query(Some("bulk"), cursor))
             .await
             .unwrap();
         ids.extend(page.rows.iter().map(|r| r.id));
         match page.rows.last() {
-            Some(last) if page.has_next => cursor = ebdesk_store::ListCursor::After(last.id),
+            Some(last) if page.has_next => cursor = ListCursor::After(last.id),
             _ => break,
         }
     }
@@ -755,12 +741,7 @@ store_test!(
         let found = s
             .list_employees(
                 &f.input.scope,
-                &ebdesk_store::EmployeeListQuery {
-                    search: ebdesk_domain::search::classify("janssens-p"),
-                    status: ebdesk_store::StatusFilter::All,
-                    sort: ebdesk_store::SortOrder::Name,
-                    cursor: ebdesk_store::ListCursor::First,
-                },
+                &list_query(Some("janssens-p"), ListCursor::First),
             )
             .await
             .unwrap();

@@ -3,15 +3,16 @@
 //! instead of silently overwriting the first.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use ebdesk_domain::ActionKind;
 use ebdesk_domain::changes::{FieldChange, Person, diff_person, for_the_record};
 use ebdesk_domain::search::{employee_number_sort_key, person_search_key};
-use ebdesk_domain::{ActionKind, Gender, Language, NationalNumber};
 use serde_json::json;
 
 use super::{ChangeAction, change_rights_in_tx, employee_in_scope_in_tx, insert_change_action};
 use crate::audit::AuditEvent;
 use crate::db::{BeginWrite, with_pool};
 use crate::effects::{Actor, Effects, write_effects};
+use crate::employees::{DetailRow, EMPLOYEE_SQL};
 use crate::{EmployeeDetail, Result, Scope, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,39 +24,6 @@ pub enum PersonalDataOutcome {
     },
     /// The data was already so: nothing written, no action filed.
     Unchanged,
-}
-
-#[derive(sqlx::FromRow)]
-struct CurrentRow {
-    national_number: String,
-    employee_number: Option<String>,
-    last_name: String,
-    first_name: String,
-    gender: String,
-    language: String,
-    birth_date: NaiveDate,
-    business_email: Option<String>,
-    version: i64,
-}
-
-impl CurrentRow {
-    fn person(self) -> Result<(Person, i64)> {
-        let corrupt = |what: &str| StoreError::Corrupt(what.to_owned());
-        Ok((
-            Person {
-                national_number: NationalNumber::parse(&self.national_number)
-                    .map_err(|_| corrupt("national number"))?,
-                last_name: self.last_name,
-                first_name: self.first_name,
-                gender: Gender::from_db(&self.gender).ok_or_else(|| corrupt("gender"))?,
-                language: Language::from_db(&self.language).ok_or_else(|| corrupt("language"))?,
-                birth_date: self.birth_date,
-                employee_number: self.employee_number,
-                business_email: self.business_email,
-            },
-            self.version,
-        ))
-    }
 }
 
 impl EmployeeDetail {
@@ -93,9 +61,6 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<PersonalDataOutcome> {
-        const CURRENT: &str = "SELECT national_number, employee_number, last_name, first_name, \
-               gender, language, birth_date, business_email, version \
-            FROM employees WHERE employer_id = $1 AND id = $2";
         const OTHER_WITH_NATIONAL: &str = "SELECT COUNT(*) FROM employees \
             WHERE employer_id = $1 AND national_number = $2 AND id <> $3";
         const OTHER_WITH_NUMBER: &str = "SELECT COUNT(*) FROM employees \
@@ -112,7 +77,7 @@ impl Store {
             if !employee_in_scope_in_tx!(tx, scope, employee_id) {
                 return Err(StoreError::NotFound);
             }
-            let current: Option<CurrentRow> = sqlx::query_as(CURRENT)
+            let current: Option<DetailRow> = sqlx::query_as(EMPLOYEE_SQL)
                 .bind(employer_id)
                 .bind(employee_id)
                 .fetch_optional(&mut *tx)
