@@ -101,6 +101,8 @@ struct ActionView {
     requested_at: String,
     status_at: String,
     processed_at: Option<String>,
+    /// "Ingangsdatum": when a change takes effect.
+    effective_date: Option<String>,
     error: Option<String>,
 }
 
@@ -126,6 +128,7 @@ fn view(action: &ebdesk_store::Action) -> ActionView {
         requested_at: date(action.requested_at),
         status_at: date(action.status_at),
         processed_at: action.processed_at.map(date),
+        effective_date: action.effective_date.map(crate::local::display_date),
         error: action.error.clone(),
     }
 }

@@ -335,6 +335,8 @@ async fn an_exit_is_inclusive_refused_twice_and_withdrawn_the_same_day(db: TestD
     assert!(text(&employee).contains("status-withdrawn"));
     let actions = hr.get_query(&path("/acties"), &[("soort", "exit")]).await;
     assert!(text(&actions).contains("Ingetrokken"));
+    // The list says when the change takes effect.
+    assert!(text(&actions).contains("Ingangsdatum") && text(&actions).contains("30/04/2026"));
     db.cleanup().await;
 }
 

@@ -262,6 +262,7 @@ action-col-kind = Type wijziging/download
 action-col-subject = Werknemer of omschrijving
 action-col-status-date = Datum status
 action-col-processed-date = Datum verwerking
+action-col-effective-date = Ingangsdatum
 action-all-kinds = Alle types
 action-all-statuses = Alle statussen
 action-period = Periode
