@@ -272,18 +272,8 @@ pub async fn show_employee(
         .store
         .list_employee_history(&tenant.access.scope, employee_id)
         .await?
-        .into_iter()
-        .map(|entry| {
-            serde_json::json!({
-                "action_id": entry.action_id,
-                "kind": entry.kind.as_str(),
-                "status": entry.status.as_str(),
-                "at": crate::local::display_date(crate::local::today(entry.requested_at)),
-                "effective_date": entry.effective_date.map(crate::local::display_date),
-                "by": entry.requested_by_name,
-                "details": crate::history::change_details(entry.kind, &entry.details),
-            })
-        })
+        .iter()
+        .map(crate::history::history_line)
         .collect();
     let mut context = tenant_context(&tenant);
     context.insert("national_number", &employee.national_number.formatted());

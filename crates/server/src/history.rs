@@ -3,10 +3,11 @@
 use chrono::NaiveDate;
 use ebdesk_domain::ActionKind;
 use ebdesk_domain::changes::FieldChange;
+use ebdesk_store::HistoryEntry;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Value, json};
 
-use crate::local::display_date;
+use crate::local::{display_date, today};
 use crate::personal_data::{ChangeRow, change_rows};
 
 /// The details of a new affiliation, an exit or a change of personal data.
@@ -35,6 +36,19 @@ fn date(payload: &Value, key: &str) -> Option<String> {
 
 fn text(payload: &Value, key: &str) -> Option<String> {
     payload.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// One line of the employee page's "Historiek".
+pub fn history_line(entry: &HistoryEntry) -> Value {
+    json!({
+        "action_id": entry.action_id,
+        "kind": entry.kind.as_str(),
+        "status": entry.status.as_str(),
+        "at": display_date(today(entry.requested_at)),
+        "effective_date": entry.effective_date.map(display_date),
+        "by": entry.requested_by_name,
+        "details": change_details(entry.kind, &entry.details),
+    })
 }
 
 /// The details of a change action's payload; None for downloads and uploads.
