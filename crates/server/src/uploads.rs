@@ -6,7 +6,9 @@ use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
-use ebdesk_sheets::{EmailChange, PreviewError, PreviewWarning, UploadLimits, UploadPreview};
+use ebdesk_sheets::{
+    EmailChange, PreviewError, PreviewWarning, StoredPreview, StoredPreviewError, UploadLimits,
+};
 use ebdesk_store::{EmailUpdate, UploadPhase, UploadRecord};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
@@ -145,10 +147,10 @@ pub async fn receive_upload(
 
 /// One line of the preview's list of changes.
 #[derive(Serialize)]
-struct ChangeView<'a> {
+struct ChangeView {
     kind: &'static str,
     #[serde(flatten)]
-    change: &'a EmailChange,
+    change: EmailChange,
 }
 
 /// The preview as the detail page of an upload shows it: counts, and one page of each list.
@@ -161,7 +163,7 @@ pub struct PreviewView {
     rows_read: usize,
     error_rows: usize,
     has_errors: bool,
-    changes: serde_json::Value,
+    changes: Vec<ChangeView>,
     warnings: Vec<PreviewWarning>,
     errors: Vec<PreviewError>,
     page: usize,
@@ -169,62 +171,49 @@ pub struct PreviewView {
 }
 
 impl PreviewView {
+    /// Reads only the summary and the lines of `page` of the stored preview.
     pub fn of(upload: &UploadRecord, page: usize) -> Result<Option<PreviewView>, AppError> {
-        let Some(preview) = parse_preview(upload)? else {
+        let Some(text) = upload.preview.as_deref() else {
             return Ok(None);
         };
-        let changes: Vec<ChangeView> = preview
-            .new
-            .iter()
-            .map(|c| ChangeView {
-                kind: "new",
-                change: c,
-            })
-            .chain(preview.changed.iter().map(|c| ChangeView {
-                kind: "changed",
-                change: c,
-            }))
-            .chain(preview.removed.iter().map(|c| ChangeView {
-                kind: "removed",
-                change: c,
-            }))
-            .collect();
-        let longest = changes
-            .len()
-            .max(preview.warnings.len())
-            .max(preview.errors.len());
+        let preview = stored_preview(text)?;
+        let s = preview.summary().clone();
+        let longest = s.changes().max(s.warnings).max(s.errors);
         let pages = longest.div_ceil(PREVIEW_PAGE).max(1);
         let page = page.clamp(1, pages);
-        let window = |len: usize| {
-            let start = ((page - 1) * PREVIEW_PAGE).min(len);
-            start..(start + PREVIEW_PAGE).min(len)
-        };
-        let changes_page = &changes[window(changes.len())];
+        let window = (page - 1) * PREVIEW_PAGE..page * PREVIEW_PAGE;
+        let changes = preview
+            .changes(window.clone())
+            .map_err(stored_error)?
+            .into_iter()
+            .map(|(kind, change)| ChangeView {
+                kind: kind.as_str(),
+                change,
+            })
+            .collect();
         Ok(Some(PreviewView {
-            new: preview.new.len(),
-            changed: preview.changed.len(),
-            removed: preview.removed.len(),
-            unchanged: preview.unchanged,
-            rows_read: preview.rows_read,
-            error_rows: preview.rows_with_errors(),
-            has_errors: preview.has_errors(),
-            changes: serde_json::to_value(changes_page)
-                .map_err(|e| AppError::Internal(e.to_string()))?,
-            warnings: preview.warnings[window(preview.warnings.len())].to_vec(),
-            errors: preview.errors[window(preview.errors.len())].to_vec(),
+            new: s.new,
+            changed: s.changed,
+            removed: s.removed,
+            unchanged: s.unchanged,
+            rows_read: s.rows_read,
+            error_rows: s.error_rows,
+            has_errors: s.has_errors(),
+            changes,
+            warnings: preview.warnings(window.clone()).map_err(stored_error)?,
+            errors: preview.errors(window).map_err(stored_error)?,
             page,
             pages,
         }))
     }
 }
 
-fn parse_preview(upload: &UploadRecord) -> Result<Option<UploadPreview>, AppError> {
-    upload
-        .preview
-        .as_deref()
-        .map(serde_json::from_str::<UploadPreview>)
-        .transpose()
-        .map_err(|e| AppError::Internal(format!("stored preview: {e}")))
+fn stored_error(e: StoredPreviewError) -> AppError {
+    AppError::Internal(e.to_string())
+}
+
+fn stored_preview(text: &str) -> Result<StoredPreview<'_>, AppError> {
+    StoredPreview::parse(text).map_err(stored_error)
 }
 
 #[derive(Deserialize)]
@@ -249,27 +238,33 @@ pub async fn apply(
     if upload.phase != UploadPhase::Ready {
         return refused(&tenant, id, "upload-not-ready");
     }
-    let preview = parse_preview(&upload)?.ok_or(AppError::NotFound)?;
+    let text = upload.preview.as_deref().ok_or(AppError::NotFound)?;
+    let preview = stored_preview(text)?;
+    let summary = preview.summary().clone();
     match form.keuze.as_str() {
-        "alles" if preview.has_errors() => {
+        "alles" if summary.has_errors() => {
             return refused(&tenant, id, "upload-has-errors");
         }
         "alles" | "geldige" => {}
         _ => return Err(AppError::BadRequest),
     }
     let updates: Vec<EmailUpdate> = preview
-        .changes()
+        .all_changes()
+        .map_err(stored_error)?
+        .into_iter()
         .map(|c| EmailUpdate {
             employee_id: c.employee_id,
             version: c.version,
-            email: c.new.clone(),
+            email: c.new,
         })
         .collect();
+    drop(preview);
+    drop(upload);
     let counts = serde_json::json!({
-        "new": preview.new.len(),
-        "changed": preview.changed.len(),
-        "removed": preview.removed.len(),
-        "skipped_rows": preview.rows_with_errors(),
+        "new": summary.new,
+        "changed": summary.changed,
+        "removed": summary.removed,
+        "skipped_rows": summary.error_rows,
         "choice": form.keuze,
     });
     let applied = state

@@ -2,10 +2,13 @@
 //! aborts instead of panicking on some hostile files) costs one failed upload, not the server.
 //!
 //! Protocol on the child's stdin: one line of JSON (the limits), then the file's bytes to
-//! EOF. On stdout: the JSON of `Result<ParsedUpload, FileRejection>`. Exit code 0 when
-//! parsed, 2 when refused; anything else, a signal or a timeout means the parse failed.
+//! EOF. On stdout: frames (see [`crate::wire`]): the header, one frame per row as it is
+//! read, and an end frame with the row count or the refusal. Exit code 0 when parsed, 2 when
+//! refused; anything else, a signal or a timeout means the parse failed. The parent hands
+//! rows on while the child still reads, and voids them if the end is not a clean success.
 
 use std::io::{BufRead, BufWriter, Read, Write};
+
 use std::path::Path;
 use std::process::{Child, Command, ExitCode, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
@@ -15,8 +18,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::errors::FileRejection;
 use crate::limits::UploadLimits;
-use crate::read::read_insured_upload;
-use crate::upload::ParsedUpload;
+use crate::read::read_insured_upload_into;
+use crate::upload::{CollectUpload, ParsedUpload, UploadSink};
+use crate::wire::{self, Frame, FrameWriter};
 
 /// Exit code of a child that parsed the file.
 pub const EXIT_PARSED: u8 = 0;
@@ -59,14 +63,28 @@ struct Request {
     cpu_seconds: u64,
 }
 
-/// The child side: `ebdesk sheets-parse` calls this and exits with its code.
+/// The child side: `ebdesk sheets-parse` calls this and exits with its code. Rows go out
+/// as they are read.
 pub fn serve_stdio() -> ExitCode {
-    serve_stdio_with(read_insured_upload)
+    serve(|bytes, limits, sink| read_insured_upload_into(bytes, limits, sink))
 }
 
 /// [`serve_stdio`] with another parser, so tests can make the child crash, hang or hog.
 pub fn serve_stdio_with(
     parse: impl FnOnce(&[u8], &UploadLimits) -> Result<ParsedUpload, FileRejection>,
+) -> ExitCode {
+    serve(|bytes, limits, sink| {
+        let upload = parse(bytes, limits)?;
+        sink.header(upload.header());
+        for row in upload.rows {
+            sink.row(row);
+        }
+        Ok(())
+    })
+}
+
+fn serve(
+    parse: impl FnOnce(&[u8], &UploadLimits, &mut dyn UploadSink) -> Result<(), FileRejection>,
 ) -> ExitCode {
     let mut input = std::io::stdin().lock();
     let mut line = Vec::new();
@@ -103,15 +121,19 @@ pub fn serve_stdio_with(
     {
         return ExitCode::from(EXIT_BAD_REQUEST);
     }
-    let result = parse(&bytes, &request.upload);
+    let mut out = FrameWriter::new(BufWriter::with_capacity(
+        256 * 1024,
+        std::io::stdout().lock(),
+    ));
+    let result = parse(&bytes, &request.upload, &mut out);
     drop(bytes);
     let code = if result.is_ok() {
         EXIT_PARSED
     } else {
         EXIT_REFUSED
     };
-    let mut out = BufWriter::new(std::io::stdout().lock());
-    if serde_json::to_writer(&mut out, &result).is_err() || out.flush().is_err() {
+    let rows = out.rows();
+    if out.finish(result.map(|()| rows)).is_err() {
         return ExitCode::from(EXIT_BAD_REQUEST);
     }
     ExitCode::from(code)
@@ -126,6 +148,21 @@ pub fn parse_isolated(
     bytes: &[u8],
     limits: &IsolationLimits,
 ) -> Result<ParsedUpload, FileRejection> {
+    let mut collect = CollectUpload::default();
+    parse_isolated_into(exe, args, bytes, limits, &mut collect)?;
+    collect.finish().ok_or(FileRejection::ReadFailed)
+}
+
+/// [`parse_isolated`] that hands the header and each row to `sink` as the child sends them,
+/// so the caller works while the child still reads. What the sink got is void unless this
+/// answers `Ok`: a refusal or a failure can come after rows.
+pub fn parse_isolated_into(
+    exe: &Path,
+    args: &[&str],
+    bytes: &[u8],
+    limits: &IsolationLimits,
+    sink: &mut (dyn UploadSink + Send),
+) -> Result<(), FileRejection> {
     // Cheap refusals need no process.
     if bytes.is_empty() {
         return Err(FileRejection::Empty);
@@ -157,7 +194,8 @@ pub fn parse_isolated(
     };
     // The output cannot sensibly be larger than the child's memory.
     let max_output = limits.memory_bytes.saturating_mul(2);
-    let (status, output) = std::thread::scope(|scope| {
+    let max_rows = limits.upload.max_rows;
+    let (status, end) = std::thread::scope(|scope| {
         scope.spawn(move || {
             // A child that dies early closes the pipe: the error means nothing more.
             let _ = stdin
@@ -165,26 +203,55 @@ pub fn parse_isolated(
                 .and_then(|()| stdin.write_all(bytes));
         });
         let reader = scope.spawn(move || {
-            let mut out = Vec::new();
-            stdout.take(max_output).read_to_end(&mut out).map(|_| out)
+            let mut input = std::io::BufReader::with_capacity(256 * 1024, stdout.take(max_output));
+            relay(&mut input, sink, max_rows)
         });
         let status = wait_with_deadline(&mut child, limits.wall_clock);
         (status, reader.join())
     });
-    let (Some(status), Ok(Ok(output))) = (status, output) else {
+    let (Some(status), Ok(Some(end))) = (status, end) else {
         return Err(FileRejection::ReadFailed);
     };
-    let expected = matches!(
-        status.code().and_then(|c| u8::try_from(c).ok()),
-        Some(EXIT_PARSED | EXIT_REFUSED)
-    );
-    if !expected {
-        return Err(FileRejection::ReadFailed);
-    }
-    match serde_json::from_slice::<Result<ParsedUpload, FileRejection>>(&output) {
-        Ok(Ok(upload)) if status.code() == Some(i32::from(EXIT_PARSED)) => Ok(upload),
-        Ok(Err(rejection)) if status.code() == Some(i32::from(EXIT_REFUSED)) => Err(rejection),
+    match (end, status.code().and_then(|c| u8::try_from(c).ok())) {
+        (Ok(()), Some(EXIT_PARSED)) => Ok(()),
+        (Err(rejection), Some(EXIT_REFUSED)) => Err(rejection),
         _ => Err(FileRejection::ReadFailed),
+    }
+}
+
+/// Reads the child's frames into `sink` up to the end frame. `None` when the output breaks
+/// the protocol (anything before the header, more rows than allowed, a row count that does
+/// not match, bytes after the end).
+fn relay(
+    input: &mut impl BufRead,
+    sink: &mut (dyn UploadSink + Send),
+    max_rows: u32,
+) -> Option<Result<(), FileRejection>> {
+    let mut header = false;
+    let mut rows: u64 = 0;
+    loop {
+        match wire::read_frame(input).ok()? {
+            Frame::Header(h) if !header => {
+                header = true;
+                sink.header(h);
+            }
+            Frame::Row(row) if header && rows < u64::from(max_rows) => {
+                rows += 1;
+                sink.row(row);
+            }
+            Frame::End(end) => {
+                let mut rest = [0u8; 1];
+                if input.read(&mut rest).ok()? != 0 {
+                    return None;
+                }
+                return match end {
+                    Ok(count) if header && count == rows => Some(Ok(())),
+                    Ok(_) => None,
+                    Err(rejection) => Some(Err(rejection)),
+                };
+            }
+            _ => return None,
+        }
     }
 }
 

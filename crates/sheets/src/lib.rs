@@ -10,16 +10,20 @@ mod limits;
 mod normalize;
 mod preview;
 mod read;
+mod stored;
 mod upload;
+mod wire;
 mod write;
 
 pub use error_book::{ERRORS_HEADER, UPLOAD_ROW_HEADER, write_error_workbook};
 pub use errors::{FileRejection, RowError, SheetError};
 pub use limits::UploadLimits;
 pub use preview::{
-    EmailChange, KnownEmployee, PROGRESS_EVERY, PreviewError, PreviewWarning, UploadPreview,
-    WARNING_READ_ONLY_IGNORED, WARNING_SHARED_EMAIL, build_preview,
+    EmailChange, KnownEmployee, KnownEmployees, KnownRow, PROGRESS_EVERY, PreviewBuilder,
+    PreviewError, PreviewWarning, UploadPreview, WARNING_READ_ONLY_IGNORED, WARNING_SHARED_EMAIL,
+    build_preview,
 };
-pub use read::read_insured_upload;
-pub use upload::{ParsedUpload, UploadRow};
+pub use read::{read_insured_upload, read_insured_upload_into};
+pub use stored::{ChangeKind, PreviewSummary, StoredPreview, StoredPreviewError};
+pub use upload::{CollectUpload, ParsedUpload, UploadHeader, UploadRow, UploadSink};
 pub use write::write_insured_overview;

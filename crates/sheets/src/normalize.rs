@@ -98,19 +98,24 @@ pub(crate) fn text_of_cell(cell: &DataRef<'_>) -> String {
     }
 }
 
+/// Appends a date as dd/mm/yyyy, like [`format_date`]; chrono's format() parses its pattern
+/// on every call, and this runs for several cells of every row.
+pub(crate) fn push_date(out: &mut String, date: NaiveDate) {
+    use std::fmt::Write;
+    let _ = write!(
+        out,
+        "{:02}/{:02}/{:04}",
+        date.day(),
+        date.month(),
+        date.year()
+    );
+}
+
 /// Appends a read-only cell as compared with the database: text trimmed, dates as
 /// dd/mm/yyyy. Writes into the row's one buffer: this runs for 13 cells of every row.
 pub(crate) fn push_read_only(out: &mut String, cell: &DataRef<'_>, is_date: bool) {
-    use std::fmt::Write;
     if is_date && let Some(date) = date_from_cell(cell) {
-        // chrono's format() parses its pattern on every call; this is the hot path.
-        let _ = write!(
-            out,
-            "{:02}/{:02}/{:04}",
-            date.day(),
-            date.month(),
-            date.year()
-        );
+        push_date(out, date);
         return;
     }
     match cell {

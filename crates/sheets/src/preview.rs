@@ -1,30 +1,31 @@
 //! The preview of an "Overzicht verzekerden" upload: what confirming it would change.
 //!
-//! The caller (a job) reads the upload with [`crate::read_insured_upload`], loads what the
-//! database holds for the employees in the uploader's scope as [`KnownEmployee`]s and calls
-//! [`build_preview`]. That function is pure: it classifies every row as a new, changed or
-//! removed business address, an unchanged employee, an error or a warning. The result is
-//! stored as JSON and paged by the web page, so it holds no copies of whole rows.
+//! The caller (a job) loads what the database holds for the employees in the uploader's
+//! scope as [`KnownEmployees`] and feeds the upload's rows to a [`PreviewBuilder`] as the
+//! reader (in its child process) sends them, so comparing overlaps reading. The builder is
+//! pure: it classifies every row as a new, changed or removed business address, an
+//! unchanged employee, an error or a warning, and keeps only the rows with errors (for the
+//! workbook of errors). [`build_preview`] does the same for an upload read whole.
 //!
 //! One e-mail per employee: an employee on several rows (one per affiliation) counts once,
 //! and an employee with an error on any of its rows changes nothing, while the other
 //! employees still do ("apply the valid rows, skip the rows with errors").
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
-use ebdesk_domain::insured_sheet::{InsuredColumn, InsuredRow};
+use ebdesk_domain::insured_sheet::{CellValue, InsuredColumn, InsuredRow};
 use ebdesk_domain::{EmailAddress, NationalNumber};
 use serde::{Deserialize, Serialize};
 
 use crate::errors::RowError;
-use crate::upload::{ParsedUpload, UploadRow};
+use crate::upload::{ParsedUpload, READ_ONLY, ReadOnlyValues, UploadHeader, UploadRow};
 
 /// Code of the warning for an address that another employee has too.
 pub const WARNING_SHARED_EMAIL: &str = "warning-shared-email";
 /// Code of the warning for edits in columns that the upload does not change.
 pub const WARNING_READ_ONLY_IGNORED: &str = "warning-read-only-ignored";
 
-/// How many rows [`build_preview`] handles between two calls of `progress`.
+/// How many rows a [`PreviewBuilder`] handles between two calls of `progress`.
 pub const PROGRESS_EVERY: usize = 5_000;
 
 /// What the database holds for one employee inside the uploader's scope.
@@ -37,12 +38,83 @@ pub struct KnownEmployee {
     pub last_name: String,
     pub first_name: String,
     pub business_email: Option<EmailAddress>,
-    /// One row per affiliation in scope (the rows the download contained), to detect edits
-    /// in read-only columns.
-    pub rows: Vec<InsuredRow>,
+    /// One per affiliation in scope (the rows the download contained), to detect edits in
+    /// read-only columns.
+    pub rows: Vec<KnownRow>,
 }
 
-/// What confirming an upload would do, row by row. Stored as JSON with the upload's action.
+/// The read-only cells of one affiliation as the download shows them, joined the way an
+/// upload row keeps its own: comparing an untouched row is one string comparison, and 100 000
+/// affiliations take one allocation each rather than a dozen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KnownRow(ReadOnlyValues);
+
+impl KnownRow {
+    /// The row as the download wrote it.
+    pub fn of(row: &InsuredRow) -> Self {
+        let mut buffer = String::with_capacity(160);
+        Self::with_buffer(row, &mut buffer)
+    }
+
+    /// [`KnownRow::of`] reusing `buffer` from row to row.
+    pub fn with_buffer(row: &InsuredRow, buffer: &mut String) -> Self {
+        KnownRow(ReadOnlyValues::build(buffer, |out, column| {
+            match row.cell(column) {
+                CellValue::Empty => {}
+                CellValue::Text(text) => out.push_str(&text),
+                CellValue::Date(date) => crate::normalize::push_date(out, date),
+            }
+        }))
+    }
+
+    fn value(&self, column: InsuredColumn) -> &str {
+        self.0.get(column).unwrap_or("")
+    }
+}
+
+/// The employees of a scope, indexed for the comparison.
+#[derive(Debug, Clone, Default)]
+pub struct KnownEmployees {
+    /// By employee id.
+    employees: Vec<KnownEmployee>,
+    by_number: HashMap<NationalNumber, usize>,
+    /// Stored address → the employees that have it, by id.
+    by_email: HashMap<String, Vec<usize>>,
+}
+
+impl KnownEmployees {
+    pub fn new(mut employees: Vec<KnownEmployee>) -> Self {
+        employees.sort_by_key(|e| e.employee_id);
+        let mut by_number = HashMap::with_capacity(employees.len());
+        let mut by_email: HashMap<String, Vec<usize>> = HashMap::new();
+        for (index, employee) in employees.iter().enumerate() {
+            by_number
+                .entry(employee.national_number.clone())
+                .or_insert(index);
+            if let Some(email) = &employee.business_email {
+                by_email
+                    .entry(email.as_str().to_owned())
+                    .or_default()
+                    .push(index);
+            }
+        }
+        KnownEmployees {
+            employees,
+            by_number,
+            by_email,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.employees.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.employees.is_empty()
+    }
+}
+
+/// What confirming an upload would do, row by row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UploadPreview {
     /// Non-blank data rows in the upload.
@@ -129,10 +201,7 @@ impl UploadPreview {
 
     /// How many rows have at least one error.
     pub fn rows_with_errors(&self) -> usize {
-        // `errors` is ordered by row, so equal rows are adjacent.
-        let mut rows: Vec<u32> = self.errors.iter().map(|e| e.row).collect();
-        rows.dedup();
-        rows.len()
+        rows_with_errors(&self.errors)
     }
 
     /// Every change: new, then changed, then removed addresses.
@@ -144,134 +213,265 @@ impl UploadPreview {
     }
 }
 
+/// Rows with at least one error; `errors` is ordered by row, so equal rows are adjacent.
+pub(crate) fn rows_with_errors(errors: &[PreviewError]) -> usize {
+    let mut rows = 0;
+    let mut last = None;
+    for e in errors {
+        if last != Some(e.row) {
+            rows += 1;
+            last = Some(e.row);
+        }
+    }
+    rows
+}
+
 /// One employee as met in the upload.
-struct Seen<'a> {
-    known: &'a KnownEmployee,
+struct Seen {
+    /// Index in [`KnownEmployees`].
+    known: usize,
     first_row: u32,
-    /// The address of the first row whose e-mail cell is valid (`Some(None)`: blank).
-    email: Option<Option<&'a EmailAddress>>,
+    /// The first row whose e-mail cell is valid, with its address (`None`: blank).
+    email: Option<(u32, Option<EmailAddress>)>,
     /// An error on any of the employee's rows.
     in_error: bool,
 }
 
-/// Classifies every row of `upload` against what the database holds for the employees in
-/// the uploader's scope. `progress(rows_done)` is called every [`PROGRESS_EVERY`] rows and
-/// once at the end.
+/// A warning, or a shared-address warning that depends on the whole upload: whether the
+/// other holder of the address is in the file is known only at the end.
+enum PendingWarning {
+    Ready(PreviewWarning),
+    HeldElsewhere { row: u32, email: String },
+}
+
+/// Compares an upload's rows, as they come, with what the database holds.
 ///
-/// A valid national number that is not in `known` is an [`RowError::UnknownEmployee`],
-/// whether nobody has it or the employee is outside the scope: the message does not say
-/// which. Employees in `known` but absent from the upload are left alone.
-pub fn build_preview(
-    upload: &ParsedUpload,
-    known: &[KnownEmployee],
-    mut progress: impl FnMut(usize),
-) -> UploadPreview {
-    let mut by_number: HashMap<&NationalNumber, &KnownEmployee> =
-        HashMap::with_capacity(known.len());
-    for employee in known {
-        by_number
-            .entry(&employee.national_number)
-            .or_insert(employee);
-    }
-    let in_upload: HashSet<&NationalNumber> = upload
-        .rows
-        .iter()
-        .filter_map(|r| r.national_number.as_ref().ok())
-        .collect();
-    // Addresses the database gives to employees the upload leaves alone.
-    let mut held_elsewhere: HashMap<&str, &KnownEmployee> = HashMap::new();
-    for employee in known {
-        if let Some(email) = &employee.business_email
-            && !in_upload.contains(&employee.national_number)
-        {
-            held_elsewhere.entry(email.as_str()).or_insert(employee);
+/// A valid national number that is not known is an [`RowError::UnknownEmployee`], whether
+/// nobody has it or the employee is outside the scope: the message does not say which.
+/// Known employees absent from the upload are left alone.
+pub struct PreviewBuilder<'k> {
+    known: &'k KnownEmployees,
+    header: UploadHeader,
+    matching: Matching,
+    rows_read: usize,
+    errors: Vec<PreviewError>,
+    extra_errors: Vec<(u32, RowError)>,
+    warnings: Vec<PendingWarning>,
+    seen: Vec<Seen>,
+    /// Per known employee: its index in `seen`, or `u32::MAX`.
+    seen_index: Vec<u32>,
+    /// Address → the first row that gives it, and to which known employee.
+    first_with_email: HashMap<String, (u32, usize)>,
+    /// The rows with an error, for the workbook of errors.
+    error_rows: Vec<UploadRow>,
+}
+
+impl<'k> PreviewBuilder<'k> {
+    pub fn new(known: &'k KnownEmployees, header: UploadHeader) -> Self {
+        PreviewBuilder {
+            known,
+            matching: Matching::of(&header),
+            header,
+            rows_read: 0,
+            errors: Vec::new(),
+            extra_errors: Vec::new(),
+            warnings: Vec::new(),
+            seen: Vec::new(),
+            seen_index: vec![u32::MAX; known.employees.len()],
+            first_with_email: HashMap::new(),
+            error_rows: Vec::new(),
         }
     }
-    let matching = Matching::of(upload);
 
-    let mut conflicts = upload.conflicting_emails().into_iter().peekable();
-    let mut errors = Vec::new();
-    let mut extra_errors = Vec::new();
-    let mut warnings = Vec::new();
-    let mut seen: Vec<Seen<'_>> = Vec::new();
-    let mut seen_index: HashMap<i64, usize> = HashMap::new();
-    // Address → the first row that gives it, and to whom.
-    let mut first_with_email: HashMap<&str, (u32, i64)> = HashMap::new();
+    /// Rows handled so far.
+    pub fn rows_read(&self) -> usize {
+        self.rows_read
+    }
 
-    for (done, row) in upload.rows.iter().enumerate() {
-        errors.extend(row.errors().map(|e| PreviewError::of(row.row, e)));
+    /// Classifies one row; rows come in sheet order.
+    pub fn push(&mut self, row: UploadRow) {
+        self.rows_read += 1;
+        let errors_before = self.errors.len();
+        self.errors
+            .extend(row.errors().map(|e| PreviewError::of(row.row, e)));
 
-        let employee = match &row.national_number {
-            Ok(number) => match by_number.get(number) {
-                Some(employee) => Some(*employee),
+        let index = match &row.national_number {
+            Ok(number) => match self.known.by_number.get(number) {
+                Some(index) => Some(*index),
                 None => {
                     let error = RowError::UnknownEmployee {
                         value: number.formatted(),
                     };
-                    errors.push(PreviewError::of(row.row, &error));
-                    extra_errors.push((row.row, error));
+                    self.errors.push(PreviewError::of(row.row, &error));
+                    self.extra_errors.push((row.row, error));
                     None
                 }
             },
             Err(_) => None,
         };
 
+        if let Some(index) = index {
+            self.known_row(index, &row);
+        }
+        if self.errors.len() > errors_before {
+            self.error_rows.push(row);
+        }
+    }
+
+    fn known_row(&mut self, index: usize, row: &UploadRow) {
+        let known = self.known;
+        let employee = &known.employees[index];
+        let slot = &mut self.seen_index[index];
+        if *slot == u32::MAX {
+            *slot = u32::try_from(self.seen.len()).unwrap_or(u32::MAX - 1);
+            self.seen.push(Seen {
+                known: index,
+                first_row: row.row,
+                email: None,
+                in_error: false,
+            });
+        }
+        let Some(state) = self.seen.get_mut(*slot as usize) else {
+            return;
+        };
+        // One address per employee: a valid address (or blank) other than the one on its
+        // first row with a valid e-mail cell is an error.
         let mut conflicting = false;
-        while let Some((_, error)) = conflicts.next_if(|(r, _)| *r == row.row) {
-            // An unknown number is already in error; a conflict would only add noise.
-            if employee.is_some() {
-                errors.push(PreviewError::of(row.row, &error));
-                extra_errors.push((row.row, error));
-                conflicting = true;
+        if let Ok(email) = &row.business_email {
+            match &state.email {
+                None => state.email = Some((row.row, email.clone())),
+                Some((first_row, first)) if first != email => {
+                    let error = RowError::ConflictingEmail {
+                        value: email
+                            .as_ref()
+                            .map(|e| e.as_str().to_owned())
+                            .unwrap_or_default(),
+                        other_row: *first_row,
+                    };
+                    self.errors.push(PreviewError::of(row.row, &error));
+                    self.extra_errors.push((row.row, error));
+                    conflicting = true;
+                }
+                Some(_) => {}
             }
         }
+        state.in_error |= conflicting || !row.is_valid();
 
-        if let Some(employee) = employee {
-            let index = *seen_index.entry(employee.employee_id).or_insert_with(|| {
-                seen.push(Seen {
-                    known: employee,
-                    first_row: row.row,
-                    email: None,
-                    in_error: false,
-                });
-                seen.len() - 1
-            });
-            let state = &mut seen[index];
-            state.in_error |= conflicting || !row.is_valid();
-            if state.email.is_none()
-                && let Ok(email) = &row.business_email
-            {
-                state.email = Some(email.as_ref());
-            }
-
-            if let Some(warning) = read_only_warning(upload, &matching, row, employee) {
-                warnings.push(warning);
-            }
-            if let Ok(Some(email)) = &row.business_email {
-                let (first_row, first_employee) = *first_with_email
-                    .entry(email.as_str())
-                    .or_insert((row.row, employee.employee_id));
-                if first_employee != employee.employee_id {
-                    warnings.push(shared_warning(
+        if let Some(warning) = read_only_warning(&self.header, &self.matching, row, employee) {
+            self.warnings.push(PendingWarning::Ready(warning));
+        }
+        if let Ok(Some(email)) = &row.business_email {
+            let (first_row, first_employee) = *self
+                .first_with_email
+                .entry(email.as_str().to_owned())
+                .or_insert((row.row, index));
+            if first_employee != index {
+                self.warnings
+                    .push(PendingWarning::Ready(shared_warning(
                         row.row,
                         format!(
                             "Rij {first_row} geeft hetzelfde zakelijk e-mailadres aan een andere werknemer. {SHARED_ADVICE}"
                         ),
-                    ));
-                } else if let Some(other) = held_elsewhere.get(email.as_str())
-                    && other.employee_id != employee.employee_id
-                {
-                    warnings.push(shared_warning(
-                        row.row,
-                        format!(
-                            "{} heeft dit zakelijk e-mailadres al en staat niet in dit bestand. {SHARED_ADVICE}",
-                            name_of(other)
-                        ),
-                    ));
-                }
+                    )));
+            } else if known
+                .by_email
+                .get(email.as_str())
+                .is_some_and(|holders| holders.iter().any(|h| *h != index))
+            {
+                self.warnings.push(PendingWarning::HeldElsewhere {
+                    row: row.row,
+                    email: email.as_str().to_owned(),
+                });
             }
         }
+    }
 
+    /// The preview, and the rows with errors (for [`crate::write_error_workbook`] with the
+    /// preview's `extra_errors`).
+    pub fn finish(self) -> (UploadPreview, ParsedUpload) {
+        let known = self.known;
+        let in_upload = |index: usize| self.seen_index[index] != u32::MAX;
+        let warnings = self
+            .warnings
+            .into_iter()
+            .filter_map(|w| match w {
+                PendingWarning::Ready(w) => Some(w),
+                PendingWarning::HeldElsewhere { row, email } => {
+                    // The first holder, by id, that the upload leaves alone.
+                    let holder = known
+                        .by_email
+                        .get(&email)?
+                        .iter()
+                        .find(|h| !in_upload(**h))?;
+                    Some(shared_warning(
+                        row,
+                        format!(
+                            "{} heeft dit zakelijk e-mailadres al en staat niet in dit bestand. {SHARED_ADVICE}",
+                            name_of(&known.employees[*holder])
+                        ),
+                    ))
+                }
+            })
+            .collect();
+        let mut preview = UploadPreview {
+            rows_read: self.rows_read,
+            new: Vec::new(),
+            changed: Vec::new(),
+            removed: Vec::new(),
+            unchanged: 0,
+            warnings,
+            errors: self.errors,
+            extra_errors: self.extra_errors,
+        };
+        for state in self.seen {
+            let Seen {
+                known: index,
+                first_row,
+                email: Some((_, email)),
+                in_error: false,
+            } = state
+            else {
+                continue;
+            };
+            let employee = &known.employees[index];
+            let old = employee.business_email.as_ref();
+            let list = match (old, &email) {
+                (None, None) => None,
+                (None, Some(_)) => Some(&mut preview.new),
+                (Some(_), None) => Some(&mut preview.removed),
+                (Some(old), Some(new)) if old.as_str().eq_ignore_ascii_case(new.as_str()) => None,
+                (Some(_), Some(_)) => Some(&mut preview.changed),
+            };
+            let Some(list) = list else {
+                preview.unchanged += 1;
+                continue;
+            };
+            list.push(EmailChange {
+                row: first_row,
+                employee_id: employee.employee_id,
+                version: employee.version,
+                name: name_of(employee),
+                national_number: employee.national_number.formatted(),
+                old: old.map(|e| e.as_str().to_owned()),
+                new: email.map(|e| e.as_str().to_owned()),
+            });
+        }
+        (preview, ParsedUpload::new(self.header, self.error_rows))
+    }
+}
+
+/// Classifies every row of `upload` against what the database holds for the employees in
+/// the uploader's scope (see [`PreviewBuilder`]). `progress(rows_done)` is called every
+/// [`PROGRESS_EVERY`] rows and once at the end.
+pub fn build_preview(
+    upload: &ParsedUpload,
+    known: &[KnownEmployee],
+    mut progress: impl FnMut(usize),
+) -> UploadPreview {
+    let known = KnownEmployees::new(known.to_vec());
+    let mut builder = PreviewBuilder::new(&known, upload.header());
+    for (done, row) in upload.rows.iter().enumerate() {
+        builder.push(row.clone());
         let done = done + 1;
         if done.is_multiple_of(PROGRESS_EVERY) {
             progress(done);
@@ -280,50 +480,7 @@ pub fn build_preview(
     if !upload.rows.len().is_multiple_of(PROGRESS_EVERY) {
         progress(upload.rows.len());
     }
-
-    let mut preview = UploadPreview {
-        rows_read: upload.rows.len(),
-        new: Vec::new(),
-        changed: Vec::new(),
-        removed: Vec::new(),
-        unchanged: 0,
-        warnings,
-        errors,
-        extra_errors,
-    };
-    for state in seen {
-        let Seen {
-            known,
-            first_row,
-            email: Some(email),
-            in_error: false,
-        } = state
-        else {
-            continue;
-        };
-        let old = known.business_email.as_ref();
-        let list = match (old, email) {
-            (None, None) => None,
-            (None, Some(_)) => Some(&mut preview.new),
-            (Some(_), None) => Some(&mut preview.removed),
-            (Some(old), Some(new)) if old.as_str().eq_ignore_ascii_case(new.as_str()) => None,
-            (Some(_), Some(_)) => Some(&mut preview.changed),
-        };
-        let Some(list) = list else {
-            preview.unchanged += 1;
-            continue;
-        };
-        list.push(EmailChange {
-            row: first_row,
-            employee_id: known.employee_id,
-            version: known.version,
-            name: name_of(known),
-            national_number: known.national_number.formatted(),
-            old: old.map(|e| e.as_str().to_owned()),
-            new: email.map(|e| e.as_str().to_owned()),
-        });
-    }
-    preview
+    builder.finish().0
 }
 
 const SHARED_ADVICE: &str =
@@ -350,21 +507,18 @@ struct Matching {
 }
 
 impl Matching {
-    fn of(upload: &ParsedUpload) -> Self {
+    fn of(header: &UploadHeader) -> Self {
         Matching {
-            contract: upload.has_column(InsuredColumn::ContractNumber),
-            category: upload.has_column(InsuredColumn::Category),
+            contract: header.has_column(InsuredColumn::ContractNumber),
+            category: header.has_column(InsuredColumn::Category),
         }
     }
 
     /// The affiliation with the row's contract number and category (those the upload
     /// has); the employee's first one when none matches or the upload has neither.
-    fn original<'a>(&self, row: &UploadRow, employee: &'a KnownEmployee) -> Option<&'a InsuredRow> {
-        let same = |column: InsuredColumn, original: &InsuredRow| {
-            same_text(
-                row.read_only(column).unwrap_or(""),
-                &original.cell(column).display(),
-            )
+    fn original<'a>(&self, row: &UploadRow, employee: &'a KnownEmployee) -> Option<&'a KnownRow> {
+        let same = |column: InsuredColumn, original: &KnownRow| {
+            same_text(row.read_only(column).unwrap_or(""), original.value(column))
         };
         let found = (self.contract || self.category)
             .then(|| {
@@ -379,7 +533,10 @@ impl Matching {
 }
 
 /// Equal but for case and blanks, as [`ParsedUpload::read_only_edits`] judges edits.
-fn same_text(a: &str, b: &str) -> bool {
+pub(crate) fn same_text(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
     fn normal(s: &str) -> impl Iterator<Item = char> + '_ {
         s.split_whitespace()
             .flat_map(|word| std::iter::once(' ').chain(word.chars()))
@@ -388,18 +545,25 @@ fn same_text(a: &str, b: &str) -> bool {
     normal(a).eq(normal(b))
 }
 
-/// One warning listing the read-only columns whose edits are ignored. A column with a
-/// formula is left out: that is an error of its own.
+/// One warning listing the read-only columns whose edits are ignored (columns the upload
+/// has, case and blanks aside). A column with a formula is left out: that is an error of
+/// its own.
 fn read_only_warning(
-    upload: &ParsedUpload,
+    header: &UploadHeader,
     matching: &Matching,
     row: &UploadRow,
     employee: &KnownEmployee,
 ) -> Option<PreviewWarning> {
     let original = matching.original(row, employee)?;
-    let headers: Vec<&str> = upload
-        .read_only_edits(row, original)
-        .into_iter()
+    // The usual case: the row as downloaded.
+    if row.read_only.as_str() == original.0.as_str() {
+        return None;
+    }
+    let headers: Vec<&str> = READ_ONLY
+        .iter()
+        .copied()
+        .filter(|c| header.has_column(*c))
+        .filter(|c| !same_text(row.read_only(*c).unwrap_or(""), original.value(*c)))
         .filter(|c| {
             !row.formula_errors
                 .iter()
@@ -497,7 +661,7 @@ mod tests {
             last_name: first.last_name.clone(),
             first_name: first.first_name.clone(),
             business_email: first.business_email.clone(),
-            rows: rows.to_vec(),
+            rows: rows.iter().map(KnownRow::of).collect(),
         }
     }
 

@@ -11,7 +11,9 @@ use crate::errors::{FileRejection, RowError};
 use crate::inspect::inspect;
 use crate::limits::UploadLimits;
 use crate::normalize::{email_from_cell, national_number_from_cell, push_read_only, text_of_cell};
-use crate::upload::{ParsedUpload, READ_ONLY, ReadOnlyValues, UploadRow};
+use crate::upload::{
+    CollectUpload, ParsedUpload, READ_ONLY, ReadOnlyValues, UploadHeader, UploadRow, UploadSink,
+};
 
 /// Reads an "Overzicht verzekerden" upload: checks the package, finds the sheet and its
 /// header row by name (columns in any order, extra columns ignored, a title row above is
@@ -23,6 +25,19 @@ pub fn read_insured_upload(
     bytes: &[u8],
     limits: &UploadLimits,
 ) -> Result<ParsedUpload, FileRejection> {
+    let mut collect = CollectUpload::default();
+    read_insured_upload_into(bytes, limits, &mut collect)?;
+    collect.finish().ok_or(FileRejection::NoHeaderSheet)
+}
+
+/// [`read_insured_upload`] that hands the header and then each row to `sink` as soon as it
+/// is read, so the caller can work on the first rows while the last ones are still read.
+/// What the sink got is void when this answers a refusal.
+pub fn read_insured_upload_into(
+    bytes: &[u8],
+    limits: &UploadLimits,
+    sink: &mut dyn UploadSink,
+) -> Result<(), FileRejection> {
     inspect(bytes, limits)?;
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(rejection_of)?;
     let mut names = workbook.sheet_names();
@@ -44,10 +59,10 @@ pub fn read_insured_upload(
             cells_left: &mut cells_left,
             any_cell: false,
         };
-        let outcome = sheet.read(&name)?;
+        let outcome = sheet.read(&name, sink)?;
         any_cell |= sheet.any_cell;
         match outcome {
-            Outcome::Parsed(upload) => return Ok(upload),
+            Outcome::Parsed => return Ok(()),
             Outcome::NoHeader { missing } => {
                 if partial.is_none() {
                     partial = missing;
@@ -70,11 +85,10 @@ fn rejection_of(error: XlsxError) -> FileRejection {
 }
 
 enum Outcome {
-    Parsed(ParsedUpload),
+    /// The header and every row went to the sink.
+    Parsed,
     /// No header row; `missing` is set when a row looked like one but lacked columns.
-    NoHeader {
-        missing: Option<Vec<InsuredColumn>>,
-    },
+    NoHeader { missing: Option<Vec<InsuredColumn>> },
 }
 
 /// One non-empty cell: column, value and, for a formula cell, its text.
@@ -132,10 +146,14 @@ impl<'a> SheetReader<'a, '_, '_> {
         }
     }
 
-    fn read(&mut self, sheet_name: &str) -> Result<Outcome, FileRejection> {
+    fn read(
+        &mut self,
+        sheet_name: &str,
+        sink: &mut dyn UploadSink,
+    ) -> Result<Outcome, FileRejection> {
         let mut header: Option<Header> = None;
         let mut missing: Option<Vec<InsuredColumn>> = None;
-        let mut rows = Vec::new();
+        let mut rows: u32 = 0;
         let mut current_row: Option<u32> = None;
         let mut cells: Vec<CellRecord<'a>> = Vec::new();
         let mut buffer = String::new();
@@ -152,16 +170,25 @@ impl<'a> SheetReader<'a, '_, '_> {
                     match &header {
                         Some(h) => {
                             if let Some(upload_row) = data_row(h, row, &cells, &mut buffer) {
-                                if rows.len() as u32 >= self.limits.max_rows {
+                                if rows >= self.limits.max_rows {
                                     return Err(FileRejection::TooManyRows {
                                         max: self.limits.max_rows,
                                     });
                                 }
-                                rows.push(upload_row);
+                                rows += 1;
+                                sink.row(upload_row);
                             }
                         }
                         None => match header_of(row, &cells, self.limits.max_columns)? {
-                            HeaderCheck::Found(h) => header = Some(h),
+                            HeaderCheck::Found(h) => {
+                                sink.header(UploadHeader {
+                                    sheet_name: sheet_name.to_owned(),
+                                    header_row: h.row + 1,
+                                    columns: h.columns.clone(),
+                                    ignored_headers: h.ignored.clone(),
+                                });
+                                header = Some(h);
+                            }
                             HeaderCheck::Partial(m) => missing = missing.or(Some(m)),
                             HeaderCheck::No => {}
                         },
@@ -180,19 +207,13 @@ impl<'a> SheetReader<'a, '_, '_> {
                 None => break,
             }
         }
-        let Some(header) = header else {
+        if header.is_none() {
             return Ok(Outcome::NoHeader { missing });
-        };
-        if rows.is_empty() {
+        }
+        if rows == 0 {
             return Err(FileRejection::NoRows);
         }
-        Ok(Outcome::Parsed(ParsedUpload {
-            sheet_name: sheet_name.to_owned(),
-            header_row: header.row + 1,
-            columns: header.columns,
-            ignored_headers: header.ignored,
-            rows,
-        }))
+        Ok(Outcome::Parsed)
     }
 }
 

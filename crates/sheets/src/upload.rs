@@ -23,7 +23,78 @@ pub struct ParsedUpload {
     pub rows: Vec<UploadRow>,
 }
 
+/// What the reader found before the data rows: the sheet and its header row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadHeader {
+    pub sheet_name: String,
+    /// 1-based row number of the header row.
+    pub header_row: u32,
+    /// The schema's columns found in the header row, in sheet order.
+    pub columns: Vec<InsuredColumn>,
+    /// Headers of extra columns, which are ignored.
+    pub ignored_headers: Vec<String>,
+}
+
+impl UploadHeader {
+    /// Whether the upload has this column at all (an absent read-only column is not an edit).
+    pub fn has_column(&self, column: InsuredColumn) -> bool {
+        self.columns.contains(&column)
+    }
+}
+
+/// Takes an upload as it is read: the header once, then every data row in sheet order. The
+/// reader stops early on a refusal, so what a sink got counts only once the read succeeded.
+pub trait UploadSink {
+    fn header(&mut self, header: UploadHeader);
+    fn row(&mut self, row: UploadRow);
+}
+
+/// Collects what the reader sends into a [`ParsedUpload`].
+#[derive(Debug, Default)]
+pub struct CollectUpload {
+    header: Option<UploadHeader>,
+    rows: Vec<UploadRow>,
+}
+
+impl UploadSink for CollectUpload {
+    fn header(&mut self, header: UploadHeader) {
+        self.header = Some(header);
+    }
+
+    fn row(&mut self, row: UploadRow) {
+        self.rows.push(row);
+    }
+}
+
+impl CollectUpload {
+    /// The upload, once a header came.
+    pub fn finish(self) -> Option<ParsedUpload> {
+        Some(ParsedUpload::new(self.header?, self.rows))
+    }
+}
+
 impl ParsedUpload {
+    /// An upload from its header and rows.
+    pub fn new(header: UploadHeader, rows: Vec<UploadRow>) -> Self {
+        ParsedUpload {
+            sheet_name: header.sheet_name,
+            header_row: header.header_row,
+            columns: header.columns,
+            ignored_headers: header.ignored_headers,
+            rows,
+        }
+    }
+
+    /// The header, without the rows.
+    pub fn header(&self) -> UploadHeader {
+        UploadHeader {
+            sheet_name: self.sheet_name.clone(),
+            header_row: self.header_row,
+            columns: self.columns.clone(),
+            ignored_headers: self.ignored_headers.clone(),
+        }
+    }
+
     /// Whether the upload has this column at all (an absent read-only column is not an edit).
     pub fn has_column(&self, column: InsuredColumn) -> bool {
         self.columns.contains(&column)
@@ -123,8 +194,7 @@ impl UploadRow {
     /// dates as dd/mm/yyyy. `""` for an empty cell; `None` for a column that is not
     /// read-only.
     pub fn read_only(&self, column: InsuredColumn) -> Option<&str> {
-        let index = READ_ONLY.iter().position(|c| *c == column)?;
-        self.read_only.0.split(SEPARATOR).nth(index)
+        self.read_only.get(column)
     }
 }
 
@@ -157,6 +227,23 @@ const SEPARATOR: char = '\u{1f}';
 pub(crate) struct ReadOnlyValues(Box<str>);
 
 impl ReadOnlyValues {
+    /// One read-only column's value; `None` for a column that is not read-only.
+    pub(crate) fn get(&self, column: InsuredColumn) -> Option<&str> {
+        let index = READ_ONLY.iter().position(|c| *c == column)?;
+        self.0.split(SEPARATOR).nth(index)
+    }
+
+    /// The values joined by the separator.
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Values as the parser child sent them: empty, or all 13 columns.
+    pub(crate) fn from_wire(text: &str) -> Option<Self> {
+        let separators = text.matches(SEPARATOR).count();
+        (text.is_empty() || separators == READ_ONLY.len() - 1).then(|| ReadOnlyValues(text.into()))
+    }
+
     /// Builds the values in [`READ_ONLY`] order: `push` appends one column's value to the
     /// buffer, which is reused from row to row.
     pub(crate) fn build(

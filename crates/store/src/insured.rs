@@ -125,6 +125,29 @@ impl Store {
         Ok(sent)
     }
 
+    /// Calls `each` with every affiliation row inside the scope (what an upload is checked
+    /// against), in no particular order, as the rows come: nothing is collected here.
+    /// Answers how many rows there were.
+    pub async fn for_each_insured_row(
+        &self,
+        scope: &Scope,
+        mut each: impl FnMut(InsuredEntry) + Send,
+    ) -> Result<usize> {
+        let mut count = 0;
+        with_pool!(self, pool => {
+            let mut rows = sqlx::query_as::<_, EntryRow>(insured_sql!())
+                .bind(scope.employer_id())
+                .bind(scope.all_contracts())
+                .bind(scope.sheet_id())
+                .fetch(pool);
+            while let Some(row) = rows.try_next().await? {
+                each(InsuredEntry::try_from(row)?);
+                count += 1;
+            }
+        });
+        Ok(count)
+    }
+
     /// Every affiliation row inside the scope (what an upload is checked against), in no
     /// particular order.
     pub async fn list_insured_rows(&self, scope: &Scope) -> Result<Vec<InsuredEntry>> {

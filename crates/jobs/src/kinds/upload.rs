@@ -7,8 +7,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use ebdesk_sheets::child::{IsolationLimits, parse_isolated};
-use ebdesk_sheets::{KnownEmployee, UploadPreview, build_preview, write_error_workbook};
+use std::collections::HashMap;
+
+use ebdesk_sheets::child::{IsolationLimits, parse_isolated_into};
+use ebdesk_sheets::{
+    KnownEmployee, KnownEmployees, KnownRow, PreviewBuilder, UploadHeader, UploadPreview,
+    UploadRow, UploadSink, write_error_workbook,
+};
 use ebdesk_store::{ClaimedJob, GeneratedFile, InsuredEntry, UploadPhase};
 use serde_json::json;
 
@@ -47,6 +52,31 @@ impl InsuredOverviewUpload {
     }
 }
 
+/// What the parse thread hands to the check thread.
+enum Parsed {
+    Header(UploadHeader),
+    Row(UploadRow),
+}
+
+/// Passes the child's header and rows on to the check thread as they come.
+struct Relay(std::sync::mpsc::Sender<Parsed>);
+
+impl UploadSink for Relay {
+    fn header(&mut self, header: UploadHeader) {
+        let _ = self.0.send(Parsed::Header(header));
+    }
+
+    fn row(&mut self, row: UploadRow) {
+        let _ = self.0.send(Parsed::Row(row));
+    }
+}
+
+/// The check's result: the preview and, with errors, the workbook of errors.
+type Checked = (
+    UploadPreview,
+    Option<Result<Vec<u8>, ebdesk_sheets::SheetError>>,
+);
+
 impl JobHandler for InsuredOverviewUpload {
     async fn run(&self, job: &ClaimedJob, ctx: &JobContext) -> Result<JobOutcome, JobError> {
         let store = ctx.store();
@@ -57,55 +87,64 @@ impl JobHandler for InsuredOverviewUpload {
             .set_upload_progress(job.id, token, UploadPhase::Reading, 0, 0)
             .await?;
 
+        // Three things at once: the child reads the file, the stored rows load, and the
+        // rows the child sent are compared as soon as the stored rows are there. Nothing
+        // holds the whole upload.
+        let (rows_in, rows_out) = std::sync::mpsc::channel();
         let parser = self.parser.clone();
         let limits = self.limits.clone();
         let parse = tokio::task::spawn_blocking(move || {
             let args: Vec<&str> = parser.args.iter().map(String::as_str).collect();
-            parse_isolated(&parser.exe, &args, &file.content, &limits)
+            parse_isolated_into(
+                &parser.exe,
+                &args,
+                &file.content,
+                &limits,
+                &mut Relay(rows_in),
+            )
         });
-        // The stored rows load while the child reads the file.
-        let (parsed, stored) = tokio::join!(parse, store.list_insured_rows(&access.scope));
-        let parsed = parsed.map_err(internal)?;
-        let parsed = match parsed {
-            Ok(parsed) => Arc::new(parsed),
-            Err(rejection) => {
-                tracing::info!(code = rejection.code(), "upload refused");
-                store
-                    .refuse_upload(job.id, token, &rejection.message_nl())
-                    .await?;
-                return Err(JobError::permanent(REASON_FILE_REFUSED));
-            }
-        };
-
-        let total = parsed.rows.len();
-        store
-            .set_upload_progress(job.id, token, UploadPhase::Validating, 0, total)
-            .await?;
-        let known = known_employees(stored?);
+        let (known_in, known_out) = tokio::sync::oneshot::channel::<KnownEmployees>();
         let done = Arc::new(AtomicUsize::new(0));
         let check = {
-            let parsed = parsed.clone();
             let done = done.clone();
-            tokio::task::spawn_blocking(move || {
-                let preview = build_preview(&parsed, &known, |n| done.store(n, Ordering::Relaxed));
-                let errors = if preview.has_errors() {
-                    Some(write_error_workbook(&parsed, &preview.extra_errors))
-                } else {
-                    None
-                };
-                (preview, errors)
-            })
+            tokio::task::spawn_blocking(move || check(known_out, rows_out, &done))
         };
-        tokio::pin!(check);
-        let (preview, errors) = loop {
+        let known = known_employees(store, &access.scope).await;
+        let known = match known {
+            Ok(known) => known,
+            Err(err) => {
+                // The check thread ends once the parse ends and the channel closes.
+                drop(known_in);
+                let _ = parse.await;
+                return Err(err.into());
+            }
+        };
+        let _ = known_in.send(known);
+
+        tokio::pin!(parse);
+        let parsed = loop {
             tokio::select! {
-                finished = &mut check => break finished.map_err(internal)?,
+                finished = &mut parse => break finished.map_err(internal)?,
                 () = tokio::time::sleep(PROGRESS_EVERY) => {
                     let n = done.load(Ordering::Relaxed);
-                    store.set_upload_progress(job.id, token, UploadPhase::Validating, n, total).await?;
+                    store.set_upload_progress(job.id, token, UploadPhase::Validating, n, 0).await?;
                 }
             }
         };
+        if let Err(rejection) = parsed {
+            // What the check thread compared is void; it ends with the closed channel.
+            let _ = check.await;
+            tracing::info!(code = rejection.code(), "upload refused");
+            store
+                .refuse_upload(job.id, token, &rejection.message_nl())
+                .await?;
+            return Err(JobError::permanent(REASON_FILE_REFUSED));
+        }
+        let (preview, errors) = check
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| internal("the check got no header"))?;
+
         let now = ctx.now();
         let errors_file = match errors {
             Some(book) => Some(GeneratedFile::new(
@@ -116,12 +155,11 @@ impl JobHandler for InsuredOverviewUpload {
             )),
             None => None,
         };
-        let preview_json = serde_json::to_string(&preview).map_err(internal)?;
         store
             .finish_upload_check(
                 job.id,
                 token,
-                &preview_json,
+                &preview.to_stored(),
                 &counts(&preview).to_string(),
                 errors_file.as_ref(),
                 now,
@@ -129,6 +167,35 @@ impl JobHandler for InsuredOverviewUpload {
             .await?;
         Ok(JobOutcome::Completed)
     }
+}
+
+/// The check thread: waits for the stored rows, then compares the child's rows as they
+/// come. `None` when the stored rows did not load or the child sent no header.
+fn check(
+    known: tokio::sync::oneshot::Receiver<KnownEmployees>,
+    rows: std::sync::mpsc::Receiver<Parsed>,
+    done: &AtomicUsize,
+) -> Option<Checked> {
+    let known = known.blocking_recv().ok()?;
+    let mut builder: Option<PreviewBuilder<'_>> = None;
+    for parsed in rows {
+        match parsed {
+            Parsed::Header(header) => builder = Some(PreviewBuilder::new(&known, header)),
+            Parsed::Row(row) => {
+                if let Some(builder) = builder.as_mut() {
+                    builder.push(row);
+                    if builder.rows_read().is_multiple_of(1024) {
+                        done.store(builder.rows_read(), Ordering::Relaxed);
+                    }
+                }
+            }
+        }
+    }
+    let (preview, error_rows) = builder?.finish();
+    let errors = preview
+        .has_errors()
+        .then(|| write_error_workbook(&error_rows, &preview.extra_errors));
+    Some((preview, errors))
 }
 
 /// The totals the action list and the audit entry show.
@@ -144,24 +211,30 @@ pub fn counts(preview: &UploadPreview) -> serde_json::Value {
     })
 }
 
-/// The stored rows grouped per employee (the store sends them by contract and name).
-fn known_employees(entries: Vec<InsuredEntry>) -> Vec<KnownEmployee> {
-    let mut by_id: std::collections::HashMap<i64, KnownEmployee> = std::collections::HashMap::new();
-    for entry in entries {
-        let known = by_id
-            .entry(entry.employee_id)
-            .or_insert_with(|| KnownEmployee {
-                employee_id: entry.employee_id,
-                version: entry.version,
-                national_number: entry.row.national_number.clone(),
-                last_name: entry.row.last_name.clone(),
-                first_name: entry.row.first_name.clone(),
-                business_email: entry.row.business_email.clone(),
-                rows: Vec::new(),
-            });
-        known.rows.push(entry.row);
-    }
-    let mut known: Vec<KnownEmployee> = by_id.into_values().collect();
-    known.sort_by_key(|k| k.employee_id);
-    known
+/// The stored rows of the scope grouped per employee, as they stream from the database.
+async fn known_employees(
+    store: &ebdesk_store::Store,
+    scope: &ebdesk_store::Scope,
+) -> Result<KnownEmployees, ebdesk_store::StoreError> {
+    let mut by_id: HashMap<i64, KnownEmployee> = HashMap::new();
+    let mut buffer = String::new();
+    store
+        .for_each_insured_row(scope, |entry: InsuredEntry| {
+            let row = KnownRow::with_buffer(&entry.row, &mut buffer);
+            by_id
+                .entry(entry.employee_id)
+                .or_insert_with(|| KnownEmployee {
+                    employee_id: entry.employee_id,
+                    version: entry.version,
+                    national_number: entry.row.national_number,
+                    last_name: entry.row.last_name,
+                    first_name: entry.row.first_name,
+                    business_email: entry.row.business_email,
+                    rows: Vec::new(),
+                })
+                .rows
+                .push(row);
+        })
+        .await?;
+    Ok(KnownEmployees::new(by_id.into_values().collect()))
 }
