@@ -234,18 +234,24 @@ pub async fn exit_employees(
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let fields = Fields::new(form.into_inner());
-    let employees = chosen_employees(&state, &tenant, &fields.ids("werknemer")).await?;
+    let ids = fields.ids("werknemer");
+    if ids.len() > MAX_EMPLOYEES {
+        return Err(AppError::BadRequest);
+    }
     let mut form = ExitForm::default();
     let chosen = end_and_reason(&fields, &mut form);
-    if employees.is_empty() {
+    if ids.is_empty() {
         form.errors.insert("employees", "exit-employees-required");
     }
     let Some((end_date, reason)) = chosen.filter(|_| form.errors.is_empty()) else {
+        let employees = chosen_employees(&state, &tenant, &ids).await?;
         return bulk_page(&tenant, &employees, &form, StatusCode::UNPROCESSABLE_ENTITY);
     };
-    let targets = employees
+    // The store reads each employee in its transaction (404 outside the scope): the names
+    // are only needed again when the form comes back.
+    let targets = ids
         .iter()
-        .map(|(id, _)| ExitTarget {
+        .map(|id| ExitTarget {
             employee_id: *id,
             affiliation_ids: None,
         })
@@ -263,6 +269,7 @@ pub async fn exit_employees(
         }
         ExitOutcome::Refused(refusals) => {
             form.refusals = refusals.into_iter().map(|r| (r.name, r.code)).collect();
+            let employees = chosen_employees(&state, &tenant, &ids).await?;
             bulk_page(&tenant, &employees, &form, StatusCode::UNPROCESSABLE_ENTITY)
         }
     }
