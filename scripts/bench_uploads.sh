@@ -19,13 +19,17 @@
 #      same file under /usr/bin/time -v with the protocol of crates/sheets/src/child.rs;
 #   4. POST acties/{id2}/toepassen (keuze=alles, or geldige when the preview has errors)
 #      until its 303: the apply time.
-# The job durations and the server-side time of the POSTs come from the server log.
-# Then, once, the reference: Python openpyxl (default mode) writing the downloaded rows as
-# the same workbook, and reading the upload file, each under /usr/bin/time -v.
+# Steps 1 and 3 run BENCH_REPEAT times (each upload but the last cancelled) and the table
+# shows the median, with every run. The job durations and the server-side time of the POSTs
+# come from the server log. Then, once, the references: Python openpyxl (default mode)
+# writing the downloaded rows as the same workbook and reading the upload file, each under
+# /usr/bin/time -v; and calamine's streaming reader alone on the upload file
+# (`bench_sheets calamine`), the yardstick against the issue's reference figures.
 #
 # Usage: scripts/bench_uploads.sh [--engines sqlite,postgres]
 # Environment:
 #   BENCH_SIZE=100000      affiliates of 530-900
+#   BENCH_REPEAT=3         runs of each timed step (export, upload check); the median counts
 #   BENCH_ENGINES=sqlite,postgres   PostgreSQL is skipped when 127.0.0.1:5432 does not answer
 #   BENCH_PG=postgres://postgres@127.0.0.1:5432   the PostgreSQL server (trust auth)
 #   EBDESK_BIN=path        use this binary instead of building target/release/ebdesk
@@ -40,6 +44,7 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 
 size="${BENCH_SIZE:-100000}"
+repeat="${BENCH_REPEAT:-3}"
 engines="${BENCH_ENGINES:-sqlite,postgres}"
 pg_server="${BENCH_PG:-postgres://postgres@127.0.0.1:5432}"
 pg_server="${pg_server%/}"
@@ -110,6 +115,13 @@ else
 fi
 [[ "$bin" == /* ]] || bin="$repo/$bin"
 [[ -x "$bin" ]] || die "no binary at $bin"
+# calamine's reader alone, the machine's yardstick (see the report's last table).
+floor_bin=""
+if command -v cargo >/dev/null; then
+  say "cargo build --release -p ebdesk-sheets --example bench_sheets"
+  cargo build --release --quiet -p ebdesk-sheets --example bench_sheets \
+    && floor_bin="$target_dir/release/examples/bench_sheets"
+fi
 
 # ---------------------------------------------------------------------------------------
 # State, cleaned up on exit.
@@ -128,6 +140,9 @@ port, server_pid, email, password, employer, work, prep, out = sys.argv[1:9]
 port, server_pid = int(port), int(server_pid)
 E = f"/werkgevers/{employer}"
 POLL = 0.05
+# Each timed step runs this often; the table shows the median. This machine's speed varies by
+# half from one run to the next, so one run is no figure.
+REPEAT = max(1, int(os.environ.get("BENCH_REPEAT", "3")))
 
 
 def die(msg):
@@ -331,27 +346,44 @@ if status not in (301, 302, 303, 307) or "/login" in (loc or ""):
     die(f"POST /login/code answered {status} {loc}")
 token = csrf(c.get_ok(f"{E}/downloads"))
 
-# 1. Request → Beschikbaar.
-end = measure_memory(False)
-t0 = time.perf_counter()
-status, loc, _ = c.post_form(f"{E}/downloads/overzicht-verzekerden", {"csrf_token": token})
-if status != 303 or not loc:
-    die(f"POST downloads/overzicht-verzekerden answered {status}")
-action = path_of(loc)
-polls, timeline = 0, []
-while True:
-    page = c.get_ok(action)
-    polls += 1
-    seen(timeline, page, t0)
-    if "status-available" in page:
-        break
-    if "status-failed" in page:
-        die(f"the download failed ({action})")
-    if time.perf_counter() - t0 > 900:
-        die("no file after 900 s")
-    time.sleep(POLL)
-t1 = time.perf_counter()
-result["export"] = {"seconds": t1 - t0, "polls": polls, "action": action, "timeline": timeline, **end()}
+def median_run(runs):
+    """The run with the median time, with every run's time and the largest memory growth."""
+    ordered = sorted(runs, key=lambda r: r["seconds"])
+    pick = dict(ordered[(len(ordered) - 1) // 2])
+    pick["runs"] = [round(r["seconds"], 3) for r in runs]
+    pick["max_growth_kb"] = max(r["peak_growth_kb"] for r in runs)
+    return pick
+
+
+def export_once():
+    end = measure_memory(False)
+    t0 = time.perf_counter()
+    status, loc, _ = c.post_form(f"{E}/downloads/overzicht-verzekerden", {"csrf_token": token})
+    if status != 303 or not loc:
+        die(f"POST downloads/overzicht-verzekerden answered {status}")
+    action = path_of(loc)
+    polls, timeline = 0, []
+    while True:
+        page = c.get_ok(action)
+        polls += 1
+        seen(timeline, page, t0)
+        if "status-available" in page:
+            break
+        if "status-failed" in page:
+            die(f"the download failed ({action})")
+        if time.perf_counter() - t0 > 900:
+            die("no file after 900 s")
+        time.sleep(POLL)
+    t1 = time.perf_counter()
+    return page, {"seconds": t1 - t0, "polls": polls, "action": action, "timeline": timeline, **end()}
+
+
+# 1. Request → Beschikbaar, REPEAT times (a new request each time).
+runs = []
+for _ in range(REPEAT):
+    page, run = export_once()
+    runs.append(run)
+result["export"] = median_run(runs)
 
 m = re.search(r"<a\b[^>]*\bhref=\"([^\"]*/bestand)\"", page)
 if not m:
@@ -382,30 +414,47 @@ body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"bestand\"; file
         "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n").encode()
 body += upload_bytes + f"\r\n--{boundary}--\r\n".encode()
 headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
-end = measure_memory(True)
-t0 = time.perf_counter()
-status, loc, data = c.request("POST", f"{E}/uploads?csrf_token={urllib.parse.quote(token, safe='')}", body, headers)
-t_post = time.perf_counter()
-if status != 303 or not loc:
-    die(f"POST uploads answered {status}: {data[:300]!r}")
-action = path_of(loc)
-polls, timeline = 0, []
-while True:
-    page = c.get_ok(action)
-    polls += 1
-    seen(timeline, page, t0)
-    if 'id="rejection"' in page or "status-failed" in page:
-        m = re.search(r'id="rejection">([^<]*)<', page)
-        die(f"the upload was refused: {html.unescape(m.group(1)) if m else action}")
-    if 'id="count-new"' in page and "<progress" not in page:
-        break
-    if time.perf_counter() - t0 > 900:
-        die("no preview after 900 s")
-    time.sleep(POLL)
-t1 = time.perf_counter()
-counts = {k: int(v) for k, v in re.findall(r'id="count-(\w+)">\s*(\d+)\s*<', page)}
-result["upload"] = {"seconds": t1 - t0, "post_seconds": t_post - t0, "polls": polls,
-                    "action": action, "counts": counts, "timeline": timeline, **end()}
+
+
+def upload_once():
+    end = measure_memory(True)
+    t0 = time.perf_counter()
+    status, loc, data = c.request("POST", f"{E}/uploads?csrf_token={urllib.parse.quote(token, safe='')}", body, headers)
+    t_post = time.perf_counter()
+    if status != 303 or not loc:
+        die(f"POST uploads answered {status}: {data[:300]!r}")
+    action = path_of(loc)
+    polls, timeline = 0, []
+    while True:
+        page = c.get_ok(action)
+        polls += 1
+        seen(timeline, page, t0)
+        if 'id="rejection"' in page or "status-failed" in page:
+            m = re.search(r'id="rejection">([^<]*)<', page)
+            die(f"the upload was refused: {html.unescape(m.group(1)) if m else action}")
+        if 'id="count-new"' in page and "<progress" not in page:
+            break
+        if time.perf_counter() - t0 > 900:
+            die("no preview after 900 s")
+        time.sleep(POLL)
+    t1 = time.perf_counter()
+    counts = {k: int(v) for k, v in re.findall(r'id="count-(\w+)">\s*(\d+)\s*<', page)}
+    return page, {"seconds": t1 - t0, "post_seconds": t_post - t0, "polls": polls,
+                  "action": action, "counts": counts, "timeline": timeline, **end()}
+
+
+# 3. Upload → preview ready, REPEAT times: every upload but the last is cancelled (which
+# changes nothing), so each checks the same differences.
+runs = []
+for i in range(REPEAT):
+    page, run = upload_once()
+    runs.append(run)
+    if i + 1 < REPEAT:
+        status, loc, _ = c.post_form(f"{run['action']}/annuleren", {"csrf_token": csrf(page)})
+        if status != 303:
+            die(f"POST annuleren answered {status}")
+result["upload"] = median_run(runs)
+action, counts = run["action"], run["counts"]
 
 # 4. Apply.
 keuze = "alles" if counts.get("errors", 0) == 0 else "geldige"
@@ -518,9 +567,12 @@ for line in open(sys.argv[1], errors="replace"):
         posts[m.group(2).rsplit("/", 1)[-1]] = float(m.group(3)) / 1000
 out = {"posts": posts, "slow": []}
 names = {"insured_overview_download": "export job", "insured_overview_upload": "upload check job"}
+runs = {}
 for j in jobs.values():
     if "started" in j and "done" in j:
-        out[j["kind"]] = (j["done"] - j["started"]).total_seconds()
+        runs.setdefault(j["kind"], []).append((j["done"] - j["started"]).total_seconds())
+for kind, seconds in runs.items():
+    out[kind] = sorted(seconds)[(len(seconds) - 1) // 2]
 for at, query, secs in slow:
     where = next((names.get(j["kind"], j["kind"]) for j in jobs.values()
                   if "started" in j and j["started"] <= at <= j.get("done", at)), "a request")
@@ -566,21 +618,24 @@ def row(step, cells, target=""):
     rows.append(f"| {step} | " + " | ".join(cells) + f" | {target} |")
 
 row("`ebdesk demo --size N` (setup, not a target)", [f"{e['load_seconds']:.1f} s" for e in engines])
-row("**request → Beschikbaar** (POST, GET every 50 ms)", [secs(e["export"]["seconds"], 1.5) for e in engines], "≤ 1.5 s")
-row("  of which the export job (server log)", [secs(e["log"].get("insured_overview_download")) for e in engines])
-row("**server memory growth during the export** (peak − RSS before)",
-    [mb(e["export"]["peak_growth_kb"], 64) + f" ({e['export']['rss_before_kb'] // MB} → peak {e['export']['peak_kb'] // MB} MB)" for e in engines], "≤ 64 MB")
+def runs(step):
+    return " (runs " + " / ".join(f"{t:.2f}" for t in step["runs"]) + ")"
+
+row("**request → Beschikbaar** (POST, GET every 50 ms; median)", [secs(e["export"]["seconds"], 1.5) + runs(e["export"]) for e in engines], "≤ 1.5 s")
+row("  of which the export job (server log, median)", [secs(e["log"].get("insured_overview_download")) for e in engines])
+row("**server memory growth during the export** (peak − RSS before, largest of the runs)",
+    [mb(e["export"]["max_growth_kb"], 64) + f" (median run: {e['export']['rss_before_kb'] // MB} → peak {e['export']['peak_kb'] // MB} MB)" for e in engines], "≤ 64 MB")
 row("GET acties/{id}/bestand (file size)", [f"{secs(e['file']['get_seconds'])} ({e['file']['bytes'] // 1024} KB)" for e in engines])
-row("**upload → preview ready** (POST + parse + validate)", [secs(e["upload"]["seconds"], 1.0) for e in engines], "≤ 1 s")
+row("**upload → preview ready** (POST + parse + validate; median)", [secs(e["upload"]["seconds"], 1.0) + runs(e["upload"]) for e in engines], "≤ 1 s")
 row("  of which the POST → 303", [secs(e["upload"]["post_seconds"]) + f" (server log {secs(e['log']['posts'].get('uploads'))})" for e in engines])
-row("  of which the upload check job (server log)", [secs(e["log"].get("insured_overview_upload")) for e in engines])
+row("  of which the upload check job (server log, median)", [secs(e["log"].get("insured_overview_upload")) for e in engines])
 row("  parse child alone (`/usr/bin/time -v ebdesk sheets-parse`, same file): wall, cpu",
     [f"{secs(e['child']['wall'])}, {secs(e['child']['cpu'])}" for e in engines])
 row("**parse child peak memory** (`/usr/bin/time -v`, VmHWM)", [mb(e["child"]["rss_kb"], 64) for e in engines], "≤ 64 MB")
 row("  parse child peak memory seen in the run (/proc every 10 ms)",
     [mb(e["upload"]["child_hwm_kb"]) if e["upload"]["children_seen"] else "not seen" for e in engines])
-row("  server memory growth during the check (peak − RSS before)",
-    [mb(e["upload"]["peak_growth_kb"]) for e in engines])
+row("  server memory growth during the check (peak − RSS before, largest of the runs)",
+    [mb(e["upload"]["max_growth_kb"]) for e in engines])
 row("  preview: rows / new / changed / unchanged / errors",
     [" / ".join(str(e["upload"]["counts"].get(k, "?")) for k in ("rows", "new", "changed", "unchanged", "errors")) for e in engines])
 row("**apply** (POST toepassen keuze=… → 303)",
@@ -608,6 +663,28 @@ print("| openpyxl | wall | cpu | peak RSS |")
 print("|---|---:|---:|---:|")
 print(f"| write the downloaded rows as the workbook | {ref['write']['wall']:.2f} s | {ref['write']['cpu']:.2f} s | {ref['write']['rss_kb'] // MB} MB |")
 print(f"| read the upload file (load_workbook + rows + key/e-mail check) | {ref['read']['wall']:.2f} s | {ref['read']['cpu']:.2f} s | {ref['read']['rss_kb'] // MB} MB |")
+
+# The issue's targets were set against its reference figures for these 2-core machines; the
+# same tools, timed here in the same run, say how this machine compares.
+floor = sorted(ref["calamine"]["runs"])
+if floor:
+    f = floor[(len(floor) - 1) // 2]
+    # The reference figures are for 100 000 rows; the tools scale linearly with the rows.
+    scale = int(meta["size"]) / 100000
+    k = f / (0.5 * scale)
+    scaled = "" if scale == 1 else f", scaled here to {meta['size']} rows"
+    print(f"\nThis machine against the issue's reference figures (same tools, this run; the references are for 100 000 rows{scaled}):\n")
+    print("| yardstick | here | issue's reference | factor |")
+    print("|---|---:|---:|---:|")
+    print(f"| calamine's streaming cell reader alone, the upload file (median of {len(floor)}; runs "
+          + " / ".join(f"{t:.2f}" for t in ref["calamine"]["runs"]) + f") | {f:.2f} s | {0.5 * scale:.2f} s | {k:.1f}× |")
+    print(f"| openpyxl write | {ref['write']['wall']:.1f} s | {24 * scale:.1f} s | {ref['write']['wall'] / (24 * scale):.1f}× |")
+    print(f"| openpyxl read | {ref['read']['wall']:.1f} s | {8.5 * scale:.1f} s | {ref['read']['wall'] / (8.5 * scale):.1f}× |")
+    if scale == 1:
+        print(f"\nRead by calamine's factor ({k:.1f}×), the absolute targets correspond here to: "
+              f"request → Beschikbaar ≤ {1.5 * k:.1f} s, upload → preview ≤ {1.0 * k:.1f} s, apply ≤ {2.0 * k:.1f} s.")
+    print("\nupload → preview per calamine-alone read of the same file: "
+          + ", ".join(f"{e['label']} {e['upload']['seconds'] / f:.1f}×" for e in engines) + ".")
 PY
 
 # ---------------------------------------------------------------------------------------
@@ -699,13 +776,24 @@ read_time "$work/ref-write.txt"; w_wall=$WALL w_cpu=$CPU w_rss=$RSS_KB
 say "openpyxl: read the upload file"
 /usr/bin/time -v -o "$work/ref-read.txt" python3 "$work/openpyxl_ref.py" read "$first/upload.xlsx" >/dev/null 2>"$work/ref-read.log"
 read_time "$work/ref-read.txt"; r_wall=$WALL r_cpu=$CPU r_rss=$RSS_KB
-python3 - "$work/ref.json" "$w_wall" "$w_cpu" "$w_rss" "$r_wall" "$r_cpu" "$r_rss" <<'PY'
+floor_runs=""
+if [[ -n "$floor_bin" ]]; then
+  say "calamine's streaming reader alone on the upload file, $repeat times"
+  for _ in $(seq "$repeat"); do
+    /usr/bin/time -v -o "$work/floor-time.txt" "$floor_bin" calamine "$first/upload.xlsx" 2>/dev/null
+    read_time "$work/floor-time.txt"; floor_runs+="$WALL,$RSS_KB "
+  done
+fi
+python3 - "$work/ref.json" "$w_wall" "$w_cpu" "$w_rss" "$r_wall" "$r_cpu" "$r_rss" "$floor_runs" <<'PY'
 import json, sys
 import openpyxl
 a = sys.argv
+floor = [tuple(map(float, r.split(","))) for r in a[8].split()]
 json.dump({"version": openpyxl.__version__,
            "write": {"wall": float(a[2]), "cpu": float(a[3]), "rss_kb": int(a[4])},
-           "read": {"wall": float(a[5]), "cpu": float(a[6]), "rss_kb": int(a[7])}}, open(a[1], "w"))
+           "read": {"wall": float(a[5]), "cpu": float(a[6]), "rss_kb": int(a[7])},
+           "calamine": {"runs": [w for w, _ in floor], "rss_kb": int(max((m for _, m in floor), default=0))}},
+          open(a[1], "w"))
 PY
 
 commit="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo ' (dirty)')"
