@@ -6,7 +6,7 @@ use ebdesk_domain::insured_sheet::InsuredRow;
 use ebdesk_domain::{AffiliationStatus, EmailAddress, Gender, Language, NationalNumber};
 use futures_util::TryStreamExt;
 
-use crate::db::with_pool;
+use crate::db::{BulkRead, with_pool};
 use crate::scope::in_scope_sql;
 use crate::{Result, Scope, Store, StoreError};
 
@@ -108,21 +108,27 @@ impl Store {
         scope: &Scope,
         sink: tokio::sync::mpsc::Sender<InsuredEntry>,
     ) -> Result<usize> {
-        let mut sent = 0;
         with_pool!(self, pool => {
-            let mut rows = sqlx::query_as::<_, EntryRow>(INSURED_SQL)
-                .bind(scope.employer_id())
-                .bind(scope.all_contracts())
-                .bind(scope.sheet_id())
-                .fetch(pool);
-            while let Some(row) = rows.try_next().await? {
-                if sink.send(InsuredEntry::try_from(row)?).await.is_err() {
-                    break;
+            let mut connection = pool.begin_bulk_read().await?;
+            let streamed = async {
+                let mut sent = 0;
+                let mut rows = sqlx::query_as::<_, EntryRow>(INSURED_SQL)
+                    .bind(scope.employer_id())
+                    .bind(scope.all_contracts())
+                    .bind(scope.sheet_id())
+                    .fetch(&mut *connection);
+                while let Some(row) = rows.try_next().await? {
+                    if sink.send(InsuredEntry::try_from(row)?).await.is_err() {
+                        break;
+                    }
+                    sent += 1;
                 }
-                sent += 1;
+                Ok(sent)
             }
-        });
-        Ok(sent)
+            .await;
+            pool.end_bulk_read(connection).await;
+            streamed
+        })
     }
 
     /// Calls `each` with every affiliation row inside the scope (what an upload is checked
@@ -133,19 +139,25 @@ impl Store {
         scope: &Scope,
         mut each: impl FnMut(InsuredEntry) + Send,
     ) -> Result<usize> {
-        let mut count = 0;
         with_pool!(self, pool => {
-            let mut rows = sqlx::query_as::<_, EntryRow>(insured_sql!())
-                .bind(scope.employer_id())
-                .bind(scope.all_contracts())
-                .bind(scope.sheet_id())
-                .fetch(pool);
-            while let Some(row) = rows.try_next().await? {
-                each(InsuredEntry::try_from(row)?);
-                count += 1;
+            let mut connection = pool.begin_bulk_read().await?;
+            let streamed = async {
+                let mut count = 0;
+                let mut rows = sqlx::query_as::<_, EntryRow>(insured_sql!())
+                    .bind(scope.employer_id())
+                    .bind(scope.all_contracts())
+                    .bind(scope.sheet_id())
+                    .fetch(&mut *connection);
+                while let Some(row) = rows.try_next().await? {
+                    each(InsuredEntry::try_from(row)?);
+                    count += 1;
+                }
+                Ok(count)
             }
-        });
-        Ok(count)
+            .await;
+            pool.end_bulk_read(connection).await;
+            streamed
+        })
     }
 
     /// Every affiliation row inside the scope (what an upload is checked against), in no
