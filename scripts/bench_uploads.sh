@@ -355,6 +355,23 @@ def median_run(runs):
     return pick
 
 
+def poll(action, t0, ready, refused):
+    """GETs the action page every POLL until ready(page); stops when refused(page) says why."""
+    polls, timeline = 0, []
+    while True:
+        page = c.get_ok(action)
+        polls += 1
+        seen(timeline, page, t0)
+        why = refused(page)
+        if why:
+            die(why)
+        if ready(page):
+            return page, polls, timeline
+        if time.perf_counter() - t0 > 900:
+            die(f"{action} not ready after 900 s")
+        time.sleep(POLL)
+
+
 def export_once():
     end = measure_memory(False)
     t0 = time.perf_counter()
@@ -362,18 +379,8 @@ def export_once():
     if status != 303 or not loc:
         die(f"POST downloads/overzicht-verzekerden answered {status}")
     action = path_of(loc)
-    polls, timeline = 0, []
-    while True:
-        page = c.get_ok(action)
-        polls += 1
-        seen(timeline, page, t0)
-        if "status-available" in page:
-            break
-        if "status-failed" in page:
-            die(f"the download failed ({action})")
-        if time.perf_counter() - t0 > 900:
-            die("no file after 900 s")
-        time.sleep(POLL)
+    page, polls, timeline = poll(action, t0, lambda p: "status-available" in p,
+                                 lambda p: "status-failed" in p and f"the download failed ({action})")
     t1 = time.perf_counter()
     return page, {"seconds": t1 - t0, "polls": polls, "action": action, "timeline": timeline, **end()}
 
@@ -424,19 +431,14 @@ def upload_once():
     if status != 303 or not loc:
         die(f"POST uploads answered {status}: {data[:300]!r}")
     action = path_of(loc)
-    polls, timeline = 0, []
-    while True:
-        page = c.get_ok(action)
-        polls += 1
-        seen(timeline, page, t0)
+
+    def refused(page):
         if 'id="rejection"' in page or "status-failed" in page:
             m = re.search(r'id="rejection">([^<]*)<', page)
-            die(f"the upload was refused: {html.unescape(m.group(1)) if m else action}")
-        if 'id="count-new"' in page and "<progress" not in page:
-            break
-        if time.perf_counter() - t0 > 900:
-            die("no preview after 900 s")
-        time.sleep(POLL)
+            return f"the upload was refused: {html.unescape(m.group(1)) if m else action}"
+        return None
+
+    page, polls, timeline = poll(action, t0, lambda p: 'id="count-new"' in p and "<progress" not in p, refused)
     t1 = time.perf_counter()
     counts = {k: int(v) for k, v in re.findall(r'id="count-(\w+)">\s*(\d+)\s*<', page)}
     return page, {"seconds": t1 - t0, "post_seconds": t_post - t0, "polls": polls,
@@ -683,8 +685,9 @@ if floor:
     if scale == 1:
         print(f"\nRead by calamine's factor ({k:.1f}×), the absolute targets correspond here to: "
               f"request → Beschikbaar ≤ {1.5 * k:.1f} s, upload → preview ≤ {1.0 * k:.1f} s, apply ≤ {2.0 * k:.1f} s.")
-    print("\nupload → preview per calamine-alone read of the same file: "
-          + ", ".join(f"{e['label']} {e['upload']['seconds'] / f:.1f}×" for e in engines) + ".")
+    if f > 0:
+        print("\nupload → preview per calamine-alone read of the same file: "
+              + ", ".join(f"{e['label']} {e['upload']['seconds'] / f:.1f}×" for e in engines) + ".")
 PY
 
 # ---------------------------------------------------------------------------------------
