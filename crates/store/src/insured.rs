@@ -108,27 +108,11 @@ impl Store {
         scope: &Scope,
         sink: tokio::sync::mpsc::Sender<InsuredEntry>,
     ) -> Result<usize> {
-        with_pool!(self, pool => {
-            let mut connection = pool.begin_bulk_read().await?;
-            let streamed = async {
-                let mut sent = 0;
-                let mut rows = sqlx::query_as::<_, EntryRow>(INSURED_SQL)
-                    .bind(scope.employer_id())
-                    .bind(scope.all_contracts())
-                    .bind(scope.sheet_id())
-                    .fetch(&mut *connection);
-                while let Some(row) = rows.try_next().await? {
-                    if sink.send(InsuredEntry::try_from(row)?).await.is_err() {
-                        break;
-                    }
-                    sent += 1;
-                }
-                Ok(sent)
-            }
-            .await;
-            pool.end_bulk_read(connection).await;
-            streamed
+        let sink = &sink;
+        self.read_insured_rows(INSURED_SQL, scope, move |entry| async move {
+            sink.send(entry).await.is_ok()
         })
+        .await
     }
 
     /// Calls `each` with every affiliation row inside the scope (what an upload is checked
@@ -139,24 +123,45 @@ impl Store {
         scope: &Scope,
         mut each: impl FnMut(InsuredEntry) + Send,
     ) -> Result<usize> {
+        self.read_insured_rows(insured_sql!(), scope, |entry| {
+            each(entry);
+            std::future::ready(true)
+        })
+        .await
+    }
+
+    /// Runs `sql` (one of the two above) on a bulk-read connection and hands each row to
+    /// `each` until it answers false. Answers how many rows it took.
+    async fn read_insured_rows<Each, Took>(
+        &self,
+        sql: &'static str,
+        scope: &Scope,
+        mut each: Each,
+    ) -> Result<usize>
+    where
+        Each: FnMut(InsuredEntry) -> Took + Send,
+        Took: Future<Output = bool> + Send,
+    {
         with_pool!(self, pool => {
             let mut connection = pool.begin_bulk_read().await?;
-            let streamed = async {
-                let mut count = 0;
-                let mut rows = sqlx::query_as::<_, EntryRow>(insured_sql!())
+            let read = async {
+                let mut taken = 0;
+                let mut rows = sqlx::query_as::<_, EntryRow>(sql)
                     .bind(scope.employer_id())
                     .bind(scope.all_contracts())
                     .bind(scope.sheet_id())
                     .fetch(&mut *connection);
                 while let Some(row) = rows.try_next().await? {
-                    each(InsuredEntry::try_from(row)?);
-                    count += 1;
+                    if !each(InsuredEntry::try_from(row)?).await {
+                        break;
+                    }
+                    taken += 1;
                 }
-                Ok(count)
+                Ok(taken)
             }
             .await;
             pool.end_bulk_read(connection).await;
-            streamed
+            read
         })
     }
 
