@@ -118,3 +118,39 @@ describe('giving a colleague access', () => {
     });
   });
 });
+
+describe('inviting someone who already has an account', () => {
+  let browser;
+  before(async () => {
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  test('the holder decides: no access until they accept after logging in', async (t) => {
+    const holder = 'greet.claes@delinde.test'; // master at 530-202 only
+    await withPage(browser, t, async (page) => {
+      await login(page, USERS.master);
+      await page.goto(url(`/werkgevers/${EMPLOYER}/gebruikers/nieuw`));
+      await page.locator('#name').fill('Greet Claes');
+      await page.locator('#email').fill(holder);
+      await page.getByRole('button', { name: 'Opslaan' }).click();
+      await page.waitForURL((u) => u.pathname === `/werkgevers/${EMPLOYER}/gebruikers`);
+      await expectText(page.locator('table.invitations'), holder);
+      await logout(page);
+    });
+    await withPage(browser, t, async (page) => {
+      // Not yet accepted: employer 530-101 does not exist for her.
+      await login(page, holder);
+      assert.equal(new URL(page.url()).pathname, '/werkgevers', 'an invitation waits on the picker');
+      const response = await page.goto(url(`/werkgevers/${EMPLOYER}`));
+      assert.equal(response.status(), 404);
+      await page.goto(url('/werkgevers'));
+      await expectText(page.locator('.invitations'), 'Bouwbedrijf Peeters NV');
+      await page.getByRole('button', { name: 'Aanvaarden' }).click();
+      await page.waitForURL((u) => u.pathname === `/werkgevers/${EMPLOYER}`);
+      await expectText(page.locator('body'), 'Bouwbedrijf Peeters NV');
+    });
+  });
+});

@@ -81,13 +81,16 @@ pub async fn submit_code(
         context.insert("retry_time", &time);
         page(status, "login_code.html", &context)
     };
-    if let Some(retry_at) = throttle::retry_at(&state.store, &keys, now).await? {
-        return refuse(
-            "login-throttled",
-            StatusCode::TOO_MANY_REQUESTS,
-            throttle::local_time(retry_at),
-        );
-    }
+    let ticket = match throttle::begin(&state.store, &keys, now).await? {
+        Ok(ticket) => ticket,
+        Err(retry_at) => {
+            return refuse(
+                "login-throttled",
+                StatusCode::TOO_MANY_REQUESTS,
+                throttle::local_time(retry_at),
+            );
+        }
+    };
     let account = state
         .store
         .find_account(user.user_id)
@@ -124,7 +127,6 @@ pub async fn submit_code(
         }
     };
     let Some(second_factor) = accepted else {
-        state.store.record_login_failure(&keys, now).await?;
         audit::login_failed(&state.store, &actor, "code", now).await?;
         let lock_mail = mail(
             &account.email,
@@ -146,6 +148,7 @@ pub async fn submit_code(
         }
         return refuse("login-code-wrong", StatusCode::UNAUTHORIZED, String::new());
     };
+    state.store.release_attempt(ticket).await?;
     state.store.clear_login_failures(&keys[0]).await?;
     state.store.record_login(account.id, now).await?;
     audit::login_succeeded(&state.store, &actor, second_factor, now).await?;
@@ -153,8 +156,14 @@ pub async fn submit_code(
         .store
         .list_employer_choices(account.id, now.date_naive())
         .await?;
+    // Invitations wait on the picker: whoever has one lands there.
+    let invited = !state
+        .store
+        .list_received_invitations(account.id, now)
+        .await?
+        .is_empty();
     let next = match choices.as_slice() {
-        [only] => format!("/werkgevers/{}", only.number),
+        [only] if !invited => format!("/werkgevers/{}", only.number),
         _ => "/werkgevers".to_owned(),
     };
     promote(&req, &state, &user, &next).await
@@ -269,9 +278,16 @@ pub async fn enrol(
         .collect();
     let step = i64::try_from(step).map_err(|_| AppError::BadRequest)?;
     let actor = actor(&req, Some(user.user_id));
+    let notice = account_notice(
+        &user.email,
+        &user.display_name,
+        "mail-totp-enrolled-subject",
+        "mail_totp_enrolled.txt",
+        &state,
+    )?;
     if !state
         .store
-        .confirm_totp(user.user_id, step, &hashes, &actor, now)
+        .confirm_totp(user.user_id, step, &hashes, notice, &actor, now)
         .await?
     {
         return Ok(see_other("/login"));
@@ -400,9 +416,20 @@ pub async fn set_password(
     }
     let hash = hash_password_async(form.password.clone()).await?;
     let actor = actor(&req, Some(user_id));
+    // A reset tells the holder; an activation is the holder's own first step.
+    let notice = match purpose {
+        TokenPurpose::PasswordReset => Some(account_notice(
+            &email,
+            "",
+            "mail-password-changed-subject",
+            "mail_password_changed.txt",
+            &state,
+        )?),
+        TokenPurpose::Activation => None,
+    };
     let Some(user_id) = state
         .store
-        .set_password_with_token(&token_hash, purpose, &hash, &actor, now)
+        .set_password_with_token(&token_hash, purpose, &hash, notice, &actor, now)
         .await?
     else {
         return message_page(StatusCode::GONE, "link-used");
@@ -453,15 +480,13 @@ pub async fn forgot_password(
     let email = form.email.trim().to_lowercase();
     // At most a few mails per address per window: a reset link is no mail cannon.
     let keys = vec![format!("reset:{email}")];
-    let throttled = throttle::retry_at(&state.store, &keys, now)
-        .await?
-        .is_some();
-    if !throttled
+    // Every request counts, known address or not, so the answer's timing tells nothing.
+    let allowed = throttle::begin(&state.store, &keys, now).await?.is_ok();
+    if allowed
         && let Some(account) = state.store.find_account_by_email(&email).await?
         && account.password_hash.is_some()
         && !account.disabled
     {
-        state.store.record_login_failure(&keys, now).await?;
         let token = random_token();
         let mut context = tera::Context::new();
         context.insert(
@@ -491,6 +516,39 @@ pub async fn forgot_password(
             .await?;
     }
     message_page(StatusCode::OK, "password-reset-sent")
+}
+
+/// Tells an account holder that their second factor was reset, and by whom.
+pub fn totp_reset_mail(
+    to: &str,
+    name: &str,
+    by: &str,
+    state: &AppState,
+) -> Result<OutgoingMail, AppError> {
+    let mut context = tera::Context::new();
+    context.insert("name", name);
+    context.insert("by", by);
+    context.insert("link", &format!("{}/login", state.settings.public_url));
+    mail(
+        to,
+        "mail-totp-reset-subject",
+        "mail_totp_reset.txt",
+        &context,
+    )
+}
+
+/// A notice to the account holder about a change of their own account.
+fn account_notice(
+    to: &str,
+    name: &str,
+    subject_key: &str,
+    template: &str,
+    state: &AppState,
+) -> Result<OutgoingMail, AppError> {
+    let mut context = tera::Context::new();
+    context.insert("name", name);
+    context.insert("link", &format!("{}/login", state.settings.public_url));
+    mail(to, subject_key, template, &context)
 }
 
 /// The invitation with the activation link (72 hours) for a new account.

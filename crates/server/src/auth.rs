@@ -105,17 +105,21 @@ pub async fn login(
     let email = form.email.trim().to_lowercase();
     let now = Utc::now();
     let keys = throttle::keys(&email, &req);
-    if let Some(retry_at) = throttle::retry_at(&state.store, &keys, now).await? {
-        return login_page_throttled(&req, &email, retry_at);
-    }
+    // The attempt is counted before the password is looked at, so a burst gets no more
+    // tries than a sequence.
+    let ticket = match throttle::begin(&state.store, &keys, now).await? {
+        Ok(ticket) => ticket,
+        Err(retry_at) => return login_page_throttled(&req, &email, retry_at),
+    };
     let account = state.store.find_account_by_email(&email).await?;
     let hash = account.as_ref().and_then(|a| a.password_hash.clone());
     let password_ok = verify_password(form.password.clone(), hash).await?;
     let actor = actor(&req, account.as_ref().map(|a| a.id));
+    // A locked account answers as a wrong password does, whatever was typed: the answer
+    // must not confirm a guessed password.
     let account = match account {
-        Some(account) if password_ok && !account.disabled => account,
+        Some(account) if password_ok && !account.disabled && !account.is_locked() => account,
         _ => {
-            state.store.record_login_failure(&keys, now).await?;
             audit::login_failed(&state.store, &actor, "password", now).await?;
             // One message whether or not the e-mail exists.
             return login_page(
@@ -126,14 +130,7 @@ pub async fn login(
             );
         }
     };
-    if account.is_locked() {
-        return login_page(
-            &req,
-            &email,
-            Some("login-locked"),
-            actix_web::http::StatusCode::FORBIDDEN,
-        );
-    }
+    state.store.release_attempt(ticket).await?;
     // The password is right: a new session id, waiting for the second factor.
     if let Some(old) = req.cookie(SESSION_COOKIE) {
         state.store.delete_session(&hash_token(old.value())).await?;
@@ -217,8 +214,13 @@ pub async fn choose_employer(
         .store
         .list_employer_choices(user.user_id, Utc::now().date_naive())
         .await?;
+    let invitations = state
+        .store
+        .list_received_invitations(user.user_id, Utc::now())
+        .await?;
     let mut context = crate::employer::page_context(&user);
     context.insert("choices", &choices);
+    context.insert("invitations", &invitations);
     Ok(html(
         actix_web::http::StatusCode::OK,
         render("employers.html", &context)?,

@@ -2,7 +2,7 @@
 //! in front of all routes refuses an unsafe method unless its form carries the token of
 //! the session (or, before login, of the `ebdesk_csrf` cookie), and a cross-site Origin.
 
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, web};
@@ -45,12 +45,24 @@ fn same_origin(req: &ServiceRequest) -> bool {
 pub async fn verify_csrf(
     mut req: ServiceRequest,
     next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    if req.method().is_safe() {
-        return next.call(req).await;
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    match check(&mut req).await {
+        Ok(()) => next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body),
+        // An answer, not an error: the outer middleware add their headers to it too.
+        Err(err) => Ok(req.error_response(err).map_into_right_body()),
     }
-    if !same_origin(&req) {
-        return Err(AppError::Csrf.into());
+}
+
+/// The CSRF check of an unsafe request; a form's body is read here and handed on.
+async fn check(req: &mut ServiceRequest) -> Result<(), AppError> {
+    if req.method().is_safe() {
+        return Ok(());
+    }
+    if !same_origin(req) {
+        return Err(AppError::Csrf);
     }
     let expected = match req.extensions().get::<SessionUser>() {
         Some(user) => Some(user.csrf_token.clone()),
@@ -67,26 +79,26 @@ pub async fn verify_csrf(
         let given = serde_urlencoded::from_str::<TokenField>(req.query_string())
             .ok()
             .and_then(|f| f.csrf_token);
-        if !token_matches(expected, given) {
-            return Err(AppError::Csrf.into());
-        }
-        return next.call(req).await;
+        return match token_matches(expected, given) {
+            true => Ok(()),
+            false => Err(AppError::Csrf),
+        };
     }
     let body = req
         .extract::<web::Bytes>()
         .await
-        .map_err(|_| AppError::BadRequest)?;
+        .map_err(|err| crate::response_policy::body_error(&err))?;
     if body.len() > MAX_FORM_BYTES {
-        return Err(AppError::BadRequest.into());
+        return Err(AppError::BadRequest);
     }
     let given = serde_urlencoded::from_bytes::<TokenField>(&body)
         .ok()
         .and_then(|f| f.csrf_token);
     if !token_matches(expected, given) {
-        return Err(AppError::Csrf.into());
+        return Err(AppError::Csrf);
     }
     req.set_payload(actix_web::dev::Payload::from(body));
-    next.call(req).await
+    Ok(())
 }
 
 fn token_matches(expected: Option<String>, given: Option<String>) -> bool {

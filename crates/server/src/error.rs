@@ -24,6 +24,9 @@ pub enum AppError {
     AlreadyLoggedIn,
     #[error("csrf check failed")]
     Csrf,
+    /// The request (its body included) did not arrive within the deadline.
+    #[error("request timeout")]
+    Timeout,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -69,6 +72,7 @@ impl AppError {
                 "error-login-required"
             }
             AppError::Csrf => "error-csrf",
+            AppError::Timeout => "error-timeout",
             AppError::Internal(_) => "error-internal",
         }
     }
@@ -80,6 +84,7 @@ impl ResponseError for AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::BadRequest => StatusCode::BAD_REQUEST,
+            AppError::Timeout => StatusCode::REQUEST_TIMEOUT,
             AppError::LoginRequired | AppError::LoginIncomplete(_) | AppError::AlreadyLoggedIn => {
                 StatusCode::SEE_OTHER
             }

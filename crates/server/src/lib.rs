@@ -14,11 +14,13 @@ mod exits;
 mod forms;
 mod history;
 mod i18n;
+mod invitations;
 mod local;
 mod logbook;
 mod operator;
 mod password;
 mod personal_data;
+mod response_policy;
 mod routes;
 mod secrets;
 mod session;
@@ -43,6 +45,7 @@ pub use session::{hash_token, random_token};
 pub use templates::template_names;
 pub use totp::{code_at as totp_code_at, generate_secret as generate_totp_secret};
 
+pub use response_policy::BodyDeadlines;
 use routes::RouteExt;
 pub use routes::registered_routes;
 pub use secrets::SecretKey;
@@ -81,6 +84,17 @@ impl Application {
         settings: AppSettings,
         jobs: JobNotifier,
     ) -> std::io::Result<Application> {
+        Application::build_with(store, bind, settings, jobs, BodyDeadlines::default())
+    }
+
+    /// [`Application::build`] with other deadlines for receiving request bodies.
+    pub fn build_with(
+        store: Store,
+        bind: &str,
+        settings: AppSettings,
+        jobs: JobNotifier,
+        deadlines: BodyDeadlines,
+    ) -> std::io::Result<Application> {
         let listener = TcpListener::bind(bind)?;
         let port = listener.local_addr()?.port();
         let state = web::Data::new(AppState {
@@ -100,7 +114,12 @@ impl Application {
                 .app_data(
                     web::FormConfig::default()
                         .limit(64 * 1024)
-                        .error_handler(|_, _| AppError::BadRequest.into()),
+                        .error_handler(|err, _| match err {
+                            actix_web::error::UrlencodedError::Payload(payload) => {
+                                response_policy::body_error(&payload.into()).into()
+                            }
+                            _ => AppError::BadRequest.into(),
+                        }),
                 )
                 .configure(routes)
                 .default_service(web::to(|| async {
@@ -108,6 +127,9 @@ impl Application {
                 }))
                 .wrap(from_fn(csrf::verify_csrf))
                 .wrap(from_fn(session::load_session))
+                .wrap(from_fn(move |req, next| {
+                    response_policy::response_policy(req, next, deadlines)
+                }))
                 .wrap(security_headers())
                 // The path without its query (searches may hold a national number), and
                 // without the tokens of activation and reset links.
@@ -163,6 +185,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
         .post("/logout", auth::logout)
         .get("/werkgevers", auth::choose_employer)
         .configure(account::routes)
+        .configure(invitations::routes)
         .configure(users::routes)
         .configure(operator::routes)
         .configure(logbook::routes)

@@ -437,10 +437,16 @@ pub async fn reset_second_factor(
         )
         .await;
     };
+    let notice = crate::account::totp_reset_mail(
+        &account.email,
+        &account.display_name,
+        "de beheerder van ebdesk",
+        &state,
+    )?;
     let actor = actor(&req, Some(operator.0.user_id));
     state
         .store
-        .reset_second_factor_of(account.id, None, &actor, Utc::now())
+        .reset_second_factor_of(account.id, notice, &actor, Utc::now())
         .await?;
     console_page(
         &state,

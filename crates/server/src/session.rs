@@ -1,7 +1,7 @@
 //! Server-side sessions: a random token in an HttpOnly, SameSite=Lax cookie; the database
 //! keeps only its SHA-256. Idle timeout 30 minutes, absolute 12 hours.
 
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
@@ -88,7 +88,7 @@ fn employer_in_path(path: &str) -> Option<&str> {
 pub async fn load_session(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     if let Some(cookie) = req.cookie(SESSION_COOKIE)
         && let Some(state) = req.app_data::<web::Data<AppState>>().cloned()
     {
@@ -143,10 +143,16 @@ pub async fn load_session(
                 }
             }
             Ok(None) => {}
-            Err(err) => return Err(AppError::from(err).into()),
+            Err(err) => {
+                return Ok(req
+                    .error_response(AppError::from(err))
+                    .map_into_right_body());
+            }
         }
     }
-    next.call(req).await
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
 }
 
 /// Extractor: the logged-in user (password and second factor), or a redirect to the login

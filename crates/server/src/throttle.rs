@@ -4,7 +4,7 @@
 use actix_web::HttpRequest;
 use chrono::{DateTime, Utc};
 use ebdesk_domain::access::{ACCOUNT_THROTTLE, IP_THROTTLE, ThrottlePolicy};
-use ebdesk_store::Store;
+use ebdesk_store::{AttemptGrant, AttemptTicket, Store};
 
 use crate::AppError;
 
@@ -25,21 +25,20 @@ fn policy(key: &str) -> ThrottlePolicy {
     }
 }
 
-/// When the attempt may be made, if not now: the latest of the keys' retry times.
-pub async fn retry_at(
+/// Asks for one attempt under `keys`, counted and recorded in one step (see
+/// [`Store::begin_attempt`]): `Err(retry_at)` when the attempt must wait. The ticket is
+/// given back with [`Store::release_attempt`] when the attempt succeeds.
+pub async fn begin(
     store: &Store,
     keys: &[String],
     now: DateTime<Utc>,
-) -> Result<Option<DateTime<Utc>>, AppError> {
-    let mut latest = None;
-    for key in keys {
-        let policy = policy(key);
-        let failures = store.list_login_failures(key, now - policy.window).await?;
-        if let Some(at) = policy.retry_at(&failures) {
-            latest = latest.max(Some(at));
-        }
-    }
-    Ok(latest.filter(|at| *at > now))
+) -> Result<Result<AttemptTicket, DateTime<Utc>>, AppError> {
+    let keys: Vec<(String, ThrottlePolicy)> =
+        keys.iter().map(|key| (key.clone(), policy(key))).collect();
+    Ok(match store.begin_attempt(&keys, now).await? {
+        AttemptGrant::Granted(ticket) => Ok(ticket),
+        AttemptGrant::Throttled(at) => Err(at),
+    })
 }
 
 /// A time as users in Belgium read it (HH:MM, Brussels time).

@@ -80,7 +80,7 @@ async fn read_file_field(
     max: u64,
 ) -> Result<Option<ReceivedFile>, AppError> {
     while let Some(field) = multipart.next().await {
-        let mut field = field.map_err(|_| AppError::BadRequest)?;
+        let mut field = field.map_err(|e| crate::response_policy::body_error(&e.into()))?;
         if field.name() != Some(FILE_FIELD) {
             continue;
         }
@@ -91,7 +91,7 @@ async fn read_file_field(
             .unwrap_or_default();
         let mut bytes = Vec::new();
         while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|_| AppError::BadRequest)?;
+            let chunk = chunk.map_err(|e| crate::response_policy::body_error(&e.into()))?;
             if (bytes.len() + chunk.len()) as u64 > max {
                 return Ok(Some(ReceivedFile { name, bytes: None }));
             }

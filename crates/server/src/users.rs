@@ -12,7 +12,7 @@ use ebdesk_domain::{EmailAddress, Rights};
 use ebdesk_store::{ActivationLink, Invitation, NewSheet, SheetSettings, StoreError};
 use serde::Serialize;
 
-use crate::account::{ACTIVATION_VALIDITY, activation_mail, mail};
+use crate::account::{ACTIVATION_VALIDITY, activation_mail, mail, totp_reset_mail};
 use crate::auth::{actor, html, see_other};
 use crate::employer::{MasterTenant, tenant_context};
 use crate::routes::RouteExt;
@@ -40,6 +40,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .post(
             "/werkgevers/{employer}/gebruikers/{sheet}/2fa-herstellen",
             reset_second_factor,
+        )
+        .post(
+            "/werkgevers/{employer}/gebruikers/uitnodigingen/{invitation}/intrekken",
+            withdraw_invitation,
         );
 }
 
@@ -168,8 +172,10 @@ async fn list_page(
             view
         })
         .collect();
+    let invitations = state.store.list_sent_invitations(&tenant.0.access).await?;
     let mut context = tenant_context(&tenant.0);
     context.insert("sheets", &sheets);
+    context.insert("invitations", &invitations);
     context.insert("error_key", &error_key);
     let status = if error_key.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -246,8 +252,8 @@ pub async fn add_user(
         activation_mail: activation_mail(email.as_str(), &form.name, public_url, &token)?,
         access_mail: mail(
             email.as_str(),
-            "mail-access-subject",
-            "mail_access.txt",
+            "mail-invitation-subject",
+            "mail_invitation.txt",
             &context,
         )?,
     };
@@ -429,10 +435,28 @@ pub async fn reset_second_factor(
     tenant: MasterTenant,
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
+    let sheet = sheet_of(&state, &tenant, path.1).await?;
+    let by = format!("de master user van {}", tenant.0.access.employer.name);
+    let notice = totp_reset_mail(&sheet.email, &sheet.display_name, &by, &state)?;
     let actor = actor(&req, Some(tenant.0.user.user_id));
     let result = state
         .store
-        .reset_second_factor(&tenant.0.access, path.1, &actor, Utc::now())
+        .reset_second_factor(&tenant.0.access, path.1, notice, &actor, Utc::now())
+        .await;
+    sheet_action(&state, &tenant, result).await
+}
+
+/// Withdraws an invitation of an existing account that was not answered yet.
+pub async fn withdraw_invitation(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    tenant: MasterTenant,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let actor = actor(&req, Some(tenant.0.user.user_id));
+    let result = state
+        .store
+        .withdraw_sent_invitation(&tenant.0.access, path.1, &actor, Utc::now())
         .await;
     sheet_action(&state, &tenant, result).await
 }

@@ -304,9 +304,9 @@ async fn ten_wrong_codes_in_a_row_lock_the_account_and_tell_the_user(db: TestDb)
         .unwrap()
         .unwrap();
     assert!(sent.subject.contains("vergrendeld"), "{}", sent.subject);
-    // The right password no longer opens anything.
+    // The right password no longer opens anything, and answers as a wrong one does.
     let again = Browser::new(&base).login(MASTER_A, PASSWORD).await;
-    assert_eq!(again.status, StatusCode::FORBIDDEN);
+    assert_eq!(again.status, StatusCode::UNAUTHORIZED);
     assert!(again.set_cookie("ebdesk_session").is_none());
     let _ = f;
     db.cleanup().await;

@@ -105,6 +105,12 @@ const MATRIX: &[Row] = &[
         "/werkgevers/{employer}/gebruikers/{sheet}/intrekken",
         [S, 404, 403, 403, 404, S],
     ),
+    // An invitation of A to another account: only A's master withdraws it.
+    (
+        "POST",
+        "/werkgevers/{employer}/gebruikers/uitnodigingen/{invitation}/intrekken",
+        [S, 404, 403, 403, 404, S],
+    ),
     // The operator console: the operator only (empty forms are refused at their fields).
     ("GET", "/beheer", OPERATOR_ONLY),
     ("GET", "/beheer/werkgevers/nieuw", OPERATOR_ONLY),
@@ -224,6 +230,18 @@ const MATRIX: &[Row] = &[
         "/werkgevers/{employer}/acties/{action}/intrekken",
         [S, 404, 403, 303, 404, 303],
     ),
+    // A's invitation to master B: only master B answers it (accepting takes them to A);
+    // then it is gone.
+    (
+        "POST",
+        "/uitnodigingen/{invitation}/aanvaarden",
+        [S, 404, 404, 404, S, 404],
+    ),
+    (
+        "POST",
+        "/uitnodigingen/{invitation}/weigeren",
+        [S, 404, 404, 404, 404, 404],
+    ),
     // Last: it ends the session.
     ("POST", "/logout", [S; 6]),
 ];
@@ -309,8 +327,47 @@ async fn every_route_answers_every_role_as_the_matrix_says(db: TestDb) {
         .complete_job_with_file(job.id, &job.lease_token, &file, Utc::now())
         .await
         .unwrap();
+    // Two invitations of A to existing accounts: master B, and an outside consultant.
+    let hash_x = ebdesk_server::hash_password(PASSWORD).unwrap();
+    new_user(&db.store, "extern@c.test", "Extern", &hash_x).await;
+    let inviter = Browser::logged_in(&base, MASTER_A).await;
+    for email in [MASTER_B, "extern@c.test"] {
+        let token = inviter
+            .get("/werkgevers/530-101/gebruikers/nieuw")
+            .await
+            .csrf_token();
+        let added = inviter
+            .post(
+                "/werkgevers/530-101/gebruikers",
+                &[
+                    ("name", "Uitgenodigd"),
+                    ("email", email),
+                    ("rights", "consult"),
+                    ("scope", "all"),
+                    ("csrf_token", &token),
+                ],
+            )
+            .await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    }
+    let invitations = db.store.list_sent_invitations(&access).await.unwrap();
+    let invitation_of = |email: &str| {
+        invitations
+            .iter()
+            .find(|i| i.email == email)
+            .unwrap()
+            .invitation_id
+            .to_string()
+    };
+    let (to_master_b, to_extern) = (invitation_of(MASTER_B), invitation_of("extern@c.test"));
     let fill = |path: &str| {
+        let invitation = if path.starts_with("/uitnodigingen") {
+            &to_master_b
+        } else {
+            &to_extern
+        };
         path.replace("{employer}", EMPLOYER_A)
+            .replace("{invitation}", invitation)
             .replace("{employee}", &f.person("Tweede").id.to_string())
             .replace("{sheet}", &consult_sheet.to_string())
             .replace("{token}", "een-verzonnen-link")

@@ -3,6 +3,7 @@
 //! encrypted TOTP secret are stored.
 
 use chrono::{DateTime, Utc};
+use ebdesk_domain::access::ThrottlePolicy;
 use serde_json::json;
 
 use crate::audit::AuditEvent;
@@ -39,6 +40,20 @@ impl Account {
         self.totp_secret.is_some() && self.totp_confirmed_at.is_some()
     }
 }
+
+/// The answer to [`Store::begin_attempt`].
+#[derive(Debug)]
+pub enum AttemptGrant {
+    /// The attempt may be made; it is recorded as a failure until released.
+    Granted(AttemptTicket),
+    /// Too many failures under one of the keys: no attempt before this time.
+    Throttled(DateTime<Utc>),
+}
+
+/// The recorded attempt, to release when it succeeds.
+#[derive(Debug)]
+#[must_use]
+pub struct AttemptTicket(Vec<i64>);
 
 /// What a single-use link is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,12 +156,14 @@ impl Store {
     }
 
     /// Sets the password through a valid link, uses the link up, and ends every session of
-    /// the account. Returns the user id, or None when the link is not (or no longer) valid.
+    /// the account; `notice` tells the holder (a reset; an activation needs none). Returns
+    /// the user id, or None when the link is not (or no longer) valid.
     pub async fn set_password_with_token(
         &self,
         token_hash: &str,
         purpose: TokenPurpose,
         password_hash: &str,
+        notice: Option<OutgoingMail>,
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Option<i64>> {
@@ -175,7 +192,10 @@ impl Store {
                 TokenPurpose::Activation => AuditEvent::AccountActivated,
                 TokenPurpose::PasswordReset => AuditEvent::PasswordChanged,
             };
-            effects.audit(None, event, json!({ "user_id": user_id }));
+            effects.audit_account(user_id, event, json!({ "user_id": user_id }));
+            if let Some(notice) = notice {
+                effects.mail(notice);
+            }
             let actor = Actor { user_id: Some(user_id), ip: actor.ip.clone() };
             write_effects!(tx, effects, actor, now);
             tx.commit().await?;
@@ -195,8 +215,8 @@ impl Store {
     ) -> Result<()> {
         let mut effects = Effects::default();
         effects.mail(mail);
-        effects.audit(
-            None,
+        effects.audit_account(
+            user_id,
             AuditEvent::PasswordResetRequested,
             json!({ "user_id": user_id }),
         );
@@ -220,12 +240,14 @@ impl Store {
     }
 
     /// Confirms the enrolment with the step of the first code, and replaces the recovery
-    /// codes (hashes) in the same transaction. False when enrolment was already confirmed.
+    /// codes (hashes) in the same transaction; `notice` tells the holder that an app was
+    /// enrolled. False when enrolment was already confirmed.
     pub async fn confirm_totp(
         &self,
         user_id: i64,
         step: i64,
         recovery_code_hashes: &[String],
+        notice: OutgoingMail,
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<bool> {
@@ -234,11 +256,12 @@ impl Store {
         const CLEAR: &str = "DELETE FROM recovery_codes WHERE user_id = $1";
         const INSERT: &str = "INSERT INTO recovery_codes (user_id, code_hash) VALUES ($1, $2)";
         let mut effects = Effects::default();
-        effects.audit(
-            None,
+        effects.audit_account(
+            user_id,
             AuditEvent::TotpEnrolled,
             json!({ "user_id": user_id }),
         );
+        effects.mail(notice);
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let done = sqlx::query(CONFIRM).bind(user_id).bind(now).bind(step).execute(&mut *tx).await?;
@@ -332,7 +355,7 @@ impl Store {
                 sqlx::query(SESSIONS).bind(user_id).execute(&mut *tx).await?;
                 let mut effects = Effects::default();
                 effects.mail(lock_mail);
-                effects.audit(None, AuditEvent::AccountLocked, json!({ "user_id": user_id, "failed_codes": failed }));
+                effects.audit_account(user_id, AuditEvent::AccountLocked, json!({ "user_id": user_id, "failed_codes": failed }));
                 write_effects!(tx, effects, actor, now);
             }
             tx.commit().await?;
@@ -340,29 +363,60 @@ impl Store {
         Ok(true)
     }
 
-    /// Records failed login attempts under each throttle key (account and IP).
-    pub async fn record_login_failure(&self, keys: &[String], now: DateTime<Utc>) -> Result<()> {
-        const SQL: &str = "INSERT INTO login_failures (throttle_key, at) VALUES ($1, $2)";
+    /// Asks for one attempt (a password, a code, a reset mail) under each throttle key, and
+    /// records it in the same transaction: a burst of parallel requests is counted one by one,
+    /// as a sequence would be. The attempt counts as a failure until
+    /// [`Store::release_attempt`] takes it back (it succeeded).
+    pub async fn begin_attempt(
+        &self,
+        keys: &[(String, ThrottlePolicy)],
+        now: DateTime<Utc>,
+    ) -> Result<AttemptGrant> {
+        const LOCK: &str = "INSERT INTO throttle_keys (throttle_key, touched_at) VALUES ($1, $2) \
+            ON CONFLICT (throttle_key) DO UPDATE SET touched_at = excluded.touched_at";
+        const FAILURES: &str = "SELECT at FROM login_failures WHERE throttle_key = $1 AND at > $2 \
+            ORDER BY at LIMIT 1000";
+        const RECORD: &str =
+            "INSERT INTO login_failures (throttle_key, at) VALUES ($1, $2) RETURNING id";
+        // Always the same order of locks, so two attempts never wait for each other in a cycle.
+        let mut keys = keys.to_vec();
+        keys.sort_by(|a, b| a.0.cmp(&b.0));
         with_pool!(self, pool => {
-            for key in keys {
-                sqlx::query(SQL).bind(key.clone()).bind(now).execute(pool).await?;
+            let mut tx = pool.begin_write().await?;
+            let mut latest: Option<DateTime<Utc>> = None;
+            for (key, policy) in &keys {
+                sqlx::query(LOCK).bind(key.clone()).bind(now).execute(&mut *tx).await?;
+                let failures: Vec<(DateTime<Utc>,)> = sqlx::query_as(FAILURES)
+                    .bind(key.clone()).bind(now - policy.window).fetch_all(&mut *tx).await?;
+                let failures: Vec<DateTime<Utc>> = failures.into_iter().map(|(at,)| at).collect();
+                if let Some(at) = policy.retry_at(&failures).filter(|at| *at > now) {
+                    latest = latest.max(Some(at));
+                }
+            }
+            if let Some(at) = latest {
+                tx.commit().await?;
+                return Ok(AttemptGrant::Throttled(at));
+            }
+            let mut ids = Vec::with_capacity(keys.len());
+            for (key, _) in &keys {
+                let id: i64 = sqlx::query_scalar(RECORD).bind(key.clone()).bind(now)
+                    .fetch_one(&mut *tx).await?;
+                ids.push(id);
+            }
+            tx.commit().await?;
+            Ok(AttemptGrant::Granted(AttemptTicket(ids)))
+        })
+    }
+
+    /// Takes back an attempt that succeeded, so that it does not count against its keys.
+    pub async fn release_attempt(&self, ticket: AttemptTicket) -> Result<()> {
+        const SQL: &str = "DELETE FROM login_failures WHERE id = $1";
+        with_pool!(self, pool => {
+            for id in &ticket.0 {
+                sqlx::query(SQL).bind(*id).execute(pool).await?;
             }
         });
         Ok(())
-    }
-
-    /// The times of a key's failures since `since`, oldest first.
-    pub async fn list_login_failures(
-        &self,
-        key: &str,
-        since: DateTime<Utc>,
-    ) -> Result<Vec<DateTime<Utc>>> {
-        const SQL: &str = "SELECT at FROM login_failures WHERE throttle_key = $1 AND at > $2 \
-            ORDER BY at LIMIT 1000";
-        let rows: Vec<(DateTime<Utc>,)> = with_pool!(self, pool => {
-            sqlx::query_as(SQL).bind(key.to_owned()).bind(since).fetch_all(pool).await?
-        });
-        Ok(rows.into_iter().map(|(at,)| at).collect())
     }
 
     /// Forgets a key's failures (after a successful login of that account).

@@ -105,6 +105,11 @@ audit_events! {
     SheetRevoked = "sheet_revoked",
     InvitationSent = "invitation_sent",
     InvitationWithdrawn = "invitation_withdrawn",
+    /// A master invited an existing account; it holds no sheet until its holder accepts.
+    SheetInvited = "sheet_invited",
+    /// The invited account holder accepted: the sheet exists from now on.
+    InvitationAccepted = "invitation_accepted",
+    InvitationDeclined = "invitation_declined",
     MasterTransferred = "master_transferred",
     EmployerCreated = "employer_created",
     ContractAdded = "contract_added",

@@ -15,6 +15,7 @@ mod employers;
 mod error;
 mod generated_files;
 mod insured;
+mod invitations;
 mod operator;
 mod outbox;
 mod provisioning;
@@ -28,7 +29,7 @@ mod users;
 #[cfg(feature = "test-support")]
 pub mod test_support;
 
-pub use accounts::{Account, TokenPurpose, TokenState};
+pub use accounts::{Account, AttemptGrant, AttemptTicket, TokenPurpose, TokenState};
 pub use audit::{
     AuditEmployer, AuditEntry, AuditEvent, AuditFilter, AuditPage, AuditRecord, AuditVerification,
     BreakReason, BrokenEntry, ChainVerification, GENESIS_HASH, MAX_AUDIT_PAGE,
@@ -48,6 +49,7 @@ pub use employers::{Category, ContactPoint, Contract, Employer};
 pub use error::StoreError;
 pub use generated_files::{FILE_RETENTION, FileLookup, GeneratedFile, StoredFile};
 pub use insured::InsuredEntry;
+pub use invitations::{INVITATION_VALIDITY, ReceivedInvitation, SentInvitation};
 pub use operator::{EmployerSummary, NewContract};
 pub use outbox::{
     ClaimedEmail, EmailStatus, FailureKind, FailureOutcome, MAX_EMAIL_ATTEMPTS, OutboxFilter,
@@ -62,7 +64,7 @@ pub use queue::{
 };
 pub use scope::{Access, EmployerChoice, Scope};
 pub use sessions::{NewSession, SessionRecord, SessionStage};
-pub use sheets::{ActivationLink, Invitation, NewSheet, SheetRow, SheetSettings};
+pub use sheets::{ActivationLink, Invitation, NewSheet, SheetAdded, SheetRow, SheetSettings};
 pub use uploads::{EmailUpdate, UploadFile, UploadPhase, UploadRecord};
 pub use users::UserCredentials;
 

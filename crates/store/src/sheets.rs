@@ -59,8 +59,17 @@ pub struct Invitation {
     pub expires_at: DateTime<Utc>,
     /// For a person without an active account: carries the activation link.
     pub activation_mail: OutgoingMail,
-    /// For a person who already logs in (at another employer): tells them about the access.
+    /// For a person who already has an account: the invitation to accept after logging in.
     pub access_mail: OutgoingMail,
+}
+
+/// What adding a person did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SheetAdded {
+    /// A new account, its sheet and its activation link.
+    Created { sheet_id: i64 },
+    /// An existing account was invited; it has no sheet until its holder accepts.
+    Invited { invitation_id: i64 },
 }
 
 /// A new activation link (by hash) and the e-mail that carries it.
@@ -156,9 +165,11 @@ impl Store {
             .find(|s| s.sheet_id == sheet_id))
     }
 
-    /// Adds a person: a sheet for an existing account, or a new account with an activation
-    /// link. Refused when the person already has a sheet here. Returns the sheet id and
-    /// whether an activation link was sent.
+    /// Adds a person. Someone without an account gets one, with the sheet and an activation
+    /// link; someone who already has an account (theirs, not this employer's) gets an
+    /// invitation that they accept after logging in, and no sheet until then. Operator
+    /// accounts never hold a sheet. Refused when the person already has a sheet or a pending
+    /// invitation here.
     pub async fn create_sheet(
         &self,
         access: &Access,
@@ -166,7 +177,7 @@ impl Store {
         invitation: Invitation,
         actor: &Actor,
         now: DateTime<Utc>,
-    ) -> Result<(i64, bool)> {
+    ) -> Result<SheetAdded> {
         let employer_id = master_only(access)?;
         if sheet.settings.rights == Rights::Master {
             return Err(StoreError::Refused("sheet-one-master"));
@@ -174,28 +185,44 @@ impl Store {
         const SHEET: &str = "INSERT INTO user_sheets (employer_id, user_id, rights, all_contracts, \
             valid_until, created_at, external, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $6) \
             RETURNING id";
+        const EXISTING: &str = "SELECT id, is_operator FROM users WHERE email = $1";
         let mut effects = Effects::default();
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let (user_id, needs_activation) =
-                invited_account!(tx, effects, &sheet.email, &sheet.display_name, invitation, now);
-            let sheet_id: i64 = sqlx::query_scalar(SHEET)
-                .bind(employer_id).bind(user_id).bind(sheet.settings.rights.as_str())
-                .bind(sheet.settings.contracts.is_none()).bind(sheet.settings.valid_until)
-                .bind(now).bind(sheet.settings.external)
-                .fetch_one(&mut *tx).await
-                .map_err(|e| match StoreError::from_write(e) {
-                    StoreError::Duplicate => StoreError::Refused("sheet-exists"),
-                    other => other,
-                })?;
-            insert_sheet_contracts!(tx, employer_id, sheet_id, &sheet.settings.contracts);
+            recheck_master!(tx, access);
+            let existing: Option<(i64, bool)> = sqlx::query_as(EXISTING)
+                .bind(sheet.email.clone()).fetch_optional(&mut *tx).await?;
             let mut details = settings_json(&sheet.settings);
-            details["user_id"] = json!(user_id);
             details["email"] = json!(sheet.email);
-            effects.audit(Some(employer_id), AuditEvent::SheetCreated, details);
+            let added = match existing {
+                Some((_, true)) => return Err(StoreError::Refused("sheet-operator-account")),
+                Some((user_id, false)) => {
+                    let invitation_id = crate::invitations::insert_invitation!(
+                        tx, employer_id, user_id, sheet, actor.user_id, now);
+                    effects.mail(invitation.access_mail);
+                    details["user_id"] = json!(user_id);
+                    details["invitation_id"] = json!(invitation_id);
+                    effects.audit(Some(employer_id), AuditEvent::SheetInvited, details);
+                    SheetAdded::Invited { invitation_id }
+                }
+                None => {
+                    let user_id = new_invited_account!(
+                        tx, effects, &sheet.email, &sheet.display_name, invitation, now);
+                    let sheet_id: i64 = sqlx::query_scalar(SHEET)
+                        .bind(employer_id).bind(user_id).bind(sheet.settings.rights.as_str())
+                        .bind(sheet.settings.contracts.is_none()).bind(sheet.settings.valid_until)
+                        .bind(now).bind(sheet.settings.external)
+                        .fetch_one(&mut *tx).await
+                        .map_err(StoreError::from_write)?;
+                    insert_sheet_contracts!(tx, employer_id, sheet_id, &sheet.settings.contracts);
+                    details["user_id"] = json!(user_id);
+                    effects.audit(Some(employer_id), AuditEvent::SheetCreated, details);
+                    SheetAdded::Created { sheet_id }
+                }
+            };
             write_effects!(tx, effects, actor, now);
             tx.commit().await?;
-            Ok((sheet_id, needs_activation))
+            Ok(added)
         })
     }
 
@@ -237,6 +264,7 @@ impl Store {
         );
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
+            recheck_master!(tx, access);
             let done = sqlx::query(UPDATE)
                 .bind(employer_id).bind(sheet_id).bind(settings.rights.as_str())
                 .bind(settings.contracts.is_none()).bind(settings.valid_until)
@@ -283,6 +311,7 @@ impl Store {
         );
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
+            recheck_master!(tx, access);
             let done = sqlx::query(DELETE).bind(employer_id).bind(sheet_id).execute(&mut *tx).await?;
             if done.rows_affected() != 1 {
                 return Err(StoreError::NotFound);
@@ -337,50 +366,53 @@ impl Store {
 
     /// Resets the second factor of a person with a sheet here (a lost phone): the secret and
     /// recovery codes are gone, every session ends, and the next login enrols again. Also
-    /// unlocks the account.
+    /// unlocks the account. Only for an account whose every sheet is at this employer: an
+    /// account that also works elsewhere is reset by the operator, never by one employer.
     pub async fn reset_second_factor(
         &self,
         access: &Access,
         sheet_id: i64,
+        notice: OutgoingMail,
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<()> {
         let employer_id = master_only(access)?;
-        let sheet = self
-            .find_sheet(access, sheet_id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        if sheet.user_id == actor.user_id.unwrap_or(-1) {
-            return Err(StoreError::Refused("sheet-not-yourself"));
-        }
-        self.reset_second_factor_of(sheet.user_id, Some(employer_id), actor, now)
-            .await
+        const SHEET: &str = "SELECT s.user_id, u.is_operator, \
+                (SELECT COUNT(*) FROM user_sheets o WHERE o.user_id = s.user_id \
+                   AND o.employer_id <> s.employer_id) AS elsewhere \
+            FROM user_sheets s JOIN users u ON u.id = s.user_id \
+            WHERE s.employer_id = $1 AND s.id = $2";
+        with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            recheck_master!(tx, access);
+            let row: Option<(i64, bool, i64)> = sqlx::query_as(SHEET)
+                .bind(employer_id).bind(sheet_id).fetch_optional(&mut *tx).await?;
+            let Some((user_id, is_operator, elsewhere)) = row else {
+                return Err(StoreError::NotFound);
+            };
+            if Some(user_id) == actor.user_id {
+                return Err(StoreError::Refused("sheet-not-yourself"));
+            }
+            if is_operator || elsewhere > 0 {
+                return Err(StoreError::Refused("sheet-reset-shared-account"));
+            }
+            reset_second_factor_in_tx!(tx, user_id, notice, actor, now);
+            tx.commit().await?;
+        });
+        Ok(())
     }
 
     /// The operator's reset of anyone's second factor (and lock).
     pub async fn reset_second_factor_of(
         &self,
         user_id: i64,
-        employer_id: Option<i64>,
+        notice: OutgoingMail,
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        const RESET: &str = "UPDATE users SET totp_secret = NULL, totp_confirmed_at = NULL, \
-            totp_last_step = NULL, failed_codes = 0, locked_at = NULL WHERE id = $1";
-        const CODES: &str = "DELETE FROM recovery_codes WHERE user_id = $1";
-        const SESSIONS: &str = "DELETE FROM sessions WHERE user_id = $1";
-        let mut effects = Effects::default();
-        effects.audit(
-            employer_id,
-            AuditEvent::TotpReset,
-            json!({ "user_id": user_id }),
-        );
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            sqlx::query(RESET).bind(user_id).execute(&mut *tx).await?;
-            sqlx::query(CODES).bind(user_id).execute(&mut *tx).await?;
-            sqlx::query(SESSIONS).bind(user_id).execute(&mut *tx).await?;
-            write_effects!(tx, effects, actor, now);
+            reset_second_factor_in_tx!(tx, user_id, notice, actor, now);
             tx.commit().await?;
         });
         Ok(())
@@ -395,6 +427,35 @@ impl Store {
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 }
+
+/// Inside an open transaction: forgets the second factor of `$user_id` (secret, recovery
+/// codes, lock, sessions), audits it in the chain of every employer of the account and tells
+/// the holder by `$notice`.
+macro_rules! reset_second_factor_in_tx {
+    ($tx:expr, $user_id:expr, $notice:expr, $actor:expr, $now:expr) => {{
+        let user_id: i64 = $user_id;
+        sqlx::query(
+            "UPDATE users SET totp_secret = NULL, totp_confirmed_at = NULL, \
+             totp_last_step = NULL, failed_codes = 0, locked_at = NULL WHERE id = $1",
+        )
+        .bind(user_id)
+        .execute(&mut *$tx)
+        .await?;
+        sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *$tx)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *$tx)
+            .await?;
+        let mut effects = Effects::default();
+        effects.audit_account(user_id, AuditEvent::TotpReset, json!({ "user_id": user_id }));
+        effects.mail($notice);
+        write_effects!($tx, effects, $actor, $now);
+    }};
+}
+use reset_second_factor_in_tx;
 
 /// Inserts the chosen contracts of a sheet inside an open transaction.
 macro_rules! insert_sheet_contracts {
@@ -413,59 +474,102 @@ macro_rules! insert_sheet_contracts {
         }
     }};
 }
-use insert_sheet_contracts;
+pub(crate) use insert_sheet_contracts;
 
-/// Inside an open transaction: the account with `$email` (a new one without password when
-/// there is none), and the invitation's e-mail queued in `$effects`: the activation link
-/// (a fresh one; older links stop working) for an account not yet activated, else the
-/// notice. Gives `(user_id, needs_activation)`.
+/// Inside an open transaction: a new account for `$email` without password, its activation
+/// link and the e-mail that carries it (queued in `$effects`). Gives the user id.
+macro_rules! new_invited_account {
+    ($tx:expr, $effects:expr, $email:expr, $name:expr, $invitation:expr, $now:expr) => {{
+        let invitation: Invitation = $invitation;
+        let user_id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (email, display_name, password_hash, language, \
+             is_operator, disabled, created_at) \
+             VALUES ($1, $2, NULL, 'nl', FALSE, FALSE, $3) RETURNING id",
+        )
+        .bind($email.to_owned())
+        .bind($name.to_owned())
+        .bind($now)
+        .fetch_one(&mut *$tx)
+        .await
+        .map_err(StoreError::from_write)?;
+        $crate::accounts::insert_token_sql!(
+            $tx,
+            user_id,
+            invitation.token_hash.as_str(),
+            $crate::accounts::TokenPurpose::Activation,
+            $now,
+            invitation.expires_at
+        );
+        $effects.mail(invitation.activation_mail);
+        user_id
+    }};
+}
+pub(crate) use new_invited_account;
+
+/// Inside an open transaction: the account with `$email` (a new one, with its activation
+/// link, when there is none), for the operator's designation of a master. An operator
+/// account is refused. Gives `(user_id, needs_activation)`; an existing account is told by
+/// the access e-mail.
 macro_rules! invited_account {
     ($tx:expr, $effects:expr, $email:expr, $name:expr, $invitation:expr, $now:expr) => {{
         let invitation: Invitation = $invitation;
-        let existing: Option<(i64, bool)> = sqlx::query_as(
-            "SELECT id, (password_hash IS NULL) AS invited FROM users WHERE email = $1",
+        let existing: Option<(i64, bool, bool)> = sqlx::query_as(
+            "SELECT id, (password_hash IS NULL) AS invited, is_operator FROM users WHERE email = $1",
         )
         .bind($email.to_owned())
         .fetch_optional(&mut *$tx)
         .await?;
-        let (user_id, needs_activation) = match existing {
-            Some(found) => found,
-            None => {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO users (email, display_name, password_hash, language, \
-                     is_operator, disabled, created_at) \
-                     VALUES ($1, $2, NULL, 'nl', FALSE, FALSE, $3) RETURNING id",
+        match existing {
+            Some((_, _, true)) => return Err(StoreError::Refused("sheet-operator-account")),
+            Some((user_id, true, false)) => {
+                // Not activated yet: a fresh link; older links stop working.
+                sqlx::query(
+                    "UPDATE user_tokens SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL",
                 )
-                .bind($email.to_owned())
-                .bind($name.to_owned())
+                .bind(user_id)
                 .bind($now)
-                .fetch_one(&mut *$tx)
-                .await
-                .map_err(StoreError::from_write)?;
-                (id, true)
+                .execute(&mut *$tx)
+                .await?;
+                $crate::accounts::insert_token_sql!(
+                    $tx,
+                    user_id,
+                    invitation.token_hash.as_str(),
+                    $crate::accounts::TokenPurpose::Activation,
+                    $now,
+                    invitation.expires_at
+                );
+                $effects.mail(invitation.activation_mail);
+                (user_id, true)
             }
-        };
-        if needs_activation {
-            sqlx::query(
-                "UPDATE user_tokens SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL",
-            )
-            .bind(user_id)
-            .bind($now)
-            .execute(&mut *$tx)
-            .await?;
-            $crate::accounts::insert_token_sql!(
-                $tx,
-                user_id,
-                invitation.token_hash.as_str(),
-                $crate::accounts::TokenPurpose::Activation,
-                $now,
-                invitation.expires_at
-            );
-            $effects.mail(invitation.activation_mail);
-        } else {
-            $effects.mail(invitation.access_mail);
+            Some((user_id, false, false)) => {
+                $effects.mail(invitation.access_mail);
+                (user_id, false)
+            }
+            None => {
+                let user_id =
+                    $crate::sheets::new_invited_account!($tx, $effects, $email, $name, invitation, $now);
+                (user_id, true)
+            }
         }
-        (user_id, needs_activation)
     }};
 }
 pub(crate) use invited_account;
+
+/// Inside an open transaction: the master sheet behind `$access` still exists and is still a
+/// master's (the rights may have changed since the request read them); Forbidden otherwise.
+macro_rules! recheck_master {
+    ($tx:expr, $access:expr) => {{
+        let still: Option<(i64,)> = sqlx::query_as(
+            "SELECT s.id FROM user_sheets s JOIN users u ON u.id = s.user_id \
+             WHERE s.id = $1 AND s.employer_id = $2 AND s.rights = 'master' AND NOT u.disabled",
+        )
+        .bind($access.scope.sheet_id())
+        .bind($access.scope.employer_id())
+        .fetch_optional(&mut *$tx)
+        .await?;
+        if still.is_none() {
+            return Err(StoreError::Forbidden);
+        }
+    }};
+}
+pub(crate) use recheck_master;

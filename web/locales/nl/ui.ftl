@@ -99,6 +99,8 @@ error-login-required-title = Aanmelden nodig
 error-login-required-text = Meld u eerst aan.
 error-csrf-title = Formulier verlopen
 error-csrf-text = Dit formulier is verlopen of kwam niet van deze website. Laad de pagina opnieuw en probeer nog eens.
+error-timeout-title = Aanvraag te traag
+error-timeout-text = Uw aanvraag kwam niet op tijd volledig bij ons aan. Controleer uw verbinding en probeer opnieuw.
 error-internal-title = Er ging iets mis
 error-internal-text = Er ging bij ons iets mis. Probeer het later opnieuw; blijft het probleem, neem dan contact op met uw administratief contactpunt.
 
@@ -194,7 +196,24 @@ sheet-one-master = Er is altijd precies één master user; vraag de beheerder om
 sheet-master-protected = De fiche van de master user kan hier niet gewijzigd of ingetrokken worden; de beheerder kan de rol overdragen.
 sheet-not-invited = Deze persoon heeft de uitnodiging al aanvaard.
 sheet-not-yourself = U kunt uw eigen twee-factor-authenticatie hier niet herstellen; vraag het de beheerder.
+sheet-operator-account = Dit adres hoort bij een beheerder van ebdesk en kan geen toegang tot een werkgever krijgen.
+sheet-invitation-pending = Deze persoon heeft al een uitnodiging van deze werkgever die nog niet beantwoord is.
+sheet-reset-shared-account = Deze persoon gebruikt dezelfde account ook bij een andere werkgever. Enkel de beheerder van ebdesk kan de tweestapsverificatie van die account herstellen.
+users-invitations = Uitnodigingen zonder antwoord
+users-invitations-intro = Deze personen hebben al een ebdesk-account. Ze krijgen toegang zodra ze de uitnodiging na het aanmelden zelf aanvaarden.
+users-col-invited-on = Uitgenodigd op
+users-col-expires = Geldig tot
+users-invitation-withdraw = Uitnodiging intrekken
+invitations-title = Uitnodigingen
+invitations-intro = Deze werkgevers nodigen u uit. U krijgt toegang zodra u aanvaardt; weigert u, dan verandert er niets.
+invitations-from = uitgenodigd door { $name }
+invitations-accept = Aanvaarden
+invitations-decline = Weigeren
 mail-access-subject = ebdesk: u kreeg toegang tot een werkgever
+mail-invitation-subject = ebdesk: uitnodiging van een werkgever
+mail-totp-reset-subject = ebdesk: uw tweestapsverificatie werd hersteld
+mail-totp-enrolled-subject = ebdesk: een authenticator-app werd ingesteld
+mail-password-changed-subject = ebdesk: uw wachtwoord werd gewijzigd
 
 ## Beheer (operator)
 
