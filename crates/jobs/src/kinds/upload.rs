@@ -138,7 +138,7 @@ impl JobHandler for InsuredOverviewUpload {
             store
                 .refuse_upload(job.id, token, &rejection.message_nl())
                 .await?;
-            return Err(JobError::permanent(REASON_FILE_REFUSED));
+            return Err(JobError::refused(REASON_FILE_REFUSED));
         }
         let (preview, errors) = check
             .await
