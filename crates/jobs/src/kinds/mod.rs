@@ -16,6 +16,9 @@ use crate::handler::JobError;
 pub const REASON_NO_ACCESS: &str = "job-error-no-access";
 /// Failure reason: the uploaded file was refused; the upload says why.
 pub const REASON_FILE_REFUSED: &str = "job-error-file-refused";
+/// Failure reason: the check of an upload did not complete (the parser child was killed,
+/// hit a limit or timed out); retried, and it says nothing about the file.
+pub const REASON_CHECK_INCOMPLETE: &str = "job-error-check-incomplete";
 
 /// The requester's access as it is now: a job does what its requester may still do.
 async fn requester_access(
