@@ -1,6 +1,7 @@
 //! Hostile files through the real application: each upload fails as an action with a Dutch
 //! reason, nothing stored changes, and the server keeps answering while the worker's child
-//! process refuses them (a parser abort costs one failed action, not the server).
+//! process refuses them (a parser abort costs one failed action, not the server). A refusal
+//! is the user's answer, not a fault: it is logged below ERROR.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -10,8 +11,9 @@ mod support;
 #[path = "../../sheets/tests/support/mod.rs"]
 mod sheets_support;
 
-use std::sync::Arc;
+use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
@@ -24,6 +26,32 @@ use sheets_support::{
 use support::{Browser, EMPLOYER_A, MASTER_A, fixture, spawn_app_with_worker};
 
 const VALID_NN: &str = "85073003328";
+
+/// What this test binary logs, without colours, so a level reads as a plain word.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+static LOGS: std::sync::LazyLock<Captured> = std::sync::LazyLock::new(|| {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    tracing_subscriber::fmt()
+        .with_env_filter("info")
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .try_init()
+        .unwrap();
+    captured
+});
 
 /// Each hostile file with words its refusal must contain.
 fn corpus() -> Vec<(&'static str, Vec<u8>, &'static str)> {
@@ -67,6 +95,7 @@ fn corpus() -> Vec<(&'static str, Vec<u8>, &'static str)> {
 }
 
 async fn hostile_files_fail_their_action_and_the_server_keeps_answering(db: TestDb) {
+    let logs = LOGS.clone();
     let f = fixture(&db.store).await;
     let parser = ParserCommand {
         exe: env!("CARGO_BIN_EXE_ebdesk").into(),
@@ -145,6 +174,12 @@ async fn hostile_files_fail_their_action_and_the_server_keeps_answering(db: Test
         .unwrap();
     let rows = db.store.list_insured_rows(&access.scope).await.unwrap();
     assert!(rows.iter().all(|e| e.version == 1));
+
+    // Refusals are logged, none at ERROR (the other engine's run shares the log).
+    let logged = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(logged.contains("job refused its input"), "{logged}");
+    let errors: Vec<&str> = logged.lines().filter(|l| l.contains(" ERROR ")).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
     db.cleanup().await;
 }
 

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use ebdesk_sheets::FileRejection;
-use ebdesk_sheets::child::{IsolationLimits, parse_isolated};
+use ebdesk_sheets::child::{IsolatedError, IsolationLimits, parse_isolated};
 
 fn exe() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_ebdesk"))
@@ -39,6 +39,9 @@ fn a_file_that_is_no_workbook_is_refused_by_the_child() {
         &IsolationLimits::default(),
     )
     .unwrap_err();
+    let IsolatedError::Refused(refused) = refused else {
+        panic!("{refused:?}");
+    };
     assert!(
         matches!(refused, FileRejection::NotAWorkbook),
         "{refused:?}"

@@ -52,6 +52,7 @@ pub enum JobOutcome {
 pub struct JobError {
     reason: String,
     permanent: bool,
+    refusal: bool,
     #[source]
     source: Option<Box<dyn Error + Send + Sync>>,
 }
@@ -62,6 +63,7 @@ impl JobError {
         JobError {
             reason: reason.into(),
             permanent: false,
+            refusal: false,
             source: None,
         }
     }
@@ -71,7 +73,17 @@ impl JobError {
         JobError {
             reason: reason.into(),
             permanent: true,
+            refusal: false,
             source: None,
+        }
+    }
+
+    /// The job's input was refused (a bad file, a revoked access): permanent, and the
+    /// answer the user gets, not a fault of ours, so it is not logged as an error.
+    pub fn refused(reason: impl Into<String>) -> Self {
+        JobError {
+            refusal: true,
+            ..JobError::permanent(reason)
         }
     }
 
@@ -89,6 +101,11 @@ impl JobError {
     /// Whether retrying is pointless.
     pub fn is_permanent(&self) -> bool {
         self.permanent
+    }
+
+    /// Whether this is a refusal of the job's input rather than a failure.
+    pub fn is_refusal(&self) -> bool {
+        self.refusal
     }
 }
 

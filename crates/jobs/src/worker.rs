@@ -322,6 +322,8 @@ async fn settle_failure(shared: &Shared, job: &ClaimedJob, retry: RetryPolicy, e
     let cause = error_chain(&err);
     match retry_at {
         Some(at) => warn!(reason = err.reason(), cause, retry_at = %at, "job failed; will retry"),
+        // A refused file is the answer the user gets; an ERROR would page an operator for it.
+        None if err.is_refusal() => info!(reason = err.reason(), cause, "job refused its input"),
         None => error!(reason = err.reason(), cause, "job failed for good"),
     }
     let recorded = shared

@@ -1,20 +1,25 @@
 //! Parsing in a child process with memory and CPU limits, so that a parser abort (calamine
-//! aborts instead of panicking on some hostile files) costs one failed upload, not the server.
+//! aborts instead of panicking on some hostile files) costs one failed attempt, not the
+//! server.
 //!
 //! Protocol on the child's stdin: one line of JSON (the limits), then the file's bytes to
 //! EOF. On stdout: frames (see [`crate::wire`]): the header, one frame per row as it is
 //! read, and an end frame with the row count or the refusal. Exit code 0 when parsed, 2 when
-//! refused; anything else, a signal or a timeout means the parse failed. The parent hands
-//! rows on while the child still reads, and voids them if the end is not a clean success.
+//! refused. Only that refusal (end frame and exit code 2) blames the file; anything else (a
+//! signal, a memory or CPU limit, a timeout, a broken stream) means the check did not
+//! complete, which says nothing about the file. The parent hands rows on while the child
+//! still reads, and voids them if the end is not a clean success.
 
 use std::io::{BufRead, BufWriter, Read, Write};
 
+use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::process::{Child, Command, ExitCode, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use rlimit::Resource;
 use serde::{Deserialize, Serialize};
+use thiserror::Error;
 
 use crate::errors::FileRejection;
 use crate::limits::UploadLimits;
@@ -54,6 +59,35 @@ impl Default for IsolationLimits {
             wall_clock: Duration::from_secs(30),
         }
     }
+}
+
+/// How an isolated parse ended without an answer: the child's fate, not the file's.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ChildFailure {
+    #[error("the parser could not be started: {0}")]
+    Spawn(std::io::ErrorKind),
+    /// Killed from outside (the OOM killer, an operator), or by its own limits: `RLIMIT_CPU`
+    /// ends in SIGXCPU/SIGKILL, an allocation past `RLIMIT_AS` in an abort.
+    #[error("the parser was stopped by signal {0}")]
+    Signal(i32),
+    #[error("the parser exited with code {0}")]
+    Exit(i32),
+    #[error("the parser did not finish within {0:?}")]
+    Timeout(Duration),
+    /// It exited as if done, but its frames did not add up.
+    #[error("the parser's output broke the protocol")]
+    Protocol,
+}
+
+/// Why an isolated parse gave no rows.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum IsolatedError {
+    /// The file is at fault: the child's verdict, or a refusal that needed no child.
+    #[error("file refused: {0}")]
+    Refused(#[from] FileRejection),
+    /// The check did not complete; trying again may well succeed.
+    #[error("check not completed: {0}")]
+    Incomplete(#[source] ChildFailure),
 }
 
 #[derive(Serialize, Deserialize)]
@@ -139,18 +173,20 @@ fn serve(
     ExitCode::from(code)
 }
 
-/// The parent side: runs `exe args…` as the child, feeds it `bytes`, and turns whatever
-/// happens to it (abort, signal, memory or CPU limit, timeout) into
-/// [`FileRejection::ReadFailed`].
+/// The parent side: runs `exe args…` as the child and feeds it `bytes`. The child's refusal
+/// is [`IsolatedError::Refused`]; whatever else happens to it (abort, signal, memory or CPU
+/// limit, timeout) is [`IsolatedError::Incomplete`].
 pub fn parse_isolated(
     exe: &Path,
     args: &[&str],
     bytes: &[u8],
     limits: &IsolationLimits,
-) -> Result<ParsedUpload, FileRejection> {
+) -> Result<ParsedUpload, IsolatedError> {
     let mut collect = CollectUpload::default();
     parse_isolated_into(exe, args, bytes, limits, &mut collect)?;
-    collect.finish().ok_or(FileRejection::ReadFailed)
+    collect
+        .finish()
+        .ok_or(IsolatedError::Incomplete(ChildFailure::Protocol))
 }
 
 /// [`parse_isolated`] that hands the header and each row to `sink` as the child sends them,
@@ -162,22 +198,23 @@ pub fn parse_isolated_into(
     bytes: &[u8],
     limits: &IsolationLimits,
     sink: &mut (dyn UploadSink + Send),
-) -> Result<(), FileRejection> {
+) -> Result<(), IsolatedError> {
     // Cheap refusals need no process.
     if bytes.is_empty() {
-        return Err(FileRejection::Empty);
+        return Err(FileRejection::Empty.into());
     }
     if bytes.len() as u64 > limits.upload.max_file_bytes {
         return Err(FileRejection::TooLarge {
             max_bytes: limits.upload.max_file_bytes,
-        });
+        }
+        .into());
     }
     let mut request = serde_json::to_vec(&Request {
         upload: limits.upload.clone(),
         memory_bytes: limits.memory_bytes,
         cpu_seconds: limits.cpu_seconds,
     })
-    .map_err(|_| FileRejection::ReadFailed)?;
+    .map_err(|_| IsolatedError::Incomplete(ChildFailure::Protocol))?;
     request.push(b'\n');
 
     let mut child = Command::new(exe)
@@ -186,11 +223,13 @@ pub fn parse_isolated_into(
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
-        .map_err(|_| FileRejection::ReadFailed)?;
+        .map_err(|e| IsolatedError::Incomplete(ChildFailure::Spawn(e.kind())))?;
     let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else {
         let _ = child.kill();
         let _ = child.wait();
-        return Err(FileRejection::ReadFailed);
+        return Err(IsolatedError::Incomplete(ChildFailure::Spawn(
+            std::io::ErrorKind::BrokenPipe,
+        )));
     };
     // The output cannot sensibly be larger than the child's memory.
     let max_output = limits.memory_bytes.saturating_mul(2);
@@ -209,13 +248,33 @@ pub fn parse_isolated_into(
         let status = wait_with_deadline(&mut child, limits.wall_clock);
         (status, reader.join())
     });
-    let (Some(status), Ok(Some(end))) = (status, end) else {
-        return Err(FileRejection::ReadFailed);
+    let Some(status) = status else {
+        return Err(IsolatedError::Incomplete(ChildFailure::Timeout(
+            limits.wall_clock,
+        )));
     };
-    match (end, status.code().and_then(|c| u8::try_from(c).ok())) {
-        (Ok(()), Some(EXIT_PARSED)) => Ok(()),
-        (Err(rejection), Some(EXIT_REFUSED)) => Err(rejection),
-        _ => Err(FileRejection::ReadFailed),
+    verdict(status, end.ok().flatten())
+}
+
+/// Only a clean end frame with its exit code is an answer about the file; how the child
+/// ended otherwise is said first, since a killed child's frames are cut anywhere.
+fn verdict(
+    status: ExitStatus,
+    end: Option<Result<(), FileRejection>>,
+) -> Result<(), IsolatedError> {
+    let code = status.code();
+    match (end, code.and_then(|c| u8::try_from(c).ok())) {
+        (Some(Ok(())), Some(EXIT_PARSED)) => Ok(()),
+        (Some(Err(rejection)), Some(EXIT_REFUSED)) => Err(IsolatedError::Refused(rejection)),
+        _ => Err(IsolatedError::Incomplete(match (status.signal(), code) {
+            (Some(signal), _) => ChildFailure::Signal(signal),
+            (None, Some(code))
+                if code != i32::from(EXIT_PARSED) && code != i32::from(EXIT_REFUSED) =>
+            {
+                ChildFailure::Exit(code)
+            }
+            _ => ChildFailure::Protocol,
+        })),
     }
 }
 

@@ -16,7 +16,9 @@ pub enum SheetError {
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
 }
 
-/// Why a whole upload is refused. Carries no personal data, so it is safe to log.
+/// Why a whole upload is refused: always the file's fault (a parser that did not finish is
+/// `child::IsolatedError::Incomplete`, not a rejection). Carries no personal data, so it is
+/// safe to log.
 #[derive(Debug, Clone, PartialEq, Eq, Error, Serialize, Deserialize)]
 pub enum FileRejection {
     #[error("the file is empty")]
@@ -59,8 +61,6 @@ pub enum FileRejection {
     TooManyColumns { max: u32 },
     #[error("more than {max} cells")]
     TooManyCells { max: u64 },
-    #[error("the parser did not finish (crash, abort, limit or timeout)")]
-    ReadFailed,
 }
 
 /// 200000 as "200 000", the Dutch way.
@@ -102,7 +102,6 @@ impl FileRejection {
             FileRejection::TooManyRows { .. } => "upload-too-many-rows",
             FileRejection::TooManyColumns { .. } => "upload-too-many-columns",
             FileRejection::TooManyCells { .. } => "upload-too-many-cells",
-            FileRejection::ReadFailed => "upload-read-failed",
         }
     }
 
@@ -180,9 +179,6 @@ impl FileRejection {
             FileRejection::TooManyCells { max } => format!(
                 "Het bestand bevat meer dan {} cellen. Laad alleen het overzicht verzekerden op, zonder extra gegevens.",
                 thousands(*max)
-            ),
-            FileRejection::ReadFailed => format!(
-                "Het bestand kon niet gelezen worden. {ACCEPTED} Lukt het dan nog niet, neem contact op met uw contactpersoon."
             ),
         }
     }

@@ -1,5 +1,6 @@
 //! The parse in a child process: same answers as in-process, and a child that aborts,
-//! hangs, burns CPU or eats memory costs one failed upload, never the caller.
+//! hangs, burns CPU or eats memory costs one incomplete check, never the caller, and is
+//! never taken for a verdict on the file.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod support;
@@ -7,7 +8,7 @@ mod support;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use ebdesk_sheets::child::{IsolationLimits, parse_isolated};
+use ebdesk_sheets::child::{ChildFailure, IsolatedError, IsolationLimits, parse_isolated};
 use ebdesk_sheets::{FileRejection, UploadLimits, read_insured_upload, write_insured_overview};
 use support::{Package, data_row_xml, sample_rows, shared_strings_xml};
 
@@ -47,13 +48,13 @@ fn a_refusal_in_the_child_comes_back_as_the_same_refusal() {
     let bytes = package.zip();
     assert_eq!(
         parse_isolated(Path::new(CHILD), &[], &bytes, &limits()),
-        Err(FileRejection::Malformed)
+        Err(IsolatedError::Refused(FileRejection::Malformed))
     );
     let mut xls = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     xls.resize(4096, 0);
     assert_eq!(
         parse_isolated(Path::new(CHILD), &[], &xls, &limits()),
-        Err(FileRejection::OldExcelFormat)
+        Err(IsolatedError::Refused(FileRejection::OldExcelFormat))
     );
 }
 
@@ -76,12 +77,40 @@ fn row_errors_cross_the_process_boundary() {
     );
 }
 
+/// SIGABRT, SIGKILL, SIGXCPU.
+const ABORT: i32 = 6;
+const KILL: i32 = 9;
+const XCPU: i32 = 24;
+
+fn incomplete(result: Result<ebdesk_sheets::ParsedUpload, IsolatedError>) -> ChildFailure {
+    match result {
+        Err(IsolatedError::Incomplete(failure)) => failure,
+        other => panic!("expected an incomplete check, got {other:?}"),
+    }
+}
+
 #[test]
-fn a_child_that_aborts_is_a_failed_read() {
+fn a_child_that_aborts_is_an_incomplete_check() {
     let bytes = Package::minimal("").zip();
     let (result, took) = timed(|| parse_isolated(Path::new(CHILD), &["abort"], &bytes, &limits()));
-    assert_eq!(result, Err(FileRejection::ReadFailed));
+    assert_eq!(incomplete(result), ChildFailure::Signal(ABORT));
     assert!(took < Duration::from_secs(5), "{took:?}");
+}
+
+#[test]
+fn a_child_that_exits_without_its_end_frame_is_an_incomplete_check() {
+    let bytes = Package::minimal("").zip();
+    let result = parse_isolated(Path::new(CHILD), &["exit"], &bytes, &limits());
+    assert_eq!(incomplete(result), ChildFailure::Exit(1));
+}
+
+#[test]
+fn a_child_killed_from_outside_is_an_incomplete_check() {
+    // What the OOM killer does: SIGKILL while the child reads.
+    let bytes = Package::minimal("").zip();
+    let wrapper = format!("kill -KILL $$; exec {CHILD}");
+    let result = parse_isolated(Path::new("/bin/sh"), &["-c", &wrapper], &bytes, &limits());
+    assert_eq!(incomplete(result), ChildFailure::Signal(KILL));
 }
 
 #[test]
@@ -92,7 +121,10 @@ fn a_child_that_hangs_is_killed_at_the_deadline() {
         ..limits()
     };
     let (result, took) = timed(|| parse_isolated(Path::new(CHILD), &["sleep"], &bytes, &limits));
-    assert_eq!(result, Err(FileRejection::ReadFailed));
+    assert_eq!(
+        incomplete(result),
+        ChildFailure::Timeout(Duration::from_millis(500))
+    );
     assert!(took < Duration::from_secs(3), "{took:?}");
 }
 
@@ -105,7 +137,11 @@ fn a_child_that_burns_cpu_is_stopped_by_its_cpu_limit() {
         ..limits()
     };
     let (result, took) = timed(|| parse_isolated(Path::new(CHILD), &["spin"], &bytes, &limits));
-    assert_eq!(result, Err(FileRejection::ReadFailed));
+    let failure = incomplete(result);
+    assert!(
+        [ChildFailure::Signal(XCPU), ChildFailure::Signal(KILL)].contains(&failure),
+        "{failure:?}"
+    );
     // Stopped by the kernel after about a second of CPU, long before the wall clock.
     assert!(took < Duration::from_secs(10), "{took:?}");
 }
@@ -114,7 +150,8 @@ fn a_child_that_burns_cpu_is_stopped_by_its_cpu_limit() {
 fn a_child_that_eats_memory_is_stopped_by_its_memory_limit() {
     let bytes = Package::minimal("").zip();
     let (result, took) = timed(|| parse_isolated(Path::new(CHILD), &["hog"], &bytes, &limits()));
-    assert_eq!(result, Err(FileRejection::ReadFailed));
+    // The allocation fails and Rust aborts.
+    assert_eq!(incomplete(result), ChildFailure::Signal(ABORT));
     assert!(took < Duration::from_secs(5), "{took:?}");
 }
 
@@ -123,16 +160,17 @@ fn cheap_refusals_and_a_missing_program_need_no_child() {
     let missing = Path::new("/nonexistent/ebdesk");
     assert_eq!(
         parse_isolated(missing, &[], b"", &limits()),
-        Err(FileRejection::Empty)
+        Err(IsolatedError::Refused(FileRejection::Empty))
     );
     let big = vec![0u8; 25 * 1024 * 1024 + 1];
     assert!(matches!(
         parse_isolated(missing, &[], &big, &limits()),
-        Err(FileRejection::TooLarge { .. })
+        Err(IsolatedError::Refused(FileRejection::TooLarge { .. }))
     ));
+    // A program that does not start is ours to fix, not the file's.
     assert_eq!(
-        parse_isolated(missing, &[], b"PK\x03\x04", &limits()),
-        Err(FileRejection::ReadFailed)
+        incomplete(parse_isolated(missing, &[], b"PK\x03\x04", &limits())),
+        ChildFailure::Spawn(std::io::ErrorKind::NotFound)
     );
 }
 
@@ -164,7 +202,7 @@ fn hostile_files_are_refused_by_a_child_held_to_64_mb() {
     ] {
         let bytes = package.zip();
         let (result, took) = timed(|| parse_isolated(Path::new(CHILD), &[], &bytes, &limits));
-        assert_eq!(result, Err(expected));
+        assert_eq!(result, Err(IsolatedError::Refused(expected)));
         assert!(took < Duration::from_secs(1), "{took:?}");
     }
     // And a real download of 20 000 rows still fits.

@@ -35,10 +35,12 @@ pub enum UploadPhase {
     Cancelled,
     /// The file could not be read; `rejection` says why.
     Refused,
+    /// The check never completed (its job failed for good); the action's error says why.
+    Failed,
 }
 
 impl UploadPhase {
-    const ALL: [UploadPhase; 7] = [
+    const ALL: [UploadPhase; 8] = [
         UploadPhase::Waiting,
         UploadPhase::Reading,
         UploadPhase::Validating,
@@ -46,6 +48,7 @@ impl UploadPhase {
         UploadPhase::Applied,
         UploadPhase::Cancelled,
         UploadPhase::Refused,
+        UploadPhase::Failed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -57,6 +60,7 @@ impl UploadPhase {
             UploadPhase::Applied => "applied",
             UploadPhase::Cancelled => "cancelled",
             UploadPhase::Refused => "refused",
+            UploadPhase::Failed => "failed",
         }
     }
 
@@ -222,7 +226,8 @@ impl Store {
         total: usize,
     ) -> Result<()> {
         const SQL: &str = "UPDATE uploads SET phase = $3, rows_done = $4, rows_total = $5 \
-            WHERE action_id = $1 AND phase NOT IN ('ready', 'applied', 'cancelled', 'refused') \
+            WHERE action_id = $1 \
+              AND phase NOT IN ('ready', 'applied', 'cancelled', 'refused', 'failed') \
               AND EXISTS (SELECT 1 FROM actions x WHERE x.id = $1 AND x.lease_token = $2)";
         with_pool!(self, pool => {
             sqlx::query(SQL)

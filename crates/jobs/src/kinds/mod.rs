@@ -16,6 +16,9 @@ use crate::handler::JobError;
 pub const REASON_NO_ACCESS: &str = "job-error-no-access";
 /// Failure reason: the uploaded file was refused; the upload says why.
 pub const REASON_FILE_REFUSED: &str = "job-error-file-refused";
+/// Failure reason: the check of an upload did not complete (the parser child was killed,
+/// hit a limit or timed out); retried, and it says nothing about the file.
+pub const REASON_CHECK_INCOMPLETE: &str = "job-error-check-incomplete";
 
 /// The requester's access as it is now: a job does what its requester may still do.
 async fn requester_access(
@@ -27,9 +30,9 @@ async fn requester_access(
         .store()
         .find_access_by_employer_id(job.requested_by, job.employer_id, ctx.now().date_naive())
         .await?
-        .ok_or_else(|| JobError::permanent(REASON_NO_ACCESS))?;
+        .ok_or_else(|| JobError::refused(REASON_NO_ACCESS))?;
     if needs_change && access.rights == Rights::Consult {
-        return Err(JobError::permanent(REASON_NO_ACCESS));
+        return Err(JobError::refused(REASON_NO_ACCESS));
     }
     Ok(access)
 }

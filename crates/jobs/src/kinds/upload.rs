@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use std::collections::HashMap;
 
-use ebdesk_sheets::child::{IsolationLimits, parse_isolated_into};
+use ebdesk_sheets::child::{IsolatedError, IsolationLimits, parse_isolated_into};
 use ebdesk_sheets::{
     KnownEmployee, KnownEmployees, KnownRow, PreviewBuilder, UploadHeader, UploadPreview,
     UploadRow, UploadSink, write_error_workbook,
@@ -18,7 +18,7 @@ use ebdesk_store::{ClaimedJob, GeneratedFile, InsuredEntry, UploadPhase};
 use serde_json::json;
 
 use super::download::XLSX;
-use super::{REASON_FILE_REFUSED, internal, requester_access};
+use super::{REASON_CHECK_INCOMPLETE, REASON_FILE_REFUSED, internal, requester_access};
 use crate::{JobContext, JobError, JobHandler, JobOutcome};
 
 /// How the worker starts the parser child: `ebdesk sheets-parse` in production.
@@ -131,14 +131,23 @@ impl JobHandler for InsuredOverviewUpload {
                 }
             }
         };
-        if let Err(rejection) = parsed {
+        if let Err(failed) = parsed {
             // What the check thread compared is void; it ends with the closed channel.
             let _ = check.await;
-            tracing::info!(code = rejection.code(), "upload refused");
-            store
-                .refuse_upload(job.id, token, &rejection.message_nl())
-                .await?;
-            return Err(JobError::permanent(REASON_FILE_REFUSED));
+            return Err(match failed {
+                IsolatedError::Refused(rejection) => {
+                    tracing::info!(code = rejection.code(), "upload refused");
+                    store
+                        .refuse_upload(job.id, token, &rejection.message_nl())
+                        .await?;
+                    JobError::refused(REASON_FILE_REFUSED)
+                }
+                // Killed from outside or by its limits: the file is not blamed, and the
+                // worker tries again (the store puts the progress back to waiting).
+                IsolatedError::Incomplete(failure) => {
+                    JobError::transient(REASON_CHECK_INCOMPLETE).with_source(failure)
+                }
+            });
         }
         let (preview, errors) = check
             .await

@@ -115,12 +115,21 @@ pub async fn spawn_app_with_worker(
     store: Store,
     parser: ebdesk_jobs::kinds::ParserCommand,
 ) -> String {
+    spawn_app_with_worker_clock(store, parser, Arc::new(ebdesk_domain::SystemClock)).await
+}
+
+/// [`spawn_app_with_worker`] whose worker reads `clock` (the pages keep the real time), so
+/// a test can make a retry due without waiting for its backoff.
+pub async fn spawn_app_with_worker_clock(
+    store: Store,
+    parser: ebdesk_jobs::kinds::ParserCommand,
+    clock: Arc<dyn ebdesk_domain::Clock>,
+) -> String {
     let config = ebdesk_jobs::WorkerConfig {
         poll_interval: std::time::Duration::from_millis(50),
         ..Default::default()
     };
-    let mut worker =
-        ebdesk_jobs::Worker::new(store.clone(), Arc::new(ebdesk_domain::SystemClock), config);
+    let mut worker = ebdesk_jobs::Worker::new(store.clone(), clock, config);
     ebdesk_jobs::kinds::register_all(&mut worker, parser);
     let notifier = worker.notifier();
     tokio::spawn(worker.run(tokio_util::sync::CancellationToken::new()));

@@ -210,7 +210,7 @@ impl Store {
         const SQL: &str = "UPDATE actions SET lease_until = $3 \
             WHERE id = $1 AND lease_token = $2 AND status = 'running'";
         let rows = self
-            .fenced_write(SQL, id, token, vec![Rest::Time(later(now, lease))])
+            .fenced_write(SQL, id, token, vec![Rest::Time(later(now, lease))], None)
             .await?;
         Ok(rows == 1)
     }
@@ -263,7 +263,9 @@ impl Store {
 
     /// Records a failed attempt. With `retry_at` the job goes back to requested and is due
     /// again then; without it the action ends failed. `reason` is what the action list shows
-    /// (a message key of the catalog, never internal details).
+    /// (a message key of the catalog, never internal details). An upload's progress goes
+    /// with the attempt, in the same transaction: back to waiting for a retry, failed at the
+    /// end, so its page never shows a check that is not running.
     pub async fn fail_job(
         &self,
         id: i64,
@@ -278,15 +280,21 @@ impl Store {
         const FAIL: &str = "UPDATE actions SET status = 'failed', status_at = $3, error = $4, \
                lease_token = NULL, lease_until = NULL, locked_by = NULL \
             WHERE id = $1 AND lease_token = $2 AND status = 'running'";
+        const UPLOAD_RETRY: &str = "UPDATE uploads SET phase = 'waiting', rows_done = 0, \
+            rows_total = 0 WHERE action_id = $1 AND phase IN ('reading', 'validating')";
+        const UPLOAD_FAIL: &str = "UPDATE uploads SET phase = 'failed' \
+            WHERE action_id = $1 AND phase IN ('waiting', 'reading', 'validating')";
         let reason = reason.to_owned();
         let rows = match retry_at {
             Some(at) => {
                 let rest = vec![Rest::Time(now), Rest::Time(at), Rest::Text(reason)];
-                self.fenced_write(RETRY, id, token, rest).await?
+                self.fenced_write(RETRY, id, token, rest, Some(UPLOAD_RETRY))
+                    .await?
             }
             None => {
                 let rest = vec![Rest::Time(now), Rest::Text(reason)];
-                self.fenced_write(FAIL, id, token, rest).await?
+                self.fenced_write(FAIL, id, token, rest, Some(UPLOAD_FAIL))
+                    .await?
             }
         };
         if rows == 1 {
@@ -304,7 +312,7 @@ impl Store {
                locked_by = NULL \
             WHERE id = $1 AND lease_token = $2 AND status = 'running'";
         let rows = self
-            .fenced_write(SQL, id, token, vec![Rest::Time(now)])
+            .fenced_write(SQL, id, token, vec![Rest::Time(now)], None)
             .await?;
         if rows == 1 {
             Ok(())
@@ -322,13 +330,15 @@ enum Rest {
 
 impl Store {
     /// Runs one `WHERE id = $1 AND lease_token = $2 …` statement in a write transaction and
-    /// answers how many rows it changed (0: the lease was lost).
+    /// answers how many rows it changed (0: the lease was lost). `then`, with `$1` the id
+    /// alone, runs in the same transaction when the fenced statement changed the job.
     async fn fenced_write(
         &self,
         sql: &'static str,
         id: i64,
         token: &LeaseToken,
         rest: Vec<Rest>,
+        then: Option<&'static str>,
     ) -> Result<u64> {
         let token = token.as_str().to_owned();
         with_pool!(self, pool => {
@@ -341,6 +351,9 @@ impl Store {
             }
             let mut tx = pool.begin_write().await?;
             let done = query.execute(&mut *tx).await?;
+            if let Some(then) = then.filter(|_| done.rows_affected() == 1) {
+                sqlx::query(then).bind(id).execute(&mut *tx).await?;
+            }
             tx.commit().await?;
             Ok(done.rows_affected())
         })
