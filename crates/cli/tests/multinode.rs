@@ -1,6 +1,7 @@
 //! Several nodes on one PostgreSQL database, as separate `ebdesk` processes: two `serve`
-//! nodes (each with its in-process worker) and one `worker` node. 50 downloads requested
-//! across both web nodes are each produced exactly once and can be fetched from the other
+//! nodes (each with its in-process worker) and one `worker` node. Identical download requests
+//! racing on both web nodes queue one action per user while it is pending; with more
+//! downloads queued beside them, 50 in all are each produced exactly once and can be fetched from the other
 //! node; an upload previewed on one node is confirmed on the other.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -335,14 +336,49 @@ fn demo_totp_secret(email: &str) -> String {
     out
 }
 
-/// The action id at the end of `/werkgevers/530-101/acties/{id}`.
+/// The action id at the end of `/werkgevers/530-101/acties/{id}` (a repeated request adds
+/// `?bestaand=1`).
 fn action_id(location: &str) -> i64 {
     let prefix = format!("/werkgevers/{EMPLOYER}/acties/");
-    location
+    let rest = location
         .strip_prefix(&prefix)
-        .unwrap_or_else(|| panic!("not an action: {location}"))
-        .parse()
+        .unwrap_or_else(|| panic!("not an action: {location}"));
+    rest.split('?').next().unwrap().parse().unwrap()
+}
+
+/// Queues downloads of `email`'s scope until the user has `count` (other parameters than a
+/// request from the page has, as later kinds of download will; straight into the queue,
+/// past the per-user cap, to give the workers a load); answers the new action ids.
+async fn queue_more(db: &TestDb, pool: &sqlx::PgPool, email: &str, count: usize) -> Vec<i64> {
+    let user_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let scope = db
+        .store
+        .find_access(user_id, EMPLOYER, Utc::now().date_naive())
+        .await
         .unwrap()
+        .unwrap()
+        .scope;
+    let mut ids = Vec::new();
+    for n in 0..count {
+        let action = ebdesk_store::NewAction {
+            kind: ebdesk_domain::ActionKind::InsuredOverviewDownload,
+            description: "Aangevraagd op 03/03/2025".to_owned(),
+            employee_id: None,
+            payload: format!("{{\"n\":{n}}}"),
+            effective_date: None,
+        };
+        ids.push(
+            db.store
+                .enqueue_action(&scope, &action, Utc::now())
+                .await
+                .unwrap(),
+        );
+    }
+    ids
 }
 
 /// Requests `count` downloads at once; answers their action ids.
@@ -405,11 +441,33 @@ async fn two_web_nodes_and_a_worker_share_one_database() {
     let b = Browser::logged_in(&base_b, INPUT).await;
     eprintln!("nodes up and logged in after {:?}", started.elapsed());
 
-    // 25 downloads on each node, all at once.
+    // 25 identical requests on each node, all at once: each user's land on one pending
+    // action (a new one only when the first was already done).
     let (on_a, on_b) = tokio::join!(
         request_downloads(&a, PER_NODE),
         request_downloads(&b, PER_NODE)
     );
+    let mut on_a: Vec<i64> = on_a
+        .into_iter()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut on_b: Vec<i64> = on_b
+        .into_iter()
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    eprintln!(
+        "25 requests on each node made {} and {} actions",
+        on_a.len(),
+        on_b.len()
+    );
+    assert!(
+        on_a.len() < PER_NODE && on_b.len() < PER_NODE,
+        "{on_a:?} {on_b:?}"
+    );
+    on_a.extend(queue_more(&db, &pool, MASTER, PER_NODE - on_a.len()).await);
+    on_b.extend(queue_more(&db, &pool, INPUT, PER_NODE - on_b.len()).await);
     let requested: BTreeSet<i64> = on_a.iter().chain(&on_b).copied().collect();
     assert_eq!(requested.len(), 2 * PER_NODE, "50 distinct actions");
 

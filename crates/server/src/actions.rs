@@ -8,8 +8,8 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{Months, Utc};
 use ebdesk_domain::{ActionKind, ActionStatus};
 use ebdesk_store::{
-    ActionFilter, AuditEvent, FileLookup, ListCursor, NewAction, StoreError, UploadPhase,
-    UploadRecord,
+    ActionFilter, AuditEvent, DownloadRequest, FileLookup, ListCursor, NewAction,
+    PENDING_DOWNLOADS_PER_USER, StoreError, UploadPhase, UploadRecord,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -216,6 +216,8 @@ pub struct DetailParams {
     pagina: Option<usize>,
     /// Why the last decision was refused (see [`REFUSALS`]).
     geweigerd: Option<String>,
+    /// Set when a download request landed on this pending one instead of queueing another.
+    bestaand: Option<String>,
 }
 
 pub async fn show_action(
@@ -280,6 +282,10 @@ pub async fn show_action(
         .as_deref()
         .and_then(|k| REFUSALS.iter().find(|r| **r == k));
     context.insert("refusal", &refusal);
+    context.insert(
+        "already_requested",
+        &(params.bestaand.is_some() && !action.is_final),
+    );
     Ok(html(render("action.html", &context)?))
 }
 
@@ -335,7 +341,8 @@ pub async fn downloads_page(tenant: Tenant) -> Result<HttpResponse, AppError> {
 }
 
 /// Queues "Overzicht verzekerden" and shows its action, which updates itself until the
-/// file is there.
+/// file is there. The same download still pending is shown instead of queueing it again;
+/// a user with too many pending downloads is asked to wait (429).
 pub async fn request_insured_overview(
     state: web::Data<AppState>,
     tenant: Tenant,
@@ -348,13 +355,25 @@ pub async fn request_insured_overview(
         payload: "{}".to_owned(),
         effective_date: None,
     };
-    let id = state
+    let number = &tenant.access.employer.number;
+    match state
         .store
-        .enqueue_action(&tenant.access.scope, &action, now)
-        .await?;
-    state.jobs.wake();
-    Ok(see_other(&format!(
-        "/werkgevers/{}/acties/{id}",
-        tenant.access.employer.number
-    )))
+        .request_download(&tenant.access.scope, &action, now)
+        .await
+    {
+        Ok(DownloadRequest::Queued(id)) => {
+            state.jobs.wake();
+            Ok(see_other(&format!("/werkgevers/{number}/acties/{id}")))
+        }
+        Ok(DownloadRequest::Pending(id)) => Ok(see_other(&format!(
+            "/werkgevers/{number}/acties/{id}?bestaand=1"
+        ))),
+        Err(StoreError::Refused("download-limit")) => {
+            let mut context = tenant_context(&tenant);
+            context.insert("download_limit", &PENDING_DOWNLOADS_PER_USER);
+            let body = render("downloads.html", &context)?;
+            Ok(crate::auth::html(StatusCode::TOO_MANY_REQUESTS, body))
+        }
+        Err(err) => Err(err.into()),
+    }
 }

@@ -60,7 +60,7 @@ pub use provisioning::{NewAffiliation, NewContactPoint, NewEmployee, NewEmployer
 pub use queue::fixture as queue_fixture;
 pub use queue::{
     ACTION_PAGE_SIZE, Action, ActionDetail, ActionEmployee, ActionFilter, ActionPage, ClaimedJob,
-    CompletedStatus, LeaseToken, NewAction,
+    CompletedStatus, DownloadRequest, LeaseToken, NewAction, PENDING_DOWNLOADS_PER_USER,
 };
 pub use scope::{Access, EmployerChoice, Scope};
 pub use sessions::{NewSession, SessionRecord, SessionStage};

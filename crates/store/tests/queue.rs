@@ -6,11 +6,11 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
-use ebdesk_domain::{ActionKind, ActionStatus};
+use ebdesk_domain::{ActionKind, ActionStatus, Rights};
 use ebdesk_store::queue_fixture::{download, queue_fixture};
 use ebdesk_store::{
-    ActionFilter, CompletedStatus, FileLookup, GeneratedFile, ListCursor, NewAction, Scope, Store,
-    StoreError, store_test,
+    ActionFilter, CompletedStatus, DownloadRequest, FileLookup, GeneratedFile, ListCursor,
+    NewAction, PENDING_DOWNLOADS_PER_USER, Scope, Store, StoreError, store_test,
 };
 
 const LEASE: Duration = Duration::from_secs(60);
@@ -21,6 +21,14 @@ fn t0() -> DateTime<Utc> {
 
 fn secs(n: i64) -> TimeDelta {
     TimeDelta::seconds(n)
+}
+
+/// Every action, of any time.
+fn filter_all() -> ActionFilter {
+    ActionFilter {
+        since: None,
+        ..ActionFilter::recent(t0())
+    }
 }
 
 async fn status_of(store: &Store, scope: &Scope, id: i64) -> ActionStatus {
@@ -682,3 +690,330 @@ store_test!(
         db.cleanup().await;
     }
 );
+
+/// Claims the next job at `at` and completes it at once, as one worker would; its id.
+async fn run_next(store: &Store, at: DateTime<Utc>) -> Option<(i64, i64)> {
+    let job = store.claim_next_job("w", None, at, LEASE).await.unwrap()?;
+    store
+        .complete_job(job.id, &job.lease_token, CompletedStatus::Available, at)
+        .await
+        .unwrap();
+    Some((job.id, job.employer_id))
+}
+
+store_test!(
+    one_employers_hundred_jobs_do_not_hold_up_another_employer,
+    |db| {
+        let f = queue_fixture(&db.store, t0()).await;
+        for i in 0..100 {
+            db.store
+                .enqueue_action(&f.master, &download(&format!("{{\"n\":{i}}}")), t0())
+                .await
+                .unwrap();
+        }
+        let claim_at = |n: i64| t0() + secs(10 + n);
+        // A's turn came before B asked: B is served by the next claim.
+        let (_, employer) = run_next(&db.store, claim_at(0)).await.unwrap();
+        assert_eq!(employer, f.employer_a);
+        let b = db
+            .store
+            .enqueue_action(&f.master_b, &download("{}"), t0() + secs(1))
+            .await
+            .unwrap();
+        assert_eq!(
+            run_next(&db.store, claim_at(1)).await.unwrap(),
+            (b, f.employer_b)
+        );
+        // Then the employers with work take turns, each in its own order.
+        let b2 = db
+            .store
+            .enqueue_action(&f.master_b, &download("{\"n\":2}"), t0() + secs(2))
+            .await
+            .unwrap();
+        let (_, employer) = run_next(&db.store, claim_at(2)).await.unwrap();
+        assert_eq!(employer, f.employer_a);
+        assert_eq!(
+            run_next(&db.store, claim_at(3)).await.unwrap(),
+            (b2, f.employer_b)
+        );
+        let mut rest = 0;
+        let mut n = 4;
+        while let Some((_, employer)) = run_next(&db.store, claim_at(n)).await {
+            assert_eq!(employer, f.employer_a);
+            rest += 1;
+            n += 1;
+        }
+        assert_eq!(rest, 98, "A's jobs all ran, none twice");
+        db.cleanup().await;
+    }
+);
+
+store_test!(an_employer_never_served_goes_before_a_busy_one, |db| {
+    let f = queue_fixture(&db.store, t0()).await;
+    for i in 0..100 {
+        db.store
+            .enqueue_action(&f.master, &download(&format!("{{\"n\":{i}}}")), t0())
+            .await
+            .unwrap();
+    }
+    let b = db
+        .store
+        .enqueue_action(&f.master_b, &download("{}"), t0() + secs(1))
+        .await
+        .unwrap();
+    // Nobody was served yet, so the oldest job goes first; B's comes right after.
+    let first = run_next(&db.store, t0() + secs(2)).await.unwrap();
+    assert_eq!(first.1, f.employer_a);
+    let second = run_next(&db.store, t0() + secs(3)).await.unwrap();
+    assert_eq!(second, (b, f.employer_b));
+    db.cleanup().await;
+});
+
+store_test!(concurrent_claimers_take_turns_between_employers, |db| {
+    let f = queue_fixture(&db.store, t0()).await;
+    let mut queued = HashSet::new();
+    for i in 0..60 {
+        let id = db
+            .store
+            .enqueue_action(&f.master, &download(&format!("{{\"n\":{i}}}")), t0())
+            .await
+            .unwrap();
+        queued.insert(id);
+    }
+    let mut of_b = HashSet::new();
+    for i in 0..5 {
+        let id = db
+            .store
+            .enqueue_action(&f.master_b, &download(&format!("{{\"n\":{i}}}")), t0())
+            .await
+            .unwrap();
+        of_b.insert(id);
+    }
+    queued.extend(&of_b);
+    // Each claim a little later than the one before, as a real clock would.
+    let tick = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(0));
+    let order = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let claimers: Vec<_> = (0..4)
+        .map(|w| {
+            let (store, tick, order) = (db.store.clone(), tick.clone(), order.clone());
+            tokio::spawn(async move {
+                let worker = format!("worker-{w}");
+                loop {
+                    let n = tick.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let at = t0() + secs(1) + TimeDelta::milliseconds(n);
+                    let Some(job) = store
+                        .claim_next_job(&worker, None, at, LEASE)
+                        .await
+                        .unwrap()
+                    else {
+                        break;
+                    };
+                    assert_eq!(job.attempt, 1);
+                    order.lock().unwrap().push(job.id);
+                    tokio::time::sleep(Duration::from_millis(2)).await;
+                }
+            })
+        })
+        .collect();
+    for claimer in claimers {
+        claimer.await.unwrap();
+    }
+    let order = order.lock().unwrap().clone();
+    assert_eq!(order.len(), 65, "every job claimed exactly once");
+    assert_eq!(order.iter().copied().collect::<HashSet<_>>(), queued);
+    // Turn by turn B's five jobs are among the first ten claims; claims that overlap may
+    // read a turn just before it is taken, hence the slack.
+    let last_b = order.iter().rposition(|id| of_b.contains(id)).unwrap();
+    assert!(last_b < 20, "B's last job was claim {last_b}: {order:?}");
+    db.cleanup().await;
+});
+
+store_test!(
+    a_second_identical_download_request_points_to_the_pending_one,
+    |db| {
+        let f = queue_fixture(&db.store, t0()).await;
+        let first = db
+            .store
+            .request_download(&f.master, &download("{}"), t0())
+            .await
+            .unwrap();
+        let DownloadRequest::Queued(id) = first else {
+            panic!("expected a new action, got {first:?}")
+        };
+        let again = db
+            .store
+            .request_download(&f.master, &download("{}"), t0() + secs(1))
+            .await
+            .unwrap();
+        assert_eq!(again, DownloadRequest::Pending(id));
+        // Another user, or other parameters, are another download.
+        let other_user = db
+            .store
+            .request_download(&f.consult_c1, &download("{}"), t0() + secs(1))
+            .await
+            .unwrap();
+        assert!(matches!(other_user, DownloadRequest::Queued(x) if x != id));
+        let other_payload = db
+            .store
+            .request_download(&f.master, &download("{\"n\":1}"), t0() + secs(1))
+            .await
+            .unwrap();
+        assert!(matches!(other_payload, DownloadRequest::Queued(x) if x != id));
+        // Still pending while it runs; once it is done, a request queues a fresh one.
+        let job = db
+            .store
+            .claim_next_job("w", None, t0() + secs(2), LEASE)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(job.id, id);
+        let running = db
+            .store
+            .request_download(&f.master, &download("{}"), t0() + secs(3))
+            .await
+            .unwrap();
+        assert_eq!(running, DownloadRequest::Pending(id));
+        db.store
+            .complete_job(
+                id,
+                &job.lease_token,
+                CompletedStatus::Available,
+                t0() + secs(4),
+            )
+            .await
+            .unwrap();
+        let fresh = db
+            .store
+            .request_download(&f.master, &download("{}"), t0() + secs(5))
+            .await
+            .unwrap();
+        assert!(
+            matches!(fresh, DownloadRequest::Queued(x) if x != id),
+            "{fresh:?}"
+        );
+        let list = db
+            .store
+            .list_actions(&f.master, &filter_all())
+            .await
+            .unwrap();
+        assert_eq!(list.rows.len(), 4, "no action for the duplicates");
+        db.cleanup().await;
+    }
+);
+
+store_test!(
+    identical_requests_at_the_same_moment_queue_one_download,
+    |db| {
+        let f = queue_fixture(&db.store, t0()).await;
+        let requests: Vec<_> = (0..8)
+            .map(|_| {
+                let (store, scope) = (db.store.clone(), f.master.clone());
+                tokio::spawn(async move {
+                    store
+                        .request_download(&scope, &download("{}"), t0())
+                        .await
+                        .unwrap()
+                })
+            })
+            .collect();
+        let mut outcomes = Vec::new();
+        for request in requests {
+            outcomes.push(request.await.unwrap());
+        }
+        let ids: HashSet<i64> = outcomes.iter().map(|o| o.action_id()).collect();
+        assert_eq!(ids.len(), 1, "{outcomes:?}");
+        let queued = outcomes
+            .iter()
+            .filter(|o| matches!(o, DownloadRequest::Queued(_)))
+            .count();
+        assert_eq!(queued, 1, "{outcomes:?}");
+        let list = db
+            .store
+            .list_actions(&f.master, &filter_all())
+            .await
+            .unwrap();
+        assert_eq!(list.rows.len(), 1);
+        db.cleanup().await;
+    }
+);
+
+store_test!(a_user_has_at_most_three_pending_downloads, |db| {
+    let f = queue_fixture(&db.store, t0()).await;
+    // The master of A also consults B: the cap counts across employers.
+    db.store
+        .insert_sheet(
+            f.employer_b,
+            f.master_user,
+            Rights::Consult,
+            None,
+            None,
+            t0(),
+        )
+        .await
+        .unwrap();
+    let at_b = db
+        .store
+        .find_access(f.master_user, "530-202", t0().date_naive())
+        .await
+        .unwrap()
+        .unwrap()
+        .scope;
+    let mut ids = Vec::new();
+    for n in 0..PENDING_DOWNLOADS_PER_USER {
+        let outcome = db
+            .store
+            .request_download(&f.master, &download(&format!("{{\"n\":{n}}}")), t0())
+            .await
+            .unwrap();
+        let DownloadRequest::Queued(id) = outcome else {
+            panic!("expected a new action, got {outcome:?}")
+        };
+        ids.push(id);
+    }
+    let refused = db
+        .store
+        .request_download(&f.master, &download("{\"n\":9}"), t0())
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Refused("download-limit"))),
+        "{refused:?}"
+    );
+    let refused = db
+        .store
+        .request_download(&at_b, &download("{}"), t0())
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Refused("download-limit"))),
+        "{refused:?}"
+    );
+    // A request for one already pending still finds it.
+    let same = db
+        .store
+        .request_download(&f.master, &download("{\"n\":0}"), t0())
+        .await
+        .unwrap();
+    assert_eq!(same, DownloadRequest::Pending(ids[0]));
+    // Others are not held by this user's cap.
+    db.store
+        .request_download(&f.consult_c1, &download("{}"), t0())
+        .await
+        .unwrap();
+    // One done: room for one more.
+    let job = db
+        .store
+        .claim_next_job("w", None, t0() + secs(1), LEASE)
+        .await
+        .unwrap()
+        .unwrap();
+    db.store
+        .fail_job(job.id, &job.lease_token, "job-error", t0() + secs(2), None)
+        .await
+        .unwrap();
+    let outcome = db
+        .store
+        .request_download(&at_b, &download("{}"), t0() + secs(3))
+        .await
+        .unwrap();
+    assert!(matches!(outcome, DownloadRequest::Queued(_)), "{outcome:?}");
+    db.cleanup().await;
+});

@@ -100,10 +100,13 @@ macro_rules! due_sql {
     };
 }
 
-/// The claim: one statement that picks the oldest due job and takes its lease. PostgreSQL
-/// skips rows another claimer has locked; SQLite has one writer at a time (`BEGIN
-/// IMMEDIATE`). The outer condition repeats the inner one, so a row that changed between
-/// the two is left alone.
+/// The claim: one statement that picks a due job and takes its lease. PostgreSQL skips rows
+/// another claimer has locked; SQLite has one writer at a time (`BEGIN IMMEDIATE`). The
+/// outer condition repeats the inner one, so a row that changed between the two is left alone.
+///
+/// Fair across employers (round robin): the employer whose last claim is oldest (or who was
+/// never served) goes first, then the oldest due job of that employer. So one employer's
+/// hundred queued jobs delay another employer's job by at most one claim per busy worker.
 fn claim_sql(engine: Engine, kinds: usize) -> String {
     let lock = match engine {
         Engine::Sqlite => "",
@@ -111,10 +114,13 @@ fn claim_sql(engine: Engine, kinds: usize) -> String {
     };
     let kinds: Vec<String> = (0..kinds).map(|i| format!("${}", 5 + i)).collect();
     format!(
-        "UPDATE actions SET status = 'running', status_at = $1, attempts = attempts + 1, \
-           lease_token = $2, lease_until = $3, locked_by = $4 \
+        "UPDATE actions SET status = 'running', status_at = $1, claimed_at = $1, \
+           attempts = attempts + 1, lease_token = $2, lease_until = $3, locked_by = $4 \
          WHERE id = (SELECT q.id FROM actions q WHERE {due_q} AND q.kind IN ({kinds}) \
-           ORDER BY q.run_after, q.id LIMIT 1{lock}) \
+           ORDER BY (SELECT t.claimed_at FROM actions t \
+               WHERE t.employer_id = q.employer_id AND t.claimed_at IS NOT NULL \
+               ORDER BY t.claimed_at DESC LIMIT 1) NULLS FIRST, \
+             q.run_after, q.id LIMIT 1{lock}) \
            AND {due} \
          RETURNING id, employer_id, kind, payload, attempts, lease_until, requested_by, \
            employee_id",
@@ -149,9 +155,10 @@ macro_rules! complete_in_tx {
 pub(crate) use complete_in_tx;
 
 impl Store {
-    /// Claims the oldest due job of one of `kinds` (every kind this build knows when None):
-    /// status running, a fresh lease token, `lease_until = now + lease`, one more attempt.
-    /// None when nothing is due.
+    /// Claims a due job of one of `kinds` (every kind this build knows when None): the oldest
+    /// job of the employer served longest ago, so that employers take turns. Status running,
+    /// a fresh lease token, `lease_until = now + lease`, one more attempt. None when nothing
+    /// is due.
     pub async fn claim_next_job(
         &self,
         worker_id: &str,
