@@ -30,6 +30,10 @@ bench *ARGS:
     scripts/bench.sh {{ARGS}}
     scripts/bench_uploads.sh
 
+# Another employer's download behind a burst of 100 (fair queue; BENCH_ROWS rows in the burst).
+bench-queue:
+    BENCH_ROWS=${BENCH_ROWS:-10000} cargo test -p ebdesk-cli --test fair_queue_bench -- --ignored --nocapture
+
 # Everything CI does.
 ci:
     .ci/run
