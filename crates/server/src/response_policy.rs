@@ -78,7 +78,8 @@ fn with_deadline(payload: Payload, deadline: Instant) -> Payload {
             )),
         }
     });
-    let boxed: std::pin::Pin<Box<dyn futures_util::Stream<Item = _>>> = Box::pin(stream);
+    // The multipart reader polls again after the end: a fused stream answers None again.
+    let boxed: std::pin::Pin<Box<dyn futures_util::Stream<Item = _>>> = Box::pin(stream.fuse());
     Payload::from(boxed)
 }
 
