@@ -15,6 +15,7 @@ mod employers;
 mod error;
 mod generated_files;
 mod insured;
+mod keys;
 mod operator;
 mod outbox;
 mod provisioning;
@@ -48,7 +49,10 @@ pub use employers::{Category, ContactPoint, Contract, Employer};
 pub use error::StoreError;
 pub use generated_files::{FILE_RETENTION, FileLookup, GeneratedFile, StoredFile};
 pub use insured::InsuredEntry;
+pub use keys::{KeyCheck, use_secret_key};
 pub use operator::{EmployerSummary, NewContract};
+#[cfg(feature = "test-support")]
+pub use outbox::OpenedEmail;
 pub use outbox::{
     ClaimedEmail, EmailStatus, FailureKind, FailureOutcome, MAX_EMAIL_ATTEMPTS, OutboxFilter,
     OutboxPage, OutboxRecord, OutgoingEmail, retry_delay,
