@@ -221,7 +221,12 @@ async fn add_operator(
         .map_err(|e| anyhow::anyhow!("ongeldig e-mailadres ({})", e.code()))?;
     let (store, _) = open_store_with_key(db).await?;
     let token = ebdesk_server::random_token();
-    let name = name.unwrap_or_else(|| email.as_str().to_owned());
+    let name = match name {
+        Some(name) => ebdesk_domain::names::check_name(&name)
+            .map_err(|e| anyhow::anyhow!("ongeldige naam: {e}"))?
+            .to_owned(),
+        None => email.as_str().to_owned(),
+    };
     let public_url = public_url.trim_end_matches('/');
     let mail = ebdesk_server::activation_mail(email.as_str(), &name, public_url, &token)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
