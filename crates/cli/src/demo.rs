@@ -524,12 +524,20 @@ pub async fn load_large_employer(
     Ok(())
 }
 
-pub fn print_logins() {
+/// The accounts of "Groot Bedrijf NV", when `demo --size` loaded it.
+const LARGE_LOGINS: &[(&str, &str)] =
+    &[("master@groot.test", "master user, 530-900 Groot Bedrijf NV")];
+
+/// Prints every demo account of the database with its TOTP key.
+pub async fn print_logins(store: &Store) -> anyhow::Result<()> {
+    let large = store.find_employer_id("530-900").await?.is_some();
     println!(
         "Demo-aanmeldingen (wachtwoord voor allemaal: {DEMO_PASSWORD}; voeg de TOTP-sleutel toe \
          aan een authenticator-app voor de code):"
     );
-    for (email, role) in LOGINS {
+    let extra = if large { LARGE_LOGINS } else { &[] };
+    for (email, role) in LOGINS.iter().chain(extra) {
         println!("  {email:<34} TOTP {}  {role}", demo_totp_secret(email));
     }
+    Ok(())
 }

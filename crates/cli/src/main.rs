@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use ebdesk_server::{AppSettings, Application, SecretKey};
-use ebdesk_store::Store;
+use ebdesk_store::{KeyCheck, Store};
 
 #[derive(Parser)]
 #[command(
@@ -34,27 +34,82 @@ struct DbArgs {
     /// Log filter, e.g. info or ebdesk_server=debug.
     #[arg(long, env = "EBDESK_LOG", default_value = "info")]
     log_level: String,
-    /// Key (32 bytes, base64) that encrypts TOTP secrets at rest; the same on every node.
-    /// Without it, the key in <data-dir>/secret.key is used (created when missing).
+    /// Key (32 bytes, base64) that encrypts TOTP secrets and queued e-mails at rest; the same
+    /// on every node (a node with another key refuses to start). Without it, the key in
+    /// <data-dir>/secret.key is used (created when missing and the database has no key yet).
     #[arg(long, env = "EBDESK_SECRET_KEY", hide_env_values = true)]
     secret_key: Option<String>,
 }
 
 impl DbArgs {
-    fn secret_key(&self) -> anyhow::Result<SecretKey> {
+    fn key_path(&self) -> PathBuf {
+        self.data_dir.join("secret.key")
+    }
+
+    /// The key of `EBDESK_SECRET_KEY`, else of the key file; None when neither is there.
+    /// Says where it came from, for messages.
+    fn configured_key(&self) -> anyhow::Result<Option<(SecretKey, String)>> {
         if let Some(text) = self.secret_key.as_deref().filter(|t| !t.is_empty()) {
-            return SecretKey::from_base64(text).context("EBDESK_SECRET_KEY");
+            let key = SecretKey::from_base64(text).context("EBDESK_SECRET_KEY")?;
+            return Ok(Some((key, "EBDESK_SECRET_KEY".to_owned())));
         }
-        let path = self.data_dir.join("secret.key");
+        let path = self.key_path();
         if !path.exists() {
-            std::fs::create_dir_all(&self.data_dir)
-                .with_context(|| format!("creating {}", self.data_dir.display()))?;
-            write_private(&path, &SecretKey::generate_base64())?;
+            return Ok(None);
         }
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("reading {}", path.display()))?;
-        SecretKey::from_base64(&text).with_context(|| format!("the key in {}", path.display()))
+        let key = SecretKey::from_base64(&text)
+            .with_context(|| format!("the key in {}", path.display()))?;
+        Ok(Some((key, path.display().to_string())))
     }
+}
+
+/// What every refusal about the key ends with.
+const SAME_KEY_HINT: &str = "Every node of one database needs the same key: set \
+    EBDESK_SECRET_KEY to the key of the other nodes (their EBDESK_SECRET_KEY, or the content \
+    of their <data-dir>/secret.key). Nothing was changed.";
+
+/// Opens the store for a command that encrypts or decrypts secrets: finds this node's key
+/// (creating the key file only for a database that has no key yet), proves that it is the
+/// key the database was set up with, and installs it for the outbox. A node with another key
+/// stops here instead of answering 500 on every login.
+async fn open_store_with_key(db: &DbArgs) -> anyhow::Result<(Store, SecretKey)> {
+    let store = open_store(db).await?;
+    let (key, source) = match db.configured_key()? {
+        Some(found) => found,
+        None => {
+            if let Some(stored) = store.stored_key_check().await? {
+                anyhow::bail!(
+                    "this node has no server key (no EBDESK_SECRET_KEY, no {}), but the \
+                     database was set up with one (fingerprint {}). {SAME_KEY_HINT}",
+                    db.key_path().display(),
+                    ebdesk_keys::fingerprint_of(&stored)
+                );
+            }
+            std::fs::create_dir_all(&db.data_dir)
+                .with_context(|| format!("creating {}", db.data_dir.display()))?;
+            write_private(&db.key_path(), &SecretKey::generate_base64())?;
+            db.configured_key()?
+                .context("the new key file cannot be read back")?
+        }
+    };
+    match store.check_secret_key(&key, chrono::Utc::now()).await? {
+        KeyCheck::Recorded | KeyCheck::Matches => {}
+        KeyCheck::Differs { stored_fingerprint } => anyhow::bail!(
+            "this node's server key (from {source}, fingerprint {}) is not the key the \
+             database was set up with (fingerprint {stored_fingerprint}). {SAME_KEY_HINT}",
+            key.fingerprint()
+        ),
+        KeyCheck::CannotDecrypt => anyhow::bail!(
+            "this node's server key (from {source}, fingerprint {}) cannot decrypt the \
+             secrets stored in the database. {SAME_KEY_HINT}",
+            key.fingerprint()
+        ),
+    }
+    ebdesk_store::use_secret_key(&key)?;
+    tracing::info!(fingerprint = %key.fingerprint(), "server key checked");
+    Ok((store, key))
 }
 
 /// Writes a file only its owner may read.
@@ -164,9 +219,14 @@ async fn add_operator(
 ) -> anyhow::Result<()> {
     let email = ebdesk_domain::EmailAddress::parse(email)
         .map_err(|e| anyhow::anyhow!("ongeldig e-mailadres ({})", e.code()))?;
-    let store = open_store(db).await?;
+    let (store, _) = open_store_with_key(db).await?;
     let token = ebdesk_server::random_token();
-    let name = name.unwrap_or_else(|| email.as_str().to_owned());
+    let name = match name {
+        Some(name) => ebdesk_domain::names::check_name(&name)
+            .map_err(|e| anyhow::anyhow!("ongeldige naam: {e}"))?
+            .to_owned(),
+        None => email.as_str().to_owned(),
+    };
     let public_url = public_url.trim_end_matches('/');
     let mail = ebdesk_server::activation_mail(email.as_str(), &name, public_url, &token)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -242,8 +302,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             jobs,
         } => {
             init_tracing(&db.log_level);
-            let store = open_store(&db).await?;
-            let secret_key = db.secret_key()?;
+            let (store, secret_key) = open_store_with_key(&db).await?;
             if demo && store.has_no_employers().await? {
                 demo::load(&store, &secret_key).await?;
             }
@@ -267,12 +326,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .as_ref()
                 .map(|w| w.notifier.clone())
                 .unwrap_or_default();
-            let app = Application::build(store, &bind, settings, notifier)
+            let app = Application::build(store.clone(), &bind, settings, notifier)
                 .context("binding the address")?;
             let host = bind.rsplit_once(':').map_or("127.0.0.1", |(h, _)| h);
             println!("ebdesk luistert op http://{host}:{}", app.port());
             if demo {
-                demo::print_logins();
+                demo::print_logins(&store).await?;
             }
             // The server stops on SIGINT/SIGTERM; then the worker finishes or releases its
             // jobs, then the mail sender stops.
@@ -296,7 +355,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Worker { db, jobs } => {
             init_tracing(&db.log_level);
-            worker::run_until_signal(open_store(&db).await?, jobs).await?;
+            let (store, _) = open_store_with_key(&db).await?;
+            worker::run_until_signal(store, jobs).await?;
         }
         Command::Migrate { db } => {
             init_tracing(&db.log_level);
@@ -305,20 +365,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo { db, size } => {
             init_tracing(&db.log_level);
-            let store = open_store(&db).await?;
+            let (store, key) = open_store_with_key(&db).await?;
             if store.has_no_employers().await? {
-                demo::load(&store, &db.secret_key()?).await?;
+                demo::load(&store, &key).await?;
                 println!("Demogegevens geladen.");
             }
             if let Some(size) = size {
                 let started = std::time::Instant::now();
-                demo::load_large_employer(&store, &db.secret_key()?, size).await?;
+                demo::load_large_employer(&store, &key, size).await?;
                 println!(
                     "Groot Bedrijf NV (530-900) met {size} aangeslotenen geladen in {:.1} s.",
                     started.elapsed().as_secs_f64()
                 );
             }
-            demo::print_logins();
+            demo::print_logins(&store).await?;
         }
         Command::Audit {
             command: AuditCommand::Verify { db },

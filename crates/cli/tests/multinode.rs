@@ -64,14 +64,19 @@ impl Cluster {
     /// `ebdesk <args>` with the shared data folder, its output in `<name>.log`.
     fn command(&self, name: &str, args: &[&str]) -> Command {
         let log = std::fs::File::create(self.log(name)).unwrap();
+        let mut command = self.bare_command(&self.dir.join("data"), args);
+        command.stdout(log.try_clone().unwrap()).stderr(log);
+        command
+    }
+
+    /// `ebdesk <args>` with `data_dir`, none of the environment's settings, output not set.
+    fn bare_command(&self, data_dir: &std::path::Path, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_ebdesk"));
         command
             .args(args)
             .arg("--data-dir")
-            .arg(self.dir.join("data"))
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().unwrap())
-            .stderr(log);
+            .arg(data_dir)
+            .stdin(Stdio::null());
         for var in [
             "DATABASE_URL",
             "EBDESK_DATA_DIR",
@@ -284,6 +289,11 @@ impl Browser {
     /// Password, then the code of the demo authenticator. A code is accepted once per
     /// account, which is why each node gets its own user.
     async fn logged_in(base: &str, email: &str) -> Browser {
+        Browser::logged_in_with(base, email, &demo_totp_secret(email)).await
+    }
+
+    /// Password, then a code of the TOTP key `secret` (base32).
+    async fn logged_in_with(base: &str, email: &str, secret: &str) -> Browser {
         let browser = Browser::new(base);
         let token = browser.get("/login").await.csrf_token();
         let page = browser
@@ -299,7 +309,7 @@ impl Browser {
         assert_eq!(page.location.as_deref(), Some("/login/code"), "{email}");
         let token = browser.get("/login/code").await.csrf_token();
         let unix = u64::try_from(Utc::now().timestamp()).unwrap();
-        let code = ebdesk_server::totp_code_at(&demo_totp_secret(email), unix).unwrap();
+        let code = ebdesk_server::totp_code_at(secret, unix).unwrap();
         let page = browser
             .post("/login/code", &[("code", &code), ("csrf_token", &token)])
             .await;
@@ -639,4 +649,175 @@ async fn two_web_nodes_and_a_worker_share_one_database() {
     drop(cluster);
     pool.close().await;
     db.cleanup().await;
+}
+
+// ---------------------------------------------------------------------------------------
+// The server key: every node proves it holds the key of the database.
+
+/// Runs `ebdesk <args>` on `data_dir` with `env`, expecting it to refuse to start: a non-zero
+/// exit within 30 s. Answers its stderr. Kills it (and fails) when it keeps running.
+fn refused(
+    cluster: &Cluster,
+    data_dir: &std::path::Path,
+    env: &[(&str, &str)],
+    args: &[&str],
+) -> String {
+    let mut command = cluster.bare_command(data_dir, args);
+    command.stdout(Stdio::null()).stderr(Stdio::piped());
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let mut child = command.spawn().unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(30) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("ebdesk {args:?} kept running with a wrong key");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(!status.success(), "ebdesk {args:?} started: {stderr}");
+    stderr
+}
+
+/// The message of a node whose key is not the database's, with what to do about it.
+fn assert_wrong_key(stderr: &str) {
+    assert!(
+        stderr.contains("is not the key the database was set up with")
+            && stderr.contains("set EBDESK_SECRET_KEY to the key of the other nodes"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_with_another_key_refuses_to_start_on_postgresql() {
+    let Some(db) = TestDb::new(Engine::Postgres).await else {
+        return;
+    };
+    let url = db.url.clone();
+    let mut cluster = Cluster::new();
+    // The first node sets the database up: its key file, and the key check.
+    cluster.run("demo", &["demo", "--database-url", &url]);
+    let key = std::fs::read_to_string(cluster.dir.join("data/secret.key")).unwrap();
+
+    // A second machine without EBDESK_SECRET_KEY: refused, and no key file of its own.
+    let other_dir = cluster.dir.join("other");
+    let stderr = refused(
+        &cluster,
+        &other_dir,
+        &[],
+        &["serve", "--database-url", &url, "--bind", "127.0.0.1:0"],
+    );
+    assert!(stderr.contains("this node has no server key"), "{stderr}");
+    assert!(
+        stderr.contains("set EBDESK_SECRET_KEY to the key of the other nodes"),
+        "{stderr}"
+    );
+    assert!(!other_dir.join("secret.key").exists());
+
+    // Another key, from the environment: serve, worker and operator add all refuse.
+    let wrong = ebdesk_keys::SecretKey::generate_base64();
+    let env = [("EBDESK_SECRET_KEY", wrong.as_str())];
+    for args in [
+        &["serve", "--database-url", &url, "--bind", "127.0.0.1:0"][..],
+        &["worker", "--database-url", &url][..],
+        &[
+            "operator",
+            "add",
+            "nieuw@ebdesk.test",
+            "--database-url",
+            &url,
+        ][..],
+        &["demo", "--database-url", &url][..],
+    ] {
+        assert_wrong_key(&refused(&cluster, &other_dir, &env, args));
+    }
+    let operators: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM users WHERE email = 'nieuw@ebdesk.test'")
+            .fetch_one(&sqlx::PgPool::connect(&url).await.unwrap())
+            .await
+            .unwrap();
+    assert_eq!(operators, 0, "a refused command changed nothing");
+
+    // What the message says to do works: the other nodes' key.
+    let mut command = cluster.bare_command(
+        &other_dir,
+        &["serve", "--database-url", &url, "--bind", "127.0.0.1:0"],
+    );
+    let log = std::fs::File::create(cluster.log("same-key")).unwrap();
+    command
+        .env("EBDESK_SECRET_KEY", key.trim())
+        .stdout(log.try_clone().unwrap())
+        .stderr(log);
+    cluster
+        .children
+        .push(("same-key".to_owned(), command.spawn().unwrap()));
+    let base = cluster.wait_for_node("same-key").await;
+    Browser::logged_in(&base, MASTER).await;
+    drop(cluster);
+    db.cleanup().await;
+}
+
+/// `demo --size` prints the accounts of Groot Bedrijf NV with their TOTP keys, and the printed
+/// key logs in; then, on SQLite, a node with another key file (or none) refuses to start.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_big_demo_employer_logs_in_and_another_key_file_is_refused_on_sqlite() {
+    let mut cluster = Cluster::new();
+    let data = cluster.dir.join("data");
+    let output = cluster
+        .bare_command(&data, &["demo", "--size", "20"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let line = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("master@groot.test"))
+        .unwrap_or_else(|| panic!("no master@groot.test in:\n{stdout}"));
+    let printed = line
+        .split_whitespace()
+        .skip_while(|w| *w != "TOTP")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no TOTP key in {line:?}"))
+        .to_owned();
+    assert_eq!(printed, demo_totp_secret("master@groot.test"));
+
+    // The printed key is the one stored: its code is accepted.
+    cluster.spawn("groot", &["serve", "--bind", "127.0.0.1:0"]);
+    let base = cluster.wait_for_node("groot").await;
+    let browser = Browser::logged_in_with(&base, "master@groot.test", &printed).await;
+    let home = browser.get("/werkgevers/530-900").await;
+    assert_eq!(home.status, StatusCode::OK, "{}", home.body);
+    assert!(home.body.contains("Groot Bedrijf NV"));
+    let (_, mut child) = cluster.children.pop().unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // Another key file: refused with the message, the file left as it is.
+    let key_file = data.join("secret.key");
+    let wrong = ebdesk_keys::SecretKey::generate_base64();
+    std::fs::write(&key_file, &wrong).unwrap();
+    assert_wrong_key(&refused(
+        &cluster,
+        &data,
+        &[],
+        &["serve", "--bind", "127.0.0.1:0"],
+    ));
+    assert_wrong_key(&refused(&cluster, &data, &[], &["worker"]));
+    assert_eq!(std::fs::read_to_string(&key_file).unwrap(), wrong);
+    // No key file at all: refused, and none is made up.
+    std::fs::remove_file(&key_file).unwrap();
+    let stderr = refused(&cluster, &data, &[], &["serve", "--bind", "127.0.0.1:0"]);
+    assert!(stderr.contains("this node has no server key"), "{stderr}");
+    assert!(!key_file.exists());
 }

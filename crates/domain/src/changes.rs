@@ -17,8 +17,7 @@ pub const MAX_AFFILIATION_AGE: i32 = 75;
 /// Days the employer has to report an exit (WAP).
 pub const EXIT_REPORT_DAYS: i64 = 30;
 
-/// Longest name part and employee number we store.
-const MAX_NAME_LENGTH: usize = 100;
+/// Longest employee number we store (names: [`crate::names::MAX_NAME_CHARS`]).
 const MAX_EMPLOYEE_NUMBER_LENGTH: usize = 20;
 
 /// A message key per form field that was refused, by the field's name in the form.
@@ -72,18 +71,12 @@ pub struct PersonDraft {
 }
 
 fn required_name(value: &str, field: &'static str, errors: &mut FieldErrors) -> Option<String> {
-    let value = value.trim();
-    if value.is_empty() {
-        errors.insert(field, "field-required");
-        None
-    } else if value.chars().count() > MAX_NAME_LENGTH {
-        errors.insert(field, "name-too-long");
-        None
-    } else if value.chars().any(char::is_control) {
-        errors.insert(field, "name-invalid");
-        None
-    } else {
-        Some(value.to_owned())
+    match crate::names::check_name(value) {
+        Ok(name) => Some(name.to_owned()),
+        Err(err) => {
+            errors.insert(field, err.code());
+            None
+        }
     }
 }
 

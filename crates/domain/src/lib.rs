@@ -10,6 +10,7 @@ pub mod clock;
 pub mod email;
 pub mod insured_sheet;
 pub mod kbo;
+pub mod names;
 pub mod national_number;
 pub mod people;
 pub mod rights;

@@ -167,6 +167,10 @@ impl Mailer {
             .to_address
             .parse()
             .map_err(|e| permanent(format!("invalid recipient address: {e}")))?;
+        // A body this node cannot open will not open on a retry either.
+        let body = email.body_text.clone().ok_or_else(|| {
+            permanent("the body cannot be decrypted with this node's key".to_owned())
+        })?;
         let domain = self.from.email.domain().to_owned();
         Message::builder()
             .from(self.from.clone())
@@ -178,7 +182,7 @@ impl Mailer {
             )))
             .date_now()
             .header(ContentType::TEXT_PLAIN)
-            .body(email.body_text.clone())
+            .body(body)
             .map_err(|e| permanent(format!("cannot build the message: {e}")))
     }
 

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use chrono::{Duration, Utc};
 use ebdesk_domain::EmailAddress;
 use ebdesk_mail::{MailSettings, Mailer, SenderOptions, SmtpSecurity, SmtpSettings, send_due};
-use ebdesk_store::{EmailStatus, OutgoingEmail, Store, store_test};
+use ebdesk_store::{ClaimedEmail, EmailStatus, FailureKind, OutgoingEmail, Store, store_test};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
@@ -138,7 +138,7 @@ store_test!(
             .unwrap();
         assert_eq!(row.status, EmailStatus::Pending);
         assert_eq!(row.attempts, 1);
-        let error = row.last_error.unwrap();
+        let error = row.last_error.clone().unwrap();
         assert!(error.starts_with("SMTP:"), "{error}");
         assert!(error.to_lowercase().contains("connect"), "{error}");
         // The first retry comes a minute later, not before.
@@ -287,7 +287,12 @@ store_test!(
             .unwrap()
             .unwrap();
         assert_eq!(row.status, EmailStatus::Pending);
-        assert!(row.last_error.unwrap().contains("mailbox unavailable"));
+        assert!(
+            row.last_error
+                .clone()
+                .unwrap()
+                .contains("mailbox unavailable")
+        );
         db.cleanup().await;
     }
 );
@@ -318,3 +323,58 @@ store_test!(the_sender_wakes_when_notified_and_stops_on_shutdown, |db| {
     std::fs::remove_dir_all(dir).unwrap();
     db.cleanup().await;
 });
+
+store_test!(
+    an_activation_link_is_sealed_at_rest_and_arrives_whole,
+    |db| {
+        let dir = temp_dir();
+        let token = "q3Vn8TzL0pXw5RyA2bCd7EfGh9JkMn4P";
+        let link = format!("https://ebdesk.test/activeren/{token}");
+        let email = OutgoingEmail {
+            to: EmailAddress::parse("anais@firma.test").unwrap(),
+            subject: SUBJECT.to_owned(),
+            body_text: format!("Beste Anaïs,\n\nKlik op deze link:\n{link}\n"),
+        };
+        let id = db.store.enqueue_email(&email, Utc::now()).await.unwrap();
+        let (body, sealed) = db.store.stored_email_body(id).await.unwrap();
+        assert!(!body.contains(token) && !sealed.unwrap().contains(token));
+
+        let report = send_due(
+            &db.store,
+            &file_mailer(&dir),
+            &SenderOptions::default(),
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(report.sent, 1);
+        let raw = std::fs::read(&eml_files(&dir)[0]).unwrap();
+        let message = mail_parser::MessageParser::default()
+            .parse(&raw[..])
+            .unwrap();
+        let text = message.body_text(0).unwrap().replace("\r\n", "\n");
+        assert!(text.contains(&link), "{text}");
+        // Sent: still nothing readable at rest.
+        let (body, sealed) = db.store.stored_email_body(id).await.unwrap();
+        assert!(!body.contains(token) && !sealed.unwrap().contains(token));
+        std::fs::remove_dir_all(dir).unwrap();
+        db.cleanup().await;
+    }
+);
+
+#[test]
+fn a_body_this_node_cannot_open_is_given_up_at_once() {
+    let email = ClaimedEmail {
+        id: 1,
+        to_address: "anais@firma.test".to_owned(),
+        subject: SUBJECT.to_owned(),
+        body_text: None,
+        attempts: 1,
+        lease_token: "t".to_owned(),
+    };
+    let err = file_mailer(&std::env::temp_dir())
+        .build_message(&email)
+        .unwrap_err();
+    assert_eq!(err.kind, FailureKind::Permanent);
+    assert!(err.message.contains("key"), "{}", err.message);
+}

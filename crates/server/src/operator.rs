@@ -8,6 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use ebdesk_domain::access::check_login_email;
+use ebdesk_domain::names::{NameError, check_name};
 use ebdesk_domain::{EmailAddress, KboNumber};
 use ebdesk_store::{Invitation, NewContactPoint, NewContract, NewEmployer, StoreError};
 use serde::Serialize;
@@ -102,6 +103,21 @@ const EMPLOYER_FIELDS: [&str; 19] = [
     "claims_phone",
 ];
 
+/// Refuses, at its field, a typed name that the domain rule refuses (control, invisible and
+/// direction characters; too long). Empty values are left to the required checks.
+fn check_name_field(
+    value: &str,
+    key: &'static str,
+    errors: &mut HashMap<&'static str, &'static str>,
+) {
+    match check_name(value) {
+        Ok(_) | Err(NameError::Empty) => {}
+        Err(err) => {
+            errors.entry(key).or_insert(err.code());
+        }
+    }
+}
+
 /// The contract fields of a form: number 530/NNNNNN, a name, categories separated by commas.
 fn contract_from(
     value: &dyn Fn(&str) -> String,
@@ -113,11 +129,15 @@ fn contract_from(
     if value("contract_name").is_empty() {
         errors.insert("contract_name", "operator-field-required");
     }
+    check_name_field(&value("contract_name"), "contract_name", errors);
     let categories: Vec<String> = value("categories")
         .split(',')
         .map(|c| c.trim().to_owned())
         .filter(|c| !c.is_empty())
         .collect();
+    for category in &categories {
+        check_name_field(category, "categories", errors);
+    }
     if categories.is_empty() {
         errors.insert("categories", "operator-categories-required");
     }
@@ -153,6 +173,7 @@ fn contact_points_from(
         if name.is_empty() {
             errors.insert(name_key, "operator-field-required");
         }
+        check_name_field(&name, name_key, errors);
         match EmailAddress::parse(&email) {
             Ok(address) => points.push(NewContactPoint {
                 kind: kind.to_owned(),
@@ -214,6 +235,7 @@ pub async fn create_employer(
             errors.insert(key, "operator-field-required");
         }
     }
+    check_name_field(&value("name"), "name", &mut errors);
     let kbo = KboNumber::parse(&value("kbo"));
     if let Err(err) = &kbo {
         errors.insert("kbo", err.code());
@@ -323,6 +345,7 @@ pub async fn designate_master(
     if name.is_empty() {
         form.errors.insert("name", "user-name-required");
     }
+    check_name_field(&name, "name", &mut form.errors);
     let parsed = EmailAddress::parse(&email)
         .map_err(|e| e.code())
         .and_then(|e| {

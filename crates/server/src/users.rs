@@ -213,6 +213,8 @@ pub async fn add_user(
     let mut form = parse_form(&fields);
     if form.name.is_empty() {
         form.errors.insert("name", "user-name-required");
+    } else if let Err(err) = ebdesk_domain::names::check_name(&form.name) {
+        form.errors.insert("name", err.code());
     }
     let email = match EmailAddress::parse(&form.email) {
         Ok(email) => match check_login_email(&email) {

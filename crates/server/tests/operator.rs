@@ -195,6 +195,8 @@ async fn the_operator_creates_an_employer_and_designates_its_master(db: TestDb) 
     // The operator sees the e-mails and the employer's log; the chain verifies.
     let outbox = operator.get("/beheer/outbox").await;
     assert!(outbox.body.contains("vera.vos@vos.test"), "{}", outbox.body);
+    // Without a usable link: bodies are sealed and the console never reads them.
+    assert!(!outbox.body.contains("/activeren/"), "{}", outbox.body);
     let log = operator
         .get_query("/beheer/auditlog", &[("employer", "530-303")])
         .await;

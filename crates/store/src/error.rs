@@ -26,6 +26,12 @@ pub enum StoreError {
     /// A rule of the domain refuses the change; the code is a message-catalog key.
     #[error("refused: {0}")]
     Refused(&'static str),
+    /// No server key was installed ([`crate::use_secret_key`]): e-mails cannot be sealed.
+    #[error("no server key is installed: e-mail bodies cannot be sealed")]
+    NoSecretKey,
+    /// Another server key was installed in this process before.
+    #[error("another server key is already installed in this process")]
+    KeyConflict,
 }
 
 impl StoreError {

@@ -16,6 +16,7 @@ mod error;
 mod generated_files;
 mod insured;
 mod invitations;
+mod keys;
 mod operator;
 mod outbox;
 mod provisioning;
@@ -50,7 +51,10 @@ pub use error::StoreError;
 pub use generated_files::{FILE_RETENTION, FileLookup, GeneratedFile, StoredFile};
 pub use insured::InsuredEntry;
 pub use invitations::{INVITATION_VALIDITY, ReceivedInvitation, SentInvitation};
+pub use keys::{KeyCheck, use_secret_key};
 pub use operator::{EmployerSummary, NewContract};
+#[cfg(feature = "test-support")]
+pub use outbox::OpenedEmail;
 pub use outbox::{
     ClaimedEmail, EmailStatus, FailureKind, FailureOutcome, MAX_EMAIL_ATTEMPTS, OutboxFilter,
     OutboxPage, OutboxRecord, OutgoingEmail, retry_delay,

@@ -19,12 +19,19 @@
 //! error and a later `next_attempt_at` ([`retry_delay`]), or `failed` after the last attempt
 //! or a permanent refusal. A sender that dies holding a lease loses it when it ends. Only the
 //! holder of the current token can complete a claim. Every row stays, for the operator.
+//!
+//! Bodies are sealed with the server key ([`crate::keys::use_secret_key`]) bound to the
+//! recipient: activation and reset links are as good as a password until used, and their
+//! tokens are only stored hashed elsewhere. Only a claim (the sender, just before sending)
+//! opens them; the operator's list never reads them.
 
 use chrono::{DateTime, Duration, Utc};
 use ebdesk_domain::email::EmailAddress;
+use ebdesk_keys::SecretKey;
 use serde::Serialize;
 
 use crate::db::{BeginWrite, Pool, with_pool};
+use crate::keys::installed_key;
 use crate::{Result, Store, StoreError};
 
 /// Attempts before a message is given up and left `failed`.
@@ -91,16 +98,67 @@ impl EmailStatus {
 }
 
 /// A message a sender holds the lease of.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct ClaimedEmail {
     pub id: i64,
     pub to_address: String,
     pub subject: String,
-    pub body_text: String,
+    /// The opened body; None when it cannot be decrypted with this process's key (a damaged
+    /// row, or a node with another key): the sender gives such a message up.
+    pub body_text: Option<String>,
     /// Attempts including this one.
     pub attempts: i64,
     /// Proves the lease to [`Store::mark_email_sent`] and [`Store::mark_email_failed`].
     pub lease_token: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct ClaimedRow {
+    id: i64,
+    to_address: String,
+    subject: String,
+    body: String,
+    sealed_body: Option<String>,
+    attempts: i64,
+    lease_token: String,
+}
+
+impl ClaimedRow {
+    fn open(self) -> ClaimedEmail {
+        let body_text = open_body(&self.to_address, self.body, self.sealed_body);
+        ClaimedEmail {
+            id: self.id,
+            to_address: self.to_address,
+            subject: self.subject,
+            body_text,
+            attempts: self.attempts,
+            lease_token: self.lease_token,
+        }
+    }
+}
+
+/// What a body is bound to: its recipient, so a sealed body cannot be moved to another row.
+fn seal_context(to_address: &str) -> Vec<u8> {
+    format!("ebdesk outbox:{to_address}").into_bytes()
+}
+
+/// The stored form of a body for `to_address` (lower-case, as stored).
+pub(crate) fn seal_body(key: &SecretKey, to_address: &str, body: &str) -> Result<String> {
+    key.encrypt_for(&seal_context(to_address), body.as_bytes())
+        .map_err(|_| StoreError::Corrupt("sealing an e-mail body".to_owned()))
+}
+
+/// The body of a row: opened with the installed key, or as stored by a version before the
+/// sealing (the first node with the key check seals those).
+fn open_body(to_address: &str, body: String, sealed: Option<String>) -> Option<String> {
+    let Some(sealed) = sealed else {
+        return Some(body);
+    };
+    let opened = installed_key()
+        .ok()?
+        .decrypt_for(&seal_context(to_address), &sealed)
+        .ok()?;
+    String::from_utf8(opened).ok()
 }
 
 /// Whether a failure is worth retrying.
@@ -121,13 +179,12 @@ pub enum FailureOutcome {
     LeaseLost,
 }
 
-/// One message as the operator's outbox page shows it.
+/// One message as the operator's outbox page shows it: never its body.
 #[derive(Debug, Clone, Serialize)]
 pub struct OutboxRecord {
     pub id: i64,
     pub to_address: String,
     pub subject: String,
-    pub body_text: String,
     pub created_at: DateTime<Utc>,
     pub status: EmailStatus,
     pub attempts: i64,
@@ -144,7 +201,6 @@ struct RecordRow {
     id: i64,
     to_address: String,
     subject: String,
-    body_text: String,
     created_at: DateTime<Utc>,
     status: String,
     attempts: i64,
@@ -163,7 +219,6 @@ impl TryFrom<RecordRow> for OutboxRecord {
             id: row.id,
             to_address: row.to_address,
             subject: row.subject,
-            body_text: row.body_text,
             created_at: row.created_at,
             attempts: row.attempts,
             next_attempt_at: row.next_attempt_at,
@@ -203,11 +258,12 @@ pub struct OutboxPage {
     pub next_before: Option<i64>,
 }
 
-const RECORD_COLUMNS: &str = "SELECT id, to_address, subject, body AS body_text, created_at, \
+const RECORD_COLUMNS: &str = "SELECT id, to_address, subject, created_at, \
     status, attempts, next_attempt_at, sent_at, failed_at, last_error FROM email_outbox";
 
-const INSERT_EMAIL: &str = "INSERT INTO email_outbox (to_address, subject, body, created_at, \
-    next_attempt_at, attempts, status) VALUES ($1, $2, $3, $4, $4, 0, 'pending') RETURNING id";
+const INSERT_EMAIL: &str = "INSERT INTO email_outbox (to_address, subject, body, sealed_body, \
+    created_at, next_attempt_at, attempts, status) \
+    VALUES ($1, $2, '', $3, $4, $4, 0, 'pending') RETURNING id";
 
 /// Queues e-mails inside a write transaction that the caller holds, on either engine.
 pub(crate) trait OutboxTx {
@@ -218,10 +274,12 @@ pub(crate) trait OutboxTx {
 macro_rules! enqueue {
     ($tx:expr, $email:expr, $now:expr) => {{
         let email: &OutgoingEmail = $email;
+        let to = email.to.as_str().to_owned();
+        let sealed = seal_body(installed_key()?, &to, &email.body_text)?;
         let id: i64 = sqlx::query_scalar(INSERT_EMAIL)
-            .bind(email.to.as_str().to_owned())
+            .bind(to)
             .bind(email.subject.clone())
-            .bind(email.body_text.clone())
+            .bind(sealed)
             .bind($now)
             .fetch_one(&mut **$tx)
             .await?;
@@ -252,7 +310,7 @@ macro_rules! claim_sql {
             "AND (lease_until IS NULL OR lease_until <= $3) ",
             "ORDER BY next_attempt_at, id LIMIT $4",
             $lock,
-            ") RETURNING id, to_address, subject, body AS body_text, attempts, lease_token"
+            ") RETURNING id, to_address, subject, body, sealed_body, attempts, lease_token"
         )
     };
 }
@@ -283,7 +341,7 @@ impl Store {
         let token = uuid::Uuid::new_v4().simple().to_string();
         let until = now + lease;
         let limit = i64::from(limit);
-        let claimed = match &self.pool {
+        let claimed: Vec<ClaimedRow> = match &self.pool {
             Pool::Sqlite(pool) => {
                 let mut tx = pool.begin_write().await?;
                 let rows = sqlx::query_as(claim_sql!(""))
@@ -306,7 +364,7 @@ impl Store {
                     .await?
             }
         };
-        Ok(claimed)
+        Ok(claimed.into_iter().map(ClaimedRow::open).collect())
     }
 
     /// Records a delivery. False when the lease was lost (another sender holds the message).
@@ -407,9 +465,11 @@ impl Store {
         Ok(OutboxPage { rows, next_before })
     }
 
-    /// The newest message queued for `address` (lower-case), whatever its status: tests read
-    /// activation and reset links from it.
-    pub async fn find_latest_email_to(&self, address: &str) -> Result<Option<OutboxRecord>> {
+    /// The newest message queued for `address` (lower-case), whatever its status, with its
+    /// body opened: tests read activation and reset links from it.
+    #[cfg(feature = "test-support")]
+    pub async fn find_latest_email_to(&self, address: &str) -> Result<Option<OpenedEmail>> {
+        const BODY: &str = "SELECT body, sealed_body FROM email_outbox WHERE id = $1";
         let page = self
             .list_outbox(&OutboxFilter {
                 to: Some(address.to_owned()),
@@ -417,7 +477,43 @@ impl Store {
                 ..OutboxFilter::default()
             })
             .await?;
-        Ok(page.rows.into_iter().next())
+        let Some(record) = page.rows.into_iter().next() else {
+            return Ok(None);
+        };
+        let (body, sealed): (String, Option<String>) = with_pool!(self, pool => {
+            sqlx::query_as(BODY).bind(record.id).fetch_one(pool).await?
+        });
+        let body_text = open_body(&record.to_address, body, sealed)
+            .ok_or_else(|| StoreError::Corrupt("an e-mail body does not open".to_owned()))?;
+        Ok(Some(OpenedEmail { record, body_text }))
+    }
+
+    /// What the outbox table holds for message `id`, as stored: (body, sealed body). Tests
+    /// check that nothing readable is at rest.
+    #[cfg(feature = "test-support")]
+    pub async fn stored_email_body(&self, id: i64) -> Result<(String, Option<String>)> {
+        const SQL: &str = "SELECT body, sealed_body FROM email_outbox WHERE id = $1";
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(SQL).bind(id).fetch_one(pool).await?
+        }))
+    }
+}
+
+/// A message with its body opened ([`Store::find_latest_email_to`], for tests); reads like
+/// its [`OutboxRecord`] otherwise.
+#[cfg(feature = "test-support")]
+#[derive(Debug, Clone)]
+pub struct OpenedEmail {
+    pub record: OutboxRecord,
+    pub body_text: String,
+}
+
+#[cfg(feature = "test-support")]
+impl std::ops::Deref for OpenedEmail {
+    type Target = OutboxRecord;
+
+    fn deref(&self) -> &OutboxRecord {
+        &self.record
     }
 }
 

@@ -13,6 +13,12 @@ use sqlx::{Connection, Executor, PgConnection};
 
 use crate::{Engine, Store};
 
+/// The server key of every test store of the process: e-mail bodies are sealed with it.
+pub fn test_secret_key() -> &'static ebdesk_keys::SecretKey {
+    static KEY: std::sync::OnceLock<ebdesk_keys::SecretKey> = std::sync::OnceLock::new();
+    KEY.get_or_init(ebdesk_keys::SecretKey::generate)
+}
+
 /// A migrated store on a fresh database, dropped (PostgreSQL) or deleted (SQLite) on
 /// [`TestDb::cleanup`]; a test that panics leaves it behind for inspection.
 pub struct TestDb {
@@ -31,6 +37,7 @@ fn pg_server() -> String {
 impl TestDb {
     /// A fresh database on `engine`, or None when PostgreSQL is not there outside CI.
     pub async fn new(engine: Engine) -> Option<TestDb> {
+        crate::use_secret_key(test_secret_key()).unwrap();
         let name = format!("ebdesk_test_{}", uuid::Uuid::new_v4().simple());
         match engine {
             Engine::Sqlite => {

@@ -41,8 +41,8 @@ store_test!(a_message_is_claimed_by_one_sender_and_marked_sent, |db| {
     assert_eq!((m.id, m.attempts), (id, 1));
     assert_eq!(m.to_address, "an@firma.test");
     assert_eq!(
-        m.body_text,
-        "Beste collega,\n\nActiveer je account: één klik.\n"
+        m.body_text.as_deref(),
+        Some("Beste collega,\n\nActiveer je account: één klik.\n")
     );
     // Leased: nobody else gets it, not even a minute later.
     assert!(
@@ -328,6 +328,41 @@ store_test!(
             .unwrap();
         assert_eq!(pending.rows.len(), 1);
         assert_eq!(pending.rows[0].attempts, 0);
+        db.cleanup().await;
+    }
+);
+
+store_test!(
+    a_queued_body_is_not_readable_at_rest_and_opens_for_the_sender,
+    |db| {
+        let s = &db.store;
+        let token = "Zq8xT3vYp0sK1mN4bC7dE2fG5hJ6kL9a";
+        let mut mail = email("an@firma.test", "Activeer je account");
+        mail.body_text = format!("Activeer: http://127.0.0.1:8080/activeren/{token}\n");
+        let id = s.enqueue_email(&mail, t0()).await.unwrap();
+        let (body, sealed) = s.stored_email_body(id).await.unwrap();
+        assert_eq!(body, "");
+        let sealed = sealed.expect("a sealed body");
+        assert!(!sealed.contains(token) && !sealed.contains("activeren"));
+        // Bound to its recipient: moved to another row, it does not open.
+        let key = ebdesk_store::test_support::test_secret_key();
+        assert!(
+            key.decrypt_for(b"ebdesk outbox:an@firma.test", &sealed)
+                .is_ok()
+        );
+        assert!(
+            key.decrypt_for(b"ebdesk outbox:bo@firma.test", &sealed)
+                .is_err()
+        );
+        // The operator's list carries no body at all.
+        let page = s.list_outbox(&OutboxFilter::default()).await.unwrap();
+        let listed = format!("{:?}", page.rows[0]);
+        assert!(!listed.contains(token), "{listed}");
+        let claimed = s.claim_due_emails(t0(), 10, lease()).await.unwrap();
+        assert_eq!(
+            claimed[0].body_text.as_deref(),
+            Some(mail.body_text.as_str())
+        );
         db.cleanup().await;
     }
 );

@@ -367,6 +367,7 @@ field-required = Vul dit veld in.
 date-invalid = Dit is geen geldige datum. Schrijf de datum als dd/mm/jjjj, bijvoorbeeld 01/05/2026.
 name-too-long = Dit veld telt maximaal 100 tekens.
 name-invalid = Dit veld bevat tekens die niet in een naam horen.
+name-hidden-character = Dit veld bevat een onzichtbaar teken of een teken dat de leesrichting van de tekst omdraait. Typ de naam opnieuw zonder dat teken.
 gender-required = Kies het geslacht.
 language-required = Kies de taal: Nederlands, Frans, Duits of Engels.
 birth-date-implausible = Deze geboortedatum kan niet kloppen: ze ligt in de toekomst of meer dan 120 jaar terug.
