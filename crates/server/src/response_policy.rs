@@ -78,7 +78,8 @@ fn with_deadline(payload: Payload, deadline: Instant) -> Payload {
             )),
         }
     });
-    let boxed: std::pin::Pin<Box<dyn futures_util::Stream<Item = _>>> = Box::pin(stream);
+    // Fused: the multipart reader polls again after the end, which a bare unfold panics on.
+    let boxed: std::pin::Pin<Box<dyn futures_util::Stream<Item = _>>> = Box::pin(stream.fuse());
     Payload::from(boxed)
 }
 
