@@ -120,6 +120,17 @@ async fn decide(browser: &Browser, action: &str, step: &str, choice: &str) -> Pa
         .await
 }
 
+/// The upload of the action at `path`, as stored.
+async fn stored_upload(store: &Store, f: &Fixture, path: &str) -> ebdesk_store::UploadRecord {
+    let id: i64 = path.rsplit('/').next().unwrap().parse().unwrap();
+    let access = store
+        .find_access(f.master_a, EMPLOYER_A, Utc::now().date_naive())
+        .await
+        .unwrap()
+        .unwrap();
+    store.find_upload(&access.scope, id).await.unwrap().unwrap()
+}
+
 async fn business_email(store: &Store, f: &Fixture, employee_id: i64) -> Option<String> {
     let access = store
         .find_access(f.master_a, EMPLOYER_A, Utc::now().date_naive())
@@ -302,6 +313,10 @@ async fn errors_are_shown_and_only_valid_rows_apply(db: TestDb) {
             .contains("Er is geen verzekerde met dit rijksregisternummer")
     );
     assert!(!preview.body.contains("id=\"apply-all\""));
+    // Stored as message keys, rendered in the reader's language when shown.
+    let text = stored_upload(&db.store, &f, &action).await.preview.unwrap();
+    assert!(text.contains(r#""key":"row-unknown-employee""#), "{text}");
+    assert!(!text.contains("Er is geen verzekerde"), "{text}");
     // "Apply all" is refused while there are errors.
     let refused = decide(&master, &action, "toepassen", "alles").await;
     let back = master.get(&refused.location.unwrap()).await;
@@ -383,6 +398,13 @@ async fn bad_files_change_nothing(db: TestDb) {
     );
     assert!(page.body.contains("Mislukt"));
     assert!(!page.body.contains("apply-"));
+    assert_eq!(
+        stored_upload(&db.store, &f, &path)
+            .await
+            .rejection
+            .as_deref(),
+        Some(r#"{"key":"upload-not-a-workbook"}"#)
+    );
     let stored = entries(&db.store, &f).await;
     assert!(stored.iter().all(|e| e.version == 1));
 

@@ -46,5 +46,10 @@ fn a_file_that_is_no_workbook_is_refused_by_the_child() {
         matches!(refused, FileRejection::NotAWorkbook),
         "{refused:?}"
     );
-    assert!(!refused.message_nl().is_empty());
+    assert!(!refused.message().render(&dutch()).is_empty());
+}
+
+/// Dutch, the language the texts are checked in.
+fn dutch() -> ebdesk_i18n::LanguageIdentifier {
+    ebdesk_i18n::default_language()
 }

@@ -258,10 +258,17 @@ pub async fn show_action(
             json!({ "name": name, "expires": date(*expires), "expired": *expires <= now })
         }),
     );
+    let lang = ebdesk_i18n::language(&tenant.user.language);
     let preview = match &upload {
-        Some(u) => PreviewView::of(u, params.pagina.unwrap_or(1))?,
+        Some(u) => PreviewView::of(u, params.pagina.unwrap_or(1), &lang)?,
         None => None,
     };
+    // Why the file was refused, stored as a message key: shown in the reader's language.
+    let rejection = upload
+        .as_ref()
+        .and_then(|u| u.rejection.as_deref())
+        .map(|stored| ebdesk_i18n::Message::from_stored(stored).render(&lang));
+    context.insert("rejection", &rejection);
     context.insert("upload", &upload);
     context.insert("preview", &preview);
     context.insert("can_decide", &tenant.access.rights.can_change());

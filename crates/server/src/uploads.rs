@@ -6,8 +6,10 @@ use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
+use ebdesk_i18n::{LanguageIdentifier, Message};
 use ebdesk_sheets::{
-    EmailChange, PreviewError, PreviewWarning, StoredPreview, StoredPreviewError, UploadLimits,
+    EmailChange, FileRejection, PreviewError, PreviewWarning, StoredPreview, StoredPreviewError,
+    UploadLimits,
 };
 use ebdesk_store::{EmailUpdate, UploadPhase, UploadRecord};
 use futures_util::StreamExt;
@@ -33,9 +35,10 @@ const PREVIEW_PAGE: usize = 50;
 /// The file field of the upload form.
 const FILE_FIELD: &str = "bestand";
 
-fn form_page(tenant: &Tenant, error: Option<String>) -> Result<HttpResponse, AppError> {
+fn form_page(tenant: &Tenant, error: Option<Message>) -> Result<HttpResponse, AppError> {
     let mut context = tenant_context(tenant);
-    context.insert("upload_error", &error);
+    let lang = ebdesk_i18n::language(&tenant.user.language);
+    context.insert("upload_error", &error.as_ref().map(|m| m.render(&lang)));
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -50,22 +53,21 @@ pub async fn upload_form(ChangeTenant(tenant): ChangeTenant) -> Result<HttpRespo
 
 /// Why a received file is refused before it is stored: the cheap checks that need no parser.
 /// (A file over the size limit is refused while it is received.)
-fn quick_refusal(file_name: &str, bytes: &[u8]) -> Option<String> {
+fn quick_refusal(file_name: &str, bytes: &[u8]) -> Option<FileRejection> {
     let lower = file_name.to_lowercase();
-    let refused = if bytes.is_empty() {
-        Some(ebdesk_sheets::FileRejection::Empty)
+    if bytes.is_empty() {
+        Some(FileRejection::Empty)
     } else if lower.ends_with(".xls") {
-        Some(ebdesk_sheets::FileRejection::OldExcelFormat)
+        Some(FileRejection::OldExcelFormat)
     } else if lower.ends_with(".xlsm") {
-        Some(ebdesk_sheets::FileRejection::Macros)
+        Some(FileRejection::Macros)
     } else if lower.ends_with(".ods") {
-        Some(ebdesk_sheets::FileRejection::OpenDocument)
+        Some(FileRejection::OpenDocument)
     } else if lower.ends_with(".xlsb") {
-        Some(ebdesk_sheets::FileRejection::BinaryWorkbook)
+        Some(FileRejection::BinaryWorkbook)
     } else {
         None
-    };
-    refused.map(|r| r.message_nl())
+    }
 }
 
 /// The file field as received: its name, and its bytes unless there were more than the limit.
@@ -111,23 +113,23 @@ pub async fn receive_upload(
     multipart: Multipart,
 ) -> Result<HttpResponse, AppError> {
     let limits = UploadLimits::default();
-    let choose = || form_page(&tenant, Some("Kies een bestand om op te laden.".to_owned()));
+    let choose = || form_page(&tenant, Some(Message::new("upload-choose-file")));
     let Some(ReceivedFile { name, bytes }) =
         read_file_field(multipart, limits.max_file_bytes).await?
     else {
         return choose();
     };
     let Some(bytes) = bytes else {
-        let too_large = ebdesk_sheets::FileRejection::TooLarge {
+        let too_large = FileRejection::TooLarge {
             max_bytes: limits.max_file_bytes,
         };
-        return form_page(&tenant, Some(too_large.message_nl()));
+        return form_page(&tenant, Some(too_large.message()));
     };
     if name.is_empty() && bytes.is_empty() {
         return choose();
     }
-    if let Some(message) = quick_refusal(&name, &bytes) {
-        return form_page(&tenant, Some(message));
+    if let Some(refused) = quick_refusal(&name, &bytes) {
+        return form_page(&tenant, Some(refused.message()));
     }
     let name = if name.is_empty() {
         "upload.xlsx".to_owned()
@@ -153,6 +155,48 @@ struct ChangeView {
     change: EmailChange,
 }
 
+/// A row with an error, its reason in the reader's language.
+#[derive(Serialize)]
+struct ErrorView {
+    row: u32,
+    column: String,
+    value: String,
+    code: String,
+    message: String,
+}
+
+impl ErrorView {
+    fn of(e: PreviewError, lang: &LanguageIdentifier) -> Self {
+        ErrorView {
+            message: e.message.render(lang),
+            row: e.row,
+            column: e.column,
+            value: e.value,
+            code: e.code,
+        }
+    }
+}
+
+/// A warning, in the reader's language.
+#[derive(Serialize)]
+struct WarningView {
+    row: u32,
+    column: String,
+    code: String,
+    message: String,
+}
+
+impl WarningView {
+    fn of(w: PreviewWarning, lang: &LanguageIdentifier) -> Self {
+        WarningView {
+            message: w.message.render(lang),
+            row: w.row,
+            column: w.column,
+            code: w.code,
+        }
+    }
+}
+
 /// The preview as the detail page of an upload shows it: counts, and one page of each list.
 #[derive(Serialize)]
 pub struct PreviewView {
@@ -164,15 +208,20 @@ pub struct PreviewView {
     error_rows: usize,
     has_errors: bool,
     changes: Vec<ChangeView>,
-    warnings: Vec<PreviewWarning>,
-    errors: Vec<PreviewError>,
+    warnings: Vec<WarningView>,
+    errors: Vec<ErrorView>,
     page: usize,
     pages: usize,
 }
 
 impl PreviewView {
-    /// Reads only the summary and the lines of `page` of the stored preview.
-    pub fn of(upload: &UploadRecord, page: usize) -> Result<Option<PreviewView>, AppError> {
+    /// Reads only the summary and the lines of `page` of the stored preview, and renders
+    /// their messages in `lang`.
+    pub fn of(
+        upload: &UploadRecord,
+        page: usize,
+        lang: &LanguageIdentifier,
+    ) -> Result<Option<PreviewView>, AppError> {
         let Some(text) = upload.preview.as_deref() else {
             return Ok(None);
         };
@@ -200,8 +249,18 @@ impl PreviewView {
             error_rows: s.error_rows,
             has_errors: s.has_errors(),
             changes,
-            warnings: preview.warnings(window.clone()).map_err(stored_error)?,
-            errors: preview.errors(window).map_err(stored_error)?,
+            warnings: preview
+                .warnings(window.clone())
+                .map_err(stored_error)?
+                .into_iter()
+                .map(|w| WarningView::of(w, lang))
+                .collect(),
+            errors: preview
+                .errors(window)
+                .map_err(stored_error)?
+                .into_iter()
+                .map(|e| ErrorView::of(e, lang))
+                .collect(),
             page,
             pages,
         }))
@@ -307,7 +366,8 @@ mod tests {
 
     #[test]
     fn quick_checks_name_the_accepted_format() {
-        let message = quick_refusal("lijst.xls", b"x").unwrap();
+        let refused = quick_refusal("lijst.xls", b"x").unwrap();
+        let message = refused.message().render(&ebdesk_i18n::default_language());
         assert!(message.contains(".xlsx"), "{message}");
         assert!(quick_refusal("lijst.xlsx", b"").is_some());
         assert!(quick_refusal("lijst.xlsx", b"PK").is_none());

@@ -1,9 +1,11 @@
 //! The workbook of rows with errors: the faulty cells filled red with a comment that says
-//! why. It keeps our headers, so the user can correct it and upload it again.
+//! why, in the language of the user who uploaded the file. It keeps our headers, so the user
+//! can correct it and upload it again.
 
 use std::collections::BTreeMap;
 
 use ebdesk_domain::insured_sheet::{ColumnKind, InsuredColumn, SHEET_NAME};
+use ebdesk_i18n::{LanguageIdentifier, Message};
 use rust_xlsxwriter::{Color, Format, Note, Workbook};
 
 use crate::errors::{RowError, SheetError};
@@ -12,18 +14,27 @@ use crate::upload::{ParsedUpload, UploadRow};
 use crate::write::{Formats, write_header, write_text};
 
 /// Header of the column with the row number in the uploaded file.
-pub const UPLOAD_ROW_HEADER: &str = "Rij in upload";
+pub(crate) const UPLOAD_ROW_HEADER: &str = "errors-book-upload-row";
 /// Header of the column that lists the row's errors.
-pub const ERRORS_HEADER: &str = "Fouten";
+pub(crate) const ERRORS_HEADER: &str = "errors-book-errors";
+/// The workbook's file name.
+pub(crate) const FILE_NAME: &str = "errors-book-file-name";
+
+/// The name of the workbook of errors, in `lang`.
+pub fn error_workbook_name(lang: &LanguageIdentifier) -> String {
+    Message::new(FILE_NAME).render(lang)
+}
 
 /// Light red, as spreadsheet tools mark bad values.
 const ERROR_FILL: u32 = 0xFFC7CE;
 
 /// Writes every row of `upload` that has an error, its own or one of `extra` (errors the
-/// caller found against the database, keyed by 1-based sheet row), in upload order.
+/// caller found against the database, keyed by 1-based sheet row), in upload order, with
+/// its texts in `lang`.
 pub fn write_error_workbook(
     upload: &ParsedUpload,
     extra: &[(u32, RowError)],
+    lang: &LanguageIdentifier,
 ) -> Result<Vec<u8>, SheetError> {
     let mut extra_by_row: BTreeMap<u32, Vec<&RowError>> = BTreeMap::new();
     for (row, error) in extra {
@@ -48,8 +59,9 @@ pub fn write_error_workbook(
     let errors_col = row_col + 1;
     sheet.set_column_width(row_col, 14)?;
     sheet.set_column_width(errors_col, 80)?;
-    sheet.write_string_with_format(0, row_col, UPLOAD_ROW_HEADER, &formats.header)?;
-    sheet.write_string_with_format(0, errors_col, ERRORS_HEADER, &formats.header)?;
+    let header = |key| Message::new(key).render(lang);
+    sheet.write_string_with_format(0, row_col, header(UPLOAD_ROW_HEADER), &formats.header)?;
+    sheet.write_string_with_format(0, errors_col, header(ERRORS_HEADER), &formats.header)?;
 
     let mut out_row = 0;
     for upload_row in &upload.rows {
@@ -78,7 +90,7 @@ pub fn write_error_workbook(
                 sheet.write_blank(out_row, c, &f.text)?;
             }
             if !mine.is_empty() {
-                let text: Vec<String> = mine.iter().map(|e| e.message_nl()).collect();
+                let text: Vec<String> = mine.iter().map(|e| e.message().render(lang)).collect();
                 sheet.insert_note(
                     out_row,
                     c,
@@ -89,7 +101,7 @@ pub fn write_error_workbook(
         sheet.write_number(out_row, row_col, upload_row.row)?;
         let summary: Vec<String> = errors
             .iter()
-            .map(|e| format!("{}: {}", e.column().header(), e.message_nl()))
+            .map(|e| format!("{}: {}", e.column().header(), e.message().render(lang)))
             .collect();
         write_text(
             sheet,

@@ -1,11 +1,12 @@
 //! What can go wrong: writing a workbook (ours to fix), a whole upload refused (the user's
-//! file), one row of an upload (the user's data). Messages to users are Dutch and live here,
-//! next to the causes, because the worker writes them into workbooks without the web
-//! catalog; `code()` gives the stable key should a catalog take over.
+//! file), one row of an upload (the user's data). What the user reads is a [`Message`]: a
+//! key of the catalog (web/locales/*/sheets.ftl) and its arguments, rendered in the reader's
+//! language by whoever shows it.
 
 use ebdesk_domain::email::EmailError;
 use ebdesk_domain::insured_sheet::InsuredColumn;
 use ebdesk_domain::national_number::NationalNumberError;
+use ebdesk_i18n::Message;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -63,21 +64,6 @@ pub enum FileRejection {
     TooManyCells { max: u64 },
 }
 
-/// 200000 as "200 000", the Dutch way.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(' ');
-        }
-        out.push(c);
-    }
-    out
-}
-
-const ACCEPTED: &str = "Bewaar het als Excel-werkmap (.xlsx) en laad het opnieuw op.";
-
 impl FileRejection {
     /// Stable key of the cause.
     pub fn code(&self) -> &'static str {
@@ -105,81 +91,43 @@ impl FileRejection {
         }
     }
 
-    /// What the user reads: what is wrong and what to do about it.
-    pub fn message_nl(&self) -> String {
+    /// What the user reads: what is wrong and what to do about it. The key is
+    /// [`FileRejection::code`].
+    pub fn message(&self) -> Message {
+        let message = Message::new(self.code());
         match self {
-            FileRejection::Empty => "Het bestand is leeg.".into(),
-            FileRejection::TooLarge { max_bytes } => format!(
-                "Het bestand is groter dan {} MB. Laad alleen het overzicht verzekerden op, zonder extra bladen of afbeeldingen.",
-                max_bytes / (1024 * 1024)
-            ),
-            FileRejection::NotAWorkbook => format!("Dit bestand is geen Excel-werkmap. {ACCEPTED}"),
-            FileRejection::OldExcelFormat => {
-                format!("Dit is een werkmap in het oude Excel-formaat (.xls). {ACCEPTED}")
-            }
-            FileRejection::PasswordProtected => "Deze werkmap is met een wachtwoord beveiligd. Verwijder het wachtwoord, bewaar het bestand als .xlsx en laad het opnieuw op.".into(),
-            FileRejection::OpenDocument => {
-                format!("Dit is een OpenDocument-rekenblad (.ods). {ACCEPTED}")
-            }
-            FileRejection::BinaryWorkbook => {
-                format!("Dit is een binaire Excel-werkmap (.xlsb). {ACCEPTED}")
-            }
-            FileRejection::Macros => format!(
-                "Deze werkmap bevat macro's (.xlsm). Werkmappen met macro's worden niet aanvaard. {ACCEPTED}"
-            ),
-            FileRejection::Malformed => {
-                format!("Het bestand is beschadigd en kan niet gelezen worden. {ACCEPTED}")
-            }
-            FileRejection::DtdOrEntity => format!(
-                "Het bestand bevat XML-declaraties (DOCTYPE of ENTITY) die een Excel-werkmap niet hoort te bevatten. {ACCEPTED}"
-            ),
-            FileRejection::SuspiciousCompression => format!(
-                "Het bestand is ongewoon sterk gecomprimeerd of pakt uit tot een te groot geheel en wordt daarom niet geopend. {ACCEPTED}"
-            ),
-            FileRejection::TooManyParts { max } => format!(
-                "De werkmap bestaat uit meer dan {max} onderdelen. Laad alleen het overzicht verzekerden op."
-            ),
-            FileRejection::UnsafePartName => {
-                format!("De werkmap bevat onderdelen met ongeldige of dubbele namen. {ACCEPTED}")
-            }
-            FileRejection::NoHeaderSheet => format!(
-                "Geen enkel blad bevat de kolommen \"{}\" en \"{}\". Gebruik het overzicht verzekerden dat u hier downloadde en wijzig de kolomtitels niet.",
-                InsuredColumn::NationalNumber.header(),
-                InsuredColumn::BusinessEmail.header()
-            ),
+            FileRejection::TooLarge { max_bytes } => message.with("mb", max_bytes / (1024 * 1024)),
+            // Limits that read as labels, never grouped ("1000 onderdelen", "kolom 256").
+            FileRejection::TooManyParts { max } => message.with("max", max.to_string()),
+            FileRejection::TooManyColumns { max } => message.with("max", max.to_string()),
+            FileRejection::TooManyRows { max } => message.with("max", *max),
+            FileRejection::TooManyCells { max } => message.with("max", *max),
+            FileRejection::NoHeaderSheet => message
+                .with("national-number", InsuredColumn::NationalNumber.header())
+                .with("business-email", InsuredColumn::BusinessEmail.header()),
             FileRejection::MissingColumns { missing } => {
+                // The headers are the sheet's own (Dutch) titles, quoted as the file has them.
                 let names: Vec<String> = missing
                     .iter()
                     .map(|c| format!("\"{}\"", c.header()))
                     .collect();
-                let what = if names.len() == 1 {
-                    "deze kolom ontbreekt"
-                } else {
-                    "deze kolommen ontbreken"
-                };
-                format!(
-                    "De kolomtitels zijn gevonden, maar {what}: {}. Voeg de kolomtitel opnieuw toe of download het overzicht opnieuw.",
-                    names.join(", ")
-                )
+                message
+                    .with("count", names.len())
+                    .with("columns", names.join(", "))
             }
-            FileRejection::DuplicateColumn { column } => format!(
-                "De kolom \"{}\" komt twee keer voor. Verwijder een van beide en laad het bestand opnieuw op.",
-                column.header()
-            ),
-            FileRejection::NoRows => {
-                "Het bestand bevat de kolomtitels, maar geen enkele rij met een verzekerde.".into()
-            }
-            FileRejection::TooManyRows { max } => format!(
-                "Het bestand bevat meer dan {} rijen. Verdeel het over meerdere bestanden.",
-                thousands(u64::from(*max))
-            ),
-            FileRejection::TooManyColumns { max } => format!(
-                "Het bestand bevat gegevens voorbij kolom {max}. Verwijder de overbodige kolommen en laad het opnieuw op."
-            ),
-            FileRejection::TooManyCells { max } => format!(
-                "Het bestand bevat meer dan {} cellen. Laad alleen het overzicht verzekerden op, zonder extra gegevens.",
-                thousands(*max)
-            ),
+            FileRejection::DuplicateColumn { column } => message.with("column", column.header()),
+            FileRejection::Empty
+            | FileRejection::NotAWorkbook
+            | FileRejection::OldExcelFormat
+            | FileRejection::PasswordProtected
+            | FileRejection::OpenDocument
+            | FileRejection::BinaryWorkbook
+            | FileRejection::Macros
+            | FileRejection::Malformed
+            | FileRejection::DtdOrEntity
+            | FileRejection::SuspiciousCompression
+            | FileRejection::UnsafePartName
+            | FileRejection::NoRows => message,
         }
     }
 }
@@ -272,57 +220,44 @@ impl RowError {
         }
     }
 
-    /// The reason, in Dutch, for the preview and the comment in the error workbook.
-    pub fn message_nl(&self) -> String {
+    /// The reason, for the preview and the comment in the error workbook. The key is not
+    /// always [`RowError::code`]: a reason of the domain reads differently in a sheet than
+    /// next to a form field.
+    pub fn message(&self) -> Message {
         match self {
-            RowError::MissingNationalNumber => {
-                "Het rijksregisternummer ontbreekt: zonder nummer kan de rij niet aan een verzekerde gekoppeld worden.".into()
+            RowError::MissingNationalNumber => Message::new("row-missing-national-number"),
+            RowError::InvalidNationalNumber { reason, .. } => {
+                Message::new(national_number_reason(*reason))
             }
-            RowError::InvalidNationalNumber { reason, .. } => national_number_reason(*reason).into(),
-            RowError::InvalidEmail { reason, .. } => email_reason(*reason).into(),
-            RowError::Formula { .. } => "Deze cel bevat een formule. Typ de waarde zelf in: de uitkomst van een formule kan niet gecontroleerd worden.".into(),
-            RowError::UnknownEmployee { .. } => {
-                "Er is geen verzekerde met dit rijksregisternummer in de contracten die u beheert.".into()
+            RowError::InvalidEmail { reason, .. } => Message::new(email_reason(*reason)),
+            RowError::Formula { .. } => Message::new("row-formula"),
+            RowError::UnknownEmployee { .. } => Message::new("row-unknown-employee"),
+            RowError::ConflictingEmail { other_row, .. } => {
+                // A row number is a label: never grouped.
+                Message::new("row-conflicting-email").with("row", other_row.to_string())
             }
-            RowError::ConflictingEmail { other_row, .. } => format!(
-                "Dezelfde werknemer staat ook op rij {other_row} met een ander zakelijk e-mailadres. Een werknemer heeft één zakelijk e-mailadres."
-            ),
         }
     }
 }
 
 fn national_number_reason(reason: NationalNumberError) -> &'static str {
     match reason {
-        NationalNumberError::Empty => "Het rijksregisternummer ontbreekt.",
-        NationalNumberError::WrongLength => {
-            "Een rijksregisternummer telt 11 cijfers. Controleer het nummer."
-        }
-        NationalNumberError::NotDigits => {
-            "Een rijksregisternummer bevat alleen cijfers (punten, streepjes en spaties mogen)."
-        }
-        NationalNumberError::CheckDigits => {
-            "De controlecijfers van dit rijksregisternummer kloppen niet. Controleer het nummer."
-        }
-        NationalNumberError::InvalidDate => {
-            "De eerste zes cijfers van dit rijksregisternummer vormen geen geldige geboortedatum."
-        }
-        NationalNumberError::InvalidSerial => {
-            "Het volgnummer (7e tot 9e cijfer) van een rijksregisternummer kan niet 000 of 999 zijn."
-        }
+        NationalNumberError::Empty => "row-national-number-empty",
+        NationalNumberError::WrongLength => "row-national-number-wrong-length",
+        NationalNumberError::NotDigits => "row-national-number-not-digits",
+        NationalNumberError::CheckDigits => "row-national-number-check-digits",
+        NationalNumberError::InvalidDate => "row-national-number-invalid-date",
+        NationalNumberError::InvalidSerial => "row-national-number-invalid-serial",
     }
 }
 
 fn email_reason(reason: EmailError) -> &'static str {
     match reason {
-        EmailError::Empty => "Het e-mailadres is leeg.",
-        EmailError::TooLong => "Dit e-mailadres is te lang (maximaal 254 tekens).",
-        EmailError::MissingAt => "Een e-mailadres bevat een @, bijvoorbeeld naam@bedrijf.be.",
-        EmailError::InvalidLocalPart => {
-            "Het deel vóór de @ is ongeldig: alleen letters zonder accenten, cijfers en . _ % + - ', zonder punt aan het begin of einde of twee punten na elkaar."
-        }
-        EmailError::InvalidDomain => {
-            "Het deel na de @ is geen geldig domein, bijvoorbeeld bedrijf.be."
-        }
-        EmailError::ContainsSpace => "Een e-mailadres mag geen spaties bevatten.",
+        EmailError::Empty => "row-email-empty",
+        EmailError::TooLong => "row-email-too-long",
+        EmailError::MissingAt => "row-email-missing-at",
+        EmailError::InvalidLocalPart => "row-email-invalid-local-part",
+        EmailError::InvalidDomain => "row-email-invalid-domain",
+        EmailError::ContainsSpace => "row-email-contains-space",
     }
 }

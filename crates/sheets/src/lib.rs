@@ -2,6 +2,8 @@
 //! hardened reader of uploads, the workbook of errors, and the isolated child process that
 //! runs the reader. Knows nothing of the database: rows go in, parsed rows come out.
 
+#[cfg(test)]
+mod catalogue;
 pub mod child;
 mod error_book;
 mod errors;
@@ -15,7 +17,7 @@ mod upload;
 mod wire;
 mod write;
 
-pub use error_book::{ERRORS_HEADER, UPLOAD_ROW_HEADER, write_error_workbook};
+pub use error_book::{error_workbook_name, write_error_workbook};
 pub use errors::{FileRejection, RowError, SheetError};
 pub use limits::UploadLimits;
 pub use preview::{

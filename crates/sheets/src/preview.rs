@@ -15,6 +15,7 @@ use std::collections::HashMap;
 
 use ebdesk_domain::insured_sheet::{CellValue, InsuredColumn, InsuredRow};
 use ebdesk_domain::{EmailAddress, NationalNumber};
+use ebdesk_i18n::Message;
 use serde::{Deserialize, Serialize};
 
 use crate::errors::RowError;
@@ -163,8 +164,8 @@ pub struct PreviewWarning {
     pub column: String,
     /// [`WARNING_SHARED_EMAIL`] or [`WARNING_READ_ONLY_IGNORED`].
     pub code: String,
-    /// Dutch.
-    pub message: String,
+    /// Rendered in the reader's language when shown.
+    pub message: Message,
 }
 
 /// A row that cannot be applied, and why.
@@ -177,8 +178,8 @@ pub struct PreviewError {
     pub value: String,
     /// [`RowError::code`].
     pub code: String,
-    /// [`RowError::message_nl`].
-    pub message: String,
+    /// [`RowError::message`], rendered in the reader's language when shown.
+    pub message: Message,
 }
 
 impl PreviewError {
@@ -188,7 +189,7 @@ impl PreviewError {
             column: error.column().header().to_owned(),
             value: error.value().to_owned(),
             code: error.code().to_owned(),
-            message: error.message_nl(),
+            message: error.message(),
         }
     }
 }
@@ -366,13 +367,10 @@ impl<'k> PreviewBuilder<'k> {
                 .entry(email.as_str().to_owned())
                 .or_insert((row.row, index));
             if first_employee != index {
-                self.warnings
-                    .push(PendingWarning::Ready(shared_warning(
-                        row.row,
-                        format!(
-                            "Rij {first_row} geeft hetzelfde zakelijk e-mailadres aan een andere werknemer. {SHARED_ADVICE}"
-                        ),
-                    )));
+                self.warnings.push(PendingWarning::Ready(shared_warning(
+                    row.row,
+                    shared_in_file_message(first_row),
+                )));
             } else if known
                 .by_email
                 .get(email.as_str())
@@ -405,10 +403,7 @@ impl<'k> PreviewBuilder<'k> {
                         .find(|h| !in_upload(**h))?;
                     Some(shared_warning(
                         row,
-                        format!(
-                            "{} heeft dit zakelijk e-mailadres al en staat niet in dit bestand. {SHARED_ADVICE}",
-                            name_of(&known.employees[*holder])
-                        ),
+                        shared_held_elsewhere_message(name_of(&known.employees[*holder])),
                     ))
                 }
             })
@@ -483,10 +478,23 @@ pub fn build_preview(
     builder.finish().0
 }
 
-const SHARED_ADVICE: &str =
-    "Dat mag, maar controleer het: meestal heeft elke werknemer een eigen adres.";
+/// Another row of the upload gives the address to another employee.
+pub(crate) fn shared_in_file_message(first_row: u32) -> Message {
+    // A row number is a label: never grouped.
+    Message::new("warning-shared-email-in-file").with("row", first_row.to_string())
+}
 
-fn shared_warning(row: u32, message: String) -> PreviewWarning {
+/// An employee outside the upload has the address.
+pub(crate) fn shared_held_elsewhere_message(name: String) -> Message {
+    Message::new("warning-shared-email-held-elsewhere").with("name", name)
+}
+
+/// `columns`: the headers of the ignored columns, joined by ", ".
+pub(crate) fn read_only_message(columns: &str) -> Message {
+    Message::new(WARNING_READ_ONLY_IGNORED).with("columns", columns)
+}
+
+fn shared_warning(row: u32, message: Message) -> PreviewWarning {
     PreviewWarning {
         row,
         column: InsuredColumn::BusinessEmail.header().to_owned(),
@@ -577,9 +585,7 @@ fn read_only_warning(
     let list = headers.join(", ");
     Some(PreviewWarning {
         row: row.row,
-        message: format!(
-            "Wijzigingen in {list} worden genegeerd: alleen het zakelijk e-mailadres kan via dit bestand gewijzigd worden."
-        ),
+        message: read_only_message(&list),
         column: list,
         code: WARNING_READ_ONLY_IGNORED.to_owned(),
     })
@@ -598,6 +604,46 @@ mod tests {
     use rust_xlsxwriter::Workbook;
 
     const NN: &str = "Rijksregisternummer";
+
+    /// A message as a Dutch reader sees it.
+    fn dutch(message: &Message) -> String {
+        message.render(&ebdesk_i18n::default_language())
+    }
+
+    /// An expected message, by its Dutch text.
+    fn text(dutch: &str) -> Message {
+        Message::verbatim(dutch)
+    }
+
+    /// Errors or warnings with their messages as a Dutch reader sees them, to compare
+    /// with [`text`].
+    fn in_dutch<T: Clone + HasMessage>(items: &[T]) -> Vec<T> {
+        items
+            .iter()
+            .map(|item| {
+                let mut item = item.clone();
+                let shown = dutch(item.message());
+                *item.message() = text(&shown);
+                item
+            })
+            .collect()
+    }
+
+    trait HasMessage {
+        fn message(&mut self) -> &mut Message;
+    }
+
+    impl HasMessage for PreviewError {
+        fn message(&mut self) -> &mut Message {
+            &mut self.message
+        }
+    }
+
+    impl HasMessage for PreviewWarning {
+        fn message(&mut self) -> &mut Message {
+            &mut self.message
+        }
+    }
     const EMAIL: &str = "Zakelijk e-mailadres";
 
     fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -844,21 +890,25 @@ mod tests {
         let preview = preview(&upload, &known);
 
         assert_eq!(
-            preview.errors,
+            in_dutch(&preview.errors),
             [
                 PreviewError {
                     row: 3,
                     column: EMAIL.into(),
                     value: "jan.peeters@voorbeeld.be".into(),
                     code: "row-conflicting-email".into(),
-                    message: "Dezelfde werknemer staat ook op rij 2 met een ander zakelijk e-mailadres. Een werknemer heeft één zakelijk e-mailadres.".into(),
+                    message: text(
+                        "Dezelfde werknemer staat ook op rij 2 met een ander zakelijk e-mailadres. Een werknemer heeft één zakelijk e-mailadres."
+                    ),
                 },
                 PreviewError {
                     row: 6,
                     column: EMAIL.into(),
                     value: String::new(),
                     code: "row-conflicting-email".into(),
-                    message: "Dezelfde werknemer staat ook op rij 5 met een ander zakelijk e-mailadres. Een werknemer heeft één zakelijk e-mailadres.".into(),
+                    message: text(
+                        "Dezelfde werknemer staat ook op rij 5 met een ander zakelijk e-mailadres. Een werknemer heeft één zakelijk e-mailadres."
+                    ),
                 },
             ]
         );
@@ -880,7 +930,12 @@ mod tests {
                 .collect::<Vec<_>>(),
             [3, 6]
         );
-        let bytes = write_error_workbook(&upload, &preview.extra_errors).unwrap();
+        let bytes = write_error_workbook(
+            &upload,
+            &preview.extra_errors,
+            &ebdesk_i18n::default_language(),
+        )
+        .unwrap();
         let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
         let range = book.worksheet_range(SHEET_NAME).unwrap();
         let upload_rows: Vec<&Data> = range
@@ -905,13 +960,15 @@ mod tests {
         let preview = preview(&upload, &known);
 
         assert_eq!(
-            preview.errors,
+            in_dutch(&preview.errors),
             [PreviewError {
                 row: 3,
                 column: NN.into(),
                 value: number(9).formatted(),
                 code: "row-unknown-employee".into(),
-                message: "Er is geen verzekerde met dit rijksregisternummer in de contracten die u beheert.".into(),
+                message: text(
+                    "Er is geen verzekerde met dit rijksregisternummer in de contracten die u beheert."
+                ),
             }]
         );
         assert_eq!(
@@ -968,11 +1025,11 @@ mod tests {
         );
         assert_eq!(preview.errors[0].value, "85.07.30-033.29");
         assert_eq!(
-            preview.errors[0].message,
+            dutch(&preview.errors[0].message),
             "De controlecijfers van dit rijksregisternummer kloppen niet. Controleer het nummer."
         );
         assert_eq!(
-            preview.errors[1].message,
+            dutch(&preview.errors[1].message),
             "Een e-mailadres bevat een @, bijvoorbeeld naam@bedrijf.be."
         );
         // The reader's errors are in the upload already, not among the caller's.
@@ -1007,12 +1064,14 @@ mod tests {
         let preview = preview(&upload, &known);
 
         assert_eq!(
-            preview.warnings,
+            in_dutch(&preview.warnings),
             [PreviewWarning {
                 row: 3,
                 column: "Naam, Geboortedatum".into(),
                 code: WARNING_READ_ONLY_IGNORED.into(),
-                message: "Wijzigingen in Naam, Geboortedatum worden genegeerd: alleen het zakelijk e-mailadres kan via dit bestand gewijzigd worden.".into(),
+                message: text(
+                    "Wijzigingen in Naam, Geboortedatum worden genegeerd: alleen het zakelijk e-mailadres kan via dit bestand gewijzigd worden."
+                ),
             }]
         );
         // A warning never blocks.
@@ -1037,17 +1096,17 @@ mod tests {
             ],
         );
         let preview = preview(&upload, &known);
-        let warnings: Vec<(u32, &str, &str)> = preview
+        let warnings: Vec<(u32, &str, String)> = preview
             .warnings
             .iter()
-            .map(|w| (w.row, w.column.as_str(), w.message.as_str()))
+            .map(|w| (w.row, w.column.as_str(), dutch(&w.message)))
             .collect();
         assert_eq!(
             warnings,
             [(
                 3,
                 "Naam",
-                "Wijzigingen in Naam worden genegeerd: alleen het zakelijk e-mailadres kan via dit bestand gewijzigd worden."
+                "Wijzigingen in Naam worden genegeerd: alleen het zakelijk e-mailadres kan via dit bestand gewijzigd worden.".to_owned()
             )]
         );
         assert_eq!(preview.unchanged, 1);
@@ -1079,19 +1138,23 @@ mod tests {
         let preview = preview(&upload, &known);
 
         assert_eq!(
-            preview.warnings,
+            in_dutch(&preview.warnings),
             [
                 PreviewWarning {
                     row: 3,
                     column: EMAIL.into(),
                     code: WARNING_SHARED_EMAIL.into(),
-                    message: "Rij 2 geeft hetzelfde zakelijk e-mailadres aan een andere werknemer. Dat mag, maar controleer het: meestal heeft elke werknemer een eigen adres.".into(),
+                    message: text(
+                        "Rij 2 geeft hetzelfde zakelijk e-mailadres aan een andere werknemer. Dat mag, maar controleer het: meestal heeft elke werknemer een eigen adres."
+                    ),
                 },
                 PreviewWarning {
                     row: 5,
                     column: EMAIL.into(),
                     code: WARNING_SHARED_EMAIL.into(),
-                    message: "Renard, Lotte heeft dit zakelijk e-mailadres al en staat niet in dit bestand. Dat mag, maar controleer het: meestal heeft elke werknemer een eigen adres.".into(),
+                    message: text(
+                        "Renard, Lotte heeft dit zakelijk e-mailadres al en staat niet in dit bestand. Dat mag, maar controleer het: meestal heeft elke werknemer een eigen adres."
+                    ),
                 },
             ]
         );

@@ -11,8 +11,10 @@ use thiserror::Error;
 
 use crate::preview::{EmailChange, PreviewError, PreviewWarning, UploadPreview};
 
-/// This layout's version, in the summary line.
-const VERSION: u32 = 2;
+/// This layout's version, in the summary line. Version 3 stores messages as keys and
+/// arguments; version 2 stored Dutch text, which still reads (as it was).
+const VERSION: u32 = 3;
+const VERSIONS_READ: [u32; 2] = [2, VERSION];
 
 /// A stored preview that cannot be read: written by another version, or damaged.
 #[derive(Debug, Error)]
@@ -151,7 +153,7 @@ impl<'a> StoredPreview<'a> {
     pub fn parse(text: &'a str) -> Result<Self, StoredPreviewError> {
         let (first, body) = text.split_once('\n').unwrap_or((text, ""));
         match serde_json::from_str::<PreviewSummary>(first) {
-            Ok(summary) if summary.v == VERSION => Ok(StoredPreview {
+            Ok(summary) if VERSIONS_READ.contains(&summary.v) => Ok(StoredPreview {
                 summary,
                 body: Cow::Borrowed(body),
             }),
@@ -270,7 +272,8 @@ mod tests {
                 row: 3,
                 column: "Naam".into(),
                 code: "warning-read-only-ignored".into(),
-                message: "Wijzigingen in Naam…".into(),
+                message: ebdesk_i18n::Message::new("warning-read-only-ignored")
+                    .with("columns", "Naam"),
             }],
             errors: vec![
                 PreviewError {
@@ -278,14 +281,14 @@ mod tests {
                     column: "Rijksregisternummer".into(),
                     value: "1".into(),
                     code: "c".into(),
-                    message: "m".into(),
+                    message: ebdesk_i18n::Message::new("row-formula"),
                 },
                 PreviewError {
                     row: 7,
                     column: "Zakelijk e-mailadres".into(),
                     value: "2".into(),
                     code: "c".into(),
-                    message: "m".into(),
+                    message: ebdesk_i18n::Message::new("row-formula"),
                 },
             ],
             extra_errors: Vec::new(),
@@ -318,6 +321,26 @@ mod tests {
         let stored = StoredPreview::parse(&old).unwrap();
         assert_eq!(stored.summary().changes(), 5);
         assert_eq!(stored.errors(0..50).unwrap(), preview.errors);
+    }
+
+    #[test]
+    fn a_preview_stored_with_dutch_text_still_reads_as_it_was() {
+        let v3 = sample().to_stored();
+        let v2 = v3.replacen("\"v\":3", "\"v\":2", 1).replace(
+            r#"{"key":"row-formula"}"#,
+            r#""Deze cel bevat een formule.""#,
+        );
+        assert_ne!(v2, v3);
+        let stored = StoredPreview::parse(&v2).unwrap();
+        let errors = stored.errors(0..50).unwrap();
+        assert_eq!(
+            errors[0].message,
+            ebdesk_i18n::Message::verbatim("Deze cel bevat een formule.")
+        );
+        assert_eq!(
+            errors[0].message.render(&ebdesk_i18n::default_language()),
+            "Deze cel bevat een formule."
+        );
     }
 
     #[test]

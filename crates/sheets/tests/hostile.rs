@@ -370,7 +370,12 @@ fn a_formula_in_a_data_column_is_a_row_error_whatever_its_cached_value() {
     assert!(second.national_number.is_ok());
     assert_eq!(second.formula_errors.len(), 1);
     assert_eq!(second.formula_errors[0].column(), InsuredColumn::LastName);
-    assert!(second.formula_errors[0].message_nl().contains("formule"));
+    assert!(
+        second.formula_errors[0]
+            .message()
+            .render(&dutch())
+            .contains("formule")
+    );
 }
 
 #[test]
@@ -402,7 +407,12 @@ fn header_problems_are_told_apart() {
             missing: vec![InsuredColumn::BusinessEmail]
         }
     );
-    assert!(rejection.message_nl().contains("\"Zakelijk e-mailadres\""));
+    assert!(
+        rejection
+            .message()
+            .render(&dutch())
+            .contains("\"Zakelijk e-mailadres\"")
+    );
 
     let doubled = sheet_xml(&format!(
         "<row r=\"1\">{}{}{}</row>{}",
@@ -461,7 +471,10 @@ fn every_rejection_has_a_distinct_code_and_a_dutch_message() {
         FileRejection::PasswordProtected,
     ] {
         assert!(
-            format_rejection.message_nl().contains(".xlsx"),
+            format_rejection
+                .message()
+                .render(&dutch())
+                .contains(".xlsx"),
             "{format_rejection:?}"
         );
     }
@@ -469,12 +482,14 @@ fn every_rejection_has_a_distinct_code_and_a_dutch_message() {
         FileRejection::TooLarge {
             max_bytes: 25 * 1024 * 1024
         }
-        .message_nl()
+        .message()
+        .render(&dutch())
         .contains("25 MB")
     );
     assert!(
         FileRejection::TooManyRows { max: 200_000 }
-            .message_nl()
+            .message()
+            .render(&dutch())
             .contains("200 000 rijen")
     );
 }
@@ -510,4 +525,9 @@ fn rows_the_pre_scan_cannot_see_are_still_counted_while_reading() {
             .len(),
         7
     );
+}
+
+/// Dutch, the language the texts are checked in.
+fn dutch() -> ebdesk_i18n::LanguageIdentifier {
+    ebdesk_i18n::default_language()
 }

@@ -11,8 +11,7 @@ use calamine::{Data, Reader, Xlsx};
 use ebdesk_domain::insured_sheet::{InsuredColumn, format_date};
 use ebdesk_domain::national_number::NationalNumberError;
 use ebdesk_sheets::{
-    ERRORS_HEADER, FileRejection, RowError, UPLOAD_ROW_HEADER, UploadLimits, read_insured_upload,
-    write_error_workbook,
+    FileRejection, RowError, UploadLimits, read_insured_upload, write_error_workbook,
 };
 use rust_xlsxwriter::{Format, Workbook};
 use support::sample_rows;
@@ -211,7 +210,7 @@ fn the_same_employee_with_two_addresses_is_a_conflict() {
             ),
         ]
     );
-    assert!(conflicts[0].1.message_nl().contains("rij 2"));
+    assert!(conflicts[0].1.message().render(&dutch()).contains("rij 2"));
 }
 
 /// A file with one error of every kind the reader finds, plus those the caller adds.
@@ -302,14 +301,15 @@ fn every_row_error_kind_is_reported_with_its_column_and_value() {
     );
     assert!(upload.rows[0].is_valid());
     for (_, error) in errors {
-        assert!(error.message_nl().len() > 20, "{error:?}");
+        assert!(error.message().render(&dutch()).len() > 20, "{error:?}");
     }
     assert_eq!(
         RowError::InvalidNationalNumber {
             value: "1".into(),
             reason: NationalNumberError::WrongLength
         }
-        .message_nl(),
+        .message()
+        .render(&dutch()),
         "Een rijksregisternummer telt 11 cijfers. Controleer het nummer."
     );
 }
@@ -334,15 +334,15 @@ fn zip_part(bytes: &[u8], suffix: &str) -> String {
 #[test]
 fn the_error_workbook_marks_each_faulty_cell_and_can_be_uploaded_again() {
     let (upload, extra) = upload_with_errors();
-    let bytes = write_error_workbook(&upload, &extra).unwrap();
+    let bytes = write_error_workbook(&upload, &extra, &dutch()).unwrap();
 
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(&bytes)).unwrap();
     let range = workbook.worksheet_range("Verzekerden").unwrap();
     let header: Vec<String> = (0..17)
         .map(|c| range.get((0, c)).unwrap().to_string())
         .collect();
-    assert_eq!(header[15], UPLOAD_ROW_HEADER);
-    assert_eq!(header[16], ERRORS_HEADER);
+    assert_eq!(header[15], "Rij in upload");
+    assert_eq!(header[16], "Fouten");
     // The valid row 2 is left out; rows 3 to 7 remain, in order.
     let upload_rows: Vec<String> = (1..range.height())
         .map(|r| range.get((r, 15)).unwrap().to_string())
@@ -411,7 +411,7 @@ fn the_error_workbook_marks_each_faulty_cell_and_can_be_uploaded_again() {
     // Corrected by the user, the same file goes back in: our headers are all there.
     let again = read_insured_upload(&bytes, &UploadLimits::default()).unwrap();
     assert_eq!(again.rows.len(), 5);
-    assert_eq!(again.ignored_headers, [UPLOAD_ROW_HEADER, ERRORS_HEADER]);
+    assert_eq!(again.ignored_headers, ["Rij in upload", "Fouten"]);
     assert_eq!(
         again.rows[1].national_number.as_ref().unwrap_err().code(),
         "national-number-check-digits"
@@ -422,9 +422,14 @@ fn the_error_workbook_marks_each_faulty_cell_and_can_be_uploaded_again() {
 fn a_workbook_without_errors_gives_an_error_workbook_with_only_the_header() {
     let bytes = ebdesk_sheets::write_insured_overview(sample_rows(5)).unwrap();
     let upload = read_insured_upload(&bytes, &UploadLimits::default()).unwrap();
-    let errors = write_error_workbook(&upload, &[]).unwrap();
+    let errors = write_error_workbook(&upload, &[], &dutch()).unwrap();
     assert_eq!(
         read_insured_upload(&errors, &UploadLimits::default()),
         Err(FileRejection::NoRows)
     );
+}
+
+/// Dutch, the language the texts are checked in.
+fn dutch() -> ebdesk_i18n::LanguageIdentifier {
+    ebdesk_i18n::default_language()
 }

@@ -80,7 +80,9 @@ pub struct UploadRecord {
     pub phase: UploadPhase,
     pub rows_done: i64,
     pub rows_total: i64,
-    /// Why the file was refused, in Dutch.
+    /// Why the file was refused: a message key and its arguments as JSON text, rendered in
+    /// the reader's language (rows refused before keys hold Dutch text).
+    #[serde(skip)]
     pub rejection: Option<String>,
     /// The worker's preview, JSON text.
     #[serde(skip)]
@@ -242,7 +244,8 @@ impl Store {
         Ok(())
     }
 
-    /// Records why the file was refused (the job then fails with its reason key).
+    /// Records why the file was refused, a stored message (the job then fails with its
+    /// reason key).
     pub async fn refuse_upload(
         &self,
         action_id: i64,

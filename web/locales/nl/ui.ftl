@@ -323,6 +323,7 @@ upload-insured-title = Overzicht verzekerden opladen
 upload-insured-help = Laad het ingevulde Overzicht verzekerden op (Excel-werkmap .xlsx, maximaal 25 MB). U ziet eerst een overzicht van de wijzigingen; er verandert niets tot u bevestigt.
 upload-file = Bestand
 upload-submit = Opladen
+upload-choose-file = Kies een bestand om op te laden.
 upload-consult-only = U kunt gegevens raadplegen, niet wijzigen: opladen kan niet met uw gebruikersfiche.
 upload-phase-waiting = Het bestand wacht op verwerking.
 upload-retrying = De controle werd onderbroken en wordt straks opnieuw geprobeerd.

@@ -9,10 +9,11 @@ use std::time::Duration;
 
 use std::collections::HashMap;
 
+use ebdesk_i18n::LanguageIdentifier;
 use ebdesk_sheets::child::{IsolatedError, IsolationLimits, parse_isolated_into};
 use ebdesk_sheets::{
     KnownEmployee, KnownEmployees, KnownRow, PreviewBuilder, UploadHeader, UploadPreview,
-    UploadRow, UploadSink, write_error_workbook,
+    UploadRow, UploadSink, error_workbook_name, write_error_workbook,
 };
 use ebdesk_store::{ClaimedJob, GeneratedFile, InsuredEntry, UploadPhase};
 use serde_json::json;
@@ -81,6 +82,14 @@ impl JobHandler for InsuredOverviewUpload {
     async fn run(&self, job: &ClaimedJob, ctx: &JobContext) -> Result<JobOutcome, JobError> {
         let store = ctx.store();
         let access = requester_access(ctx, job, true).await?;
+        // The workbook of errors is written in the requester's language; the preview keeps
+        // message keys and is rendered in the reader's.
+        let lang = store
+            .find_account(job.requested_by)
+            .await?
+            .map_or_else(ebdesk_i18n::default_language, |a| {
+                ebdesk_i18n::language(&a.language)
+            });
         let file = store.upload_file_for_job(job.employer_id, job.id).await?;
         let token = &job.lease_token;
         store
@@ -107,7 +116,8 @@ impl JobHandler for InsuredOverviewUpload {
         let done = Arc::new(AtomicUsize::new(0));
         let check = {
             let done = done.clone();
-            tokio::task::spawn_blocking(move || check(known_out, rows_out, &done))
+            let lang = lang.clone();
+            tokio::task::spawn_blocking(move || check(known_out, rows_out, &done, &lang))
         };
         let known = known_employees(store, &access.scope).await;
         let known = match known {
@@ -138,7 +148,7 @@ impl JobHandler for InsuredOverviewUpload {
                 IsolatedError::Refused(rejection) => {
                     tracing::info!(code = rejection.code(), "upload refused");
                     store
-                        .refuse_upload(job.id, token, &rejection.message_nl())
+                        .refuse_upload(job.id, token, &rejection.message().to_stored())
                         .await?;
                     JobError::refused(REASON_FILE_REFUSED)
                 }
@@ -157,7 +167,7 @@ impl JobHandler for InsuredOverviewUpload {
         let now = ctx.now();
         let errors_file = match errors {
             Some(book) => Some(GeneratedFile::new(
-                "Fouten overzicht verzekerden.xlsx",
+                error_workbook_name(&lang),
                 XLSX,
                 book.map_err(internal)?,
                 now,
@@ -184,6 +194,7 @@ fn check(
     known: tokio::sync::oneshot::Receiver<KnownEmployees>,
     rows: std::sync::mpsc::Receiver<Parsed>,
     done: &AtomicUsize,
+    lang: &LanguageIdentifier,
 ) -> Option<Checked> {
     let known = known.blocking_recv().ok()?;
     let mut builder: Option<PreviewBuilder<'_>> = None;
@@ -203,7 +214,7 @@ fn check(
     let (preview, error_rows) = builder?.finish();
     let errors = preview
         .has_errors()
-        .then(|| write_error_workbook(&error_rows, &preview.extra_errors));
+        .then(|| write_error_workbook(&error_rows, &preview.extra_errors, lang));
     Some((preview, errors))
 }
 
