@@ -16,6 +16,7 @@ mod error;
 mod generated_files;
 mod insured;
 mod invitations;
+mod list_query;
 mod operator;
 mod outbox;
 mod provisioning;
@@ -42,14 +43,15 @@ pub use changes::{
 pub use db::{Engine, Store};
 pub use effects::{Actor, OutgoingMail};
 pub use employees::{
-    Affiliation, EmployeeDetail, EmployeeListPage, EmployeeListQuery, EmployeeListRow, ListCursor,
-    SortOrder, StatusFilter,
+    Affiliation, EmployeeDetail, EmployeeListPage, EmployeeListQuery, EmployeeListRow, SortOrder,
+    StatusFilter,
 };
 pub use employers::{Category, ContactPoint, Contract, Employer};
 pub use error::StoreError;
 pub use generated_files::{FILE_RETENTION, FileLookup, GeneratedFile, StoredFile};
 pub use insured::InsuredEntry;
 pub use invitations::{INVITATION_VALIDITY, ReceivedInvitation, SentInvitation};
+pub use list_query::{ListCursor, Page};
 pub use operator::{EmployerSummary, NewContract};
 pub use outbox::{
     ClaimedEmail, EmailStatus, FailureKind, FailureOutcome, MAX_EMAIL_ATTEMPTS, OutboxFilter,
