@@ -10,7 +10,7 @@ use ebdesk_domain::{ActionKind, ActionStatus};
 use sqlx::AssertSqlSafe;
 
 use crate::db::{BeginWrite, Engine, with_pool};
-use crate::generated_files::GeneratedFile;
+use crate::generated_files::{GeneratedFile, insert_generated_file};
 use crate::{Result, Store, StoreError};
 
 /// The fencing token of one claim. A new claim of the same job gets a new token.
@@ -240,22 +240,10 @@ impl Store {
         file: &GeneratedFile,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        const FILE: &str = "INSERT INTO generated_files (employer_id, action_id, file_name, \
-            content_type, content, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let employer_id = complete_in_tx!(tx, id, token, CompletedStatus::Available, now)?;
-            sqlx::query(FILE)
-                .bind(employer_id)
-                .bind(id)
-                .bind(file.file_name.clone())
-                .bind(file.content_type.clone())
-                .bind(file.content.as_slice())
-                .bind(now)
-                .bind(file.expires_at)
-                .execute(&mut *tx)
-                .await
-                .map_err(StoreError::from_write)?;
+            insert_generated_file!(tx, employer_id, id, file, now)?;
             tx.commit().await?;
         });
         Ok(())
