@@ -41,7 +41,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::db::{BeginWrite, with_pool};
-use crate::list_query::{Keyset, ListCursor, ListQuery, Page};
+use crate::list_query::{ListQuery, Page};
 use crate::{Result, Scope, Store, StoreError};
 
 /// `prev_hash` of the first entry of every chain.
@@ -616,24 +616,13 @@ impl Store {
         if let Some(until) = filter.until {
             q.push_bind(" AND a.at < ", until);
         }
-        let cursor = filter
-            .before_id
-            .map_or(ListCursor::First, ListCursor::After);
-        q.page(
-            &Keyset {
-                alias: "a.",
-                key: None,
-                descending: true,
-            },
-            cursor,
-            limit,
-        );
+        let cursor = q.page_older_than("a.", filter.before_id, limit);
         let rows: Vec<RecordRow> = with_pool!(self, pool, Db => {
             q.build::<Db, _>()?.fetch_all(pool).await?
         });
-        let page = Page::from_fetched(rows, cursor, limit).try_map(AuditRecord::try_from)?;
-        let next_before = page.rows.last().filter(|_| page.has_next).map(|r| r.id);
-        let rows = page.rows;
+        let (rows, next_before) = Page::from_fetched(rows, cursor, limit)
+            .try_map(AuditRecord::try_from)?
+            .into_older(|r| r.id);
         Ok(AuditPage { rows, next_before })
     }
 

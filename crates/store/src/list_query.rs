@@ -54,6 +54,13 @@ impl<T> Page<T> {
         }
     }
 
+    /// For the lists paged by [`ListQuery::page_older_than`]: the rows, and the id to ask
+    /// for the next (older) page with, None on the last.
+    pub(crate) fn into_older(self, id: impl Fn(&T) -> i64) -> (Vec<T>, Option<i64>) {
+        let next = self.rows.last().filter(|_| self.has_next).map(id);
+        (self.rows, next)
+    }
+
     /// The same page with each row converted.
     pub(crate) fn try_map<U>(self, convert: impl FnMut(T) -> Result<U>) -> Result<Page<U>> {
         Ok(Page {
@@ -217,6 +224,24 @@ impl ListQuery {
             ),
             None => write!(self.sql, " ORDER BY {a}id {direction} LIMIT {}", limit + 1),
         };
+    }
+
+    /// Pages newest first by the id of `alias` (with its dot, or "") alone, older than
+    /// `before_id` when given; answers the cursor for [`Page::from_fetched`].
+    pub(crate) fn page_older_than(
+        &mut self,
+        alias: &str,
+        before_id: Option<i64>,
+        limit: usize,
+    ) -> ListCursor {
+        let cursor = before_id.map_or(ListCursor::First, ListCursor::After);
+        let keyset = Keyset {
+            alias,
+            key: None,
+            descending: true,
+        };
+        self.page(&keyset, cursor, limit);
+        cursor
     }
 
     /// The statement with its arguments, for `fetch_all` on either engine.

@@ -25,7 +25,7 @@ use ebdesk_domain::email::EmailAddress;
 use serde::Serialize;
 
 use crate::db::{BeginWrite, Pool, with_pool};
-use crate::list_query::{Keyset, ListCursor, ListQuery, Page};
+use crate::list_query::{ListQuery, Page};
 use crate::{Result, Store, StoreError};
 
 /// Attempts before a message is given up and left `failed`.
@@ -388,24 +388,13 @@ impl Store {
         if let Some(to) = &filter.to {
             q.push_bind(" AND to_address = ", to.clone());
         }
-        let cursor = filter
-            .before_id
-            .map_or(ListCursor::First, ListCursor::After);
-        q.page(
-            &Keyset {
-                alias: "",
-                key: None,
-                descending: true,
-            },
-            cursor,
-            limit,
-        );
+        let cursor = q.page_older_than("", filter.before_id, limit);
         let rows: Vec<RecordRow> = with_pool!(self, pool, Db => {
             q.build::<Db, _>()?.fetch_all(pool).await?
         });
-        let page = Page::from_fetched(rows, cursor, limit).try_map(OutboxRecord::try_from)?;
-        let next_before = page.rows.last().filter(|_| page.has_next).map(|r| r.id);
-        let rows = page.rows;
+        let (rows, next_before) = Page::from_fetched(rows, cursor, limit)
+            .try_map(OutboxRecord::try_from)?
+            .into_older(|r| r.id);
         Ok(OutboxPage { rows, next_before })
     }
 
