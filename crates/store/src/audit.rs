@@ -41,6 +41,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::db::{BeginWrite, with_pool};
+use crate::list_query::{ListQuery, Page};
 use crate::{Result, Scope, Store, StoreError};
 
 /// `prev_hash` of the first entry of every chain.
@@ -585,52 +586,43 @@ impl Store {
         employer: AuditEmployer,
         filter: &AuditFilter,
     ) -> Result<AuditPage> {
-        let limit = filter.limit.clamp(1, MAX_AUDIT_PAGE);
+        let limit = filter.limit.clamp(1, MAX_AUDIT_PAGE) as usize;
+        let mut q = ListQuery::new(
+            "SELECT a.id, a.employer_id, e.number AS employer_number, a.user_id, \
+                u.email AS user_email, a.at, a.ip, a.event, a.details \
+            FROM audit_log a \
+            LEFT JOIN employers e ON e.id = a.employer_id \
+            LEFT JOIN users u ON u.id = a.user_id WHERE 1 = 1",
+            [],
+        );
+        match employer {
+            AuditEmployer::Any => {}
+            AuditEmployer::Employer(id) => {
+                q.push_bind(" AND a.employer_id = ", id);
+            }
+            AuditEmployer::WithoutEmployer => {
+                q.push(" AND a.employer_id IS NULL");
+            }
+        }
+        if let Some(event) = filter.event {
+            q.push_bind(" AND a.event = ", event.as_str());
+        }
+        if let Some(user_id) = filter.user_id {
+            q.push_bind(" AND a.user_id = ", user_id);
+        }
+        if let Some(since) = filter.since {
+            q.push_bind(" AND a.at >= ", since);
+        }
+        if let Some(until) = filter.until {
+            q.push_bind(" AND a.at < ", until);
+        }
+        let cursor = q.page_older_than("a.", filter.before_id, limit);
         let rows: Vec<RecordRow> = with_pool!(self, pool, Db => {
-            let mut q = sqlx::QueryBuilder::<Db>::new(
-                "SELECT a.id, a.employer_id, e.number AS employer_number, a.user_id, \
-                    u.email AS user_email, a.at, a.ip, a.event, a.details \
-                FROM audit_log a \
-                LEFT JOIN employers e ON e.id = a.employer_id \
-                LEFT JOIN users u ON u.id = a.user_id WHERE 1 = 1",
-            );
-            match employer {
-                AuditEmployer::Any => {}
-                AuditEmployer::Employer(id) => {
-                    q.push(" AND a.employer_id = ").push_bind(id);
-                }
-                AuditEmployer::WithoutEmployer => {
-                    q.push(" AND a.employer_id IS NULL");
-                }
-            }
-            if let Some(event) = filter.event {
-                q.push(" AND a.event = ").push_bind(event.as_str());
-            }
-            if let Some(user_id) = filter.user_id {
-                q.push(" AND a.user_id = ").push_bind(user_id);
-            }
-            if let Some(since) = filter.since {
-                q.push(" AND a.at >= ").push_bind(since);
-            }
-            if let Some(until) = filter.until {
-                q.push(" AND a.at < ").push_bind(until);
-            }
-            if let Some(before) = filter.before_id {
-                q.push(" AND a.id < ").push_bind(before);
-            }
-            q.push(" ORDER BY a.id DESC LIMIT ").push_bind(i64::from(limit) + 1);
-            q.build_query_as().fetch_all(pool).await?
+            q.build::<Db, _>()?.fetch_all(pool).await?
         });
-        let mut rows = rows
-            .into_iter()
-            .map(AuditRecord::try_from)
-            .collect::<Result<Vec<_>>>()?;
-        let next_before = if rows.len() > limit as usize {
-            rows.truncate(limit as usize);
-            rows.last().map(|r| r.id)
-        } else {
-            None
-        };
+        let (rows, next_before) = Page::from_fetched(rows, cursor, limit)
+            .try_map(AuditRecord::try_from)?
+            .into_older(|r| r.id);
         Ok(AuditPage { rows, next_before })
     }
 

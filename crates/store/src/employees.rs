@@ -5,9 +5,9 @@ use ebdesk_domain::changes::Person;
 use ebdesk_domain::search::{SearchTerm, prefix_upper_bound};
 use ebdesk_domain::{AffiliationStatus, Gender, Language, NationalNumber};
 use serde::Serialize;
-use sqlx::AssertSqlSafe;
 
 use crate::db::with_pool;
+use crate::list_query::{Keyset, ListCursor, ListQuery, Page};
 use crate::scope::in_scope_sql;
 use crate::{Result, Scope, Store, StoreError};
 
@@ -27,16 +27,6 @@ pub enum SortOrder {
     Name,
     /// Employee number; employees without one come last.
     Number,
-}
-
-/// Where a page starts: keyset paging on the sort key, never a deep OFFSET.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ListCursor {
-    First,
-    /// The page after the employee with this id.
-    After(i64),
-    /// The page before the employee with this id.
-    Before(i64),
 }
 
 #[derive(Debug, Clone)]
@@ -59,12 +49,8 @@ pub struct EmployeeListRow {
     pub status: AffiliationStatus,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct EmployeeListPage {
-    pub rows: Vec<EmployeeListRow>,
-    pub has_next: bool,
-    pub has_previous: bool,
-}
+/// One page of the employee list.
+pub type EmployeeListPage = Page<EmployeeListRow>;
 
 /// Everything the employee page shows.
 #[derive(Debug, Clone, Serialize)]
@@ -161,13 +147,6 @@ impl DetailRow {
     }
 }
 
-/// A bound value of a query composed at run time from fixed fragments.
-enum Arg {
-    I64(i64),
-    Text(String),
-    Bool(bool),
-}
-
 /// The SQL rank of a status: lower is more favourable, so MIN picks the one to show.
 const STATUS_RANK: &str = "CASE a.status WHEN 'active' THEN 1 WHEN 'passive' THEN 2 ELSE 3 END";
 
@@ -185,64 +164,54 @@ fn national_number(value: &str) -> Result<NationalNumber> {
 }
 
 /// Composes the list query. Only fixed fragments go into the text; every value is bound.
-fn list_sql(scope: &Scope, query: &EmployeeListQuery) -> (String, Vec<Arg>) {
-    let mut args = vec![
-        Arg::I64(scope.employer_id()),
-        Arg::Bool(scope.all_contracts()),
-        Arg::I64(scope.sheet_id()),
-    ];
-    let in_scope = in_scope_sql!("a.contract_id", "$2", "$3");
-    let mut sql = format!(
-        "SELECT e.id, e.national_number, e.employee_number, e.last_name, e.first_name, \
-           CAST((SELECT MIN({STATUS_RANK}) FROM affiliations a \
-             WHERE a.employee_id = e.id AND a.employer_id = $1 AND {in_scope}) AS BIGINT) AS status_rank \
-         FROM employees e WHERE e.employer_id = $1"
+fn list_query(scope: &Scope, query: &EmployeeListQuery) -> ListQuery {
+    const IN_SCOPE: &str = in_scope_sql!("a.contract_id", "$2", "$3");
+    let mut q = ListQuery::new(
+        format!(
+            "SELECT e.id, e.national_number, e.employee_number, e.last_name, e.first_name, \
+               CAST((SELECT MIN({STATUS_RANK}) FROM affiliations a \
+                 WHERE a.employee_id = e.id AND a.employer_id = $1 AND {IN_SCOPE}) AS BIGINT) AS status_rank \
+             FROM employees e WHERE e.employer_id = $1"
+        ),
+        [
+            scope.employer_id().into(),
+            scope.all_contracts().into(),
+            scope.sheet_id().into(),
+        ],
     );
-    let status = match query.status {
-        StatusFilter::All => String::new(),
-        StatusFilter::Only(status) => {
-            args.push(Arg::Text(status.as_str().to_owned()));
-            format!(" AND a.status = ${}", args.len())
-        }
-    };
-    sql.push_str(&format!(
+    q.push(
         " AND EXISTS (SELECT 1 FROM affiliations a \
-           WHERE a.employee_id = e.id AND a.employer_id = $1 AND {in_scope}{status})"
-    ));
+           WHERE a.employee_id = e.id AND a.employer_id = $1 AND ",
+    )
+    .push(IN_SCOPE);
+    if let StatusFilter::Only(status) = query.status {
+        q.push_bind(" AND a.status = ", status.as_str());
+    }
+    q.push(")");
     match &query.search {
         None => {}
         Some(SearchTerm::Name(prefix)) => {
             if let Some(upper) = prefix_upper_bound(prefix) {
-                args.push(Arg::Text(prefix.clone()));
-                args.push(Arg::Text(upper));
-                let n = args.len();
-                sql.push_str(&format!(
-                    " AND e.search_name >= ${} AND e.search_name < ${n}",
-                    n - 1
-                ));
+                q.push_bind(" AND e.search_name >= ", prefix.clone())
+                    .push_bind(" AND e.search_name < ", upper);
             }
         }
         Some(SearchTerm::NationalNumber(number)) => {
-            args.push(Arg::Text(number.as_str().to_owned()));
-            sql.push_str(&format!(" AND e.national_number = ${}", args.len()));
+            q.push_bind(" AND e.national_number = ", number.as_str().to_owned());
         }
         Some(SearchTerm::Number(text)) => {
             // An employee number, or the start of a national number typed without its end.
             let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-            args.push(Arg::Text(text.clone()));
-            let own = args.len();
             match prefix_upper_bound(&digits) {
                 Some(upper) => {
-                    args.push(Arg::Text(digits));
-                    args.push(Arg::Text(upper));
-                    let n = args.len();
-                    sql.push_str(&format!(
-                        " AND (e.employee_number = ${own} OR \
-                           (e.national_number >= ${} AND e.national_number < ${n}))",
-                        n - 1
-                    ));
+                    q.push_bind(" AND (e.employee_number = ", text.clone())
+                        .push_bind(" OR (e.national_number >= ", digits)
+                        .push_bind(" AND e.national_number < ", upper)
+                        .push("))");
                 }
-                None => sql.push_str(&format!(" AND e.employee_number = ${own}")),
+                None => {
+                    q.push_bind(" AND e.employee_number = ", text.clone());
+                }
             }
         }
     }
@@ -250,39 +219,13 @@ fn list_sql(scope: &Scope, query: &EmployeeListQuery) -> (String, Vec<Arg>) {
         SortOrder::Name => "search_name",
         SortOrder::Number => "number_sort",
     };
-    let (comparison, direction) = match query.cursor {
-        ListCursor::First => (None, "ASC"),
-        ListCursor::After(id) => (Some((">", id)), "ASC"),
-        ListCursor::Before(id) => (Some(("<", id)), "DESC"),
+    let keyset = Keyset {
+        alias: "e.",
+        key: Some((key, "employees")),
+        descending: false,
     };
-    if let Some((op, id)) = comparison {
-        args.push(Arg::I64(id));
-        sql.push_str(&format!(
-            " AND (e.{key}, e.id) {op} (SELECT k.{key}, k.id FROM employees k \
-               WHERE k.employer_id = $1 AND k.id = ${})",
-            args.len()
-        ));
-    }
-    sql.push_str(&format!(
-        " ORDER BY e.{key} {direction}, e.id {direction} LIMIT {}",
-        PAGE_SIZE + 1
-    ));
-    (sql, args)
-}
-
-/// Binds composed arguments in order.
-macro_rules! bind_args {
-    ($query:expr, $args:expr) => {{
-        let mut query = $query;
-        for arg in $args {
-            query = match arg {
-                Arg::I64(v) => query.bind(*v),
-                Arg::Text(v) => query.bind(v.clone()),
-                Arg::Bool(v) => query.bind(*v),
-            };
-        }
-        query
-    }};
+    q.page(&keyset, query.cursor, PAGE_SIZE);
+    q
 }
 
 impl Store {
@@ -292,39 +235,18 @@ impl Store {
         scope: &Scope,
         query: &EmployeeListQuery,
     ) -> Result<EmployeeListPage> {
-        let (sql, args) = list_sql(scope, query);
-        let mut rows: Vec<ListRow> = with_pool!(self, pool => {
-            bind_args!(sqlx::query_as(AssertSqlSafe(sql)), &args)
-                .fetch_all(pool)
-                .await?
+        let rows: Vec<ListRow> = with_pool!(self, pool, Db => {
+            list_query(scope, query).build::<Db, _>()?.fetch_all(pool).await?
         });
-        let more = rows.len() > PAGE_SIZE;
-        rows.truncate(PAGE_SIZE);
-        let (has_next, has_previous) = match query.cursor {
-            ListCursor::First => (more, false),
-            ListCursor::After(_) => (more, true),
-            ListCursor::Before(_) => {
-                rows.reverse();
-                (true, more)
-            }
-        };
-        let rows = rows
-            .into_iter()
-            .map(|row| {
-                Ok(EmployeeListRow {
-                    id: row.id,
-                    national_number: national_number(&row.national_number)?,
-                    employee_number: row.employee_number,
-                    last_name: row.last_name,
-                    first_name: row.first_name,
-                    status: status_from_rank(row.status_rank),
-                })
+        Page::from_fetched(rows, query.cursor, PAGE_SIZE).try_map(|row| {
+            Ok(EmployeeListRow {
+                id: row.id,
+                national_number: national_number(&row.national_number)?,
+                employee_number: row.employee_number,
+                last_name: row.last_name,
+                first_name: row.first_name,
+                status: status_from_rank(row.status_rank),
             })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(EmployeeListPage {
-            rows,
-            has_next,
-            has_previous,
         })
     }
 

@@ -36,6 +36,28 @@ impl GeneratedFile {
     }
 }
 
+/// Stores `$file` (a [`GeneratedFile`]) as the file of action `$action_id`, created `$now`,
+/// inside an open write transaction: the one INSERT of a job's file.
+macro_rules! insert_generated_file {
+    ($tx:expr, $employer_id:expr, $action_id:expr, $file:expr, $now:expr) => {
+        sqlx::query(
+            "INSERT INTO generated_files (employer_id, action_id, file_name, content_type, \
+               content, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind($employer_id)
+        .bind($action_id)
+        .bind($file.file_name.clone())
+        .bind($file.content_type.clone())
+        .bind($file.content.as_slice())
+        .bind($now)
+        .bind($file.expires_at)
+        .execute(&mut *$tx)
+        .await
+        .map_err($crate::StoreError::from_write)
+    };
+}
+pub(crate) use insert_generated_file;
+
 /// A stored file that can still be fetched.
 #[derive(Debug, Clone)]
 pub struct StoredFile {

@@ -17,6 +17,7 @@ mod generated_files;
 mod insured;
 mod invitations;
 mod keys;
+mod list_query;
 mod operator;
 mod outbox;
 mod provisioning;
@@ -43,8 +44,8 @@ pub use changes::{
 pub use db::{Engine, Store};
 pub use effects::{Actor, OutgoingMail};
 pub use employees::{
-    Affiliation, EmployeeDetail, EmployeeListPage, EmployeeListQuery, EmployeeListRow, ListCursor,
-    SortOrder, StatusFilter,
+    Affiliation, EmployeeDetail, EmployeeListPage, EmployeeListQuery, EmployeeListRow, SortOrder,
+    StatusFilter,
 };
 pub use employers::{Category, ContactPoint, Contract, Employer};
 pub use error::StoreError;
@@ -52,6 +53,7 @@ pub use generated_files::{FILE_RETENTION, FileLookup, GeneratedFile, StoredFile}
 pub use insured::InsuredEntry;
 pub use invitations::{INVITATION_VALIDITY, ReceivedInvitation, SentInvitation};
 pub use keys::{KeyCheck, use_secret_key};
+pub use list_query::{ListCursor, Page};
 pub use operator::{EmployerSummary, NewContract};
 #[cfg(feature = "test-support")]
 pub use outbox::OpenedEmail;

@@ -32,6 +32,7 @@ use serde::Serialize;
 
 use crate::db::{BeginWrite, Pool, with_pool};
 use crate::keys::installed_key;
+use crate::list_query::{ListQuery, Page};
 use crate::{Result, Store, StoreError};
 
 /// Attempts before a message is given up and left `failed`.
@@ -436,32 +437,22 @@ impl Store {
 
     /// The outbox for the operator, newest first: status, attempts and last error of each.
     pub async fn list_outbox(&self, filter: &OutboxFilter) -> Result<OutboxPage> {
-        let limit = filter.limit.clamp(1, MAX_OUTBOX_PAGE);
+        let limit = filter.limit.clamp(1, MAX_OUTBOX_PAGE) as usize;
+        let mut q = ListQuery::new(RECORD_COLUMNS, []);
+        q.push(" WHERE 1 = 1");
+        if let Some(status) = filter.status {
+            q.push_bind(" AND status = ", status.as_str());
+        }
+        if let Some(to) = &filter.to {
+            q.push_bind(" AND to_address = ", to.clone());
+        }
+        let cursor = q.page_older_than("", filter.before_id, limit);
         let rows: Vec<RecordRow> = with_pool!(self, pool, Db => {
-            let mut q = sqlx::QueryBuilder::<Db>::new(RECORD_COLUMNS);
-            q.push(" WHERE 1 = 1");
-            if let Some(status) = filter.status {
-                q.push(" AND status = ").push_bind(status.as_str());
-            }
-            if let Some(to) = &filter.to {
-                q.push(" AND to_address = ").push_bind(to.clone());
-            }
-            if let Some(before) = filter.before_id {
-                q.push(" AND id < ").push_bind(before);
-            }
-            q.push(" ORDER BY id DESC LIMIT ").push_bind(i64::from(limit) + 1);
-            q.build_query_as().fetch_all(pool).await?
+            q.build::<Db, _>()?.fetch_all(pool).await?
         });
-        let mut rows = rows
-            .into_iter()
-            .map(OutboxRecord::try_from)
-            .collect::<Result<Vec<_>>>()?;
-        let next_before = if rows.len() > limit as usize {
-            rows.truncate(limit as usize);
-            rows.last().map(|r| r.id)
-        } else {
-            None
-        };
+        let (rows, next_before) = Page::from_fetched(rows, cursor, limit)
+            .try_map(OutboxRecord::try_from)?
+            .into_older(|r| r.id);
         Ok(OutboxPage { rows, next_before })
     }
 

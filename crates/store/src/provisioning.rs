@@ -67,6 +67,58 @@ pub struct NewAffiliation {
     pub status: AffiliationStatus,
 }
 
+/// The search columns of an employee, `search_name` and `number_sort`, computed in Rust so
+/// that both engines compare them alike (see docs/architecture.md).
+pub(crate) fn search_keys(
+    last_name: &str,
+    first_name: &str,
+    employee_number: Option<&str>,
+) -> (String, String) {
+    (
+        person_search_key(last_name, first_name),
+        employee_number_sort_key(employee_number),
+    )
+}
+
+/// The start of every INSERT of employees: the columns, in the order that
+/// [`push_employee_values!`] binds them.
+macro_rules! insert_employees_sql {
+    () => {
+        "INSERT INTO employees (employer_id, national_number, employee_number, last_name, \
+         first_name, gender, language, birth_date, business_email, private_email_known, \
+         search_name, number_sort, version, created_at, updated_at) "
+    };
+}
+pub(crate) use insert_employees_sql;
+
+/// Binds one new employee (version 1) in a `QueryBuilder::push_values` row after
+/// [`insert_employees_sql!`]. `$e` has the fields of a `Person`: a [`NewEmployee`] or one.
+macro_rules! push_employee_values {
+    ($row:expr, $employer_id:expr, $e:expr, $private_email_known:expr, $now:expr) => {{
+        let (search_name, number_sort) = $crate::provisioning::search_keys(
+            &$e.last_name,
+            &$e.first_name,
+            $e.employee_number.as_deref(),
+        );
+        $row.push_bind($employer_id)
+            .push_bind($e.national_number.as_str().to_owned())
+            .push_bind($e.employee_number.clone())
+            .push_bind($e.last_name.clone())
+            .push_bind($e.first_name.clone())
+            .push_bind($e.gender.as_str())
+            .push_bind($e.language.as_str())
+            .push_bind($e.birth_date)
+            .push_bind($e.business_email.clone())
+            .push_bind($private_email_known)
+            .push_bind(search_name)
+            .push_bind(number_sort)
+            .push_bind(1_i64)
+            .push_bind($now)
+            .push_bind($now);
+    }};
+}
+pub(crate) use push_employee_values;
+
 impl Store {
     /// True when no employer exists yet (a fresh database).
     pub async fn has_no_employers(&self) -> Result<bool> {
@@ -230,28 +282,9 @@ async fn insert_employees_sqlite(
     chunk: &[NewEmployee],
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-        "INSERT INTO employees (employer_id, national_number, employee_number, \
-         last_name, first_name, gender, language, birth_date, business_email, \
-         private_email_known, search_name, number_sort, version, created_at, \
-         updated_at) ",
-    );
+    let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(insert_employees_sql!());
     insert.push_values(chunk, |mut row, e| {
-        row.push_bind(employer_id)
-            .push_bind(e.national_number.as_str().to_owned())
-            .push_bind(e.employee_number.clone())
-            .push_bind(e.last_name.clone())
-            .push_bind(e.first_name.clone())
-            .push_bind(e.gender.as_str())
-            .push_bind(e.language.as_str())
-            .push_bind(e.birth_date)
-            .push_bind(e.business_email.clone())
-            .push_bind(e.private_email_known)
-            .push_bind(person_search_key(&e.last_name, &e.first_name))
-            .push_bind(employee_number_sort_key(e.employee_number.as_deref()))
-            .push_bind(1_i64)
-            .push_bind(now)
-            .push_bind(now);
+        push_employee_values!(row, employer_id, e, e.private_email_known, now);
     });
     insert.push(" RETURNING id, national_number");
     let returned: Vec<(i64, String)> = insert
@@ -294,15 +327,14 @@ async fn insert_employees_postgres(
     employees: &[NewEmployee],
     now: DateTime<Utc>,
 ) -> Result<()> {
-    const EMPLOYEES: &str = "INSERT INTO employees (employer_id, national_number, \
-            employee_number, last_name, first_name, gender, language, birth_date, \
-            business_email, private_email_known, search_name, number_sort, version, \
-            created_at, updated_at) \
-        SELECT $1, n, en, ln, fn, g, l, bd, be, pk, sn, ns, 1, $2, $2 \
+    const EMPLOYEES: &str = concat!(
+        insert_employees_sql!(),
+        "SELECT $1, n, en, ln, fn, g, l, bd, be, pk, sn, ns, 1, $2, $2 \
         FROM UNNEST($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], \
             $9::date[], $10::text[], $11::boolean[], $12::text[], $13::text[]) \
             AS t (n, en, ln, fn, g, l, bd, be, pk, sn, ns) \
-        RETURNING id, national_number";
+        RETURNING id, national_number"
+    );
     const AFFILIATIONS: &str = "INSERT INTO affiliations (employer_id, employee_id, \
             contract_id, category_id, employment_start, affiliation_start, end_date, \
             exit_reason, status) \
@@ -310,6 +342,10 @@ async fn insert_employees_postgres(
         FROM UNNEST($2::bigint[], $3::bigint[], $4::bigint[], $5::date[], $6::date[], \
             $7::date[], $8::text[], $9::text[]) AS t (ee, co, ca, es, afs, ed, er, st)";
     let column = |f: fn(&NewEmployee) -> String| employees.iter().map(f).collect::<Vec<_>>();
+    let (search_names, number_sorts): (Vec<String>, Vec<String>) = employees
+        .iter()
+        .map(|e| search_keys(&e.last_name, &e.first_name, e.employee_number.as_deref()))
+        .unzip();
     let returned: Vec<(i64, String)> = sqlx::query_as(EMPLOYEES)
         .bind(employer_id)
         .bind(now)
@@ -337,10 +373,8 @@ async fn insert_employees_postgres(
                 .map(|e| e.private_email_known)
                 .collect::<Vec<_>>(),
         )
-        .bind(column(|e| person_search_key(&e.last_name, &e.first_name)))
-        .bind(column(|e| {
-            employee_number_sort_key(e.employee_number.as_deref())
-        }))
+        .bind(search_names)
+        .bind(number_sorts)
         .fetch_all(&mut **tx)
         .await
         .map_err(StoreError::from_write)?;

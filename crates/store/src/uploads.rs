@@ -13,7 +13,7 @@ use serde_json::json;
 use crate::audit::AuditEvent;
 use crate::db::{BeginWrite, with_pool};
 use crate::effects::{Actor, Effects, write_effects};
-use crate::generated_files::GeneratedFile;
+use crate::generated_files::{GeneratedFile, insert_generated_file};
 use crate::queue::action_visible_sql;
 use crate::queue::jobs::LeaseToken;
 use crate::scope::in_scope_sql;
@@ -279,8 +279,6 @@ impl Store {
     ) -> Result<()> {
         const UPLOAD: &str = "UPDATE uploads SET phase = 'ready', preview = $2, counts = $3, \
             rows_done = rows_total WHERE action_id = $1";
-        const FILE: &str = "INSERT INTO generated_files (employer_id, action_id, file_name, \
-            content_type, content, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let employer_id = crate::queue::jobs::complete_in_tx!(
@@ -293,17 +291,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             if let Some(file) = errors_file {
-                sqlx::query(FILE)
-                    .bind(employer_id)
-                    .bind(action_id)
-                    .bind(file.file_name.clone())
-                    .bind(file.content_type.clone())
-                    .bind(file.content.as_slice())
-                    .bind(now)
-                    .bind(file.expires_at)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(StoreError::from_write)?;
+                insert_generated_file!(tx, employer_id, action_id, file, now)?;
             }
             tx.commit().await?;
         });

@@ -4,7 +4,6 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use ebdesk_domain::changes::{Person, check_affiliation_dates, overlaps};
-use ebdesk_domain::search::{employee_number_sort_key, person_search_key};
 use ebdesk_domain::{ActionKind, NationalNumber};
 use serde_json::json;
 
@@ -12,6 +11,7 @@ use super::{ChangeAction, change_rights_in_tx, insert_change_action};
 use crate::audit::AuditEvent;
 use crate::db::{BeginWrite, with_pool};
 use crate::effects::{Actor, Effects, write_effects};
+use crate::provisioning::{insert_employees_sql, push_employee_values};
 use crate::scope::in_scope_sql;
 use crate::{EmployeeDetail, Result, Scope, Store, StoreError};
 
@@ -104,11 +104,6 @@ impl Store {
             "SELECT COUNT(*) FROM employees WHERE employer_id = $1 AND national_number = $2";
         const NUMBER_TAKEN: &str =
             "SELECT COUNT(*) FROM employees WHERE employer_id = $1 AND employee_number = $2";
-        const INSERT_EMPLOYEE: &str = "INSERT INTO employees (employer_id, national_number, \
-               employee_number, last_name, first_name, gender, language, birth_date, \
-               business_email, private_email_known, search_name, number_sort, version, \
-               created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, FALSE, $10, $11, 1, $12, $12) RETURNING id";
         const EXISTING: &str = "SELECT birth_date, national_number FROM employees \
             WHERE employer_id = $1 AND id = $2";
         const ENDS: &str = "SELECT end_date FROM affiliations \
@@ -119,7 +114,7 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6, NULL, NULL, 'active') RETURNING id";
         let employer_id = scope.employer_id();
         let r = request;
-        with_pool!(self, pool => {
+        with_pool!(self, pool, Db => {
             let mut tx = pool.begin_write().await?;
             let user_id = change_rights_in_tx!(tx, scope)?;
             let contract: Option<String> = sqlx::query_scalar(CONTRACT)
@@ -155,19 +150,13 @@ impl Store {
                     if taken > 0 {
                         return Err(StoreError::Refused("employee-number-taken"));
                     }
-                    let id: i64 = sqlx::query_scalar(INSERT_EMPLOYEE)
-                        .bind(employer_id)
-                        .bind(p.national_number.as_str().to_owned())
-                        .bind(p.employee_number.clone())
-                        .bind(p.last_name.clone())
-                        .bind(p.first_name.clone())
-                        .bind(p.gender.as_str())
-                        .bind(p.language.as_str())
-                        .bind(p.birth_date)
-                        .bind(p.business_email.clone())
-                        .bind(person_search_key(&p.last_name, &p.first_name))
-                        .bind(employee_number_sort_key(p.employee_number.as_deref()))
-                        .bind(now)
+                    let mut insert = sqlx::QueryBuilder::<Db>::new(insert_employees_sql!());
+                    insert.push_values([p], |mut row, p| {
+                        push_employee_values!(row, employer_id, p, false, now);
+                    });
+                    insert.push(" RETURNING id");
+                    let id: i64 = insert
+                        .build_query_scalar()
                         .fetch_one(&mut *tx)
                         .await
                         .map_err(StoreError::from_write)?;

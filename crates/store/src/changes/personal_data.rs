@@ -5,7 +5,6 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use ebdesk_domain::ActionKind;
 use ebdesk_domain::changes::{FieldChange, Person, diff_person, for_the_record};
-use ebdesk_domain::search::{employee_number_sort_key, person_search_key};
 use serde_json::json;
 
 use super::{ChangeAction, change_rights_in_tx, employee_in_scope_in_tx, insert_change_action};
@@ -13,6 +12,7 @@ use crate::audit::AuditEvent;
 use crate::db::{BeginWrite, with_pool};
 use crate::effects::{Actor, Effects, write_effects};
 use crate::employees::{DetailRow, EMPLOYEE_SQL};
+use crate::provisioning::search_keys;
 use crate::{EmployeeDetail, Result, Scope, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,6 +108,11 @@ impl Store {
             if others > 0 {
                 return Err(StoreError::Refused("employee-number-taken"));
             }
+            let (search_name, number_sort) = search_keys(
+                &after.last_name,
+                &after.first_name,
+                after.employee_number.as_deref(),
+            );
             let updated = sqlx::query(UPDATE)
                 .bind(employer_id)
                 .bind(employee_id)
@@ -120,8 +125,8 @@ impl Store {
                 .bind(after.language.as_str())
                 .bind(after.birth_date)
                 .bind(after.business_email.clone())
-                .bind(person_search_key(&after.last_name, &after.first_name))
-                .bind(employee_number_sort_key(after.employee_number.as_deref()))
+                .bind(search_name)
+                .bind(number_sort)
                 .bind(now)
                 .execute(&mut *tx)
                 .await

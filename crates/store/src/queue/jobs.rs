@@ -10,7 +10,8 @@ use ebdesk_domain::{ActionKind, ActionStatus};
 use sqlx::AssertSqlSafe;
 
 use crate::db::{BeginWrite, Engine, with_pool};
-use crate::generated_files::GeneratedFile;
+use crate::generated_files::{GeneratedFile, insert_generated_file};
+use crate::list_query::arguments;
 use crate::{Result, Store, StoreError};
 
 /// The fencing token of one claim. A new claim of the same job gets a new token.
@@ -247,22 +248,10 @@ impl Store {
         file: &GeneratedFile,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        const FILE: &str = "INSERT INTO generated_files (employer_id, action_id, file_name, \
-            content_type, content, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
             let employer_id = complete_in_tx!(tx, id, token, CompletedStatus::Available, now)?;
-            sqlx::query(FILE)
-                .bind(employer_id)
-                .bind(id)
-                .bind(file.file_name.clone())
-                .bind(file.content_type.clone())
-                .bind(file.content.as_slice())
-                .bind(now)
-                .bind(file.expires_at)
-                .execute(&mut *tx)
-                .await
-                .map_err(StoreError::from_write)?;
+            insert_generated_file!(tx, employer_id, id, file, now)?;
             tx.commit().await?;
         });
         Ok(())
@@ -329,11 +318,9 @@ impl Store {
     }
 }
 
-/// A value for one of the `$3…` parameters of a fenced write.
-enum Rest {
-    Time(DateTime<Utc>),
-    Text(String),
-}
+// The values of the `$3…` parameters of a fenced write: the typed bind of the lists (the
+// callers keep their name for it).
+use crate::list_query::Bind as Rest;
 
 impl Store {
     /// Runs one `WHERE id = $1 AND lease_token = $2 …` statement in a write transaction and
@@ -348,14 +335,10 @@ impl Store {
         then: Option<&'static str>,
     ) -> Result<u64> {
         let token = token.as_str().to_owned();
-        with_pool!(self, pool => {
-            let mut query = sqlx::query(sql).bind(id).bind(token);
-            for value in rest {
-                query = match value {
-                    Rest::Time(v) => query.bind(v),
-                    Rest::Text(v) => query.bind(v),
-                };
-            }
+        with_pool!(self, pool, Db => {
+            let values = [Rest::I64(id), Rest::Text(token)].into_iter().chain(rest);
+            let arguments = arguments::<Db>(values).map_err(sqlx::Error::Encode)?;
+            let query = sqlx::query_with(sql, arguments);
             let mut tx = pool.begin_write().await?;
             let done = query.execute(&mut *tx).await?;
             if let Some(then) = then.filter(|_| done.rows_affected() == 1) {

@@ -3,10 +3,10 @@
 use chrono::{DateTime, Months, NaiveDate, Utc};
 use ebdesk_domain::{ActionKind, ActionStatus};
 use serde::Serialize;
-use sqlx::AssertSqlSafe;
 
 use super::{ACTION_PAGE_SIZE, action_visible_sql};
 use crate::db::with_pool;
+use crate::list_query::{Keyset, ListQuery, Page};
 use crate::{ListCursor, Result, Scope, Store, StoreError};
 
 /// Which actions the list keeps. Newest first, keyset-paged.
@@ -75,12 +75,7 @@ pub struct ActionDetail {
 }
 
 /// One page of the action list.
-#[derive(Debug, Clone, Serialize)]
-pub struct ActionPage {
-    pub rows: Vec<Action>,
-    pub has_next: bool,
-    pub has_previous: bool,
-}
+pub type ActionPage = Page<Action>;
 
 #[derive(sqlx::FromRow)]
 struct ActionRow {
@@ -151,92 +146,45 @@ impl TryFrom<ActionRow> for Action {
     }
 }
 
-/// A bound value of the list query, composed at run time from fixed fragments.
-enum Arg {
-    I64(i64),
-    Bool(bool),
-    Text(&'static str),
-    Time(DateTime<Utc>),
-}
-
-fn list_sql(scope: &Scope, filter: &ActionFilter) -> (String, Vec<Arg>) {
-    let mut args = vec![
-        Arg::I64(scope.employer_id()),
-        Arg::Bool(scope.all_contracts()),
-        Arg::I64(scope.sheet_id()),
-    ];
-    let mut sql = format!(
-        "SELECT {COLUMNS} FROM actions x \
-         LEFT JOIN employees e ON e.employer_id = x.employer_id AND e.id = x.employee_id \
-         WHERE {}",
-        action_visible_sql!("x")
+fn list_query(scope: &Scope, filter: &ActionFilter) -> ListQuery {
+    let mut q = ListQuery::new(
+        format!(
+            "SELECT {COLUMNS} FROM actions x \
+             LEFT JOIN employees e ON e.employer_id = x.employer_id AND e.id = x.employee_id \
+             WHERE {}",
+            action_visible_sql!("x")
+        ),
+        [
+            scope.employer_id().into(),
+            scope.all_contracts().into(),
+            scope.sheet_id().into(),
+        ],
     );
-    let mut push = |sql: &mut String, fragment: &str, arg: Arg| {
-        args.push(arg);
-        sql.push_str(&fragment.replace("$n", &format!("${}", args.len())));
-    };
     if let Some(kind) = filter.kind {
-        push(&mut sql, " AND x.kind = $n", Arg::Text(kind.as_str()));
+        q.push_bind(" AND x.kind = ", kind.as_str());
     }
     if let Some(status) = filter.status {
-        push(&mut sql, " AND x.status = $n", Arg::Text(status.as_str()));
+        q.push_bind(" AND x.status = ", status.as_str());
     }
     if let Some(since) = filter.since {
-        push(&mut sql, " AND x.requested_at >= $n", Arg::Time(since));
+        q.push_bind(" AND x.requested_at >= ", since);
     }
-    let (comparison, direction) = match filter.cursor {
-        ListCursor::First => (None, "DESC"),
-        ListCursor::After(id) => (Some(("<", id)), "DESC"),
-        ListCursor::Before(id) => (Some((">", id)), "ASC"),
+    let keyset = Keyset {
+        alias: "x.",
+        key: Some(("requested_at", "actions")),
+        descending: true,
     };
-    if let Some((op, id)) = comparison {
-        let fragment = format!(
-            " AND (x.requested_at, x.id) {op} (SELECT k.requested_at, k.id FROM actions k \
-               WHERE k.employer_id = $1 AND k.id = $n)"
-        );
-        push(&mut sql, &fragment, Arg::I64(id));
-    }
-    sql.push_str(&format!(
-        " ORDER BY x.requested_at {direction}, x.id {direction} LIMIT {}",
-        ACTION_PAGE_SIZE + 1
-    ));
-    (sql, args)
+    q.page(&keyset, filter.cursor, ACTION_PAGE_SIZE);
+    q
 }
 
 impl Store {
     /// One page of the actions the scope may see, newest first.
     pub async fn list_actions(&self, scope: &Scope, filter: &ActionFilter) -> Result<ActionPage> {
-        let (sql, args) = list_sql(scope, filter);
-        let mut rows: Vec<ActionRow> = with_pool!(self, pool => {
-            let mut query = sqlx::query_as(AssertSqlSafe(sql));
-            for arg in args {
-                query = match arg {
-                    Arg::I64(v) => query.bind(v),
-                    Arg::Bool(v) => query.bind(v),
-                    Arg::Text(v) => query.bind(v),
-                    Arg::Time(v) => query.bind(v),
-                };
-            }
-            query.fetch_all(pool).await?
+        let rows: Vec<ActionRow> = with_pool!(self, pool, Db => {
+            list_query(scope, filter).build::<Db, _>()?.fetch_all(pool).await?
         });
-        let more = rows.len() > ACTION_PAGE_SIZE;
-        rows.truncate(ACTION_PAGE_SIZE);
-        let (has_next, has_previous) = match filter.cursor {
-            ListCursor::First => (more, false),
-            ListCursor::After(_) => (more, true),
-            ListCursor::Before(_) => {
-                rows.reverse();
-                (true, more)
-            }
-        };
-        Ok(ActionPage {
-            rows: rows
-                .into_iter()
-                .map(Action::try_from)
-                .collect::<Result<_>>()?,
-            has_next,
-            has_previous,
-        })
+        Page::from_fetched(rows, filter.cursor, ACTION_PAGE_SIZE).try_map(Action::try_from)
     }
 
     /// The action with this id, if the scope may see it.
