@@ -35,6 +35,32 @@ async fn add(browser: &Browser, email: &str) -> support::Page {
     browser.post(USERS, &form).await
 }
 
+/// Master A asks to reset the second factor of `email`'s sheet at A.
+async fn reset_at_a(db: &TestDb, master: &Browser, master_id: i64, email: &str) -> support::Page {
+    let access = db
+        .store
+        .find_access(master_id, EMPLOYER_A, Utc::now().date_naive())
+        .await
+        .unwrap()
+        .unwrap();
+    let sheet = db
+        .store
+        .list_sheets(&access)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.email == email)
+        .unwrap()
+        .sheet_id;
+    let token = master.get(USERS).await.csrf_token();
+    master
+        .post(
+            &format!("{USERS}/{sheet}/2fa-herstellen"),
+            &[("csrf_token", &token)],
+        )
+        .await
+}
+
 async fn events(db: &TestDb, employer: AuditEmployer, event: AuditEvent) -> usize {
     let filter = AuditFilter {
         event: Some(event),
@@ -162,28 +188,7 @@ async fn a_master_cannot_take_over_an_account_of_another_employer_or_the_operato
     );
 
     // The account also works at B: A's master may not reset its second factor.
-    let access = db
-        .store
-        .find_access(f.master_a, EMPLOYER_A, today)
-        .await
-        .unwrap()
-        .unwrap();
-    let sheet = db
-        .store
-        .list_sheets(&access)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|s| s.email == MASTER_B)
-        .unwrap()
-        .sheet_id;
-    let token = master.get(USERS).await.csrf_token();
-    let reset = master
-        .post(
-            &format!("{USERS}/{sheet}/2fa-herstellen"),
-            &[("csrf_token", &token)],
-        )
-        .await;
+    let reset = reset_at_a(&db, &master, f.master_a, MASTER_B).await;
     assert_eq!(reset.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reset.body.contains("andere werkgever"), "{}", reset.body);
     let account = db
@@ -244,28 +249,7 @@ async fn a_master_resets_the_second_factor_of_an_account_that_is_only_theirs(db:
     let f = fixture(&db.store).await;
     let base = spawn_app(db.store.clone()).await;
     let master = Browser::logged_in(&base, MASTER_A).await;
-    let access = db
-        .store
-        .find_access(f.master_a, EMPLOYER_A, Utc::now().date_naive())
-        .await
-        .unwrap()
-        .unwrap();
-    let sheet = db
-        .store
-        .list_sheets(&access)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|s| s.email == CONSULT_A)
-        .unwrap()
-        .sheet_id;
-    let token = master.get(USERS).await.csrf_token();
-    let reset = master
-        .post(
-            &format!("{USERS}/{sheet}/2fa-herstellen"),
-            &[("csrf_token", &token)],
-        )
-        .await;
+    let reset = reset_at_a(&db, &master, f.master_a, CONSULT_A).await;
     assert_eq!(reset.status, StatusCode::SEE_OTHER, "{}", reset.body);
     let account = db
         .store

@@ -195,9 +195,6 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<String> {
-        const SHEET: &str = "INSERT INTO user_sheets (employer_id, user_id, rights, all_contracts, \
-            valid_until, created_at, external, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $6) \
-            RETURNING id";
         const CONTRACTS: &str = "INSERT INTO user_sheet_contracts (employer_id, sheet_id, contract_id) \
             SELECT employer_id, $2, contract_id FROM sheet_invitation_contracts \
             WHERE employer_id = $1 AND invitation_id = $3";
@@ -214,7 +211,7 @@ impl Store {
             let rights = Rights::from_db(&pending.rights)
                 .filter(|r| *r != Rights::Master)
                 .ok_or_else(|| StoreError::Corrupt("invitation rights".to_owned()))?;
-            let sheet_id: i64 = sqlx::query_scalar(SHEET)
+            let sheet_id: i64 = sqlx::query_scalar(crate::sheets::INSERT_SHEET)
                 .bind(pending.employer_id).bind(user_id).bind(rights.as_str())
                 .bind(pending.all_contracts).bind(pending.valid_until).bind(now)
                 .bind(pending.external)

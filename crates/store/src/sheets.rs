@@ -103,6 +103,11 @@ const SHEETS: &str = "SELECT s.id AS sheet_id, u.id AS user_id, u.display_name, 
 const SHEET_CONTRACTS: &str = "SELECT usc.sheet_id, c.id, c.number FROM user_sheet_contracts usc \
     JOIN contracts c ON c.id = usc.contract_id WHERE usc.employer_id = $1 ORDER BY c.number";
 
+/// A new sheet (`$1` employer … `$7` external), created and updated at `$6`; gives its id.
+pub(crate) const INSERT_SHEET: &str = "INSERT INTO user_sheets (employer_id, user_id, rights, all_contracts, \
+    valid_until, created_at, external, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $6) \
+    RETURNING id";
+
 fn master_only(access: &Access) -> Result<i64> {
     if access.rights.can_manage_users() {
         Ok(access.scope.employer_id())
@@ -182,9 +187,6 @@ impl Store {
         if sheet.settings.rights == Rights::Master {
             return Err(StoreError::Refused("sheet-one-master"));
         }
-        const SHEET: &str = "INSERT INTO user_sheets (employer_id, user_id, rights, all_contracts, \
-            valid_until, created_at, external, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $6) \
-            RETURNING id";
         const EXISTING: &str = "SELECT id, is_operator FROM users WHERE email = $1";
         let mut effects = Effects::default();
         with_pool!(self, pool => {
@@ -208,7 +210,7 @@ impl Store {
                 None => {
                     let user_id = new_invited_account!(
                         tx, effects, &sheet.email, &sheet.display_name, invitation, now);
-                    let sheet_id: i64 = sqlx::query_scalar(SHEET)
+                    let sheet_id: i64 = sqlx::query_scalar(INSERT_SHEET)
                         .bind(employer_id).bind(user_id).bind(sheet.settings.rights.as_str())
                         .bind(sheet.settings.contracts.is_none()).bind(sheet.settings.valid_until)
                         .bind(now).bind(sheet.settings.external)
