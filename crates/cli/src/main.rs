@@ -313,10 +313,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .unwrap_or_else(|| format!("http://{bind}"))
                 .trim_end_matches('/')
                 .to_owned();
-            let settings = AppSettings {
-                secret_key,
-                public_url,
-            };
+            let settings = AppSettings::new(secret_key, public_url);
             let worker = if jobs > 0 {
                 Some(worker::RunningWorker::start(store.clone(), jobs)?)
             } else {

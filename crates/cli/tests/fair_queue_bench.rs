@@ -214,7 +214,8 @@ async fn queued(engine: Engine) {
             .await
             .unwrap()
             .unwrap()
-            .scope;
+            .scope()
+            .clone();
     let since = Instant::now();
     for n in 0..100 {
         let action = NewAction {

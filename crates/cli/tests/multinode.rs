@@ -371,7 +371,8 @@ async fn queue_more(db: &TestDb, pool: &sqlx::PgPool, email: &str, count: usize)
         .await
         .unwrap()
         .unwrap()
-        .scope;
+        .scope()
+        .clone();
     let mut ids = Vec::new();
     for n in 0..count {
         let action = ebdesk_store::NewAction {
@@ -571,7 +572,7 @@ async fn two_web_nodes_and_a_worker_share_one_database() {
         .await
         .unwrap()
         .unwrap();
-    let entries = db.store.list_insured_rows(&access.scope).await.unwrap();
+    let entries = db.store.list_insured_rows(&access.scope()).await.unwrap();
     let employee_id = entries
         .iter()
         .find(|e| e.row.business_email.is_none())

@@ -107,7 +107,8 @@ async fn scope(store: &Store, f: &Fixture) -> Scope {
         .await
         .unwrap()
         .unwrap()
-        .scope
+        .scope()
+        .clone()
 }
 
 async fn entries(store: &Store, f: &Fixture) -> Vec<InsuredEntry> {

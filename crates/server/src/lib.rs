@@ -2,33 +2,8 @@
 //! The web application: routes, extractors, sessions, CSRF, login, rendering, error pages.
 //! The only crate that speaks HTTP.
 
-mod account;
-mod actions;
-mod affiliations;
-mod audit;
-mod auth;
-mod csrf;
-mod employer;
-mod error;
-mod exits;
-mod forms;
-mod history;
-mod i18n;
-mod invitations;
-mod local;
-mod logbook;
-mod operator;
-mod password;
-mod personal_data;
-mod response_policy;
-mod routes;
-mod secrets;
-mod session;
-mod templates;
-mod throttle;
-mod totp;
-mod uploads;
-mod users;
+mod pages;
+mod shared;
 
 use std::net::TcpListener;
 
@@ -38,36 +13,17 @@ use actix_web::{App, HttpResponse, HttpServer, web};
 use ebdesk_jobs::JobNotifier;
 use ebdesk_store::Store;
 
-pub use account::{ACTIVATION_VALIDITY, activation_mail};
-pub use error::AppError;
-pub use password::hash_password;
-pub use session::{hash_token, random_token};
-pub use templates::template_names;
-pub use totp::{code_at as totp_code_at, generate_secret as generate_totp_secret};
-
-pub use response_policy::BodyDeadlines;
-use routes::RouteExt;
-pub use routes::registered_routes;
-pub use secrets::SecretKey;
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub store: Store,
-    pub settings: AppSettings,
-    /// Wakes this process's worker right after an action is queued.
-    pub jobs: JobNotifier,
-}
-
-/// Settings of the web application.
-#[derive(Clone, Debug)]
-pub struct AppSettings {
-    /// Encrypts TOTP secrets at rest; the same on every app node.
-    pub secret_key: SecretKey,
-    /// The address users reach the application at, for links in e-mails
-    /// (e.g. `https://ebdesk.example.be`), without a trailing slash.
-    pub public_url: String,
-}
+pub use shared::error::AppError;
+pub use shared::mail::{ACTIVATION_VALIDITY, activation_mail};
+pub use shared::password::hash_password;
+pub use shared::response_policy::BodyDeadlines;
+pub use shared::routes::registered_routes;
+pub use shared::secrets::SecretKey;
+pub use shared::session::{hash_token, random_token};
+pub use shared::templates::template_names;
+pub use shared::totp::{code_at as totp_code_at, generate_secret as generate_totp_secret};
+pub use shared::{AppSettings, AppState};
+use shared::{RouteExt, csrf, response_policy, session, templates};
 
 /// A running server: its bound address and the future that drives it.
 pub struct Application {
@@ -179,22 +135,7 @@ fn routes(cfg: &mut web::ServiceConfig) {
     cfg.get("/healthz", healthz)
         .get("/robots.txt", robots)
         .get("/static/{file}", templates::static_file)
-        .get("/", auth::home)
-        .get("/login", auth::login_form)
-        .post("/login", auth::login)
-        .post("/logout", auth::logout)
-        .get("/werkgevers", auth::choose_employer)
-        .configure(account::routes)
-        .configure(invitations::routes)
-        .configure(users::routes)
-        .configure(operator::routes)
-        .configure(logbook::routes)
-        .configure(actions::routes)
-        .configure(uploads::routes)
-        .configure(affiliations::routes)
-        .configure(exits::routes)
-        .configure(personal_data::routes)
-        .configure(employer::routes);
+        .configure(pages::routes);
 }
 
 async fn healthz(state: web::Data<AppState>) -> HttpResponse {

@@ -6,12 +6,15 @@
 #[macro_use]
 mod support;
 
-use chrono::{NaiveDate, Utc};
-use ebdesk_domain::{NationalNumber, Rights};
+use std::sync::Arc;
+
+use chrono::{NaiveDate, TimeDelta, TimeZone, Utc};
+use ebdesk_domain::{ManualClock, NationalNumber, Rights};
 use ebdesk_store::test_support::TestDb;
 use reqwest::StatusCode;
 use support::{
     Browser, CONSULT_A, EMPLOYER_A, Fixture, MASTER_A, PASSWORD, fixture, new_user, spawn_app,
+    spawn_app_with_clock,
 };
 
 const INPUT_A: &str = "invoer@a.test";
@@ -646,7 +649,60 @@ fn input_value(body: &str, name: &str) -> String {
     part[start..end].to_owned()
 }
 
+/// The pages take "now" from the injected clock: the action is dated on the clock's Brussels
+/// day, and the exit can be withdrawn until that day ends in Brussels, not in UTC.
+async fn an_exit_can_be_withdrawn_until_midnight_in_brussels_by_the_servers_clock(db: TestDb) {
+    let f = fixture(&db.store).await;
+    let hash = ebdesk_server::hash_password(PASSWORD).unwrap();
+    let input = new_user(&db.store, INPUT_A, "Invoer Proef", &hash).await;
+    db.store
+        .insert_sheet(f.employer_a, input, Rights::Input, None, None, Utc::now())
+        .await
+        .unwrap();
+    // 23:50 in Brussels (UTC+1 in March), 22:50 in UTC.
+    let start = Utc.with_ymd_and_hms(2027, 3, 15, 22, 50, 0).unwrap();
+    let clock = Arc::new(ManualClock::new(start));
+    let base = spawn_app_with_clock(db.store.clone(), clock.clone()).await;
+    let hr = Browser::logged_in(&base, INPUT_A).await;
+    let peeters = f.person("Peeters").id;
+    let exit = path(&format!("/werknemers/{peeters}/uittreding"));
+    let form = hr.get(&exit).await;
+    let affiliation = affiliation_id(&form.body);
+    let page = post(
+        &hr,
+        &exit,
+        &exit,
+        &[
+            ("affiliation", &affiliation),
+            ("end_date", "31/03/2027"),
+            ("reason", "other"),
+        ],
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let action = page.location.unwrap();
+    let page = hr.get(&action).await;
+    assert!(text(&page).contains("15/03/2027"), "{}", page.body);
+    assert!(text(&page).contains("id=\"withdraw\""));
+
+    // 00:10 in Brussels the next day, still the 15th in UTC: too late.
+    clock.advance(TimeDelta::minutes(20));
+    let page = hr.get(&action).await;
+    assert!(!text(&page).contains("id=\"withdraw\""), "{}", page.body);
+    let page = post(&hr, &action, &format!("{action}/intrekken"), &[]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    let refused = hr.get(page.location.as_deref().unwrap()).await;
+    assert!(
+        text(&refused).contains("alleen worden ingetrokken op de dag"),
+        "{}",
+        refused.body
+    );
+    assert!(!text(&refused).contains("Ingetrokken"));
+    db.cleanup().await;
+}
+
 both_engines!(
+    an_exit_can_be_withdrawn_until_midnight_in_brussels_by_the_servers_clock,
     new_affiliation_is_registered_with_every_rule_at_its_field,
     an_exit_is_inclusive_refused_twice_and_withdrawn_the_same_day,
     several_employees_exit_at_once_or_not_at_all,

@@ -86,7 +86,8 @@ async fn a_user_with_too_many_pending_downloads_is_asked_to_wait(db: TestDb) {
         .await
         .unwrap()
         .unwrap()
-        .scope;
+        .scope()
+        .clone();
     for n in 0..PENDING_DOWNLOADS_PER_USER {
         let other = NewAction {
             kind: ActionKind::InsuredOverviewDownload,

@@ -410,10 +410,8 @@ async fn a_body_that_arrives_too_slowly_gets_a_dutch_page_and_the_server_goes_on
         form: Duration::from_millis(800),
         upload: Duration::from_millis(800),
     };
-    let settings = ebdesk_server::AppSettings {
-        secret_key: TEST_KEY.clone(),
-        public_url: "http://ebdesk.test".to_owned(),
-    };
+    let settings =
+        ebdesk_server::AppSettings::new(TEST_KEY.clone(), "http://ebdesk.test".to_owned());
     let app = ebdesk_server::Application::build_with(
         db.store.clone(),
         "127.0.0.1:0",

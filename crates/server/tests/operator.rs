@@ -190,7 +190,7 @@ async fn the_operator_creates_an_employer_and_designates_its_master(db: TestDb) 
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(access.rights, Rights::Input);
+    assert_eq!(access.rights(), Rights::Input);
 
     // The operator sees the e-mails and the employer's log; the chain verifies.
     let outbox = operator.get("/beheer/outbox").await;

@@ -127,7 +127,7 @@ pub(crate) use insert_invitation;
 impl Store {
     /// The invitations of the master's employer that wait for an answer.
     pub async fn list_sent_invitations(&self, access: &Access) -> Result<Vec<SentInvitation>> {
-        if !access.rights.can_manage_users() {
+        if !access.rights().can_manage_users() {
             return Err(StoreError::Forbidden);
         }
         const SQL: &str = "SELECT i.id AS invitation_id, u.display_name, u.email, i.rights, \
@@ -135,7 +135,7 @@ impl Store {
             FROM sheet_invitations i JOIN users u ON u.id = i.user_id \
             WHERE i.employer_id = $1 ORDER BY u.display_name, u.email";
         Ok(with_pool!(self, pool => {
-            sqlx::query_as(SQL).bind(access.scope.employer_id()).fetch_all(pool).await?
+            sqlx::query_as(SQL).bind(access.scope().employer_id()).fetch_all(pool).await?
         }))
     }
 
@@ -164,10 +164,10 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        if !access.rights.can_manage_users() {
+        if !access.rights().can_manage_users() {
             return Err(StoreError::Forbidden);
         }
-        let employer_id = access.scope.employer_id();
+        let employer_id = access.scope().employer_id();
         const SQL: &str =
             "DELETE FROM sheet_invitations WHERE employer_id = $1 AND id = $2 RETURNING user_id";
         with_pool!(self, pool => {

@@ -50,12 +50,31 @@ impl Scope {
     }
 }
 
-/// A user's access to one employer: what they may do, and where.
+/// A user's access to one employer: what they may do, and where. Only the store builds one,
+/// from a valid user sheet; methods that act on a master's rights read them again in their
+/// transaction, so a revoked master cannot finish what a request began.
 #[derive(Debug, Clone)]
 pub struct Access {
-    pub employer: Employer,
-    pub rights: Rights,
-    pub scope: Scope,
+    employer: Employer,
+    rights: Rights,
+    scope: Scope,
+}
+
+impl Access {
+    /// The employer of the sheet.
+    pub fn employer(&self) -> &Employer {
+        &self.employer
+    }
+
+    /// The rights on the sheet, as read when the request began.
+    pub fn rights(&self) -> Rights {
+        self.rights
+    }
+
+    /// The part of the employer's data the sheet covers.
+    pub fn scope(&self) -> &Scope {
+        &self.scope
+    }
 }
 
 /// One employer a user holds a sheet at, for the employer picker.

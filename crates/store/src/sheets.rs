@@ -109,8 +109,8 @@ pub(crate) const INSERT_SHEET: &str = "INSERT INTO user_sheets (employer_id, use
     RETURNING id";
 
 fn master_only(access: &Access) -> Result<i64> {
-    if access.rights.can_manage_users() {
-        Ok(access.scope.employer_id())
+    if access.rights().can_manage_users() {
+        Ok(access.scope().employer_id())
     } else {
         Err(StoreError::Forbidden)
     }
@@ -357,6 +357,7 @@ impl Store {
         );
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
+            recheck_master!(tx, access);
             sqlx::query("UPDATE user_tokens SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL")
                 .bind(sheet.user_id).bind(now).execute(&mut *tx).await?;
             insert_token_sql!(tx, sheet.user_id, token_hash.as_str(), TokenPurpose::Activation, now, expires_at);
@@ -424,7 +425,7 @@ impl Store {
     pub async fn list_contract_ids(&self, access: &Access) -> Result<Vec<i64>> {
         const SQL: &str = "SELECT id FROM contracts WHERE employer_id = $1 ORDER BY number";
         let rows: Vec<(i64,)> = with_pool!(self, pool => {
-            sqlx::query_as(SQL).bind(access.scope.employer_id()).fetch_all(pool).await?
+            sqlx::query_as(SQL).bind(access.scope().employer_id()).fetch_all(pool).await?
         });
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }
@@ -565,8 +566,8 @@ macro_rules! recheck_master {
             "SELECT s.id FROM user_sheets s JOIN users u ON u.id = s.user_id \
              WHERE s.id = $1 AND s.employer_id = $2 AND s.rights = 'master' AND NOT u.disabled",
         )
-        .bind($access.scope.sheet_id())
-        .bind($access.scope.employer_id())
+        .bind($access.scope().sheet_id())
+        .bind($access.scope().employer_id())
         .fetch_optional(&mut *$tx)
         .await?;
         if still.is_none() {

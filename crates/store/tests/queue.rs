@@ -957,7 +957,8 @@ store_test!(a_user_has_at_most_three_pending_downloads, |db| {
         .await
         .unwrap()
         .unwrap()
-        .scope;
+        .scope()
+        .clone();
     let mut ids = Vec::new();
     for n in 0..PENDING_DOWNLOADS_PER_USER {
         let outcome = db

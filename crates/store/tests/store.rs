@@ -243,14 +243,14 @@ store_test!(
             .await
             .unwrap()
             .unwrap();
-        let all = names(&db.store, &access.scope, &query("")).await;
+        let all = names(&db.store, &access.scope(), &query("")).await;
         assert_eq!(all, vec!["Çelik, Emre", "Jansen, Tom", "Janssens, Marie"]);
         assert!(
-            names(&db.store, &access.scope, &query("tweede"))
+            names(&db.store, &access.scope(), &query("tweede"))
                 .await
                 .is_empty()
         );
-        let contracts = db.store.list_contracts(&access.scope).await.unwrap();
+        let contracts = db.store.list_contracts(&access.scope()).await.unwrap();
         assert_eq!(
             contracts.iter().map(|c| c.id).collect::<Vec<_>>(),
             vec![f.c1]
@@ -282,21 +282,21 @@ store_test!(
             .unwrap();
         let tweede = db
             .store
-            .list_employees(&master.scope, &query("tweede"))
+            .list_employees(&master.scope(), &query("tweede"))
             .await
             .unwrap()
             .rows[0]
             .id;
         assert!(
             db.store
-                .find_employee(&master.scope, tweede)
+                .find_employee(&master.scope(), tweede)
                 .await
                 .unwrap()
                 .is_some()
         );
         assert!(
             db.store
-                .find_employee(&access.scope, tweede)
+                .find_employee(&access.scope(), tweede)
                 .await
                 .unwrap()
                 .is_none()
@@ -320,7 +320,7 @@ store_test!(
             .await
             .unwrap()
             .unwrap();
-        let s = &access.scope;
+        let s = &access.scope();
         assert_eq!(
             names(&db.store, s, &query("jans")).await,
             vec!["Jansen, Tom", "Janssens, Marie"]
@@ -389,7 +389,7 @@ store_test!(pages_follow_each_other_without_gaps_or_repeats, |db| {
     let mut q = query("persoon");
     let mut pages = 0;
     loop {
-        let page = db.store.list_employees(&access.scope, &q).await.unwrap();
+        let page = db.store.list_employees(&access.scope(), &q).await.unwrap();
         pages += 1;
         seen.extend(page.rows.iter().map(|r| r.last_name.clone()));
         match page.rows.last() {
@@ -403,13 +403,13 @@ store_test!(pages_follow_each_other_without_gaps_or_repeats, |db| {
     // And back: the page before the third one is the second.
     let first_of_third = db
         .store
-        .list_employees(&access.scope, &q)
+        .list_employees(&access.scope(), &q)
         .await
         .unwrap()
         .rows[0]
         .id;
     q.cursor = ListCursor::Before(first_of_third);
-    let second = db.store.list_employees(&access.scope, &q).await.unwrap();
+    let second = db.store.list_employees(&access.scope(), &q).await.unwrap();
     assert_eq!(second.rows.len(), 50);
     assert_eq!(second.rows[0].last_name, "Persoon060");
     assert!(second.has_previous && second.has_next);
@@ -456,3 +456,127 @@ async fn both_engines_have_the_same_tables_and_columns() {
     lite.cleanup().await;
     pg.cleanup().await;
 }
+
+fn mail(to: &str) -> ebdesk_store::OutgoingMail {
+    ebdesk_store::OutgoingMail {
+        to: to.to_owned(),
+        subject: "Onderwerp".to_owned(),
+        body: "Tekst".to_owned(),
+    }
+}
+
+fn invitation(to: &str, hash: &str) -> ebdesk_store::Invitation {
+    ebdesk_store::Invitation {
+        token_hash: hash.to_owned(),
+        expires_at: Utc::now() + chrono::Duration::hours(72),
+        activation_mail: mail(to),
+        access_mail: mail(to),
+    }
+}
+
+// A master replaced by the operator while a request of theirs is under way: the access the
+// request read before is stale, and every sheet method reads the rights again in its
+// transaction, so nothing the old master asked is done.
+store_test!(
+    a_replaced_master_changes_no_sheet_with_an_access_read_before,
+    |db| {
+        use ebdesk_store::{Actor, SheetSettings, StoreError};
+        let s = &db.store;
+        let f = fixture(s).await;
+        let now = Utc::now();
+        let actor = Actor::default();
+        s.insert_sheet(f.employer_a, f.user, Rights::Master, None, None, now)
+            .await
+            .unwrap();
+        let stale = s
+            .find_access(f.user, "530-101", now.date_naive())
+            .await
+            .unwrap()
+            .unwrap();
+        let colleague = ebdesk_store::NewSheet {
+            email: "collega@a.test".to_owned(),
+            display_name: "Collega".to_owned(),
+            settings: SheetSettings {
+                rights: Rights::Consult,
+                contracts: None,
+                external: false,
+                valid_until: None,
+            },
+        };
+        s.create_sheet(
+            &stale,
+            &colleague,
+            invitation("collega@a.test", "h1"),
+            &actor,
+            now,
+        )
+        .await
+        .unwrap();
+        let sheet = s.list_sheets(&stale).await.unwrap();
+        let sheet = sheet
+            .iter()
+            .find(|r| r.email == "collega@a.test")
+            .unwrap()
+            .sheet_id;
+
+        s.designate_master(
+            f.employer_a,
+            "nieuw@a.test",
+            "Nieuwe Master",
+            invitation("nieuw@a.test", "h2"),
+            &actor,
+            now,
+        )
+        .await
+        .unwrap();
+
+        let input = SheetSettings {
+            rights: Rights::Input,
+            contracts: None,
+            external: false,
+            valid_until: None,
+        };
+        let other = ebdesk_store::NewSheet {
+            email: "derde@a.test".to_owned(),
+            ..colleague.clone()
+        };
+        let refused = [
+            s.create_sheet(
+                &stale,
+                &other,
+                invitation("derde@a.test", "h3"),
+                &actor,
+                now,
+            )
+            .await
+            .map(|_| ()),
+            s.update_sheet(&stale, sheet, &input, &actor, now).await,
+            s.resend_invitation(
+                &stale,
+                sheet,
+                ebdesk_store::ActivationLink {
+                    token_hash: "h4".to_owned(),
+                    expires_at: now + chrono::Duration::hours(72),
+                    mail: mail("collega@a.test"),
+                },
+                &actor,
+                now,
+            )
+            .await,
+            s.revoke_sheet(&stale, sheet, &actor, now).await,
+        ];
+        for (i, result) in refused.into_iter().enumerate() {
+            assert!(
+                matches!(result, Err(StoreError::Forbidden)),
+                "{i}: {result:?}"
+            );
+        }
+        let fresh = s
+            .find_access(f.user, "530-101", now.date_naive())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(fresh.rights(), Rights::Input);
+        db.cleanup().await;
+    }
+);

@@ -22,14 +22,17 @@ impl JobHandler for InsuredOverviewDownload {
         let writer = tokio::task::spawn_blocking(move || {
             write_insured_overview(std::iter::from_fn(|| receiver.blocking_recv()).map(|e| e.row))
         });
-        let streamed = ctx.store().stream_insured_rows(&access.scope, sender).await;
+        let streamed = ctx
+            .store()
+            .stream_insured_rows(&access.scope(), sender)
+            .await;
         let written = writer.await.map_err(internal)?;
         streamed?;
         let content = written.map_err(internal)?;
         let now = ctx.now();
         let file_name = format!(
             "Overzicht verzekerden {} {}.xlsx",
-            access.employer.number,
+            access.employer().number,
             now.format("%Y-%m-%d")
         );
         Ok(JobOutcome::File(GeneratedFile::new(

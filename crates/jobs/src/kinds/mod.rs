@@ -31,7 +31,7 @@ async fn requester_access(
         .find_access_by_employer_id(job.requested_by, job.employer_id, ctx.now().date_naive())
         .await?
         .ok_or_else(|| JobError::refused(REASON_NO_ACCESS))?;
-    if needs_change && access.rights == Rights::Consult {
+    if needs_change && access.rights() == Rights::Consult {
         return Err(JobError::refused(REASON_NO_ACCESS));
     }
     Ok(access)

@@ -76,7 +76,7 @@ static USED_STEPS: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMa
 pub async fn fresh_code(base: &str, email: &str) -> String {
     let account = format!("{base} {email}");
     loop {
-        let unix = u64::try_from(Utc::now().timestamp()).unwrap();
+        let unix = u64::try_from(server_now(base).timestamp()).unwrap();
         let now = unix / 30;
         let step = {
             let mut used = USED_STEPS.lock().unwrap();
@@ -96,12 +96,36 @@ pub async fn fresh_code(base: &str, email: &str) -> String {
     }
 }
 
+/// The clocks of servers started with [`spawn_app_with_clock`], by base URL.
+static SERVER_CLOCKS: std::sync::LazyLock<
+    std::sync::Mutex<std::collections::HashMap<String, Arc<dyn ebdesk_domain::Clock>>>,
+> = std::sync::LazyLock::new(Default::default);
+
+/// What the server at `base` takes for now: its test clock, or the machine's.
+pub fn server_now(base: &str) -> chrono::DateTime<Utc> {
+    SERVER_CLOCKS
+        .lock()
+        .unwrap()
+        .get(base)
+        .map_or_else(Utc::now, |clock| clock.now())
+}
+
+/// The application reading `clock` for "now" (sessions, codes, changes, "today").
+pub async fn spawn_app_with_clock(store: Store, clock: Arc<dyn ebdesk_domain::Clock>) -> String {
+    let mut settings = AppSettings::new(TEST_KEY.clone(), "http://ebdesk.test".to_owned());
+    settings.clock = clock.clone();
+    let app = Application::build(store, "127.0.0.1:0", settings, Default::default())
+        .expect("server binds");
+    let port = app.port();
+    tokio::spawn(app.run_until_stopped());
+    let base = format!("http://127.0.0.1:{port}");
+    SERVER_CLOCKS.lock().unwrap().insert(base.clone(), clock);
+    base
+}
+
 /// Starts the real application on a free port; returns its base URL.
 pub async fn spawn_app(store: Store) -> String {
-    let settings = AppSettings {
-        secret_key: TEST_KEY.clone(),
-        public_url: "http://ebdesk.test".to_owned(),
-    };
+    let settings = AppSettings::new(TEST_KEY.clone(), "http://ebdesk.test".to_owned());
     let app = Application::build(store, "127.0.0.1:0", settings, Default::default())
         .expect("server binds");
     let port = app.port();
@@ -133,10 +157,7 @@ pub async fn spawn_app_with_worker_clock(
     ebdesk_jobs::kinds::register_all(&mut worker, parser);
     let notifier = worker.notifier();
     tokio::spawn(worker.run(tokio_util::sync::CancellationToken::new()));
-    let settings = AppSettings {
-        secret_key: TEST_KEY.clone(),
-        public_url: "http://ebdesk.test".to_owned(),
-    };
+    let settings = AppSettings::new(TEST_KEY.clone(), "http://ebdesk.test".to_owned());
     let app = Application::build(store, "127.0.0.1:0", settings, notifier).expect("server binds");
     let port = app.port();
     tokio::spawn(app.run_until_stopped());
@@ -582,7 +603,7 @@ async fn employee_id(store: &Store, user_id: i64, employer: &str, nn: &NationalN
         .unwrap();
     let page = store
         .list_employees(
-            &access.scope,
+            &access.scope(),
             &EmployeeListQuery {
                 search: Some(SearchTerm::NationalNumber(nn.clone())),
                 status: StatusFilter::All,

@@ -94,7 +94,8 @@ async fn scope(
         .await
         .unwrap()
         .unwrap()
-        .scope
+        .scope()
+        .clone()
 }
 
 /// Builds the set-up of [`QueueFixture`].

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 use ebdesk_store::{Access, SessionStage};
 
-use crate::{AppError, AppState};
+use super::{AppError, AppState};
 
 pub const SESSION_COOKIE: &str = "ebdesk_session";
 pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
@@ -69,7 +69,7 @@ fn is_live(now: DateTime<Utc>, last_seen: DateTime<Utc>, expires: DateTime<Utc>)
 }
 
 /// The user's access to the employer named in the path, read with the session in one query.
-/// [`crate::employer::Tenant`] uses it when the number matches its own path parameter.
+/// [`super::Tenant`] uses it when the number matches its own path parameter.
 pub struct PreloadedAccess {
     pub employer_number: String,
     pub access: Option<Access>,
@@ -93,7 +93,7 @@ pub async fn load_session(
         && let Some(state) = req.app_data::<web::Data<AppState>>().cloned()
     {
         let token_hash = hash_token(cookie.value());
-        let now = Utc::now();
+        let now = state.now();
         let employer_number = employer_in_path(req.path()).map(str::to_owned);
         let found = match &employer_number {
             Some(number) => state

@@ -9,8 +9,8 @@ use actix_web::{HttpMessage, web};
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
 
-use crate::AppError;
-use crate::session::SessionUser;
+use super::AppError;
+use super::session::SessionUser;
 
 /// The cookie that carries the token for forms shown before login (double submit).
 pub const CSRF_COOKIE: &str = "ebdesk_csrf";
@@ -87,7 +87,7 @@ async fn check(req: &mut ServiceRequest) -> Result<(), AppError> {
     let body = req
         .extract::<web::Bytes>()
         .await
-        .map_err(|err| crate::response_policy::body_error(&err))?;
+        .map_err(|err| super::response_policy::body_error(&err))?;
     if body.len() > MAX_FORM_BYTES {
         return Err(AppError::BadRequest);
     }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use ebdesk_domain::access::{ACCOUNT_THROTTLE, IP_THROTTLE, ThrottlePolicy};
 use ebdesk_store::{AttemptGrant, AttemptTicket, Store};
 
-use crate::AppError;
+use super::AppError;
 
 /// The throttle keys of an attempt: the account (by e-mail) and the peer's IP address.
 pub fn keys(email: &str, req: &HttpRequest) -> Vec<String> {

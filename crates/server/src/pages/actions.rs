@@ -8,18 +8,18 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{Months, Utc};
 use ebdesk_domain::{ActionKind, ActionStatus};
 use ebdesk_store::{
-    ActionFilter, AuditEvent, DownloadRequest, FileLookup, ListCursor, NewAction,
-    PENDING_DOWNLOADS_PER_USER, StoreError, UploadPhase, UploadRecord,
+    ActionFilter, AuditEvent, DownloadRequest, FileLookup, NewAction, PENDING_DOWNLOADS_PER_USER,
+    StoreError, UploadPhase, UploadRecord,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::auth::{actor, see_other};
-use crate::employer::{Tenant, tenant_context};
-use crate::routes::RouteExt;
-use crate::templates::render;
-use crate::uploads::PreviewView;
-use crate::{AppError, AppState};
+use crate::shared::decisions::REFUSALS;
+use crate::shared::pager::{cursor, insert_pager};
+use crate::shared::preview::PreviewView;
+use crate::shared::{
+    AppError, AppState, RouteExt, Tenant, actor, html, render, see_other, tenant_context,
+};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.get("/werkgevers/{employer}/acties", list_actions)
@@ -30,51 +30,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             "/werkgevers/{employer}/downloads/overzicht-verzekerden",
             request_insured_overview,
         );
-}
-
-/// Why a decision on an action can be refused (an upload's, a withdrawal's); the action's
-/// page says it, read from `?geweigerd=`.
-pub const REFUSALS: [&str; 7] = [
-    "upload-not-ready",
-    "upload-has-errors",
-    "upload-stale",
-    "exit-withdraw-not-possible",
-    "exit-withdraw-other-user",
-    "exit-withdraw-too-late",
-    "exit-withdraw-stale",
-];
-
-/// Back to the action's page, which says why the decision was refused.
-pub fn refused(tenant: &Tenant, id: i64, key: &str) -> Result<HttpResponse, AppError> {
-    let key = REFUSALS
-        .iter()
-        .find(|k| **k == key)
-        .ok_or_else(|| AppError::Internal(format!("unexpected refusal {key}")))?;
-    Ok(see_other(&format!(
-        "/werkgevers/{}/acties/{id}?geweigerd={key}",
-        tenant.access.employer.number
-    )))
-}
-
-/// After a decision on an action: back to its page, which says why when the store refused.
-pub fn back_to_action(
-    tenant: &Tenant,
-    id: i64,
-    outcome: Result<(), StoreError>,
-) -> Result<HttpResponse, AppError> {
-    match outcome {
-        Ok(()) => Ok(see_other(&format!(
-            "/werkgevers/{}/acties/{id}",
-            tenant.access.employer.number
-        ))),
-        Err(StoreError::Refused(key)) => refused(tenant, id, key),
-        Err(err) => Err(err.into()),
-    }
-}
-
-/// A 200 page.
-fn html(body: String) -> HttpResponse {
-    crate::auth::html(StatusCode::OK, body)
 }
 
 #[derive(Deserialize)]
@@ -128,9 +83,63 @@ fn view(action: &ebdesk_store::Action) -> ActionView {
         requested_at: date(action.requested_at),
         status_at: date(action.status_at),
         processed_at: action.processed_at.map(date),
-        effective_date: action.effective_date.map(crate::local::display_date),
+        effective_date: action
+            .effective_date
+            .map(crate::shared::local::display_date),
         error: action.error.clone(),
     }
+}
+
+/// The list's filter as the query asks it; 400 for a value the page does not offer.
+struct ListChoice {
+    kind: Option<ActionKind>,
+    status: Option<ActionStatus>,
+    all_time: bool,
+    by_number: bool,
+}
+
+impl ListParams {
+    fn choice(&self) -> Result<ListChoice, AppError> {
+        fn given(v: &Option<String>) -> Option<&str> {
+            v.as_deref().filter(|s| !s.is_empty())
+        }
+        let kind = match given(&self.soort) {
+            None => None,
+            Some(s) => Some(ActionKind::from_db(s).ok_or(AppError::BadRequest)?),
+        };
+        let status = match given(&self.status) {
+            None => None,
+            Some(s) => Some(ActionStatus::from_db(s).ok_or(AppError::BadRequest)?),
+        };
+        let all_time = match given(&self.periode) {
+            None | Some("3m") => false,
+            Some("alles") => true,
+            Some(_) => return Err(AppError::BadRequest),
+        };
+        let by_number = match given(&self.weergave) {
+            None | Some("namen") => false,
+            Some("nummers") => true,
+            Some(_) => return Err(AppError::BadRequest),
+        };
+        Ok(ListChoice {
+            kind,
+            status,
+            all_time,
+            by_number,
+        })
+    }
+}
+
+/// The filter's choices and what is chosen, for the form above the list.
+fn insert_filter(context: &mut tera::Context, choice: &ListChoice) {
+    let kinds: Vec<&str> = ActionKind::ALL.iter().map(|k| k.as_str()).collect();
+    let statuses: Vec<&str> = ActionStatus::ALL.iter().map(|s| s.as_str()).collect();
+    context.insert("kinds", &kinds);
+    context.insert("action_statuses", &statuses);
+    context.insert("filter_kind", &choice.kind.map_or("", |k| k.as_str()));
+    context.insert("filter_status", &choice.status.map_or("", |s| s.as_str()));
+    context.insert("all_time", &choice.all_time);
+    context.insert("by_number", &choice.by_number);
 }
 
 pub async fn list_actions(
@@ -138,76 +147,25 @@ pub async fn list_actions(
     tenant: Tenant,
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, AppError> {
-    let params = params.into_inner();
-    let now = Utc::now();
-    let empty = |v: &Option<String>| v.as_deref().filter(|s| !s.is_empty()).map(str::to_owned);
-    let kind = match empty(&params.soort) {
-        None => None,
-        Some(s) => Some(ActionKind::from_db(&s).ok_or(AppError::BadRequest)?),
-    };
-    let status = match empty(&params.status) {
-        None => None,
-        Some(s) => Some(ActionStatus::from_db(&s).ok_or(AppError::BadRequest)?),
-    };
-    let all_time = match empty(&params.periode).as_deref() {
-        None | Some("3m") => false,
-        Some("alles") => true,
-        Some(_) => return Err(AppError::BadRequest),
-    };
-    let by_number = match empty(&params.weergave).as_deref() {
-        None | Some("namen") => false,
-        Some("nummers") => true,
-        Some(_) => return Err(AppError::BadRequest),
-    };
+    let now = state.now();
+    let choice = params.choice()?;
     let filter = ActionFilter {
-        kind,
-        status,
-        since: (!all_time).then(|| now.checked_sub_months(Months::new(3)).unwrap_or(now)),
-        cursor: match (params.after, params.before) {
-            (Some(id), _) => ListCursor::After(id),
-            (None, Some(id)) => ListCursor::Before(id),
-            (None, None) => ListCursor::First,
-        },
+        kind: choice.kind,
+        status: choice.status,
+        since: (!choice.all_time).then(|| now.checked_sub_months(Months::new(3)).unwrap_or(now)),
+        cursor: cursor(params.after, params.before),
     };
     let page = state
         .store
-        .list_actions(&tenant.access.scope, &filter)
+        .list_actions(tenant.access.scope(), &filter)
         .await?;
     let actions: Vec<ActionView> = page.rows.iter().map(view).collect();
     let mut context = tenant_context(&tenant);
     context.insert("live", &actions.iter().any(|a| !a.is_final));
     context.insert("actions", &actions);
-    context.insert(
-        "kinds",
-        &ActionKind::ALL
-            .iter()
-            .map(|k| k.as_str())
-            .collect::<Vec<_>>(),
-    );
-    context.insert(
-        "action_statuses",
-        &ActionStatus::ALL
-            .iter()
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>(),
-    );
-    context.insert("filter_kind", &kind.map_or("", |k| k.as_str()));
-    context.insert("filter_status", &status.map_or("", |s| s.as_str()));
-    context.insert("all_time", &all_time);
-    context.insert("by_number", &by_number);
-    context.insert(
-        "next_after",
-        &page.rows.last().filter(|_| page.has_next).map(|r| r.id),
-    );
-    context.insert(
-        "previous_before",
-        &page
-            .rows
-            .first()
-            .filter(|_| page.has_previous)
-            .map(|r| r.id),
-    );
-    Ok(html(render("actions.html", &context)?))
+    insert_filter(&mut context, &choice);
+    insert_pager(&mut context, &page, |r| r.id);
+    Ok(html(StatusCode::OK, render("actions.html", &context)?))
 }
 
 #[derive(Deserialize)]
@@ -227,7 +185,7 @@ pub async fn show_action(
     params: web::Query<DetailParams>,
 ) -> Result<HttpResponse, AppError> {
     let (_, id) = path.into_inner();
-    let scope = &tenant.access.scope;
+    let scope = &tenant.access.scope();
     let detail = state
         .store
         .find_action(scope, id)
@@ -238,8 +196,8 @@ pub async fn show_action(
         _ => None,
     };
     let payload: serde_json::Value = serde_json::from_str(&detail.payload).unwrap_or_default();
-    let change = crate::history::change_details(detail.action.kind, &payload);
-    let now = Utc::now();
+    let change = crate::shared::history::change_details(detail.action.kind, &payload);
+    let now = state.now();
     let mut context = tenant_context(&tenant);
     let action = view(&detail.action);
     let pending = !action.is_final
@@ -271,14 +229,14 @@ pub async fn show_action(
     context.insert("rejection", &rejection);
     context.insert("upload", &upload);
     context.insert("preview", &preview);
-    context.insert("can_decide", &tenant.access.rights.can_change());
+    context.insert("can_decide", &tenant.access.rights().can_change());
     context.insert("change", &change);
     // The author may withdraw an exit on the day they filed it.
     let can_withdraw = detail.action.kind == ActionKind::Exit
         && detail.action.status == ActionStatus::Processed
         && detail.action.requested_by == tenant.user.user_id
-        && detail.action.requested_at >= crate::local::start_of_today(now)
-        && tenant.access.rights.can_change();
+        && detail.action.requested_at >= crate::shared::local::start_of_today(now)
+        && tenant.access.rights().can_change();
     context.insert("can_withdraw", &can_withdraw);
     context.insert(
         "employee_id",
@@ -293,7 +251,7 @@ pub async fn show_action(
         "already_requested",
         &(params.bestaand.is_some() && !action.is_final),
     );
-    Ok(html(render("action.html", &context)?))
+    Ok(html(StatusCode::OK, render("action.html", &context)?))
 }
 
 /// The action's file: the download, or an upload's workbook of errors. A download of
@@ -305,8 +263,8 @@ pub async fn fetch_file(
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let (_, id) = path.into_inner();
-    let now = Utc::now();
-    let scope = &tenant.access.scope;
+    let now = state.now();
+    let scope = &tenant.access.scope();
     let lookup = state
         .store
         .find_generated_file(scope, id, now)
@@ -319,7 +277,7 @@ pub async fn fetch_file(
             context.insert("expired_on", &date(expired_at));
             context.insert("action_id", &id);
             let body = render("file_expired.html", &context)?;
-            return Ok(crate::auth::html(StatusCode::GONE, body));
+            return Ok(crate::shared::html(StatusCode::GONE, body));
         }
     };
     state
@@ -344,7 +302,7 @@ pub async fn fetch_file(
 
 pub async fn downloads_page(tenant: Tenant) -> Result<HttpResponse, AppError> {
     let context = tenant_context(&tenant);
-    Ok(html(render("downloads.html", &context)?))
+    Ok(html(StatusCode::OK, render("downloads.html", &context)?))
 }
 
 /// Queues "Overzicht verzekerden" and shows its action, which updates itself until the
@@ -354,7 +312,7 @@ pub async fn request_insured_overview(
     state: web::Data<AppState>,
     tenant: Tenant,
 ) -> Result<HttpResponse, AppError> {
-    let now = Utc::now();
+    let now = state.now();
     let action = NewAction {
         kind: ActionKind::InsuredOverviewDownload,
         description: format!("Aangevraagd op {}", date(now)),
@@ -362,10 +320,10 @@ pub async fn request_insured_overview(
         payload: "{}".to_owned(),
         effective_date: None,
     };
-    let number = &tenant.access.employer.number;
+    let number = &tenant.access.employer().number;
     match state
         .store
-        .request_download(&tenant.access.scope, &action, now)
+        .request_download(&tenant.access.scope(), &action, now)
         .await
     {
         Ok(DownloadRequest::Queued(id)) => {
@@ -379,7 +337,7 @@ pub async fn request_insured_overview(
             let mut context = tenant_context(&tenant);
             context.insert("download_limit", &PENDING_DOWNLOADS_PER_USER);
             let body = render("downloads.html", &context)?;
-            Ok(crate::auth::html(StatusCode::TOO_MANY_REQUESTS, body))
+            Ok(crate::shared::html(StatusCode::TOO_MANY_REQUESTS, body))
         }
         Err(err) => Err(err.into()),
     }

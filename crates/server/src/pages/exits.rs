@@ -3,20 +3,18 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use ebdesk_domain::ExitReason;
 use ebdesk_domain::changes::FieldErrors;
 use ebdesk_store::{EmployeeDetail, ExitOutcome, ExitRequest, ExitTarget};
 use serde::Serialize;
 
-use crate::actions::back_to_action;
-use crate::auth::{actor, html, see_other};
-use crate::employer::{ChangeTenant, Tenant, employee_in_scope, tenant_context};
-use crate::forms::Fields;
-use crate::local::{display_date, start_of_today, today};
-use crate::routes::RouteExt;
-use crate::templates::render;
-use crate::{AppError, AppState};
+use crate::shared::decisions::back_to_action;
+use crate::shared::local::{display_date, start_of_today, today};
+use crate::shared::{
+    AppError, AppState, ChangeTenant, Fields, RouteExt, Tenant, actor, employee_in_scope, html,
+    render, see_other, tenant_context,
+};
 
 /// Most employees one exit takes at once.
 const MAX_EMPLOYEES: usize = 1000;
@@ -135,7 +133,7 @@ pub async fn exit_employee(
     match exit(&req, &state, &tenant, vec![target], end_date, reason).await? {
         ExitOutcome::Done(done) => Ok(see_other(&format!(
             "/werkgevers/{}/acties/{}",
-            tenant.access.employer.number,
+            tenant.access.employer().number,
             done.first().map_or(0, |d| d.action_id)
         ))),
         ExitOutcome::Refused(refusals) => {
@@ -159,7 +157,7 @@ async fn exit(
     end_date: NaiveDate,
     reason: ExitReason,
 ) -> Result<ExitOutcome, AppError> {
-    let now = Utc::now();
+    let now = state.now();
     let request = ExitRequest {
         targets,
         end_date,
@@ -170,7 +168,7 @@ async fn exit(
     Ok(state
         .store
         .exit_employees(
-            &tenant.access.scope,
+            &tenant.access.scope(),
             &request,
             &actor(req, Some(tenant.user.user_id)),
             now,
@@ -283,11 +281,11 @@ pub async fn withdraw_exit(
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let (_, id) = path.into_inner();
-    let now = Utc::now();
+    let now = state.now();
     let withdrawn = state
         .store
         .withdraw_exit(
-            &tenant.access.scope,
+            &tenant.access.scope(),
             id,
             start_of_today(now),
             &actor(&req, Some(tenant.user.user_id)),

@@ -16,7 +16,7 @@ use actix_web::middleware::Next;
 use futures_util::StreamExt;
 use tokio::time::Instant;
 
-use crate::AppError;
+use super::AppError;
 
 /// How long a request's body may take to arrive.
 #[derive(Debug, Clone, Copy)]

@@ -5,22 +5,18 @@
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::Utc;
-use ebdesk_i18n::{LanguageIdentifier, Message};
-use ebdesk_sheets::{
-    EmailChange, FileRejection, PreviewError, PreviewWarning, StoredPreview, StoredPreviewError,
-    UploadLimits,
-};
-use ebdesk_store::{EmailUpdate, UploadPhase, UploadRecord};
+use ebdesk_i18n::Message;
+use ebdesk_sheets::{FileRejection, UploadLimits};
+use ebdesk_store::{EmailUpdate, UploadPhase};
 use futures_util::StreamExt;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use crate::actions::{back_to_action, refused};
-use crate::auth::{actor, html, see_other};
-use crate::employer::{ChangeTenant, Tenant, tenant_context};
-use crate::routes::RouteExt;
-use crate::templates::render;
-use crate::{AppError, AppState};
+use crate::shared::decisions::{back_to_action, refused};
+use crate::shared::preview::{stored_error, stored_preview};
+use crate::shared::{
+    AppError, AppState, ChangeTenant, RouteExt, Tenant, actor, html, render, see_other,
+    tenant_context,
+};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.get("/werkgevers/{employer}/uploads", upload_form)
@@ -28,9 +24,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .post("/werkgevers/{employer}/acties/{action}/toepassen", apply)
         .post("/werkgevers/{employer}/acties/{action}/annuleren", cancel);
 }
-
-/// Rows per list on one page of the preview.
-const PREVIEW_PAGE: usize = 50;
 
 /// The file field of the upload form.
 const FILE_FIELD: &str = "bestand";
@@ -82,7 +75,7 @@ async fn read_file_field(
     max: u64,
 ) -> Result<Option<ReceivedFile>, AppError> {
     while let Some(field) = multipart.next().await {
-        let mut field = field.map_err(|e| crate::response_policy::body_error(&e.into()))?;
+        let mut field = field.map_err(|e| crate::shared::response_policy::body_error(&e.into()))?;
         if field.name() != Some(FILE_FIELD) {
             continue;
         }
@@ -93,7 +86,7 @@ async fn read_file_field(
             .unwrap_or_default();
         let mut bytes = Vec::new();
         while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|e| crate::response_policy::body_error(&e.into()))?;
+            let chunk = chunk.map_err(|e| crate::shared::response_policy::body_error(&e.into()))?;
             if (bytes.len() + chunk.len()) as u64 > max {
                 return Ok(Some(ReceivedFile { name, bytes: None }));
             }
@@ -138,141 +131,13 @@ pub async fn receive_upload(
     };
     let id = state
         .store
-        .create_upload(&tenant.access.scope, &name, &bytes, Utc::now())
+        .create_upload(&tenant.access.scope(), &name, &bytes, state.now())
         .await?;
     state.jobs.wake();
     Ok(see_other(&format!(
         "/werkgevers/{}/acties/{id}",
-        tenant.access.employer.number
+        tenant.access.employer().number
     )))
-}
-
-/// One line of the preview's list of changes.
-#[derive(Serialize)]
-struct ChangeView {
-    kind: &'static str,
-    #[serde(flatten)]
-    change: EmailChange,
-}
-
-/// A row with an error, its reason in the reader's language.
-#[derive(Serialize)]
-struct ErrorView {
-    row: u32,
-    column: String,
-    value: String,
-    code: String,
-    message: String,
-}
-
-impl ErrorView {
-    fn of(e: PreviewError, lang: &LanguageIdentifier) -> Self {
-        ErrorView {
-            message: e.message.render(lang),
-            row: e.row,
-            column: e.column,
-            value: e.value,
-            code: e.code,
-        }
-    }
-}
-
-/// A warning, in the reader's language.
-#[derive(Serialize)]
-struct WarningView {
-    row: u32,
-    column: String,
-    code: String,
-    message: String,
-}
-
-impl WarningView {
-    fn of(w: PreviewWarning, lang: &LanguageIdentifier) -> Self {
-        WarningView {
-            message: w.message.render(lang),
-            row: w.row,
-            column: w.column,
-            code: w.code,
-        }
-    }
-}
-
-/// The preview as the detail page of an upload shows it: counts, and one page of each list.
-#[derive(Serialize)]
-pub struct PreviewView {
-    new: usize,
-    changed: usize,
-    removed: usize,
-    unchanged: usize,
-    rows_read: usize,
-    error_rows: usize,
-    has_errors: bool,
-    changes: Vec<ChangeView>,
-    warnings: Vec<WarningView>,
-    errors: Vec<ErrorView>,
-    page: usize,
-    pages: usize,
-}
-
-impl PreviewView {
-    /// Reads only the summary and the lines of `page` of the stored preview, and renders
-    /// their messages in `lang`.
-    pub fn of(
-        upload: &UploadRecord,
-        page: usize,
-        lang: &LanguageIdentifier,
-    ) -> Result<Option<PreviewView>, AppError> {
-        let Some(text) = upload.preview.as_deref() else {
-            return Ok(None);
-        };
-        let preview = stored_preview(text)?;
-        let s = preview.summary().clone();
-        let longest = s.changes().max(s.warnings).max(s.errors);
-        let pages = longest.div_ceil(PREVIEW_PAGE).max(1);
-        let page = page.clamp(1, pages);
-        let window = (page - 1) * PREVIEW_PAGE..page * PREVIEW_PAGE;
-        let changes = preview
-            .changes(window.clone())
-            .map_err(stored_error)?
-            .into_iter()
-            .map(|(kind, change)| ChangeView {
-                kind: kind.as_str(),
-                change,
-            })
-            .collect();
-        Ok(Some(PreviewView {
-            new: s.new,
-            changed: s.changed,
-            removed: s.removed,
-            unchanged: s.unchanged,
-            rows_read: s.rows_read,
-            error_rows: s.error_rows,
-            has_errors: s.has_errors(),
-            changes,
-            warnings: preview
-                .warnings(window.clone())
-                .map_err(stored_error)?
-                .into_iter()
-                .map(|w| WarningView::of(w, lang))
-                .collect(),
-            errors: preview
-                .errors(window)
-                .map_err(stored_error)?
-                .into_iter()
-                .map(|e| ErrorView::of(e, lang))
-                .collect(),
-            page,
-            pages,
-        }))
-    }
-}
-
-fn stored_error(e: StoredPreviewError) -> AppError {
-    AppError::Internal(e.to_string())
-}
-
-fn stored_preview(text: &str) -> Result<StoredPreview<'_>, AppError> {
-    StoredPreview::parse(text).map_err(stored_error)
 }
 
 #[derive(Deserialize)]
@@ -288,7 +153,7 @@ pub async fn apply(
     form: web::Form<ApplyForm>,
 ) -> Result<HttpResponse, AppError> {
     let (_, id) = path.into_inner();
-    let scope = &tenant.access.scope;
+    let scope = &tenant.access.scope();
     let upload = state
         .store
         .find_upload(scope, id)
@@ -334,7 +199,7 @@ pub async fn apply(
             &updates,
             counts,
             &actor(&req, Some(tenant.user.user_id)),
-            Utc::now(),
+            state.now(),
         )
         .await;
     back_to_action(&tenant, id, applied)
@@ -350,10 +215,10 @@ pub async fn cancel(
     let cancelled = state
         .store
         .cancel_upload(
-            &tenant.access.scope,
+            &tenant.access.scope(),
             id,
             &actor(&req, Some(tenant.user.user_id)),
-            Utc::now(),
+            state.now(),
         )
         .await;
     back_to_action(&tenant, id, cancelled)

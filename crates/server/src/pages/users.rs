@@ -5,20 +5,18 @@ use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::Utc;
+use chrono::NaiveDate;
 use ebdesk_domain::access::check_login_email;
 use ebdesk_domain::changes::parse_date;
 use ebdesk_domain::{EmailAddress, Rights};
 use ebdesk_store::{ActivationLink, Invitation, NewSheet, SheetSettings, StoreError};
 use serde::Serialize;
 
-use crate::account::{ACTIVATION_VALIDITY, activation_mail, mail, totp_reset_mail};
-use crate::auth::{actor, html, see_other};
-use crate::employer::{MasterTenant, tenant_context};
-use crate::routes::RouteExt;
-use crate::session::{hash_token, random_token};
-use crate::templates::render;
-use crate::{AppError, AppState};
+use crate::shared::mail::{ACTIVATION_VALIDITY, activation_mail, mail, totp_reset_mail};
+use crate::shared::session::{hash_token, random_token};
+use crate::shared::{
+    AppError, AppState, MasterTenant, RouteExt, actor, html, render, see_other, tenant_context,
+};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.get("/werkgevers/{employer}/gebruikers", list_users)
@@ -85,7 +83,11 @@ fn parse_form(fields: &[(String, String)]) -> FormView {
 }
 
 /// Checks rights, scope and end date; fills `form.errors`.
-fn settings(form: &mut FormView, employer_contracts: &[i64]) -> Option<SheetSettings> {
+fn settings(
+    form: &mut FormView,
+    employer_contracts: &[i64],
+    today: NaiveDate,
+) -> Option<SheetSettings> {
     let rights = match form.rights.as_str() {
         "consult" => Some(Rights::Consult),
         "input" => Some(Rights::Input),
@@ -117,7 +119,7 @@ fn settings(form: &mut FormView, employer_contracts: &[i64]) -> Option<SheetSett
         Some(None)
     } else {
         match parse_date(&form.valid_until) {
-            Some(date) if date >= Utc::now().date_naive() => Some(Some(date)),
+            Some(date) if date >= today => Some(Some(date)),
             Some(_) => {
                 form.errors.insert("valid_until", "user-end-date-past");
                 None
@@ -148,7 +150,7 @@ async fn form_page(
     context.insert("sheet_id", &sheet_id);
     context.insert(
         "contracts",
-        &state.store.list_contracts(&tenant.0.access.scope).await?,
+        &state.store.list_contracts(&tenant.0.access.scope()).await?,
     );
     Ok(html(status, render("user_form.html", &context)?))
 }
@@ -159,7 +161,7 @@ async fn list_page(
     tenant: &MasterTenant,
     error_key: Option<&str>,
 ) -> Result<HttpResponse, AppError> {
-    let today = Utc::now().date_naive();
+    let today = state.now().date_naive();
     let sheets: Vec<serde_json::Value> = state
         .store
         .list_sheets(&tenant.0.access)
@@ -230,7 +232,7 @@ pub async fn add_user(
         }
     };
     let contracts = state.store.list_contract_ids(&tenant.0.access).await?;
-    let settings = settings(&mut form, &contracts);
+    let settings = settings(&mut form, &contracts, state.now().date_naive());
     let (Some(email), Some(settings), true) = (email, settings, form.errors.is_empty()) else {
         return form_page(
             &state,
@@ -241,7 +243,7 @@ pub async fn add_user(
         )
         .await;
     };
-    let employer = &tenant.0.access.employer;
+    let employer = &tenant.0.access.employer();
     let token = random_token();
     let public_url = &state.settings.public_url;
     let mut context = tera::Context::new();
@@ -250,7 +252,7 @@ pub async fn add_user(
     context.insert("link", &format!("{public_url}/login"));
     let invitation = Invitation {
         token_hash: hash_token(&token),
-        expires_at: Utc::now() + ACTIVATION_VALIDITY,
+        expires_at: state.now() + ACTIVATION_VALIDITY,
         activation_mail: activation_mail(email.as_str(), &form.name, public_url, &token)?,
         access_mail: mail(
             email.as_str(),
@@ -267,7 +269,7 @@ pub async fn add_user(
     let actor = actor(&req, Some(tenant.0.user.user_id));
     match state
         .store
-        .create_sheet(&tenant.0.access, &sheet, invitation, &actor, Utc::now())
+        .create_sheet(&tenant.0.access, &sheet, invitation, &actor, state.now())
         .await
     {
         Ok(_) => Ok(see_other(&format!(
@@ -332,7 +334,7 @@ pub async fn change_user(
     form.name = sheet.display_name;
     form.email = sheet.email;
     let contracts = state.store.list_contract_ids(&tenant.0.access).await?;
-    let settings = settings(&mut form, &contracts);
+    let settings = settings(&mut form, &contracts, state.now().date_naive());
     let (Some(settings), true) = (settings, form.errors.is_empty()) else {
         return form_page(
             &state,
@@ -346,12 +348,12 @@ pub async fn change_user(
     let actor = actor(&req, Some(tenant.0.user.user_id));
     match state
         .store
-        .update_sheet(&tenant.0.access, path.1, &settings, &actor, Utc::now())
+        .update_sheet(&tenant.0.access, path.1, &settings, &actor, state.now())
         .await
     {
         Ok(()) => Ok(see_other(&format!(
             "/werkgevers/{}/gebruikers",
-            tenant.0.access.employer.number
+            tenant.0.access.employer().number
         ))),
         Err(StoreError::Refused(key)) => {
             form.errors.insert("rights", key);
@@ -377,7 +379,7 @@ async fn sheet_action(
     match result {
         Ok(()) => Ok(see_other(&format!(
             "/werkgevers/{}/gebruikers",
-            tenant.0.access.employer.number
+            tenant.0.access.employer().number
         ))),
         Err(StoreError::Refused(key)) => list_page(state, tenant, Some(key)).await,
         Err(err) => Err(err.into()),
@@ -393,7 +395,7 @@ pub async fn revoke_user(
     let actor = actor(&req, Some(tenant.0.user.user_id));
     let result = state
         .store
-        .revoke_sheet(&tenant.0.access, path.1, &actor, Utc::now())
+        .revoke_sheet(&tenant.0.access, path.1, &actor, state.now())
         .await;
     sheet_action(&state, &tenant, result).await
 }
@@ -413,7 +415,7 @@ pub async fn resend_invitation(
         &token,
     )?;
     let actor = actor(&req, Some(tenant.0.user.user_id));
-    let now = Utc::now();
+    let now = state.now();
     let result = state
         .store
         .resend_invitation(
@@ -438,12 +440,12 @@ pub async fn reset_second_factor(
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let sheet = sheet_of(&state, &tenant, path.1).await?;
-    let by = format!("de master user van {}", tenant.0.access.employer.name);
+    let by = format!("de master user van {}", tenant.0.access.employer().name);
     let notice = totp_reset_mail(&sheet.email, &sheet.display_name, &by, &state)?;
     let actor = actor(&req, Some(tenant.0.user.user_id));
     let result = state
         .store
-        .reset_second_factor(&tenant.0.access, path.1, notice, &actor, Utc::now())
+        .reset_second_factor(&tenant.0.access, path.1, notice, &actor, state.now())
         .await;
     sheet_action(&state, &tenant, result).await
 }
@@ -458,7 +460,7 @@ pub async fn withdraw_invitation(
     let actor = actor(&req, Some(tenant.0.user.user_id));
     let result = state
         .store
-        .withdraw_sent_invitation(&tenant.0.access, path.1, &actor, Utc::now())
+        .withdraw_sent_invitation(&tenant.0.access, path.1, &actor, state.now())
         .await;
     sheet_action(&state, &tenant, result).await
 }

@@ -4,19 +4,16 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::Utc;
 use ebdesk_domain::NationalNumber;
 use ebdesk_domain::changes::{FieldErrors, check_affiliation_dates, parse_date, parse_person};
 use ebdesk_store::{AffiliatePerson, NewAffiliationRequest, PersonLookup, StoreError};
 use serde::Serialize;
 
-use crate::auth::{actor, html, see_other};
-use crate::employer::{ChangeTenant, Tenant, tenant_context};
-use crate::forms::Fields;
-use crate::local::today;
-use crate::routes::RouteExt;
-use crate::templates::render;
-use crate::{AppError, AppState};
+use crate::shared::local::today;
+use crate::shared::{
+    AppError, AppState, ChangeTenant, Fields, RouteExt, Tenant, actor, html, render, see_other,
+    tenant_context,
+};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.get(
@@ -82,7 +79,7 @@ async fn form_page(
     person: Option<&ebdesk_store::EmployeeDetail>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let scope = &tenant.access.scope;
+    let scope = &tenant.access.scope();
     let mut context = tenant_context(tenant);
     context.insert("form", form);
     context.insert("contracts", &state.store.list_contracts(scope).await?);
@@ -132,7 +129,7 @@ pub async fn find_person(
     form.values.insert("national_number", number.formatted());
     let lookup = state
         .store
-        .find_person_by_national_number(&tenant.access.scope, &number)
+        .find_person_by_national_number(&tenant.access.scope(), &number)
         .await?;
     let person = match &lookup {
         PersonLookup::Unknown => {
@@ -167,9 +164,9 @@ pub async fn add_affiliation(
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let fields = Fields::new(form.into_inner());
-    let now = Utc::now();
+    let now = state.now();
     let today = today(now);
-    let scope = &tenant.access.scope;
+    let scope = &tenant.access.scope();
     let mut form = AffiliationForm::from_fields(&fields, "details");
     let number = match NationalNumber::parse(&fields.get("national_number")) {
         Ok(number) => number,
@@ -294,7 +291,8 @@ pub async fn add_affiliation(
     match done {
         Ok(done) => Ok(see_other(&format!(
             "/werkgevers/{}/acties/{}",
-            tenant.access.employer.number, done.action_id
+            tenant.access.employer().number,
+            done.action_id
         ))),
         Err(StoreError::Refused(code)) => {
             let field = match (code, shown.is_some() || form.known == "outside") {

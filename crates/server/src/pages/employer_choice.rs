@@ -3,16 +3,15 @@
 //! itself answers; anyone else's invitation id is 404.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::Utc;
 use ebdesk_store::StoreError;
 
-use crate::auth::{actor, see_other};
-use crate::routes::RouteExt;
-use crate::session::SessionUser;
-use crate::{AppError, AppState};
+use crate::shared::{
+    AppError, AppState, RouteExt, SessionUser, actor, html, page_context, render, see_other,
+};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.post("/uitnodigingen/{invitation}/aanvaarden", accept_invitation)
+    cfg.get("/werkgevers", choose_employer)
+        .post("/uitnodigingen/{invitation}/aanvaarden", accept_invitation)
         .post("/uitnodigingen/{invitation}/weigeren", decline_invitation);
 }
 
@@ -25,7 +24,7 @@ pub async fn accept_invitation(
     let actor = actor(&req, Some(user.user_id));
     match state
         .store
-        .accept_invitation(user.user_id, path.into_inner(), &actor, Utc::now())
+        .accept_invitation(user.user_id, path.into_inner(), &actor, state.now())
         .await
     {
         Ok(number) => Ok(see_other(&format!("/werkgevers/{number}"))),
@@ -44,7 +43,29 @@ pub async fn decline_invitation(
     let actor = actor(&req, Some(user.user_id));
     state
         .store
-        .decline_invitation(user.user_id, path.into_inner(), &actor, Utc::now())
+        .decline_invitation(user.user_id, path.into_inner(), &actor, state.now())
         .await?;
     Ok(see_other("/werkgevers"))
+}
+
+/// "Kies een werkgever": the employers where the user holds a sheet.
+pub async fn choose_employer(
+    state: web::Data<AppState>,
+    user: SessionUser,
+) -> Result<HttpResponse, AppError> {
+    let choices = state
+        .store
+        .list_employer_choices(user.user_id, state.now().date_naive())
+        .await?;
+    let invitations = state
+        .store
+        .list_received_invitations(user.user_id, state.now())
+        .await?;
+    let mut context = page_context(&user);
+    context.insert("choices", &choices);
+    context.insert("invitations", &invitations);
+    Ok(html(
+        actix_web::http::StatusCode::OK,
+        render("employers.html", &context)?,
+    ))
 }

@@ -7,7 +7,7 @@ use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
-use crate::AppError;
+use super::AppError;
 
 /// Hashes a password (used by the CLI for operators and demo users).
 pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {

@@ -3,19 +3,20 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{Duration, Utc};
 use ebdesk_domain::access::{TotpCheck, check_new_password};
-use ebdesk_store::{NewSession, OutgoingMail, SessionStage, TokenPurpose, TokenState};
+use ebdesk_store::{NewSession, SessionStage, TokenPurpose, TokenState};
 use serde::Deserialize;
 
-use crate::auth::{actor, html, is_https, login_page, see_other};
-use crate::password::hash_password_async;
-use crate::routes::RouteExt;
-use crate::session::{
+use crate::shared::login::login_page;
+use crate::shared::mail::{RESET_VALIDITY, account_notice, mail};
+use crate::shared::password::hash_password_async;
+use crate::shared::respond::page;
+use crate::shared::session::{
     ABSOLUTE_TIMEOUT, PendingLogin, SessionUser, hash_token, random_token, session_cookie,
 };
-use crate::templates::render;
-use crate::{AppError, AppState, audit, throttle, totp};
+use crate::shared::{
+    AppError, AppState, RouteExt, actor, audit, is_https, render, see_other, throttle, totp,
+};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.get("/login/code", code_form)
@@ -30,19 +31,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .post("/wachtwoord-herstellen/{token}", set_password);
 }
 
-/// How long an activation link and a reset link stay valid.
-pub const ACTIVATION_VALIDITY: Duration = Duration::hours(72);
-pub const RESET_VALIDITY: Duration = Duration::hours(1);
-
 fn context(user: Option<&SessionUser>, csrf_token: &str) -> tera::Context {
     let mut context = tera::Context::new();
     context.insert("lang", user.map_or("nl", |u| u.language.as_str()));
     context.insert("csrf_token", csrf_token);
     context
-}
-
-fn page(status: StatusCode, name: &str, context: &tera::Context) -> Result<HttpResponse, AppError> {
-    Ok(html(status, render(name, context)?))
 }
 
 #[derive(Deserialize)]
@@ -73,7 +66,7 @@ pub async fn submit_code(
     if user.stage != SessionStage::Code {
         return Ok(see_other("/2fa/instellen"));
     }
-    let now = Utc::now();
+    let now = state.now();
     let keys = throttle::keys(&user.email, &req);
     let refuse = |key: &str, status: StatusCode, time: String| {
         let mut context = context(Some(&user), &user.csrf_token);
@@ -176,7 +169,7 @@ async fn promote(
     user: &SessionUser,
     next: &str,
 ) -> Result<HttpResponse, AppError> {
-    let now = Utc::now();
+    let now = state.now();
     let token = random_token();
     state
         .store
@@ -265,7 +258,7 @@ pub async fn enrol(
     if user.stage != SessionStage::Enrol {
         return Ok(see_other("/login/code"));
     }
-    let now = Utc::now();
+    let now = state.now();
     let secret = pending_secret(&state, user.user_id).await?;
     let unix = u64::try_from(now.timestamp()).unwrap_or(0);
     let TotpCheck::Accepted { step } = totp::check(&secret, &form.code, unix, None)? else {
@@ -375,7 +368,7 @@ pub async fn set_password_form(
 ) -> Result<HttpResponse, AppError> {
     let found = state
         .store
-        .find_token(&hash_token(&path), purpose_of(&req), Utc::now())
+        .find_token(&hash_token(&path), purpose_of(&req), state.now())
         .await?;
     if let Some(problem) = link_problem(&found) {
         return message_page(StatusCode::GONE, problem);
@@ -385,7 +378,7 @@ pub async fn set_password_form(
     };
     let mut response = login_page(&req, "", None, StatusCode::OK)?;
     // login_page set the CSRF cookie; reuse its token in this form.
-    let token = crate::csrf::cookie_token(&response).unwrap_or_default();
+    let token = crate::shared::csrf::cookie_token(&response).unwrap_or_default();
     let body = password_page(&req, &email, &token, None)?;
     *response.status_mut() = body.status();
     Ok(response.set_body(body.into_body()))
@@ -397,7 +390,7 @@ pub async fn set_password(
     path: web::Path<String>,
     form: web::Form<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
-    let now = Utc::now();
+    let now = state.now();
     let purpose = purpose_of(&req);
     let token_hash = hash_token(&path);
     let found = state.store.find_token(&token_hash, purpose, now).await?;
@@ -460,7 +453,7 @@ pub async fn set_password(
 
 pub async fn forgot_password_form(req: HttpRequest) -> Result<HttpResponse, AppError> {
     let response = login_page(&req, "", None, StatusCode::OK)?;
-    let token = crate::csrf::cookie_token(&response).unwrap_or_default();
+    let token = crate::shared::csrf::cookie_token(&response).unwrap_or_default();
     let body = render("forgot_password.html", &context(None, &token))?;
     Ok(response.set_body(actix_web::body::BoxBody::new(body)))
 }
@@ -476,7 +469,7 @@ pub async fn forgot_password(
     state: web::Data<AppState>,
     form: web::Form<ForgotForm>,
 ) -> Result<HttpResponse, AppError> {
-    let now = Utc::now();
+    let now = state.now();
     let email = form.email.trim().to_lowercase();
     // At most a few mails per address per window: a reset link is no mail cannon.
     let keys = vec![format!("reset:{email}")];
@@ -516,71 +509,4 @@ pub async fn forgot_password(
             .await?;
     }
     message_page(StatusCode::OK, "password-reset-sent")
-}
-
-/// Tells an account holder that their second factor was reset, and by whom.
-pub fn totp_reset_mail(
-    to: &str,
-    name: &str,
-    by: &str,
-    state: &AppState,
-) -> Result<OutgoingMail, AppError> {
-    let mut context = tera::Context::new();
-    context.insert("name", name);
-    context.insert("by", by);
-    context.insert("link", &format!("{}/login", state.settings.public_url));
-    mail(
-        to,
-        "mail-totp-reset-subject",
-        "mail_totp_reset.txt",
-        &context,
-    )
-}
-
-/// A notice to the account holder about a change of their own account.
-fn account_notice(
-    to: &str,
-    name: &str,
-    subject_key: &str,
-    template: &str,
-    state: &AppState,
-) -> Result<OutgoingMail, AppError> {
-    let mut context = tera::Context::new();
-    context.insert("name", name);
-    context.insert("link", &format!("{}/login", state.settings.public_url));
-    mail(to, subject_key, template, &context)
-}
-
-/// The invitation with the activation link (72 hours) for a new account.
-pub fn activation_mail(
-    to: &str,
-    name: &str,
-    public_url: &str,
-    token: &str,
-) -> Result<OutgoingMail, AppError> {
-    let mut context = tera::Context::new();
-    context.insert("name", name);
-    context.insert("link", &format!("{public_url}/activeren/{token}"));
-    mail(
-        to,
-        "mail-activation-subject",
-        "mail_activation.txt",
-        &context,
-    )
-}
-
-/// A Dutch e-mail from a text template and a subject from the catalog.
-pub fn mail(
-    to: &str,
-    subject_key: &str,
-    template: &str,
-    context: &tera::Context,
-) -> Result<OutgoingMail, AppError> {
-    let mut context = context.clone();
-    context.insert("lang", "nl");
-    Ok(OutgoingMail {
-        to: to.to_owned(),
-        subject: crate::i18n::message(&crate::i18n::language("nl"), subject_key, &[]),
-        body: render(&format!("mail/{template}"), &context)?,
-    })
 }

@@ -7,12 +7,10 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use ebdesk_store::{AuditEmployer, AuditEvent, AuditFilter, EmailStatus, OutboxFilter};
 use serde::Deserialize;
 
-use crate::auth::{html, see_other};
-use crate::employer::{MasterTenant, page_context, tenant_context};
-use crate::operator::Operator;
-use crate::routes::RouteExt;
-use crate::templates::render;
-use crate::{AppError, AppState};
+use crate::shared::{
+    AppError, AppState, MasterTenant, Operator, RouteExt, html, page_context, render, see_other,
+    tenant_context,
+};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.get("/werkgevers/{employer}/auditlog", employer_log)
@@ -70,14 +68,14 @@ pub async fn employer_log(
 ) -> Result<HttpResponse, AppError> {
     let page = state
         .store
-        .list_audit(&tenant.0.access.scope, &filter(&params)?)
+        .list_audit(&tenant.0.access.scope(), &filter(&params)?)
         .await?;
     let mut context = tenant_context(&tenant.0);
     log_context(&mut context, &params);
     context.insert("log", &page);
     context.insert(
         "base",
-        &format!("/werkgevers/{}/auditlog", tenant.0.access.employer.number),
+        &format!("/werkgevers/{}/auditlog", tenant.0.access.employer().number),
     );
     Ok(html(StatusCode::OK, render("audit_log.html", &context)?))
 }
@@ -150,7 +148,7 @@ pub async fn retry_email(
 ) -> Result<HttpResponse, AppError> {
     if !state
         .store
-        .retry_email(path.into_inner(), Utc::now())
+        .retry_email(path.into_inner(), state.now())
         .await?
     {
         return Err(AppError::NotFound);

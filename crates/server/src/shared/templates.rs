@@ -6,7 +6,7 @@ use actix_web::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use actix_web::{HttpResponse, web};
 use rust_embed::RustEmbed;
 
-use crate::AppError;
+use super::AppError;
 
 #[derive(RustEmbed)]
 #[folder = "../../web/templates"]
@@ -27,7 +27,7 @@ fn load() -> Result<tera::Tera, tera::Error> {
     }
     tera.add_raw_templates(sources)?;
     tera.autoescape_on(vec![".html"]);
-    tera.register_function("t", crate::i18n::tera_function);
+    tera.register_function("t", super::i18n::tera_function);
     Ok(tera)
 }
 

@@ -7,8 +7,7 @@ use ebdesk_store::HistoryEntry;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::local::{display_date, today};
-use crate::personal_data::{ChangeRow, change_rows};
+use super::local::{display_date, today};
 
 /// The details of a new affiliation, an exit or a change of personal data.
 #[derive(Debug, Default, Serialize)]
@@ -92,4 +91,34 @@ pub fn change_details(kind: ActionKind, payload: &Value) -> Option<ChangeDetails
         ActionKind::InsuredOverviewDownload | ActionKind::InsuredOverviewUpload => return None,
     }
     Some(details)
+}
+
+/// One line of a before → after table, values as the pages show them.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeRow {
+    pub field: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// A stored or typed value as shown: dates dd/mm/jjjj, the rest as it is.
+fn shown(field: &str, value: Option<&str>) -> String {
+    let value = value.unwrap_or_default();
+    match field {
+        "birth_date" => NaiveDate::parse_from_str(value, "%Y-%m-%d")
+            .map_or_else(|_| value.to_owned(), display_date),
+        _ => value.to_owned(),
+    }
+}
+
+/// The rows of a list of changes (a confirmation, an action, the history).
+pub fn change_rows(changes: &[FieldChange]) -> Vec<ChangeRow> {
+    changes
+        .iter()
+        .map(|c| ChangeRow {
+            field: c.field.clone(),
+            before: shown(&c.field, c.before.as_deref()),
+            after: shown(&c.field, c.after.as_deref()),
+        })
+        .collect()
 }

@@ -6,20 +6,18 @@ use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{NaiveDate, Utc};
 use ebdesk_domain::changes::{
-    FieldChange, FieldErrors, Person, diff_person, parse_person, personal_data_warnings,
+    FieldErrors, Person, diff_person, parse_person, personal_data_warnings,
 };
 use ebdesk_store::{EmployeeDetail, PersonalDataOutcome, StoreError};
 use serde::Serialize;
 
-use crate::auth::{actor, html, see_other};
-use crate::employer::{ChangeTenant, Tenant, employee_in_scope, tenant_context};
-use crate::forms::Fields;
-use crate::local::{display_date, today};
-use crate::routes::RouteExt;
-use crate::templates::render;
-use crate::{AppError, AppState};
+use crate::shared::history::{ChangeRow, change_rows};
+use crate::shared::local::{display_date, today};
+use crate::shared::{
+    AppError, AppState, ChangeTenant, Fields, RouteExt, Tenant, actor, employee_in_scope, html,
+    render, see_other, tenant_context,
+};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.get(
@@ -43,36 +41,6 @@ pub const PERSON_FIELDS: [&str; 8] = [
     "employee_number",
     "business_email",
 ];
-
-/// One line of a before → after table, values as the pages show them.
-#[derive(Debug, Clone, Serialize)]
-pub struct ChangeRow {
-    pub field: String,
-    pub before: String,
-    pub after: String,
-}
-
-/// A stored or typed value as shown: dates dd/mm/jjjj, the rest as it is.
-fn shown(field: &str, value: Option<&str>) -> String {
-    let value = value.unwrap_or_default();
-    match field {
-        "birth_date" => NaiveDate::parse_from_str(value, "%Y-%m-%d")
-            .map_or_else(|_| value.to_owned(), display_date),
-        _ => value.to_owned(),
-    }
-}
-
-/// The rows of a list of changes (a confirmation, an action, the history).
-pub fn change_rows(changes: &[FieldChange]) -> Vec<ChangeRow> {
-    changes
-        .iter()
-        .map(|c| ChangeRow {
-            field: c.field.clone(),
-            before: shown(&c.field, c.before.as_deref()),
-            after: shown(&c.field, c.after.as_deref()),
-        })
-        .collect()
-}
 
 /// A person's values as the form holds them.
 fn form_values(person: &Person) -> BTreeMap<&'static str, String> {
@@ -180,7 +148,7 @@ pub async fn change_personal_data(
     let fields = Fields::new(form.into_inner());
     let mut form = ChangeForm::from_fields(&fields);
     let step = fields.get("stap");
-    let now = Utc::now();
+    let now = state.now();
     let after = match parse_person(&fields.person(""), today(now)) {
         Ok(after) if step != "terug" => after,
         Ok(_) => return form_page(&tenant, &current, &form, StatusCode::OK),
@@ -221,15 +189,15 @@ pub async fn change_personal_data(
             let description = changes
                 .iter()
                 .map(|c| {
-                    let lang = crate::i18n::language(&tenant.user.language);
-                    crate::i18n::message(&lang, &format!("change-field-{}", c.field), &[])
+                    let lang = crate::shared::i18n::language(&tenant.user.language);
+                    crate::shared::i18n::message(&lang, &format!("change-field-{}", c.field), &[])
                 })
                 .collect::<Vec<_>>()
                 .join(", ");
             let saved = state
                 .store
                 .change_personal_data(
-                    &tenant.access.scope,
+                    &tenant.access.scope(),
                     current.id,
                     form.version,
                     &after,
@@ -243,7 +211,8 @@ pub async fn change_personal_data(
                 Ok(PersonalDataOutcome::Changed { .. } | PersonalDataOutcome::Unchanged) => {
                     Ok(see_other(&format!(
                         "/werkgevers/{}/werknemers/{}",
-                        tenant.access.employer.number, current.id
+                        tenant.access.employer().number,
+                        current.id
                     )))
                 }
                 Err(StoreError::Refused("employee-changed-meanwhile")) => {

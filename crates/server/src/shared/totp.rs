@@ -7,7 +7,7 @@ use rand::Rng;
 use sha2::{Digest, Sha256};
 use totp_rs::{Algorithm, Secret, TOTP};
 
-use crate::AppError;
+use super::AppError;
 
 const ISSUER: &str = "ebdesk";
 /// Recovery codes handed out at enrolment.

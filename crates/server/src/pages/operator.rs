@@ -3,23 +3,19 @@
 
 use std::collections::HashMap;
 
-use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
-use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
-use chrono::Utc;
+use actix_web::{HttpRequest, HttpResponse, web};
 use ebdesk_domain::access::check_login_email;
 use ebdesk_domain::names::{NameError, check_name};
 use ebdesk_domain::{EmailAddress, KboNumber};
 use ebdesk_store::{Invitation, NewContactPoint, NewContract, NewEmployer, StoreError};
 use serde::Serialize;
 
-use crate::account::{ACTIVATION_VALIDITY, activation_mail, mail};
-use crate::auth::{actor, html, see_other};
-use crate::employer::page_context;
-use crate::routes::RouteExt;
-use crate::session::{SessionUser, hash_token, random_token};
-use crate::templates::render;
-use crate::{AppError, AppState};
+use crate::shared::mail::{ACTIVATION_VALIDITY, activation_mail, mail};
+use crate::shared::session::{hash_token, random_token};
+use crate::shared::{
+    AppError, AppState, Operator, RouteExt, actor, html, page_context, render, see_other,
+};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.get("/beheer", console)
@@ -29,23 +25,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .post("/beheer/werkgevers/{number}/master", designate_master)
         .post("/beheer/werkgevers/{number}/contracten", add_contract)
         .post("/beheer/2fa-herstellen", reset_second_factor);
-}
-
-/// The logged-in operator.
-pub struct Operator(pub SessionUser);
-
-impl FromRequest for Operator {
-    type Error = AppError;
-    type Future = std::future::Ready<Result<Self, AppError>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let user = SessionUser::from_request(req, payload).into_inner();
-        std::future::ready(match user {
-            Ok(user) if user.is_operator => Ok(Operator(user)),
-            Ok(_) => Err(AppError::Forbidden),
-            Err(err) => Err(err),
-        })
-    }
 }
 
 fn field(fields: &[(String, String)], key: &str) -> String {
@@ -262,7 +241,7 @@ pub async fn create_employer(
     let actor = actor(&req, Some(operator.0.user_id));
     match state
         .store
-        .create_employer(&employer, &contact_points, &contract, &actor, Utc::now())
+        .create_employer(&employer, &contact_points, &contract, &actor, state.now())
         .await
     {
         Ok(_) => Ok(see_other(&format!(
@@ -373,7 +352,7 @@ pub async fn designate_master(
     context.insert("link", &format!("{public_url}/login"));
     let invitation = Invitation {
         token_hash: hash_token(&token),
-        expires_at: Utc::now() + ACTIVATION_VALIDITY,
+        expires_at: state.now() + ACTIVATION_VALIDITY,
         activation_mail: activation_mail(email.as_str(), &name, public_url, &token)?,
         access_mail: mail(
             email.as_str(),
@@ -391,7 +370,7 @@ pub async fn designate_master(
             &name,
             invitation,
             &actor,
-            Utc::now(),
+            state.now(),
         )
         .await?;
     Ok(see_other(&format!("/beheer/werkgevers/{number}")))
@@ -422,7 +401,7 @@ pub async fn add_contract(
         let actor = actor(&req, Some(operator.0.user_id));
         match state
             .store
-            .add_contract(employer_id, &contract, &actor, Utc::now())
+            .add_contract(employer_id, &contract, &actor, state.now())
             .await
         {
             Ok(()) => return Ok(see_other(&format!("/beheer/werkgevers/{number}"))),
@@ -460,7 +439,7 @@ pub async fn reset_second_factor(
         )
         .await;
     };
-    let notice = crate::account::totp_reset_mail(
+    let notice = crate::shared::mail::totp_reset_mail(
         &account.email,
         &account.display_name,
         "de beheerder van ebdesk",
@@ -469,7 +448,7 @@ pub async fn reset_second_factor(
     let actor = actor(&req, Some(operator.0.user_id));
     state
         .store
-        .reset_second_factor_of(account.id, notice, &actor, Utc::now())
+        .reset_second_factor_of(account.id, notice, &actor, state.now())
         .await?;
     console_page(
         &state,

@@ -1,83 +1,29 @@
 //! Login, logout and the employer picker.
 
-use actix_web::cookie::{Cookie, SameSite};
-use actix_web::http::header::LOCATION;
+use actix_web::cookie::Cookie;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
-use ebdesk_store::{Actor, NewSession, SessionStage};
+use ebdesk_store::{NewSession, SessionStage};
 use serde::Deserialize;
 
-use crate::csrf::CSRF_COOKIE;
-use crate::password::verify_password;
-use crate::session::{
+use crate::shared::login::{login_page, login_page_with_time};
+use crate::shared::password::verify_password;
+use crate::shared::session::{
     ABSOLUTE_TIMEOUT, SESSION_COOKIE, SessionUser, hash_token, random_token, session_cookie,
 };
-use crate::templates::render;
-use crate::{AppError, AppState};
-use crate::{audit, throttle};
+use crate::shared::{AppError, AppState, RouteExt, actor, audit, is_https, see_other, throttle};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.get("/", home)
+        .get("/login", login_form)
+        .post("/login", login)
+        .post("/logout", logout);
+}
 
 #[derive(Deserialize)]
 pub struct LoginForm {
     email: String,
     password: String,
-}
-
-pub fn html(status: actix_web::http::StatusCode, body: String) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .body(body)
-}
-
-pub fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((LOCATION, location.to_owned()))
-        .finish()
-}
-
-pub fn is_https(req: &HttpRequest) -> bool {
-    req.connection_info().scheme() == "https"
-}
-
-/// The login page, with the pre-login CSRF token (a cookie and the same value in the form).
-pub fn login_page(
-    req: &HttpRequest,
-    email: &str,
-    error_key: Option<&str>,
-    status: actix_web::http::StatusCode,
-) -> Result<HttpResponse, AppError> {
-    login_page_with_time(req, email, error_key, status, "")
-}
-
-fn login_page_with_time(
-    req: &HttpRequest,
-    email: &str,
-    error_key: Option<&str>,
-    status: actix_web::http::StatusCode,
-    retry_time: &str,
-) -> Result<HttpResponse, AppError> {
-    let token = req
-        .cookie(CSRF_COOKIE)
-        .map(|c| c.value().to_owned())
-        .filter(|v| v.len() >= 32)
-        .unwrap_or_else(random_token);
-    let mut context = tera::Context::new();
-    context.insert("lang", "nl");
-    context.insert("csrf_token", &token);
-    context.insert("email", email);
-    context.insert("error_key", &error_key);
-    context.insert("retry_time", retry_time);
-    let body = render("login.html", &context)?;
-    let cookie = Cookie::build(CSRF_COOKIE, token)
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Strict)
-        .secure(is_https(req))
-        .finish();
-    let mut response = html(status, body);
-    response
-        .add_cookie(&cookie)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(response)
 }
 
 pub async fn home(user: Option<SessionUser>) -> HttpResponse {
@@ -103,13 +49,13 @@ pub async fn login(
     form: web::Form<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
     let email = form.email.trim().to_lowercase();
-    let now = Utc::now();
+    let now = state.now();
     let keys = throttle::keys(&email, &req);
     // The attempt is counted before the password is looked at, so a burst gets no more
     // tries than a sequence.
     let ticket = match throttle::begin(&state.store, &keys, now).await? {
         Ok(ticket) => ticket,
-        Err(retry_at) => return login_page_throttled(&req, &email, retry_at),
+        Err(retry_at) => return login_page_throttled(&req, &email, retry_at, now),
     };
     let account = state.store.find_account_by_email(&email).await?;
     let hash = account.as_ref().and_then(|a| a.password_hash.clone());
@@ -167,6 +113,7 @@ fn login_page_throttled(
     req: &HttpRequest,
     email: &str,
     retry_at: chrono::DateTime<Utc>,
+    now: chrono::DateTime<Utc>,
 ) -> Result<HttpResponse, AppError> {
     let mut response = login_page_with_time(
         req,
@@ -175,20 +122,12 @@ fn login_page_throttled(
         actix_web::http::StatusCode::TOO_MANY_REQUESTS,
         &throttle::local_time(retry_at),
     )?;
-    let wait = (retry_at - Utc::now()).num_seconds().max(1);
+    let wait = (retry_at - now).num_seconds().max(1);
     response.headers_mut().insert(
         actix_web::http::header::RETRY_AFTER,
         actix_web::http::header::HeaderValue::from(wait),
     );
     Ok(response)
-}
-
-/// Who is acting, from which address (the peer, not a header a client could forge).
-pub fn actor(req: &HttpRequest, user_id: Option<i64>) -> Actor {
-    Actor {
-        user_id,
-        ip: req.peer_addr().map(|a| a.ip().to_string()),
-    }
 }
 
 pub async fn logout(
@@ -203,26 +142,4 @@ pub async fn logout(
         .add_cookie(&gone)
         .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(response)
-}
-
-/// "Kies een werkgever": the employers where the user holds a sheet.
-pub async fn choose_employer(
-    state: web::Data<AppState>,
-    user: SessionUser,
-) -> Result<HttpResponse, AppError> {
-    let choices = state
-        .store
-        .list_employer_choices(user.user_id, Utc::now().date_naive())
-        .await?;
-    let invitations = state
-        .store
-        .list_received_invitations(user.user_id, Utc::now())
-        .await?;
-    let mut context = crate::employer::page_context(&user);
-    context.insert("choices", &choices);
-    context.insert("invitations", &invitations);
-    Ok(html(
-        actix_web::http::StatusCode::OK,
-        render("employers.html", &context)?,
-    ))
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use ebdesk_store::{Actor, AuditEvent, Store};
 use serde_json::json;
 
-use crate::AppError;
+use super::AppError;
 
 pub async fn login_failed(
     store: &Store,

@@ -6,7 +6,7 @@ use actix_web::http::header::{ContentType, LOCATION};
 use actix_web::{HttpResponse, ResponseError};
 use ebdesk_store::{SessionStage, StoreError};
 
-use crate::templates::render_error_page;
+use super::templates::render_error_page;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -41,8 +41,8 @@ impl From<StoreError> for AppError {
     }
 }
 
-impl From<crate::secrets::SecretError> for AppError {
-    fn from(err: crate::secrets::SecretError) -> Self {
+impl From<super::secrets::SecretError> for AppError {
+    fn from(err: super::secrets::SecretError) -> Self {
         AppError::Internal(err.to_string())
     }
 }

@@ -1,0 +1,36 @@
+//! The pages, one module per menu. Each stands on [`crate::shared`], the use cases and the
+//! domain, and never imports another page.
+
+mod account;
+mod actions;
+mod affiliations;
+mod audit;
+mod employees;
+mod employer_choice;
+mod employer_home;
+mod exits;
+mod login;
+mod operator;
+mod personal_data;
+mod uploads;
+mod users;
+
+use actix_web::web::ServiceConfig;
+
+/// Every page's routes. The order matters where patterns overlap: the employee pages with
+/// a `{employee}` segment come after the fixed paths beside them.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.configure(login::routes)
+        .configure(employer_choice::routes)
+        .configure(account::routes)
+        .configure(users::routes)
+        .configure(operator::routes)
+        .configure(audit::routes)
+        .configure(actions::routes)
+        .configure(uploads::routes)
+        .configure(affiliations::routes)
+        .configure(exits::routes)
+        .configure(personal_data::routes)
+        .configure(employer_home::routes)
+        .configure(employees::routes);
+}

@@ -1,0 +1,52 @@
+//! The login page, on which every account flow starts or ends, with its pre-login CSRF
+//! cookie.
+
+use actix_web::cookie::{Cookie, SameSite};
+use actix_web::{HttpRequest, HttpResponse};
+
+use super::csrf::CSRF_COOKIE;
+use super::session::random_token;
+use super::templates::render;
+use super::{AppError, html, is_https};
+
+/// The login page, with the pre-login CSRF token (a cookie and the same value in the form).
+pub fn login_page(
+    req: &HttpRequest,
+    email: &str,
+    error_key: Option<&str>,
+    status: actix_web::http::StatusCode,
+) -> Result<HttpResponse, AppError> {
+    login_page_with_time(req, email, error_key, status, "")
+}
+
+pub fn login_page_with_time(
+    req: &HttpRequest,
+    email: &str,
+    error_key: Option<&str>,
+    status: actix_web::http::StatusCode,
+    retry_time: &str,
+) -> Result<HttpResponse, AppError> {
+    let token = req
+        .cookie(CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| v.len() >= 32)
+        .unwrap_or_else(random_token);
+    let mut context = tera::Context::new();
+    context.insert("lang", "nl");
+    context.insert("csrf_token", &token);
+    context.insert("email", email);
+    context.insert("error_key", &error_key);
+    context.insert("retry_time", retry_time);
+    let body = render("login.html", &context)?;
+    let cookie = Cookie::build(CSRF_COOKIE, token)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(is_https(req))
+        .finish();
+    let mut response = html(status, body);
+    response
+        .add_cookie(&cookie)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(response)
+}

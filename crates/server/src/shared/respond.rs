@@ -1,0 +1,33 @@
+//! Building answers: pages, redirects.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpRequest, HttpResponse};
+
+use super::AppError;
+use super::templates::render;
+
+pub fn html(status: actix_web::http::StatusCode, body: String) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body)
+}
+
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((LOCATION, location.to_owned()))
+        .finish()
+}
+
+pub fn is_https(req: &HttpRequest) -> bool {
+    req.connection_info().scheme() == "https"
+}
+
+/// A page rendered from `template`, with `status`.
+pub fn page(
+    status: StatusCode,
+    template: &str,
+    context: &tera::Context,
+) -> Result<HttpResponse, AppError> {
+    Ok(html(status, render(template, context)?))
+}
