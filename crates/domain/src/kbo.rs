@@ -171,15 +171,8 @@ mod tests {
         assert!(KboNumber::from_base(MAX_BASE).is_some());
     }
 
-    /// The Dutch catalog the server loads; every code must have a message there.
-    const CATALOG: &str = include_str!("../../../web/locales/nl/domain.ftl");
+    use crate::test_catalog::in_catalog;
 
-    fn in_catalog(code: &str) -> bool {
-        CATALOG.lines().any(|line| {
-            line.strip_prefix(code)
-                .is_some_and(|rest| rest.starts_with(" = "))
-        })
-    }
     #[test]
     fn every_code_has_a_dutch_message_in_the_catalog() {
         use KboError::*;

@@ -23,3 +23,17 @@ pub use kbo::KboNumber;
 pub use national_number::NationalNumber;
 pub use people::{AffiliationStatus, ExitReason, Gender, Language};
 pub use rights::Rights;
+
+/// The Dutch catalogue the server loads: every error code of the domain must have a message
+/// there (each error type's tests check theirs).
+#[cfg(test)]
+mod test_catalog {
+    const CATALOG: &str = include_str!("../../../web/locales/nl/domain.ftl");
+
+    pub fn in_catalog(code: &str) -> bool {
+        CATALOG.lines().any(|line| {
+            line.strip_prefix(code)
+                .is_some_and(|rest| rest.starts_with(" = "))
+        })
+    }
+}

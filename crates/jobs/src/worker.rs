@@ -166,6 +166,11 @@ impl Worker {
                     continue;
                 }
                 Ok(None) => {}
+                // The store was closed under the worker: the process is ending, not failing.
+                Err(err) if err.is_closed() => {
+                    info!("the store is closed: the worker stops");
+                    break;
+                }
                 Err(err) => error!(error = %err, "claiming a job failed"),
             }
             drop(permit);

@@ -112,6 +112,15 @@ macro_rules! insert_token_sql {
 pub(crate) use insert_token_sql;
 
 impl Store {
+    /// Notes a successful login.
+    pub async fn record_login(&self, user_id: i64, at: DateTime<Utc>) -> Result<()> {
+        const SQL: &str = "UPDATE users SET last_login_at = $2 WHERE id = $1";
+        with_pool!(self, pool => {
+            sqlx::query(SQL).bind(user_id).bind(at).execute(pool).await?;
+        });
+        Ok(())
+    }
+
     /// The account with this (lower-case) e-mail address.
     pub async fn find_account_by_email(&self, email: &str) -> Result<Option<Account>> {
         let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM users WHERE email = $1");

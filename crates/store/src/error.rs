@@ -35,6 +35,11 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// The store was closed ([`crate::Store::close`]): the process is ending.
+    pub fn is_closed(&self) -> bool {
+        matches!(self, StoreError::Database(sqlx::Error::PoolClosed))
+    }
+
     /// Turns a unique-constraint violation into [`StoreError::Duplicate`]; both engines report
     /// the kind, only PostgreSQL names the constraint.
     pub(crate) fn from_write(err: sqlx::Error) -> Self {

@@ -26,7 +26,6 @@ mod scope;
 mod sessions;
 mod sheets;
 mod uploads;
-mod users;
 
 #[cfg(feature = "test-support")]
 pub mod test_support;
@@ -72,7 +71,6 @@ pub use scope::{Access, EmployerChoice, Scope};
 pub use sessions::{NewSession, SessionRecord, SessionStage};
 pub use sheets::{ActivationLink, Invitation, NewSheet, SheetAdded, SheetRow, SheetSettings};
 pub use uploads::{EmailUpdate, UploadFile, UploadPhase, UploadRecord};
-pub use users::UserCredentials;
 
 /// Result of every store call.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -4,18 +4,16 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use ebdesk_domain::access::{TotpCheck, check_new_password};
-use ebdesk_store::{NewSession, SessionStage, TokenPurpose, TokenState};
+use ebdesk_store::{SessionStage, TokenPurpose, TokenState};
 use serde::Deserialize;
 
 use crate::shared::login::login_page;
 use crate::shared::mail::{RESET_VALIDITY, account_notice, mail};
 use crate::shared::password::hash_password_async;
 use crate::shared::respond::page;
-use crate::shared::session::{
-    ABSOLUTE_TIMEOUT, PendingLogin, SessionUser, hash_token, random_token, session_cookie,
-};
+use crate::shared::session::{PendingLogin, SessionUser, hash_token, random_token, start_session};
 use crate::shared::{
-    AppError, AppState, RouteExt, actor, audit, is_https, render, see_other, throttle, totp,
+    AppError, AppState, RouteExt, actor, audit, render, see_other, throttle, totp,
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -159,37 +157,15 @@ pub async fn submit_code(
         [only] if !invited => format!("/werkgevers/{}", only.number),
         _ => "/werkgevers".to_owned(),
     };
-    promote(&req, &state, &user, &next).await
-}
-
-/// Replaces a pending session by a full one with a new id, and goes on to `next`.
-async fn promote(
-    req: &HttpRequest,
-    state: &AppState,
-    user: &SessionUser,
-    next: &str,
-) -> Result<HttpResponse, AppError> {
-    let now = state.now();
-    let token = random_token();
-    state
-        .store
-        .replace_session(
-            user.token_hash(),
-            &NewSession {
-                token_hash: hash_token(&token),
-                stage: SessionStage::Full,
-                user_id: user.user_id,
-                csrf_token: random_token(),
-                created_at: now,
-                expires_at: now + ABSOLUTE_TIMEOUT,
-            },
-        )
-        .await?;
-    let mut response = see_other(next);
-    response
-        .add_cookie(&session_cookie(token, is_https(req)))
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(response)
+    start_session(
+        &state,
+        &req,
+        user.user_id,
+        SessionStage::Full,
+        Some(user.token_hash()),
+        &next,
+    )
+    .await
 }
 
 /// The enrolment page: QR code and secret, kept the same on every reload until confirmed.
@@ -287,7 +263,15 @@ pub async fn enrol(
     }
     state.store.record_login(user.user_id, now).await?;
     audit::login_succeeded(&state.store, &actor, "totp_enrolment", now).await?;
-    let mut response = promote(&req, &state, &user, "/werkgevers").await?;
+    let mut response = start_session(
+        &state,
+        &req,
+        user.user_id,
+        SessionStage::Full,
+        Some(user.token_hash()),
+        "/werkgevers",
+    )
+    .await?;
     // The codes are shown on this answer only; the full session is already in place.
     let mut context = context(Some(&user), "");
     context.insert("codes", &codes);
@@ -432,23 +416,15 @@ pub async fn set_password(
         return message_page(StatusCode::OK, "password-reset-done");
     }
     // Activation: straight on to enrolling an authenticator.
-    let token = random_token();
-    state
-        .store
-        .insert_session(&NewSession {
-            token_hash: hash_token(&token),
-            stage: SessionStage::Enrol,
-            user_id,
-            csrf_token: random_token(),
-            created_at: now,
-            expires_at: now + ABSOLUTE_TIMEOUT,
-        })
-        .await?;
-    let mut response = see_other("/2fa/instellen");
-    response
-        .add_cookie(&session_cookie(token, is_https(&req)))
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(response)
+    start_session(
+        &state,
+        &req,
+        user_id,
+        SessionStage::Enrol,
+        None,
+        "/2fa/instellen",
+    )
+    .await
 }
 
 pub async fn forgot_password_form(req: HttpRequest) -> Result<HttpResponse, AppError> {

@@ -3,20 +3,22 @@
 //! action outside the user's scope is a 404 like any other.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{Months, Utc};
+use chrono::{DateTime, Months, Utc};
 use ebdesk_domain::{ActionKind, ActionStatus};
 use ebdesk_store::{
-    ActionFilter, AuditEvent, DownloadRequest, FileLookup, NewAction, PENDING_DOWNLOADS_PER_USER,
-    StoreError, UploadPhase, UploadRecord,
+    ActionDetail, ActionFilter, AuditEvent, DownloadRequest, FileLookup, NewAction,
+    PENDING_DOWNLOADS_PER_USER, StoreError, UploadPhase, UploadRecord,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::shared::decisions::REFUSALS;
+use crate::shared::history::change_details;
+use crate::shared::local::start_of_today;
 use crate::shared::pager::{cursor, insert_pager};
 use crate::shared::preview::PreviewView;
+use crate::shared::respond::{attachment, page};
 use crate::shared::{
     AppError, AppState, RouteExt, Tenant, actor, html, render, see_other, tenant_context,
 };
@@ -185,7 +187,7 @@ pub async fn show_action(
     params: web::Query<DetailParams>,
 ) -> Result<HttpResponse, AppError> {
     let (_, id) = path.into_inner();
-    let scope = &tenant.access.scope();
+    let scope = tenant.access.scope();
     let detail = state
         .store
         .find_action(scope, id)
@@ -196,19 +198,13 @@ pub async fn show_action(
         _ => None,
     };
     let payload: serde_json::Value = serde_json::from_str(&detail.payload).unwrap_or_default();
-    let change = crate::shared::history::change_details(detail.action.kind, &payload);
     let now = state.now();
-    let mut context = tenant_context(&tenant);
     let action = view(&detail.action);
-    let pending = !action.is_final
-        || upload.as_ref().is_some_and(|u| {
-            matches!(
-                u.phase,
-                UploadPhase::Waiting | UploadPhase::Reading | UploadPhase::Validating
-            )
-        });
-    context.insert("live", &pending);
-    context.insert("action", &action);
+    let mut context = tenant_context(&tenant);
+    context.insert(
+        "live",
+        &(!action.is_final || upload.as_ref().is_some_and(is_busy)),
+    );
     context.insert("requested_by_name", &detail.requested_by_name);
     context.insert(
         "file",
@@ -216,28 +212,10 @@ pub async fn show_action(
             json!({ "name": name, "expires": date(*expires), "expired": *expires <= now })
         }),
     );
-    let lang = ebdesk_i18n::language(&tenant.user.language);
-    let preview = match &upload {
-        Some(u) => PreviewView::of(u, params.pagina.unwrap_or(1), &lang)?,
-        None => None,
-    };
-    // Why the file was refused, stored as a message key: shown in the reader's language.
-    let rejection = upload
-        .as_ref()
-        .and_then(|u| u.rejection.as_deref())
-        .map(|stored| ebdesk_i18n::Message::from_stored(stored).render(&lang));
-    context.insert("rejection", &rejection);
-    context.insert("upload", &upload);
-    context.insert("preview", &preview);
+    insert_upload(&mut context, upload.as_ref(), &params, &tenant)?;
     context.insert("can_decide", &tenant.access.rights().can_change());
-    context.insert("change", &change);
-    // The author may withdraw an exit on the day they filed it.
-    let can_withdraw = detail.action.kind == ActionKind::Exit
-        && detail.action.status == ActionStatus::Processed
-        && detail.action.requested_by == tenant.user.user_id
-        && detail.action.requested_at >= crate::shared::local::start_of_today(now)
-        && tenant.access.rights().can_change();
-    context.insert("can_withdraw", &can_withdraw);
+    context.insert("change", &change_details(detail.action.kind, &payload));
+    context.insert("can_withdraw", &can_withdraw(&detail, &tenant, now));
     context.insert(
         "employee_id",
         &detail.action.employee.as_ref().map(|e| e.id),
@@ -251,7 +229,48 @@ pub async fn show_action(
         "already_requested",
         &(params.bestaand.is_some() && !action.is_final),
     );
-    Ok(html(StatusCode::OK, render("action.html", &context)?))
+    context.insert("action", &action);
+    page(StatusCode::OK, "action.html", &context)
+}
+
+/// An upload still being read or checked: its page refreshes itself.
+fn is_busy(upload: &UploadRecord) -> bool {
+    matches!(
+        upload.phase,
+        UploadPhase::Waiting | UploadPhase::Reading | UploadPhase::Validating
+    )
+}
+
+/// An upload's record, its preview (one page of each list) and why it was refused, in the
+/// reader's language.
+fn insert_upload(
+    context: &mut tera::Context,
+    upload: Option<&UploadRecord>,
+    params: &DetailParams,
+    tenant: &Tenant,
+) -> Result<(), AppError> {
+    let lang = ebdesk_i18n::language(&tenant.user.language);
+    let preview = match upload {
+        Some(u) => PreviewView::of(u, params.pagina.unwrap_or(1), &lang)?,
+        None => None,
+    };
+    // Stored as a message key, so it is shown in the reader's language.
+    let rejection = upload
+        .and_then(|u| u.rejection.as_deref())
+        .map(|stored| ebdesk_i18n::Message::from_stored(stored).render(&lang));
+    context.insert("rejection", &rejection);
+    context.insert("upload", &upload);
+    context.insert("preview", &preview);
+    Ok(())
+}
+
+/// The author may withdraw an exit on the day they filed it (Brussels time).
+fn can_withdraw(detail: &ActionDetail, tenant: &Tenant, now: DateTime<Utc>) -> bool {
+    detail.action.kind == ActionKind::Exit
+        && detail.action.status == ActionStatus::Processed
+        && detail.action.requested_by == tenant.user.user_id
+        && detail.action.requested_at >= start_of_today(now)
+        && tenant.access.rights().can_change()
 }
 
 /// The action's file: the download, or an upload's workbook of errors. A download of
@@ -264,7 +283,7 @@ pub async fn fetch_file(
 ) -> Result<HttpResponse, AppError> {
     let (_, id) = path.into_inner();
     let now = state.now();
-    let scope = &tenant.access.scope();
+    let scope = tenant.access.scope();
     let lookup = state
         .store
         .find_generated_file(scope, id, now)
@@ -276,8 +295,7 @@ pub async fn fetch_file(
             let mut context = tenant_context(&tenant);
             context.insert("expired_on", &date(expired_at));
             context.insert("action_id", &id);
-            let body = render("file_expired.html", &context)?;
-            return Ok(crate::shared::html(StatusCode::GONE, body));
+            return page(StatusCode::GONE, "file_expired.html", &context);
         }
     };
     state
@@ -290,14 +308,7 @@ pub async fn fetch_file(
             now,
         )
         .await?;
-    Ok(HttpResponse::Ok()
-        .content_type(file.content_type)
-        .insert_header(("Cache-Control", "no-store"))
-        .insert_header(ContentDisposition {
-            disposition: DispositionType::Attachment,
-            parameters: vec![DispositionParam::Filename(file.file_name)],
-        })
-        .body(file.content))
+    Ok(attachment(&file.content_type, file.file_name, file.content))
 }
 
 pub async fn downloads_page(tenant: Tenant) -> Result<HttpResponse, AppError> {

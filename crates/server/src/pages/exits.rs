@@ -6,7 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDate;
 use ebdesk_domain::ExitReason;
 use ebdesk_domain::changes::FieldErrors;
-use ebdesk_store::{EmployeeDetail, ExitOutcome, ExitRequest, ExitTarget};
+use ebdesk_store::{EmployeeDetail, ExitDone, ExitOutcome, ExitRefusal, ExitRequest, ExitTarget};
 use serde::Serialize;
 
 use crate::shared::decisions::back_to_action;
@@ -45,6 +45,19 @@ struct ExitForm {
     errors: FieldErrors,
     /// Employees the store refused, with their message key.
     refusals: Vec<(String, &'static str)>,
+}
+
+impl ExitForm {
+    /// The store's refusals of one employee's exit, each at its field.
+    fn refused_at_fields(&mut self, refusals: &[ExitRefusal]) {
+        for r in refusals {
+            let field = match r.code {
+                "exit-before-affiliation" => "end_date",
+                _ => "affiliation",
+            };
+            self.errors.insert(field, r.code);
+        }
+    }
 }
 
 /// The end date and reason, or their messages.
@@ -137,13 +150,7 @@ pub async fn exit_employee(
             done.first().map_or(0, |d| d.action_id)
         ))),
         ExitOutcome::Refused(refusals) => {
-            for r in refusals {
-                let field = match r.code {
-                    "exit-before-affiliation" => "end_date",
-                    _ => "affiliation",
-                };
-                form.errors.insert(field, r.code);
-            }
+            form.refused_at_fields(&refusals);
             exit_page(&tenant, &employee, &form, StatusCode::UNPROCESSABLE_ENTITY)
         }
     }
@@ -249,28 +256,35 @@ pub async fn exit_employees(
     // are only needed again when the form comes back.
     let targets = ids
         .iter()
-        .map(|id| ExitTarget {
-            employee_id: *id,
+        .map(|&employee_id| ExitTarget {
+            employee_id,
             affiliation_ids: None,
         })
         .collect();
     match exit(&req, &state, &tenant, targets, end_date, reason).await? {
-        ExitOutcome::Done(done) => {
-            let mut context = tenant_context(&tenant);
-            context.insert("exited", &done.len());
-            context.insert("late", &done.iter().any(|d| d.late));
-            context.insert("end_date", &display_date(end_date));
-            Ok(html(
-                StatusCode::OK,
-                render("bulk_exit_done.html", &context)?,
-            ))
-        }
+        ExitOutcome::Done(done) => done_page(&tenant, &done, end_date),
         ExitOutcome::Refused(refusals) => {
             form.refusals = refusals.into_iter().map(|r| (r.name, r.code)).collect();
             let employees = chosen_employees(&state, &tenant, &ids).await?;
             bulk_page(&tenant, &employees, &form, StatusCode::UNPROCESSABLE_ENTITY)
         }
     }
+}
+
+/// "Uittreding voor de selectie" done: how many, and whether late.
+fn done_page(
+    tenant: &Tenant,
+    done: &[ExitDone],
+    end_date: NaiveDate,
+) -> Result<HttpResponse, AppError> {
+    let mut context = tenant_context(tenant);
+    context.insert("exited", &done.len());
+    context.insert("late", &done.iter().any(|d| d.late));
+    context.insert("end_date", &display_date(end_date));
+    Ok(html(
+        StatusCode::OK,
+        render("bulk_exit_done.html", &context)?,
+    ))
 }
 
 /// Undoes the user's own exit of today; back to the action, which says why when refused.

@@ -3,15 +3,13 @@
 use actix_web::cookie::Cookie;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
-use ebdesk_store::{NewSession, SessionStage};
+use ebdesk_store::SessionStage;
 use serde::Deserialize;
 
 use crate::shared::login::{login_page, login_page_with_time};
 use crate::shared::password::verify_password;
-use crate::shared::session::{
-    ABSOLUTE_TIMEOUT, SESSION_COOKIE, SessionUser, hash_token, random_token, session_cookie,
-};
-use crate::shared::{AppError, AppState, RouteExt, actor, audit, is_https, see_other, throttle};
+use crate::shared::session::{SESSION_COOKIE, SessionUser, hash_token, start_session};
+use crate::shared::{AppError, AppState, RouteExt, actor, audit, see_other, throttle};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.get("/", home)
@@ -78,35 +76,13 @@ pub async fn login(
     };
     state.store.release_attempt(ticket).await?;
     // The password is right: a new session id, waiting for the second factor.
-    if let Some(old) = req.cookie(SESSION_COOKIE) {
-        state.store.delete_session(&hash_token(old.value())).await?;
-    }
-    let stage = if account.has_totp() {
-        SessionStage::Code
+    let old = req.cookie(SESSION_COOKIE).map(|c| hash_token(c.value()));
+    let (stage, next) = if account.has_totp() {
+        (SessionStage::Code, "/login/code")
     } else {
-        SessionStage::Enrol
+        (SessionStage::Enrol, "/2fa/instellen")
     };
-    let token = random_token();
-    state
-        .store
-        .insert_session(&NewSession {
-            token_hash: hash_token(&token),
-            stage,
-            user_id: account.id,
-            csrf_token: random_token(),
-            created_at: now,
-            expires_at: now + ABSOLUTE_TIMEOUT,
-        })
-        .await?;
-    let next = match stage {
-        SessionStage::Enrol => "/2fa/instellen",
-        _ => "/login/code",
-    };
-    let mut response = see_other(next);
-    response
-        .add_cookie(&session_cookie(token, is_https(&req)))
-        .map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(response)
+    start_session(&state, &req, account.id, stage, old.as_deref(), next).await
 }
 
 fn login_page_throttled(

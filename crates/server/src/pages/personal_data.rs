@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use ebdesk_domain::changes::{
-    FieldErrors, Person, diff_person, parse_person, personal_data_warnings,
+    FieldChange, FieldErrors, Person, diff_person, parse_person, personal_data_warnings,
 };
-use ebdesk_store::{EmployeeDetail, PersonalDataOutcome, StoreError};
+use ebdesk_store::{Actor, EmployeeDetail, PersonalDataOutcome, StoreError};
 use serde::Serialize;
 
 use crate::shared::history::{ChangeRow, change_rows};
@@ -148,8 +148,7 @@ pub async fn change_personal_data(
     let fields = Fields::new(form.into_inner());
     let mut form = ChangeForm::from_fields(&fields);
     let step = fields.get("stap");
-    let now = state.now();
-    let after = match parse_person(&fields.person(""), today(now)) {
+    let after = match parse_person(&fields.person(""), state.today()) {
         Ok(after) if step != "terug" => after,
         Ok(_) => return form_page(&tenant, &current, &form, StatusCode::OK),
         Err(errors) => {
@@ -161,76 +160,105 @@ pub async fn change_personal_data(
         form.rebase(&current);
         return form_page(&tenant, &current, &form, StatusCode::CONFLICT);
     }
-    let before = current.person();
-    let changes = diff_person(&before, &after);
+    let changes = diff_person(&current.person(), &after);
     if changes.is_empty() {
         form.notice = Some("personal-data-nothing-changed");
         return form_page(&tenant, &current, &form, StatusCode::UNPROCESSABLE_ENTITY);
     }
     match step.as_str() {
-        "controleren" => {
-            let mut context = tenant_context(&tenant);
-            context.insert("form", &form);
-            context.insert("change_employee", &current);
-            context.insert("person_fields", &PERSON_FIELDS);
-            context.insert(
-                "change_view",
-                &serde_json::json!({
-                    "kind": "personal_data_change",
-                    "rows": change_rows(&changes),
-                    "warnings": [],
-                }),
-            );
-            context.insert("warnings", &personal_data_warnings(&before, &after));
-            let body = render("personal_data_confirm.html", &context)?;
-            Ok(html(StatusCode::OK, body))
-        }
+        "controleren" => confirm_page(&tenant, &current, &form, &after, &changes),
         "bevestigen" => {
-            let description = changes
-                .iter()
-                .map(|c| {
-                    let lang = crate::shared::i18n::language(&tenant.user.language);
-                    crate::shared::i18n::message(&lang, &format!("change-field-{}", c.field), &[])
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
-            let saved = state
-                .store
-                .change_personal_data(
-                    &tenant.access.scope(),
-                    current.id,
-                    form.version,
-                    &after,
-                    today(now),
-                    &description,
-                    &actor(&req, Some(tenant.user.user_id)),
-                    now,
-                )
-                .await;
-            match saved {
-                Ok(PersonalDataOutcome::Changed { .. } | PersonalDataOutcome::Unchanged) => {
-                    Ok(see_other(&format!(
-                        "/werkgevers/{}/werknemers/{}",
-                        tenant.access.employer().number,
-                        current.id
-                    )))
-                }
-                Err(StoreError::Refused("employee-changed-meanwhile")) => {
-                    let current = employee_in_scope(&state, &tenant, current.id).await?;
-                    form.rebase(&current);
-                    form_page(&tenant, &current, &form, StatusCode::CONFLICT)
-                }
-                Err(StoreError::Refused(code)) => {
-                    let field = match code {
-                        "national-number-taken" => "national_number",
-                        _ => "employee_number",
-                    };
-                    form.errors.insert(field, code);
-                    form_page(&tenant, &current, &form, StatusCode::UNPROCESSABLE_ENTITY)
-                }
-                Err(err) => Err(err.into()),
-            }
+            let actor = actor(&req, Some(tenant.user.user_id));
+            save(&state, &tenant, current, form, &after, &changes, &actor).await
         }
         _ => Err(AppError::BadRequest),
+    }
+}
+
+/// Each change before → after, with the warnings (a BIS number made definitive).
+fn confirm_page(
+    tenant: &Tenant,
+    current: &EmployeeDetail,
+    form: &ChangeForm,
+    after: &Person,
+    changes: &[FieldChange],
+) -> Result<HttpResponse, AppError> {
+    let mut context = tenant_context(tenant);
+    context.insert("form", form);
+    context.insert("change_employee", current);
+    context.insert("person_fields", &PERSON_FIELDS);
+    context.insert(
+        "change_view",
+        &serde_json::json!({
+            "kind": "personal_data_change",
+            "rows": change_rows(changes),
+            "warnings": [],
+        }),
+    );
+    context.insert(
+        "warnings",
+        &personal_data_warnings(&current.person(), after),
+    );
+    let body = render("personal_data_confirm.html", &context)?;
+    Ok(html(StatusCode::OK, body))
+}
+
+/// The changed fields, named in the user's language, for the action's description.
+fn describe(changes: &[FieldChange], language: &str) -> String {
+    let lang = crate::shared::i18n::language(language);
+    changes
+        .iter()
+        .map(|c| crate::shared::i18n::message(&lang, &format!("change-field-{}", c.field), &[]))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Saves the change, fenced by the version the form started from: when someone else saved
+/// first, the form comes back with what they changed.
+async fn save(
+    state: &AppState,
+    tenant: &Tenant,
+    current: EmployeeDetail,
+    mut form: ChangeForm,
+    after: &Person,
+    changes: &[FieldChange],
+    actor: &Actor,
+) -> Result<HttpResponse, AppError> {
+    let now = state.now();
+    let saved = state
+        .store
+        .change_personal_data(
+            tenant.access.scope(),
+            current.id,
+            form.version,
+            after,
+            today(now),
+            &describe(changes, &tenant.user.language),
+            actor,
+            now,
+        )
+        .await;
+    match saved {
+        Ok(PersonalDataOutcome::Changed { .. } | PersonalDataOutcome::Unchanged) => {
+            Ok(see_other(&format!(
+                "/werkgevers/{}/werknemers/{}",
+                tenant.access.employer().number,
+                current.id
+            )))
+        }
+        Err(StoreError::Refused("employee-changed-meanwhile")) => {
+            let current = employee_in_scope(state, tenant, current.id).await?;
+            form.rebase(&current);
+            form_page(tenant, &current, &form, StatusCode::CONFLICT)
+        }
+        Err(StoreError::Refused(code)) => {
+            let field = match code {
+                "national-number-taken" => "national_number",
+                _ => "employee_number",
+            };
+            form.errors.insert(field, code);
+            form_page(tenant, &current, &form, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(err) => Err(err.into()),
     }
 }

@@ -1,7 +1,9 @@
 //! Building answers: pages, redirects.
 
 use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
+use actix_web::http::header::{
+    CACHE_CONTROL, ContentDisposition, DispositionParam, DispositionType, LOCATION,
+};
 use actix_web::{HttpRequest, HttpResponse};
 
 use super::AppError;
@@ -30,4 +32,16 @@ pub fn page(
     context: &tera::Context,
 ) -> Result<HttpResponse, AppError> {
     Ok(html(status, render(template, context)?))
+}
+
+/// A file to save (a download, a workbook of errors), never kept in a cache.
+pub fn attachment(content_type: &str, file_name: String, content: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename(file_name)],
+        })
+        .body(content)
 }

@@ -5,16 +5,16 @@ use actix_web::body::{EitherBody, MessageBody};
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
-use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use ebdesk_store::{Access, SessionStage};
+use ebdesk_store::{Access, NewSession, SessionStage};
 
-use super::{AppError, AppState};
+use super::{AppError, AppState, is_https, see_other};
 
 pub const SESSION_COOKIE: &str = "ebdesk_session";
 pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
@@ -186,4 +186,36 @@ impl FromRequest for PendingLogin {
             None => Err(AppError::LoginRequired),
         })
     }
+}
+
+/// A new session id for `user_id` at `stage`, replacing the session at `old` (the one it
+/// grows out of) in the same transaction, and the redirect to `next` that sets its cookie.
+/// Every step of login gets a new id, so a planted session cookie is worth nothing.
+pub async fn start_session(
+    state: &AppState,
+    req: &HttpRequest,
+    user_id: i64,
+    stage: SessionStage,
+    old: Option<&str>,
+    next: &str,
+) -> Result<HttpResponse, AppError> {
+    let now = state.now();
+    let token = random_token();
+    let session = NewSession {
+        token_hash: hash_token(&token),
+        stage,
+        user_id,
+        csrf_token: random_token(),
+        created_at: now,
+        expires_at: now + ABSOLUTE_TIMEOUT,
+    };
+    match old {
+        Some(old) => state.store.replace_session(old, &session).await?,
+        None => state.store.insert_session(&session).await?,
+    }
+    let mut response = see_other(next);
+    response
+        .add_cookie(&session_cookie(token, is_https(req)))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(response)
 }
