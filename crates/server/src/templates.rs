@@ -27,7 +27,7 @@ fn load() -> Result<tera::Tera, tera::Error> {
     }
     tera.add_raw_templates(sources)?;
     tera.autoescape_on(vec![".html"]);
-    tera.register_function("t", crate::i18n::tera_function);
+    tera.register_function("t", ebdesk_i18n::tera_function);
     Ok(tera)
 }
 
