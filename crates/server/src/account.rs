@@ -3,17 +3,16 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{Duration, Utc};
+use chrono::Utc;
+use ebdesk_app::credentials::{RESET_VALIDITY, hash_password_async, hash_token, random_token};
+use ebdesk_app::mails::{self, AccountNotice, Recipient};
 use ebdesk_domain::access::{TotpCheck, check_new_password};
-use ebdesk_store::{NewSession, OutgoingMail, SessionStage, TokenPurpose, TokenState};
+use ebdesk_store::{NewSession, SessionStage, TokenPurpose, TokenState};
 use serde::Deserialize;
 
 use crate::auth::{actor, html, is_https, login_page, see_other};
-use crate::password::hash_password_async;
 use crate::routes::RouteExt;
-use crate::session::{
-    ABSOLUTE_TIMEOUT, PendingLogin, SessionUser, hash_token, random_token, session_cookie,
-};
+use crate::session::{ABSOLUTE_TIMEOUT, PendingLogin, SessionUser, session_cookie};
 use crate::templates::render;
 use crate::{AppError, AppState, audit, throttle, totp};
 
@@ -29,10 +28,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .get("/wachtwoord-herstellen/{token}", set_password_form)
         .post("/wachtwoord-herstellen/{token}", set_password);
 }
-
-/// How long an activation link and a reset link stay valid.
-pub const ACTIVATION_VALIDITY: Duration = Duration::hours(72);
-pub const RESET_VALIDITY: Duration = Duration::hours(1);
 
 fn context(user: Option<&SessionUser>, csrf_token: &str) -> tera::Context {
     let mut context = tera::Context::new();
@@ -128,12 +123,11 @@ pub async fn submit_code(
     };
     let Some(second_factor) = accepted else {
         audit::login_failed(&state.store, &actor, "code", now).await?;
-        let lock_mail = mail(
-            &account.email,
-            "mail-locked-subject",
-            "mail_locked.txt",
-            &tera::Context::new(),
-        )?;
+        let lock_mail = mails::locked(Recipient {
+            email: &account.email,
+            name: &account.display_name,
+            language: &ebdesk_i18n::language(&account.language),
+        })?;
         let locked = state
             .store
             .record_failed_code(account.id, lock_mail, &actor, now)
@@ -278,12 +272,14 @@ pub async fn enrol(
         .collect();
     let step = i64::try_from(step).map_err(|_| AppError::BadRequest)?;
     let actor = actor(&req, Some(user.user_id));
-    let notice = account_notice(
-        &user.email,
-        &user.display_name,
-        "mail-totp-enrolled-subject",
-        "mail_totp_enrolled.txt",
-        &state,
+    let notice = mails::account_notice(
+        Recipient {
+            email: &user.email,
+            name: &user.display_name,
+            language: &ebdesk_i18n::language(&user.language),
+        },
+        &state.settings.public_url,
+        AccountNotice::TotpEnrolled,
     )?;
     if !state
         .store
@@ -418,12 +414,14 @@ pub async fn set_password(
     let actor = actor(&req, Some(user_id));
     // A reset tells the holder; an activation is the holder's own first step.
     let notice = match purpose {
-        TokenPurpose::PasswordReset => Some(account_notice(
-            &email,
-            "",
-            "mail-password-changed-subject",
-            "mail_password_changed.txt",
-            &state,
+        TokenPurpose::PasswordReset => Some(mails::account_notice(
+            Recipient {
+                email: &email,
+                name: "",
+                language: &ebdesk_i18n::default_language(),
+            },
+            &state.settings.public_url,
+            AccountNotice::PasswordChanged,
         )?),
         TokenPurpose::Activation => None,
     };
@@ -488,20 +486,14 @@ pub async fn forgot_password(
         && !account.disabled
     {
         let token = random_token();
-        let mut context = tera::Context::new();
-        context.insert(
-            "link",
-            &format!(
-                "{}/wachtwoord-herstellen/{token}",
-                state.settings.public_url
-            ),
-        );
-        context.insert("name", &account.display_name);
-        let mail = mail(
-            &account.email,
-            "mail-reset-subject",
-            "mail_reset.txt",
-            &context,
+        let mail = mails::password_reset(
+            Recipient {
+                email: &account.email,
+                name: &account.display_name,
+                language: &ebdesk_i18n::language(&account.language),
+            },
+            &state.settings.public_url,
+            &token,
         )?;
         state
             .store
@@ -516,71 +508,4 @@ pub async fn forgot_password(
             .await?;
     }
     message_page(StatusCode::OK, "password-reset-sent")
-}
-
-/// Tells an account holder that their second factor was reset, and by whom.
-pub fn totp_reset_mail(
-    to: &str,
-    name: &str,
-    by: &str,
-    state: &AppState,
-) -> Result<OutgoingMail, AppError> {
-    let mut context = tera::Context::new();
-    context.insert("name", name);
-    context.insert("by", by);
-    context.insert("link", &format!("{}/login", state.settings.public_url));
-    mail(
-        to,
-        "mail-totp-reset-subject",
-        "mail_totp_reset.txt",
-        &context,
-    )
-}
-
-/// A notice to the account holder about a change of their own account.
-fn account_notice(
-    to: &str,
-    name: &str,
-    subject_key: &str,
-    template: &str,
-    state: &AppState,
-) -> Result<OutgoingMail, AppError> {
-    let mut context = tera::Context::new();
-    context.insert("name", name);
-    context.insert("link", &format!("{}/login", state.settings.public_url));
-    mail(to, subject_key, template, &context)
-}
-
-/// The invitation with the activation link (72 hours) for a new account.
-pub fn activation_mail(
-    to: &str,
-    name: &str,
-    public_url: &str,
-    token: &str,
-) -> Result<OutgoingMail, AppError> {
-    let mut context = tera::Context::new();
-    context.insert("name", name);
-    context.insert("link", &format!("{public_url}/activeren/{token}"));
-    mail(
-        to,
-        "mail-activation-subject",
-        "mail_activation.txt",
-        &context,
-    )
-}
-
-/// A Dutch e-mail from a text template and a subject from the catalog.
-pub fn mail(
-    to: &str,
-    subject_key: &str,
-    template: &str,
-    context: &tera::Context,
-) -> Result<OutgoingMail, AppError> {
-    let mut context = context.clone();
-    context.insert("lang", "nl");
-    Ok(OutgoingMail {
-        to: to.to_owned(),
-        subject: crate::i18n::message(&crate::i18n::language("nl"), subject_key, &[]),
-        body: render(&format!("mail/{template}"), &context)?,
-    })
 }

@@ -4,14 +4,12 @@ use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
+use ebdesk_app::credentials::{hash_token, random_token, verify_password};
 use ebdesk_store::{Actor, NewSession, SessionStage};
 use serde::Deserialize;
 
 use crate::csrf::CSRF_COOKIE;
-use crate::password::verify_password;
-use crate::session::{
-    ABSOLUTE_TIMEOUT, SESSION_COOKIE, SessionUser, hash_token, random_token, session_cookie,
-};
+use crate::session::{ABSOLUTE_TIMEOUT, SESSION_COOKIE, SessionUser, session_cookie};
 use crate::templates::render;
 use crate::{AppError, AppState};
 use crate::{audit, throttle};

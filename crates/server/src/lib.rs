@@ -18,7 +18,6 @@ mod invitations;
 mod local;
 mod logbook;
 mod operator;
-mod password;
 mod personal_data;
 mod response_policy;
 mod routes;
@@ -38,10 +37,7 @@ use actix_web::{App, HttpResponse, HttpServer, web};
 use ebdesk_jobs::JobNotifier;
 use ebdesk_store::Store;
 
-pub use account::{ACTIVATION_VALIDITY, activation_mail};
 pub use error::AppError;
-pub use password::hash_password;
-pub use session::{hash_token, random_token};
 pub use templates::template_names;
 pub use totp::{code_at as totp_code_at, generate_secret as generate_totp_secret};
 

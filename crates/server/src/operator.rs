@@ -7,17 +7,18 @@ use actix_web::dev::Payload;
 use actix_web::http::StatusCode;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use chrono::Utc;
+use ebdesk_app::invite;
+use ebdesk_app::mails::{self, Recipient};
 use ebdesk_domain::access::check_login_email;
 use ebdesk_domain::names::{NameError, check_name};
 use ebdesk_domain::{EmailAddress, KboNumber};
-use ebdesk_store::{Invitation, NewContactPoint, NewContract, NewEmployer, StoreError};
+use ebdesk_store::{NewContactPoint, NewContract, NewEmployer, StoreError};
 use serde::Serialize;
 
-use crate::account::{ACTIVATION_VALIDITY, activation_mail, mail};
 use crate::auth::{actor, html, see_other};
 use crate::employer::page_context;
 use crate::routes::RouteExt;
-use crate::session::{SessionUser, hash_token, random_token};
+use crate::session::SessionUser;
 use crate::templates::render;
 use crate::{AppError, AppState};
 
@@ -365,35 +366,17 @@ pub async fn designate_master(
         )
         .await;
     };
-    let token = random_token();
-    let public_url = &state.settings.public_url;
-    let mut context = tera::Context::new();
-    context.insert("name", &name);
-    context.insert("employer", &employer.name);
-    context.insert("link", &format!("{public_url}/login"));
-    let invitation = Invitation {
-        token_hash: hash_token(&token),
-        expires_at: Utc::now() + ACTIVATION_VALIDITY,
-        activation_mail: activation_mail(email.as_str(), &name, public_url, &token)?,
-        access_mail: mail(
-            email.as_str(),
-            "mail-access-subject",
-            "mail_access.txt",
-            &context,
-        )?,
-    };
     let actor = actor(&req, Some(operator.0.user_id));
-    state
-        .store
-        .designate_master(
-            employer.id,
-            email.as_str(),
-            &name,
-            invitation,
-            &actor,
-            Utc::now(),
-        )
-        .await?;
+    invite::designate_master(
+        &state.store,
+        &employer,
+        &email,
+        &name,
+        &state.settings.public_url,
+        &actor,
+        Utc::now(),
+    )
+    .await?;
     Ok(see_other(&format!("/beheer/werkgevers/{number}")))
 }
 
@@ -460,11 +443,14 @@ pub async fn reset_second_factor(
         )
         .await;
     };
-    let notice = crate::account::totp_reset_mail(
-        &account.email,
-        &account.display_name,
+    let notice = mails::totp_reset(
+        Recipient {
+            email: &account.email,
+            name: &account.display_name,
+            language: &ebdesk_i18n::language(&account.language),
+        },
+        &state.settings.public_url,
         "de beheerder van ebdesk",
-        &state,
     )?;
     let actor = actor(&req, Some(operator.0.user_id));
     state
