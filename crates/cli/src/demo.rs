@@ -5,7 +5,7 @@ use chrono::{Duration, NaiveDate, Utc};
 use ebdesk_domain::{
     AffiliationStatus, ExitReason, Gender, KboNumber, Language, NationalNumber, Rights,
 };
-use ebdesk_server::SecretKey;
+use ebdesk_keys::SecretKey;
 use ebdesk_store::{NewAffiliation, NewContactPoint, NewEmployee, NewEmployer, NewUser, Store};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -304,7 +304,8 @@ async fn user(
 /// Loads the two demo employers and their users.
 pub async fn load(store: &Store, key: &SecretKey) -> anyhow::Result<()> {
     let now = Utc::now();
-    let hash = ebdesk_server::hash_password(DEMO_PASSWORD).map_err(|e| anyhow!("hashing: {e}"))?;
+    let hash = ebdesk_app::credentials::hash_password(DEMO_PASSWORD)
+        .map_err(|e| anyhow!("hashing: {e}"))?;
 
     let (peeters, peeters_catalog) = employer(
         store,
@@ -508,7 +509,8 @@ pub async fn load_large_employer(
         }
     }
     store.finish_bulk_load().await?;
-    let hash = ebdesk_server::hash_password(DEMO_PASSWORD).map_err(|e| anyhow!("hashing: {e}"))?;
+    let hash = ebdesk_app::credentials::hash_password(DEMO_PASSWORD)
+        .map_err(|e| anyhow!("hashing: {e}"))?;
     let master = user(
         store,
         key,

@@ -9,7 +9,8 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
-use ebdesk_server::{AppSettings, Application, SecretKey};
+use ebdesk_keys::SecretKey;
+use ebdesk_server::{AppSettings, Application};
 use ebdesk_store::{KeyCheck, Store};
 
 #[derive(Parser)]
@@ -220,7 +221,6 @@ async fn add_operator(
     let email = ebdesk_domain::EmailAddress::parse(email)
         .map_err(|e| anyhow::anyhow!("ongeldig e-mailadres ({})", e.code()))?;
     let (store, _) = open_store_with_key(db).await?;
-    let token = ebdesk_server::random_token();
     let name = match name {
         Some(name) => ebdesk_domain::names::check_name(&name)
             .map_err(|e| anyhow::anyhow!("ongeldige naam: {e}"))?
@@ -228,28 +228,18 @@ async fn add_operator(
         None => email.as_str().to_owned(),
     };
     let public_url = public_url.trim_end_matches('/');
-    let mail = ebdesk_server::activation_mail(email.as_str(), &name, public_url, &token)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let now = chrono::Utc::now();
-    store
-        .insert_invited_user(
-            &ebdesk_store::NewUser {
-                email: email.as_str().to_owned(),
-                display_name: name,
-                password_hash: None,
-                language: ebdesk_domain::Language::Dutch,
-                is_operator: true,
-            },
-            &ebdesk_server::hash_token(&token),
-            now + ebdesk_server::ACTIVATION_VALIDITY,
-            mail,
-            &ebdesk_store::Actor::default(),
-            now,
-        )
-        .await
-        .context("creating the operator (bestaat dit e-mailadres al?)")?;
+    let link = ebdesk_app::invite::add_operator(
+        &store,
+        &email,
+        &name,
+        public_url,
+        &ebdesk_store::Actor::default(),
+        chrono::Utc::now(),
+    )
+    .await
+    .context("creating the operator (bestaat dit e-mailadres al?)")?;
     println!("Operator aangemaakt. Activatielink (72 uur geldig, ook per e-mail verstuurd):");
-    println!("  {public_url}/activeren/{token}");
+    println!("  {link}");
     Ok(())
 }
 

@@ -12,6 +12,11 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 pub use fluent_templates::LanguageIdentifier;
 
+#[cfg(feature = "tera")]
+mod tera_function;
+#[cfg(feature = "tera")]
+pub use tera_function::tera_function;
+
 static_loader! {
     static LOCALES = {
         locales: "../../web/locales",

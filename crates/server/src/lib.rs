@@ -14,12 +14,9 @@ use ebdesk_jobs::JobNotifier;
 use ebdesk_store::Store;
 
 pub use shared::error::AppError;
-pub use shared::mail::{ACTIVATION_VALIDITY, activation_mail};
-pub use shared::password::hash_password;
 pub use shared::response_policy::BodyDeadlines;
 pub use shared::routes::registered_routes;
 pub use shared::secrets::SecretKey;
-pub use shared::session::{hash_token, random_token};
 pub use shared::templates::template_names;
 pub use shared::totp::{code_at as totp_code_at, generate_secret as generate_totp_secret};
 pub use shared::{AppSettings, AppState};

@@ -18,7 +18,7 @@ const NEW_PASSWORD: &str = "blauwe tram naar Gent";
 
 /// An invited account with an activation link; returns the link's token.
 async fn invite(store: &Store, email: &str, expires_in: Duration) -> String {
-    let token = ebdesk_server::random_token();
+    let token = ebdesk_app::credentials::random_token();
     let now = Utc::now();
     store
         .insert_invited_user(
@@ -29,7 +29,7 @@ async fn invite(store: &Store, email: &str, expires_in: Duration) -> String {
                 language: Language::Dutch,
                 is_operator: false,
             },
-            &ebdesk_server::hash_token(&token),
+            &ebdesk_app::credentials::hash_token(&token),
             now + expires_in,
             OutgoingMail {
                 to: email.to_owned(),

@@ -248,7 +248,7 @@ const MATRIX: &[Row] = &[
 
 async fn every_route_answers_every_role_as_the_matrix_says(db: TestDb) {
     let f = fixture(&db.store).await;
-    let hash = ebdesk_server::hash_password(PASSWORD).unwrap();
+    let hash = ebdesk_app::credentials::hash_password(PASSWORD).unwrap();
     new_operator(&db.store, OPERATOR, "Beheerder", &hash).await;
     // An input user of A with every contract: reads what the consult user cannot, manages nothing.
     let input_a = new_user(&db.store, INPUT_A, "Invoer Proef", &hash).await;
@@ -328,7 +328,7 @@ async fn every_route_answers_every_role_as_the_matrix_says(db: TestDb) {
         .await
         .unwrap();
     // Two invitations of A to existing accounts: master B, and an outside consultant.
-    let hash_x = ebdesk_server::hash_password(PASSWORD).unwrap();
+    let hash_x = ebdesk_app::credentials::hash_password(PASSWORD).unwrap();
     new_user(&db.store, "extern@c.test", "Extern", &hash_x).await;
     let inviter = Browser::logged_in(&base, MASTER_A).await;
     for email in [MASTER_B, "extern@c.test"] {

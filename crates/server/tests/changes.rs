@@ -21,7 +21,7 @@ const INPUT_A: &str = "invoer@a.test";
 
 async fn setup(db: &TestDb) -> (Fixture, String) {
     let f = fixture(&db.store).await;
-    let hash = ebdesk_server::hash_password(PASSWORD).unwrap();
+    let hash = ebdesk_app::credentials::hash_password(PASSWORD).unwrap();
     let input = new_user(&db.store, INPUT_A, "Invoer Proef", &hash).await;
     db.store
         .insert_sheet(f.employer_a, input, Rights::Input, None, None, Utc::now())
@@ -423,7 +423,7 @@ async fn several_employees_exit_at_once_or_not_at_all(db: TestDb) {
     // does not find the employee of the second (404), in the list's exit either.
     let consult = Browser::logged_in(&base, CONSULT_A).await;
     assert_eq!(consult.get(&bulk).await.status, StatusCode::FORBIDDEN);
-    let hash = ebdesk_server::hash_password(PASSWORD).unwrap();
+    let hash = ebdesk_app::credentials::hash_password(PASSWORD).unwrap();
     let narrow = new_user(&db.store, "invoer-c1@a.test", "Invoer Een", &hash).await;
     db.store
         .insert_sheet(
@@ -653,7 +653,7 @@ fn input_value(body: &str, name: &str) -> String {
 /// day, and the exit can be withdrawn until that day ends in Brussels, not in UTC.
 async fn an_exit_can_be_withdrawn_until_midnight_in_brussels_by_the_servers_clock(db: TestDb) {
     let f = fixture(&db.store).await;
-    let hash = ebdesk_server::hash_password(PASSWORD).unwrap();
+    let hash = ebdesk_app::credentials::hash_password(PASSWORD).unwrap();
     let input = new_user(&db.store, INPUT_A, "Invoer Proef", &hash).await;
     db.store
         .insert_sheet(f.employer_a, input, Rights::Input, None, None, Utc::now())

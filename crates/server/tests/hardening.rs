@@ -76,7 +76,7 @@ async fn events(db: &TestDb, employer: AuditEmployer, event: AuditEvent) -> usiz
 
 async fn a_master_cannot_take_over_an_account_of_another_employer_or_the_operator(db: TestDb) {
     let f = fixture(&db.store).await;
-    let hash = ebdesk_server::hash_password(PASSWORD).unwrap();
+    let hash = ebdesk_app::credentials::hash_password(PASSWORD).unwrap();
     let operator_id = new_operator(&db.store, OPERATOR, "Beheerder", &hash).await;
     let base = spawn_app(db.store.clone()).await;
     let master = Browser::logged_in(&base, MASTER_A).await;

@@ -26,7 +26,7 @@ fn name_error(page: &support::Page) -> String {
 
 async fn a_name_with_a_direction_override_is_refused_at_the_field(db: TestDb) {
     fixture(&db.store).await;
-    let hash = ebdesk_server::hash_password(PASSWORD).unwrap();
+    let hash = ebdesk_app::credentials::hash_password(PASSWORD).unwrap();
     new_operator(&db.store, "beheer@ebdesk.test", "Beheerder", &hash).await;
     let base = spawn_app(db.store.clone()).await;
 

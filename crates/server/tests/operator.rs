@@ -48,7 +48,7 @@ async fn post(
 }
 
 async fn the_operator_creates_an_employer_and_designates_its_master(db: TestDb) {
-    let hash = ebdesk_server::hash_password(PASSWORD).unwrap();
+    let hash = ebdesk_app::credentials::hash_password(PASSWORD).unwrap();
     new_operator(&db.store, OPERATOR, "Beheerder", &hash).await;
     let base = spawn_app(db.store.clone()).await;
     let operator = Browser::logged_in(&base, OPERATOR).await;

@@ -83,9 +83,9 @@ impl ChangeKind {
 }
 
 impl UploadPreview {
-    /// The text to store (see the module's description).
-    pub fn to_stored(&self) -> String {
-        let summary = PreviewSummary {
+    /// Its totals, as the stored text's first line holds them.
+    pub fn summary(&self) -> PreviewSummary {
+        PreviewSummary {
             v: VERSION,
             rows_read: self.rows_read,
             new: self.new.len(),
@@ -95,7 +95,12 @@ impl UploadPreview {
             warnings: self.warnings.len(),
             errors: self.errors.len(),
             error_rows: self.rows_with_errors(),
-        };
+        }
+    }
+
+    /// The text to store (see the module's description).
+    pub fn to_stored(&self) -> String {
+        let summary = self.summary();
         let mut out = Vec::with_capacity(128 * (summary.changes() + 1));
         let line = |out: &mut Vec<u8>, value: &dyn erased::Line| {
             value.write(out);

@@ -37,8 +37,9 @@ pub use audit::{
     find_forbidden_content,
 };
 pub use changes::{
-    AffiliatePerson, AffiliationDone, ExitDone, ExitOutcome, ExitRefusal, ExitRequest, ExitTarget,
-    HistoryEntry, NewAffiliationRequest, PersonLookup, PersonalDataOutcome,
+    AffiliatePerson, AffiliationDone, ContractChoice, ExitDone, ExitOutcome, ExitRefusal,
+    ExitRequest, ExitTarget, HistoryEntry, NewAffiliationRequest, PersonLookup,
+    PersonalDataOutcome,
 };
 pub use db::{Engine, Store};
 pub use effects::{Actor, OutgoingMail};

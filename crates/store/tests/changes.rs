@@ -418,6 +418,39 @@ store_test!(affiliation_rules_refuse_with_their_message, |db| {
         r,
         Err(StoreError::Refused("contract-not-in-scope"))
     ));
+    // The form asks the same check before it writes; nothing chosen is refused the same.
+    for (scope, contract, category, refusal) in [
+        (
+            f.input.scope(),
+            Some(f.c1),
+            Some(f.k2),
+            "category-not-of-contract",
+        ),
+        (
+            f.input.scope(),
+            Some(f.c1),
+            None,
+            "category-not-of-contract",
+        ),
+        (
+            f.input_c1.scope(),
+            Some(f.c2),
+            Some(f.k2),
+            "contract-not-in-scope",
+        ),
+        (f.input.scope(), None, Some(f.k1), "contract-not-in-scope"),
+    ] {
+        let r = s.find_contract_choice(scope, contract, category).await;
+        assert!(
+            matches!(r, Err(StoreError::Refused(code)) if code == refusal),
+            "{contract:?} {category:?}: {r:?}"
+        );
+    }
+    let chosen = s
+        .find_contract_choice(f.input.scope(), Some(f.c1), Some(f.k1))
+        .await
+        .unwrap();
+    assert_eq!((chosen.contract_id, chosen.category_id), (f.c1, f.k1));
     // Affiliation before the hire date; a child of 12.
     let mut early = affiliation(AffiliatePerson::New(new_person(209)), f.c1, f.k1);
     early.affiliation_start = date(2026, 10, 31);

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use std::collections::HashMap;
 
+use ebdesk_app::uploads::UploadCounts;
 use ebdesk_i18n::LanguageIdentifier;
 use ebdesk_sheets::child::{IsolatedError, IsolationLimits, parse_isolated_into};
 use ebdesk_sheets::{
@@ -16,7 +17,6 @@ use ebdesk_sheets::{
     UploadRow, UploadSink, error_workbook_name, write_error_workbook,
 };
 use ebdesk_store::{ClaimedJob, GeneratedFile, InsuredEntry, UploadPhase};
-use serde_json::json;
 
 use super::download::XLSX;
 use super::{REASON_CHECK_INCOMPLETE, REASON_FILE_REFUSED, internal, requester_access};
@@ -179,7 +179,7 @@ impl JobHandler for InsuredOverviewUpload {
                 job.id,
                 token,
                 &preview.to_stored(),
-                &counts(&preview).to_string(),
+                &counts(&preview)?,
                 errors_file.as_ref(),
                 now,
             )
@@ -218,17 +218,9 @@ fn check(
     Some((preview, errors))
 }
 
-/// The totals the action list and the audit entry show.
-pub fn counts(preview: &UploadPreview) -> serde_json::Value {
-    json!({
-        "rows": preview.rows_read,
-        "new": preview.new.len(),
-        "changed": preview.changed.len(),
-        "removed": preview.removed.len(),
-        "unchanged": preview.unchanged,
-        "warnings": preview.warnings.len(),
-        "error_rows": preview.rows_with_errors(),
-    })
+/// The totals stored with the upload, in the shape the apply's audit entry uses too.
+fn counts(preview: &UploadPreview) -> Result<String, JobError> {
+    serde_json::to_string(&UploadCounts::from(&preview.summary())).map_err(internal)
 }
 
 /// The stored rows of the scope grouped per employee, as they stream from the database.

@@ -3,15 +3,15 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use ebdesk_app::credentials::{RESET_VALIDITY, hash_password_async, hash_token, random_token};
+use ebdesk_app::mails::{self, AccountNotice, Recipient};
 use ebdesk_domain::access::{TotpCheck, check_new_password};
 use ebdesk_store::{SessionStage, TokenPurpose, TokenState};
 use serde::Deserialize;
 
 use crate::shared::login::login_page;
-use crate::shared::mail::{RESET_VALIDITY, account_notice, mail};
-use crate::shared::password::hash_password_async;
 use crate::shared::respond::page;
-use crate::shared::session::{PendingLogin, SessionUser, hash_token, random_token, start_session};
+use crate::shared::session::{PendingLogin, SessionUser, start_session};
 use crate::shared::{
     AppError, AppState, RouteExt, actor, audit, render, see_other, throttle, totp,
 };
@@ -119,12 +119,11 @@ pub async fn submit_code(
     };
     let Some(second_factor) = accepted else {
         audit::login_failed(&state.store, &actor, "code", now).await?;
-        let lock_mail = mail(
-            &account.email,
-            "mail-locked-subject",
-            "mail_locked.txt",
-            &tera::Context::new(),
-        )?;
+        let lock_mail = mails::locked(Recipient {
+            email: &account.email,
+            name: &account.display_name,
+            language: &ebdesk_i18n::language(&account.language),
+        })?;
         let locked = state
             .store
             .record_failed_code(account.id, lock_mail, &actor, now)
@@ -247,12 +246,14 @@ pub async fn enrol(
         .collect();
     let step = i64::try_from(step).map_err(|_| AppError::BadRequest)?;
     let actor = actor(&req, Some(user.user_id));
-    let notice = account_notice(
-        &user.email,
-        &user.display_name,
-        "mail-totp-enrolled-subject",
-        "mail_totp_enrolled.txt",
-        &state,
+    let notice = mails::account_notice(
+        Recipient {
+            email: &user.email,
+            name: &user.display_name,
+            language: &ebdesk_i18n::language(&user.language),
+        },
+        &state.settings.public_url,
+        AccountNotice::TotpEnrolled,
     )?;
     if !state
         .store
@@ -395,12 +396,14 @@ pub async fn set_password(
     let actor = actor(&req, Some(user_id));
     // A reset tells the holder; an activation is the holder's own first step.
     let notice = match purpose {
-        TokenPurpose::PasswordReset => Some(account_notice(
-            &email,
-            "",
-            "mail-password-changed-subject",
-            "mail_password_changed.txt",
-            &state,
+        TokenPurpose::PasswordReset => Some(mails::account_notice(
+            Recipient {
+                email: &email,
+                name: "",
+                language: &ebdesk_i18n::default_language(),
+            },
+            &state.settings.public_url,
+            AccountNotice::PasswordChanged,
         )?),
         TokenPurpose::Activation => None,
     };
@@ -457,20 +460,14 @@ pub async fn forgot_password(
         && !account.disabled
     {
         let token = random_token();
-        let mut context = tera::Context::new();
-        context.insert(
-            "link",
-            &format!(
-                "{}/wachtwoord-herstellen/{token}",
-                state.settings.public_url
-            ),
-        );
-        context.insert("name", &account.display_name);
-        let mail = mail(
-            &account.email,
-            "mail-reset-subject",
-            "mail_reset.txt",
-            &context,
+        let mail = mails::password_reset(
+            Recipient {
+                email: &account.email,
+                name: &account.display_name,
+                language: &ebdesk_i18n::language(&account.language),
+            },
+            &state.settings.public_url,
+            &token,
         )?;
         state
             .store

@@ -4,9 +4,10 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use ebdesk_app::affiliations::{NewAffiliation, choose_contract, register_affiliation};
 use ebdesk_domain::NationalNumber;
 use ebdesk_domain::changes::{FieldErrors, check_affiliation_dates, parse_date, parse_person};
-use ebdesk_store::{AffiliatePerson, NewAffiliationRequest, PersonLookup, StoreError};
+use ebdesk_store::{AffiliatePerson, PersonLookup};
 use serde::Serialize;
 
 use crate::shared::local::today;
@@ -66,6 +67,7 @@ fn field_of(code: &str) -> &'static str {
         "national-number-known" => "national_number",
         "employee-number-taken" => "employee_number",
         "category-not-of-contract" => "category",
+        "contract-not-in-scope" => "contract",
         "affiliation-before-employment" => "affiliation_start",
         "affiliation-age-out-of-range" => "birth_date",
         _ => "contract",
@@ -213,26 +215,16 @@ pub async fn add_affiliation(
             (Some(existing), None, None)
         }
     };
-    let contracts = state.store.list_contracts(scope).await?;
-    let categories = state.store.list_categories(scope).await?;
-    let contract = fields
-        .get("contract")
-        .parse::<i64>()
-        .ok()
-        .filter(|id| contracts.iter().any(|c| c.id == *id));
-    if contract.is_none() {
-        form.errors
-            .insert("contract", "affiliation-contract-required");
-    }
-    let category = fields.get("category").parse::<i64>().ok().filter(|id| {
-        categories
-            .iter()
-            .any(|g| g.id == *id && Some(g.contract_id) == contract)
-    });
-    if category.is_none() && contract.is_some() {
-        form.errors
-            .insert("category", "affiliation-category-required");
-    }
+    let contract = fields.get("contract").parse::<i64>().ok();
+    let category = fields.get("category").parse::<i64>().ok();
+    let choice = match choose_contract(&state.store, scope, contract, category).await {
+        Ok(choice) => Some(choice),
+        Err(ebdesk_app::Error::Refused(code)) => {
+            form.errors.insert(field_of(code), code);
+            None
+        }
+        Err(err) => return Err(err.into()),
+    };
     let employment_start = fields.date("employment_start", &mut form.errors);
     let affiliation_start = fields.date("affiliation_start", &mut form.errors);
     if let (Some(birth), Some(employment), Some(affiliation)) =
@@ -247,13 +239,9 @@ pub async fn add_affiliation(
         };
         form.errors.insert(field, code);
     }
-    let (Some(person), Some(contract_id), Some(category_id), Some(employment), Some(affiliation)) = (
-        person,
-        contract,
-        category,
-        employment_start,
-        affiliation_start,
-    ) else {
+    let (Some(person), Some(choice), Some(employment), Some(affiliation)) =
+        (person, choice, employment_start, affiliation_start)
+    else {
         let status = StatusCode::UNPROCESSABLE_ENTITY;
         return form_page(&state, &tenant, &form, shown, status).await;
     };
@@ -261,40 +249,21 @@ pub async fn add_affiliation(
         let status = StatusCode::UNPROCESSABLE_ENTITY;
         return form_page(&state, &tenant, &form, shown, status).await;
     }
-    let contract_number = contracts
-        .iter()
-        .find(|c| c.id == contract_id)
-        .map(|c| c.number.clone())
-        .unwrap_or_default();
-    let category_name = categories
-        .iter()
-        .find(|g| g.id == category_id)
-        .map(|g| g.name.clone())
-        .unwrap_or_default();
-    let request = NewAffiliationRequest {
+    let affiliation = NewAffiliation {
         person,
-        contract_id,
-        category_id,
+        choice,
         employment_start: employment,
         affiliation_start: affiliation,
-        description: format!("{contract_number} — {category_name}"),
     };
-    let done = state
-        .store
-        .affiliate(
-            scope,
-            &request,
-            &actor(&req, Some(tenant.user.user_id)),
-            now,
-        )
-        .await;
+    let actor = actor(&req, Some(tenant.user.user_id));
+    let done = register_affiliation(&state.store, scope, affiliation, &actor, now).await;
     match done {
         Ok(done) => Ok(see_other(&format!(
             "/werkgevers/{}/acties/{}",
             tenant.access.employer().number,
             done.action_id
         ))),
-        Err(StoreError::Refused(code)) => {
+        Err(ebdesk_app::Error::Refused(code)) => {
             let field = match (code, shown.is_some() || form.known == "outside") {
                 ("affiliation-age-out-of-range", true) => "affiliation_start",
                 _ => field_of(code),

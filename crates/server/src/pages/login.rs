@@ -7,9 +7,10 @@ use ebdesk_store::SessionStage;
 use serde::Deserialize;
 
 use crate::shared::login::{login_page, login_page_with_time};
-use crate::shared::password::verify_password;
-use crate::shared::session::{SESSION_COOKIE, SessionUser, hash_token, start_session};
+use crate::shared::session::{SESSION_COOKIE, SessionUser, start_session};
 use crate::shared::{AppError, AppState, RouteExt, actor, audit, see_other, throttle};
+use ebdesk_app::credentials::hash_token;
+use ebdesk_app::credentials::verify_password;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.get("/", home)

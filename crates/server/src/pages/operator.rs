@@ -5,14 +5,14 @@ use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use ebdesk_app::invite;
+use ebdesk_app::mails::{self, Recipient};
 use ebdesk_domain::access::check_login_email;
 use ebdesk_domain::names::{NameError, check_name};
 use ebdesk_domain::{EmailAddress, KboNumber};
-use ebdesk_store::{Invitation, NewContactPoint, NewContract, NewEmployer, StoreError};
+use ebdesk_store::{NewContactPoint, NewContract, NewEmployer, StoreError};
 use serde::Serialize;
 
-use crate::shared::mail::{ACTIVATION_VALIDITY, activation_mail, mail};
-use crate::shared::session::{hash_token, random_token};
 use crate::shared::{
     AppError, AppState, Operator, RouteExt, actor, html, page_context, render, see_other,
 };
@@ -344,35 +344,17 @@ pub async fn designate_master(
         )
         .await;
     };
-    let token = random_token();
-    let public_url = &state.settings.public_url;
-    let mut context = tera::Context::new();
-    context.insert("name", &name);
-    context.insert("employer", &employer.name);
-    context.insert("link", &format!("{public_url}/login"));
-    let invitation = Invitation {
-        token_hash: hash_token(&token),
-        expires_at: state.now() + ACTIVATION_VALIDITY,
-        activation_mail: activation_mail(email.as_str(), &name, public_url, &token)?,
-        access_mail: mail(
-            email.as_str(),
-            "mail-access-subject",
-            "mail_access.txt",
-            &context,
-        )?,
-    };
     let actor = actor(&req, Some(operator.0.user_id));
-    state
-        .store
-        .designate_master(
-            employer.id,
-            email.as_str(),
-            &name,
-            invitation,
-            &actor,
-            state.now(),
-        )
-        .await?;
+    invite::designate_master(
+        &state.store,
+        &employer,
+        &email,
+        &name,
+        &state.settings.public_url,
+        &actor,
+        state.now(),
+    )
+    .await?;
     Ok(see_other(&format!("/beheer/werkgevers/{number}")))
 }
 
@@ -439,11 +421,14 @@ pub async fn reset_second_factor(
         )
         .await;
     };
-    let notice = crate::shared::mail::totp_reset_mail(
-        &account.email,
-        &account.display_name,
+    let notice = mails::totp_reset(
+        Recipient {
+            email: &account.email,
+            name: &account.display_name,
+            language: &ebdesk_i18n::language(&account.language),
+        },
+        &state.settings.public_url,
         "de beheerder van ebdesk",
-        &state,
     )?;
     let actor = actor(&req, Some(operator.0.user_id));
     state

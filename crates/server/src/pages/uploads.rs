@@ -7,12 +7,10 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use ebdesk_i18n::Message;
 use ebdesk_sheets::{FileRejection, UploadLimits};
-use ebdesk_store::{EmailUpdate, UploadPhase};
 use futures_util::StreamExt;
 use serde::Deserialize;
 
 use crate::shared::decisions::{back_to_action, refused};
-use crate::shared::preview::{stored_error, stored_preview};
 use crate::shared::{
     AppError, AppState, ChangeTenant, RouteExt, Tenant, actor, html, render, see_other,
     tenant_context,
@@ -153,56 +151,20 @@ pub async fn apply(
     form: web::Form<ApplyForm>,
 ) -> Result<HttpResponse, AppError> {
     let (_, id) = path.into_inner();
-    let scope = &tenant.access.scope();
-    let upload = state
-        .store
-        .find_upload(scope, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if upload.phase != UploadPhase::Ready {
-        return refused(&tenant, id, "upload-not-ready");
+    let applied = ebdesk_app::uploads::apply_upload(
+        &state.store,
+        tenant.access.scope(),
+        id,
+        &form.keuze,
+        &actor(&req, Some(tenant.user.user_id)),
+        state.now(),
+    )
+    .await;
+    match applied {
+        Ok(_) => back_to_action(&tenant, id, Ok(())),
+        Err(ebdesk_app::Error::Refused(key)) => refused(&tenant, id, key),
+        Err(err) => Err(err.into()),
     }
-    let text = upload.preview.as_deref().ok_or(AppError::NotFound)?;
-    let preview = stored_preview(text)?;
-    let summary = preview.summary().clone();
-    match form.keuze.as_str() {
-        "alles" if summary.has_errors() => {
-            return refused(&tenant, id, "upload-has-errors");
-        }
-        "alles" | "geldige" => {}
-        _ => return Err(AppError::BadRequest),
-    }
-    let updates: Vec<EmailUpdate> = preview
-        .all_changes()
-        .map_err(stored_error)?
-        .into_iter()
-        .map(|c| EmailUpdate {
-            employee_id: c.employee_id,
-            version: c.version,
-            email: c.new,
-        })
-        .collect();
-    drop(preview);
-    drop(upload);
-    let counts = serde_json::json!({
-        "new": summary.new,
-        "changed": summary.changed,
-        "removed": summary.removed,
-        "skipped_rows": summary.error_rows,
-        "choice": form.keuze,
-    });
-    let applied = state
-        .store
-        .apply_upload(
-            scope,
-            id,
-            &updates,
-            counts,
-            &actor(&req, Some(tenant.user.user_id)),
-            state.now(),
-        )
-        .await;
-    back_to_action(&tenant, id, applied)
 }
 
 pub async fn cancel(

@@ -6,14 +6,14 @@ use std::collections::HashMap;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDate;
+use ebdesk_app::invite;
+use ebdesk_app::mails::{self, Recipient};
 use ebdesk_domain::access::check_login_email;
 use ebdesk_domain::changes::parse_date;
 use ebdesk_domain::{EmailAddress, Rights};
-use ebdesk_store::{ActivationLink, Invitation, NewSheet, SheetSettings, StoreError};
+use ebdesk_store::{NewSheet, SheetSettings, StoreError};
 use serde::Serialize;
 
-use crate::shared::mail::{ACTIVATION_VALIDITY, activation_mail, mail, totp_reset_mail};
-use crate::shared::session::{hash_token, random_token};
 use crate::shared::{
     AppError, AppState, MasterTenant, RouteExt, actor, html, render, see_other, tenant_context,
 };
@@ -243,40 +243,29 @@ pub async fn add_user(
         )
         .await;
     };
-    let employer = &tenant.0.access.employer();
-    let token = random_token();
-    let public_url = &state.settings.public_url;
-    let mut context = tera::Context::new();
-    context.insert("name", &form.name);
-    context.insert("employer", &employer.name);
-    context.insert("link", &format!("{public_url}/login"));
-    let invitation = Invitation {
-        token_hash: hash_token(&token),
-        expires_at: state.now() + ACTIVATION_VALIDITY,
-        activation_mail: activation_mail(email.as_str(), &form.name, public_url, &token)?,
-        access_mail: mail(
-            email.as_str(),
-            "mail-invitation-subject",
-            "mail_invitation.txt",
-            &context,
-        )?,
-    };
+    let employer = tenant.0.access.employer();
     let sheet = NewSheet {
         email: email.as_str().to_owned(),
         display_name: form.name.clone(),
         settings,
     };
     let actor = actor(&req, Some(tenant.0.user.user_id));
-    match state
-        .store
-        .create_sheet(&tenant.0.access, &sheet, invitation, &actor, state.now())
-        .await
+    let public_url = &state.settings.public_url;
+    match invite::add_colleague(
+        &state.store,
+        &tenant.0.access,
+        &sheet,
+        public_url,
+        &actor,
+        state.now(),
+    )
+    .await
     {
         Ok(_) => Ok(see_other(&format!(
             "/werkgevers/{}/gebruikers",
             employer.number
         ))),
-        Err(StoreError::Refused(key)) => {
+        Err(ebdesk_app::Error::Refused(key)) => {
             form.errors.insert("email", key);
             form_page(
                 &state,
@@ -374,14 +363,14 @@ pub async fn change_user(
 async fn sheet_action(
     state: &AppState,
     tenant: &MasterTenant,
-    result: Result<(), StoreError>,
+    result: Result<(), impl Into<ebdesk_app::Error>>,
 ) -> Result<HttpResponse, AppError> {
-    match result {
+    match result.map_err(Into::into) {
         Ok(()) => Ok(see_other(&format!(
             "/werkgevers/{}/gebruikers",
             tenant.0.access.employer().number
         ))),
-        Err(StoreError::Refused(key)) => list_page(state, tenant, Some(key)).await,
+        Err(ebdesk_app::Error::Refused(key)) => list_page(state, tenant, Some(key)).await,
         Err(err) => Err(err.into()),
     }
 }
@@ -406,30 +395,16 @@ pub async fn resend_invitation(
     tenant: MasterTenant,
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
-    let sheet = sheet_of(&state, &tenant, path.1).await?;
-    let token = random_token();
-    let mail = activation_mail(
-        &sheet.email,
-        &sheet.display_name,
-        &state.settings.public_url,
-        &token,
-    )?;
     let actor = actor(&req, Some(tenant.0.user.user_id));
-    let now = state.now();
-    let result = state
-        .store
-        .resend_invitation(
-            &tenant.0.access,
-            path.1,
-            ActivationLink {
-                token_hash: hash_token(&token),
-                expires_at: now + ACTIVATION_VALIDITY,
-                mail,
-            },
-            &actor,
-            now,
-        )
-        .await;
+    let result = invite::resend_invitation(
+        &state.store,
+        &tenant.0.access,
+        path.1,
+        &state.settings.public_url,
+        &actor,
+        state.now(),
+    )
+    .await;
     sheet_action(&state, &tenant, result).await
 }
 
@@ -441,7 +416,15 @@ pub async fn reset_second_factor(
 ) -> Result<HttpResponse, AppError> {
     let sheet = sheet_of(&state, &tenant, path.1).await?;
     let by = format!("de master user van {}", tenant.0.access.employer().name);
-    let notice = totp_reset_mail(&sheet.email, &sheet.display_name, &by, &state)?;
+    let notice = mails::totp_reset(
+        Recipient {
+            email: &sheet.email,
+            name: &sheet.display_name,
+            language: &ebdesk_i18n::default_language(),
+        },
+        &state.settings.public_url,
+        &by,
+    )?;
     let actor = actor(&req, Some(tenant.0.user.user_id));
     let result = state
         .store

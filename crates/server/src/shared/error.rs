@@ -41,6 +41,17 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<ebdesk_app::Error> for AppError {
+    fn from(err: ebdesk_app::Error) -> Self {
+        match err {
+            ebdesk_app::Error::Store(err) => err.into(),
+            ebdesk_app::Error::UnknownChoice(_) => AppError::BadRequest,
+            // A refusal the handler did not expect, or a failure: the cause goes to the log.
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
 impl From<super::secrets::SecretError> for AppError {
     fn from(err: super::secrets::SecretError) -> Self {
         AppError::Internal(err.to_string())

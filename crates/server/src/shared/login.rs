@@ -5,9 +5,9 @@ use actix_web::cookie::{Cookie, SameSite};
 use actix_web::{HttpRequest, HttpResponse};
 
 use super::csrf::CSRF_COOKIE;
-use super::session::random_token;
 use super::templates::render;
 use super::{AppError, html, is_https};
+use ebdesk_app::credentials::random_token;
 
 /// The login page, with the pre-login CSRF token (a cookie and the same value in the form).
 pub fn login_page(

@@ -130,10 +130,10 @@ impl PreviewView {
     }
 }
 
-pub fn stored_error(e: StoredPreviewError) -> AppError {
+fn stored_error(e: StoredPreviewError) -> AppError {
     AppError::Internal(e.to_string())
 }
 
-pub fn stored_preview(text: &str) -> Result<StoredPreview<'_>, AppError> {
+fn stored_preview(text: &str) -> Result<StoredPreview<'_>, AppError> {
     StoredPreview::parse(text).map_err(stored_error)
 }

@@ -6,11 +6,8 @@ use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, HttpResponse, web};
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
-use rand::RngCore;
-use sha2::{Digest, Sha256};
+use ebdesk_app::credentials::{hash_token, random_token};
 
 use ebdesk_store::{Access, NewSession, SessionStage};
 
@@ -39,18 +36,6 @@ impl SessionUser {
     pub fn token_hash(&self) -> &str {
         &self.token_hash
     }
-}
-
-/// 32 random bytes, URL-safe.
-pub fn random_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
-pub fn hash_token(token: &str) -> String {
-    let digest = Sha256::digest(token.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The session cookie; `Secure` when the request came over HTTPS.

@@ -19,7 +19,7 @@ struct StaticFiles;
 fn load() -> Result<tera::Tera, tera::Error> {
     let mut tera = tera::Tera::default();
     let mut sources = Vec::new();
-    for name in TemplateFiles::iter() {
+    for name in template_names() {
         if let Some(file) = TemplateFiles::get(&name) {
             let text = String::from_utf8_lossy(&file.data).into_owned();
             sources.push((name.to_string(), text));
@@ -27,16 +27,20 @@ fn load() -> Result<tera::Tera, tera::Error> {
     }
     tera.add_raw_templates(sources)?;
     tera.autoescape_on(vec![".html"]);
-    tera.register_function("t", super::i18n::tera_function);
+    tera.register_function("t", ebdesk_i18n::tera_function);
     Ok(tera)
 }
 
 static TERA: LazyLock<Result<tera::Tera, String>> =
     LazyLock::new(|| load().map_err(|e| format!("{e:?}")));
 
-/// Names of all embedded templates (a test renders each one).
+/// Names of the page templates (a test renders each one). The mail templates are the
+/// account mails' (`ebdesk-app`).
 pub fn template_names() -> Vec<String> {
-    TemplateFiles::iter().map(|n| n.to_string()).collect()
+    TemplateFiles::iter()
+        .filter(|n| !n.starts_with("mail/"))
+        .map(|n| n.to_string())
+        .collect()
 }
 
 /// Renders a template to HTML.

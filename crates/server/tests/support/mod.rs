@@ -646,7 +646,7 @@ async fn insert_people(
 /// first contract) and employer B (one employee, a master).
 pub async fn fixture(store: &Store) -> Fixture {
     let now = Utc::now();
-    let hash = ebdesk_server::hash_password(PASSWORD).unwrap();
+    let hash = ebdesk_app::credentials::hash_password(PASSWORD).unwrap();
 
     let employer_a = new_employer(store, EMPLOYER_A, NAME_A, 4_031_707).await;
     let c1 = store
@@ -811,7 +811,7 @@ pub async fn bulk_contract(store: &Store, fixture: &Fixture, count: usize) {
         .insert_employees(fixture.employer_a, &rows, now)
         .await
         .unwrap();
-    let hash = ebdesk_server::hash_password(PASSWORD).unwrap();
+    let hash = ebdesk_app::credentials::hash_password(PASSWORD).unwrap();
     let user = new_user(store, BULK_A, "Reeks Lezer", &hash).await;
     store
         .insert_sheet(

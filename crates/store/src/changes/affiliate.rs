@@ -47,6 +47,53 @@ pub struct NewAffiliationRequest {
     pub description: String,
 }
 
+/// The contract and category chosen for a new affiliation, as the scope holds them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContractChoice {
+    pub contract_id: i64,
+    pub category_id: i64,
+    pub contract_number: String,
+    pub category_name: String,
+}
+
+/// The one check of a new affiliation's contract and category, read through `$executor` (the
+/// pool for the form, the affiliation's transaction when it is written): the contract must
+/// be in the scope (`contract-not-in-scope`), the category one of that contract's
+/// (`category-not-of-contract`). Either id may be `None` (nothing chosen): refused the same.
+macro_rules! contract_choice {
+    ($executor:expr, $scope:expr, $contract_id:expr, $category_id:expr) => {{
+        const SQL: &str = concat!(
+            "SELECT c.id, c.number, g.id, g.name FROM contracts c \
+             LEFT JOIN categories g ON g.employer_id = c.employer_id AND g.contract_id = c.id \
+               AND g.id = $5 \
+             WHERE c.employer_id = $1 AND c.id = $4 AND ",
+            in_scope_sql!("c.id", "$2", "$3")
+        );
+        let contract_id: Option<i64> = $contract_id;
+        let category_id: Option<i64> = $category_id;
+        let row: Option<(i64, String, Option<i64>, Option<String>)> = sqlx::query_as(SQL)
+            .bind($scope.employer_id())
+            .bind($scope.all_contracts())
+            .bind($scope.sheet_id())
+            .bind(contract_id)
+            .bind(category_id)
+            .fetch_optional($executor)
+            .await?;
+        match row {
+            None => Err(StoreError::Refused("contract-not-in-scope")),
+            Some((contract_id, contract_number, Some(category_id), Some(category_name))) => {
+                Ok(ContractChoice {
+                    contract_id,
+                    category_id,
+                    contract_number,
+                    category_name,
+                })
+            }
+            Some(_) => Err(StoreError::Refused("category-not-of-contract")),
+        }
+    }};
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AffiliationDone {
     pub employee_id: i64,
@@ -79,6 +126,19 @@ impl Store {
         })
     }
 
+    /// Checks the contract and category a form chose (see [`NewAffiliationRequest`]);
+    /// [`Store::affiliate`] checks them again, the same way, in its transaction.
+    pub async fn find_contract_choice(
+        &self,
+        scope: &Scope,
+        contract_id: Option<i64>,
+        category_id: Option<i64>,
+    ) -> Result<ContractChoice> {
+        with_pool!(self, pool => {
+            contract_choice!(pool, scope, contract_id, category_id)
+        })
+    }
+
     /// Affiliates a person: the employee (when new), the affiliation (active), the processed
     /// action and the audit entry, in one transaction. Refused with a message key
     /// ([`StoreError::Refused`]) when the contract is outside the scope
@@ -94,12 +154,6 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<AffiliationDone> {
-        const CONTRACT: &str = concat!(
-            "SELECT c.number FROM contracts c WHERE c.employer_id = $1 AND c.id = $4 AND ",
-            in_scope_sql!("c.id", "$2", "$3")
-        );
-        const CATEGORY: &str = "SELECT name FROM categories \
-            WHERE employer_id = $1 AND id = $2 AND contract_id = $3";
         const KNOWN: &str =
             "SELECT COUNT(*) FROM employees WHERE employer_id = $1 AND national_number = $2";
         const NUMBER_TAKEN: &str =
@@ -117,21 +171,11 @@ impl Store {
         with_pool!(self, pool, Db => {
             let mut tx = pool.begin_write().await?;
             let user_id = change_rights_in_tx!(tx, scope)?;
-            let contract: Option<String> = sqlx::query_scalar(CONTRACT)
-                .bind(employer_id)
-                .bind(scope.all_contracts())
-                .bind(scope.sheet_id())
-                .bind(r.contract_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            let contract = contract.ok_or(StoreError::Refused("contract-not-in-scope"))?;
-            let category: Option<String> = sqlx::query_scalar(CATEGORY)
-                .bind(employer_id)
-                .bind(r.category_id)
-                .bind(r.contract_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            let category = category.ok_or(StoreError::Refused("category-not-of-contract"))?;
+            let ContractChoice {
+                contract_number: contract,
+                category_name: category,
+                ..
+            } = contract_choice!(&mut *tx, scope, Some(r.contract_id), Some(r.category_id))?;
             let (employee_id, birth_date, national_number, new_person) = match &r.person {
                 AffiliatePerson::New(p) => {
                     let known: i64 = sqlx::query_scalar(KNOWN)

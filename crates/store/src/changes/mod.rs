@@ -12,7 +12,9 @@ mod personal_data;
 use chrono::NaiveDate;
 use ebdesk_domain::ActionKind;
 
-pub use affiliate::{AffiliatePerson, AffiliationDone, NewAffiliationRequest, PersonLookup};
+pub use affiliate::{
+    AffiliatePerson, AffiliationDone, ContractChoice, NewAffiliationRequest, PersonLookup,
+};
 pub use exits::{ExitDone, ExitOutcome, ExitRefusal, ExitRequest, ExitTarget};
 pub use history::HistoryEntry;
 pub use personal_data::PersonalDataOutcome;

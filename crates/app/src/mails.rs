@@ -1,0 +1,299 @@
+//! The account e-mails: a subject from the catalog and a body from the text templates of
+//! web/templates/mail (embedded, so the binary runs from anywhere), rendered with tera and
+//! the catalog's `t` as the pages are.
+
+use std::sync::LazyLock;
+
+use ebdesk_i18n::LanguageIdentifier;
+use ebdesk_store::OutgoingMail;
+use rust_embed::RustEmbed;
+
+use crate::Error;
+
+#[derive(RustEmbed)]
+#[folder = "../../web/templates/mail"]
+struct MailTemplates;
+
+fn load() -> Result<tera::Tera, tera::Error> {
+    let mut tera = tera::Tera::default();
+    let mut sources = Vec::new();
+    for name in MailTemplates::iter() {
+        if let Some(file) = MailTemplates::get(&name) {
+            let text = String::from_utf8_lossy(&file.data).into_owned();
+            sources.push((name.to_string(), text));
+        }
+    }
+    tera.add_raw_templates(sources)?;
+    // Plain text: nothing to escape.
+    tera.autoescape_on(Vec::new());
+    tera.register_function("t", ebdesk_i18n::tera_function);
+    Ok(tera)
+}
+
+static TERA: LazyLock<Result<tera::Tera, String>> =
+    LazyLock::new(|| load().map_err(|e| Error::from(e).to_string()));
+
+/// Names of the mail templates (a test renders each one).
+pub fn template_names() -> Vec<String> {
+    MailTemplates::iter().map(|n| n.to_string()).collect()
+}
+
+/// Who a mail goes to.
+#[derive(Debug, Clone, Copy)]
+pub struct Recipient<'a> {
+    pub email: &'a str,
+    pub name: &'a str,
+    /// The recipient's language (see [`written_in`]).
+    pub language: &'a LanguageIdentifier,
+}
+
+/// A notice to an account holder about a change of their own account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountNotice {
+    /// An authenticator app was enrolled.
+    TotpEnrolled,
+    /// The password was changed through a reset link.
+    PasswordChanged,
+}
+
+/// The language a mail to a reader of `recipient` is written in: Dutch for everyone, as the
+/// templates exist only in Dutch so far (a later issue adds French and English ones).
+pub fn written_in(_recipient: &LanguageIdentifier) -> LanguageIdentifier {
+    ebdesk_i18n::default_language()
+}
+
+/// The link of an activation mail.
+pub fn activation_link(public_url: &str, token: &str) -> String {
+    format!("{public_url}/activeren/{token}")
+}
+
+/// The login page, which notices point at.
+fn login_link(public_url: &str) -> String {
+    format!("{public_url}/login")
+}
+
+/// The activation link (72 hours) of a new account.
+pub fn activation(to: Recipient<'_>, public_url: &str, token: &str) -> Result<OutgoingMail, Error> {
+    let mut context = tera::Context::new();
+    context.insert("name", to.name);
+    context.insert("link", &activation_link(public_url, token));
+    compose(
+        to,
+        "mail-activation-subject",
+        "mail_activation.txt",
+        context,
+    )
+}
+
+/// To the holder of an account who became an employer's master user.
+pub fn access(to: Recipient<'_>, public_url: &str, employer: &str) -> Result<OutgoingMail, Error> {
+    employer_mail(
+        to,
+        public_url,
+        employer,
+        "mail-access-subject",
+        "mail_access.txt",
+    )
+}
+
+/// To the holder of an account whom an employer invites: accept or decline after login.
+pub fn invitation(
+    to: Recipient<'_>,
+    public_url: &str,
+    employer: &str,
+) -> Result<OutgoingMail, Error> {
+    employer_mail(
+        to,
+        public_url,
+        employer,
+        "mail-invitation-subject",
+        "mail_invitation.txt",
+    )
+}
+
+fn employer_mail(
+    to: Recipient<'_>,
+    public_url: &str,
+    employer: &str,
+    subject_key: &str,
+    template: &str,
+) -> Result<OutgoingMail, Error> {
+    let mut context = tera::Context::new();
+    context.insert("name", to.name);
+    context.insert("employer", employer);
+    context.insert("link", &login_link(public_url));
+    compose(to, subject_key, template, context)
+}
+
+/// The password reset link (1 hour).
+pub fn password_reset(
+    to: Recipient<'_>,
+    public_url: &str,
+    token: &str,
+) -> Result<OutgoingMail, Error> {
+    let mut context = tera::Context::new();
+    context.insert(
+        "link",
+        &format!("{public_url}/wachtwoord-herstellen/{token}"),
+    );
+    context.insert("name", to.name);
+    compose(to, "mail-reset-subject", "mail_reset.txt", context)
+}
+
+/// Tells an account holder that their second factor was reset, and by whom.
+pub fn totp_reset(to: Recipient<'_>, public_url: &str, by: &str) -> Result<OutgoingMail, Error> {
+    let mut context = tera::Context::new();
+    context.insert("name", to.name);
+    context.insert("by", by);
+    context.insert("link", &login_link(public_url));
+    compose(
+        to,
+        "mail-totp-reset-subject",
+        "mail_totp_reset.txt",
+        context,
+    )
+}
+
+/// Tells an account holder that too many wrong codes locked their account.
+pub fn locked(to: Recipient<'_>) -> Result<OutgoingMail, Error> {
+    compose(
+        to,
+        "mail-locked-subject",
+        "mail_locked.txt",
+        tera::Context::new(),
+    )
+}
+
+/// Tells an account holder about a change of their own account.
+pub fn account_notice(
+    to: Recipient<'_>,
+    public_url: &str,
+    notice: AccountNotice,
+) -> Result<OutgoingMail, Error> {
+    let (subject_key, template) = match notice {
+        AccountNotice::TotpEnrolled => ("mail-totp-enrolled-subject", "mail_totp_enrolled.txt"),
+        AccountNotice::PasswordChanged => {
+            ("mail-password-changed-subject", "mail_password_changed.txt")
+        }
+    };
+    let mut context = tera::Context::new();
+    context.insert("name", to.name);
+    context.insert("link", &login_link(public_url));
+    compose(to, subject_key, template, context)
+}
+
+/// A mail in the language it is written in for `to`.
+fn compose(
+    to: Recipient<'_>,
+    subject_key: &str,
+    template: &str,
+    mut context: tera::Context,
+) -> Result<OutgoingMail, Error> {
+    let lang = written_in(to.language);
+    context.insert("lang", &lang.to_string());
+    let tera = TERA
+        .as_ref()
+        .map_err(|e| Error::Template(format!("mail templates did not load: {e}")))?;
+    Ok(OutgoingMail {
+        to: to.email.to_owned(),
+        subject: ebdesk_i18n::lookup(&lang, subject_key, &[]),
+        body: tera.render(template, &context)?,
+    })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn an() -> Recipient<'static> {
+        static NL: LazyLock<LanguageIdentifier> = LazyLock::new(ebdesk_i18n::default_language);
+        Recipient {
+            email: "an@peeters.test",
+            name: "An Peeters",
+            language: &NL,
+        }
+    }
+
+    /// The text as it was sent before the mails moved here, byte for byte.
+    #[test]
+    fn the_activation_mail_reads_as_before() {
+        let mail = activation(an(), "https://ebdesk.test", "TOKEN").unwrap();
+        assert_eq!(mail.to, "an@peeters.test");
+        assert_eq!(mail.subject, "ebdesk: activeer uw account");
+        assert_eq!(
+            mail.body,
+            "Beste An Peeters,\n\nU kreeg toegang tot ebdesk, het werkgeversportaal voor uw \
+             groepsverzekering. Activeer uw account via deze link (72 uur geldig, één keer te \
+             gebruiken):\n\nhttps://ebdesk.test/activeren/TOKEN\n\nU kiest er een wachtwoord en \
+             registreert een authenticator-app op uw smartphone (bijvoorbeeld Microsoft \
+             Authenticator of Google Authenticator): aanmelden gebeurt altijd met uw wachtwoord \
+             en een code uit die app.\n\nVerwachtte u deze e-mail niet? Dan mag u hem \
+             negeren.\n\nebdesk\n"
+        );
+    }
+
+    #[test]
+    fn every_mail_fills_its_template_and_its_subject() {
+        let url = "https://ebdesk.test";
+        let mails = [
+            activation(an(), url, "T").unwrap(),
+            access(an(), url, "Bouwbedrijf Peeters NV").unwrap(),
+            invitation(an(), url, "Bouwbedrijf Peeters NV").unwrap(),
+            password_reset(an(), url, "R").unwrap(),
+            totp_reset(an(), url, "de beheerder van ebdesk").unwrap(),
+            locked(an()).unwrap(),
+            account_notice(an(), url, AccountNotice::TotpEnrolled).unwrap(),
+            account_notice(an(), url, AccountNotice::PasswordChanged).unwrap(),
+        ];
+        assert_eq!(mails.len(), template_names().len());
+        for mail in &mails {
+            assert!(mail.subject.starts_with("ebdesk: "), "{}", mail.subject);
+            assert!(mail.body.ends_with("ebdesk\n"), "{}", mail.body);
+            assert!(!mail.subject.contains("mail-"), "{}", mail.subject);
+        }
+        // Plain text: nothing is escaped.
+        let to = Recipient {
+            name: "Koen D'hondt",
+            ..an()
+        };
+        let mail = access(to, url, "Peeters & Zonen <BV>").unwrap();
+        assert!(
+            mail.body.starts_with("Beste Koen D'hondt,"),
+            "{}",
+            mail.body
+        );
+        assert!(mail.body.contains("Peeters & Zonen <BV>"), "{}", mail.body);
+        assert!(mails[1].body.contains("toegang tot Bouwbedrijf Peeters NV"));
+        assert!(
+            mails[2]
+                .body
+                .contains("Bouwbedrijf Peeters NV nodigt u uit")
+        );
+        assert!(
+            mails[3]
+                .body
+                .contains("https://ebdesk.test/wachtwoord-herstellen/R")
+        );
+        assert!(
+            mails[4]
+                .body
+                .contains("hersteld door de beheerder van ebdesk.")
+        );
+        assert!(mails[6].body.contains("https://ebdesk.test/login"));
+    }
+
+    #[test]
+    fn a_mail_is_written_in_dutch_whatever_the_recipient_reads() {
+        let fr = ebdesk_i18n::language("fr");
+        let to = Recipient {
+            language: &fr,
+            ..an()
+        };
+        let (theirs, dutch) = (
+            activation(to, "u", "t").unwrap(),
+            activation(an(), "u", "t").unwrap(),
+        );
+        assert_eq!((theirs.subject, theirs.body), (dutch.subject, dutch.body));
+    }
+}
