@@ -5,6 +5,7 @@ pub mod affiliations;
 pub mod credentials;
 pub mod invite;
 pub mod mails;
+pub mod password_reset;
 pub mod uploads;
 
 use ebdesk_store::StoreError;

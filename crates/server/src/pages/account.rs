@@ -3,14 +3,16 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use ebdesk_app::credentials::{RESET_VALIDITY, hash_password_async, hash_token, random_token};
+use chrono::{DateTime, Utc};
+use ebdesk_app::credentials::{hash_password_async, hash_token};
 use ebdesk_app::mails::{self, AccountNotice, Recipient};
+use ebdesk_app::password_reset::send_password_reset;
 use ebdesk_domain::access::{TotpCheck, check_new_password};
-use ebdesk_store::{SessionStage, TokenPurpose, TokenState};
+use ebdesk_store::{Account, Actor, OutgoingMail, SessionStage, TokenPurpose, TokenState};
 use serde::Deserialize;
 
 use crate::shared::login::login_page;
-use crate::shared::respond::page;
+use crate::shared::respond::{into_page, page};
 use crate::shared::session::{PendingLogin, SessionUser, start_session};
 use crate::shared::{
     AppError, AppState, RouteExt, actor, audit, render, see_other, throttle, totp,
@@ -53,6 +55,19 @@ pub async fn code_form(login: PendingLogin) -> Result<HttpResponse, AppError> {
     )
 }
 
+/// The code page again, with why (a wrong code, too many tries and until when).
+fn code_refused(
+    user: &SessionUser,
+    key: &str,
+    status: StatusCode,
+    retry_time: &str,
+) -> Result<HttpResponse, AppError> {
+    let mut context = context(Some(user), &user.csrf_token);
+    context.insert("error_key", key);
+    context.insert("retry_time", retry_time);
+    page(status, "login_code.html", &context)
+}
+
 /// Checks the code; the session becomes a full one (with a new id) when it is right.
 pub async fn submit_code(
     req: HttpRequest,
@@ -66,19 +81,15 @@ pub async fn submit_code(
     }
     let now = state.now();
     let keys = throttle::keys(&user.email, &req);
-    let refuse = |key: &str, status: StatusCode, time: String| {
-        let mut context = context(Some(&user), &user.csrf_token);
-        context.insert("error_key", key);
-        context.insert("retry_time", &time);
-        page(status, "login_code.html", &context)
-    };
     let ticket = match throttle::begin(&state.store, &keys, now).await? {
         Ok(ticket) => ticket,
         Err(retry_at) => {
-            return refuse(
+            let time = throttle::local_time(retry_at);
+            return code_refused(
+                &user,
                 "login-throttled",
                 StatusCode::TOO_MANY_REQUESTS,
-                throttle::local_time(retry_at),
+                &time,
             );
         }
     };
@@ -87,84 +98,107 @@ pub async fn submit_code(
         .find_account(user.user_id)
         .await?
         .ok_or(AppError::LoginRequired)?;
+    let Some(secret) = account.totp_secret.as_deref() else {
+        return Ok(see_other("/2fa/instellen"));
+    };
+    let secret = decrypt_secret(&state, secret)?;
     let actor = actor(&req, Some(account.id));
-    let secret = match &account.totp_secret {
-        Some(stored) => String::from_utf8(state.settings.secret_key.decrypt(stored)?)
-            .map_err(|_| AppError::Internal("TOTP secret is not text".to_owned()))?,
-        None => return Ok(see_other("/2fa/instellen")),
-    };
-    let typed = form.code.trim();
-    let accepted = if typed.chars().filter(char::is_ascii_alphanumeric).count() > 6 {
-        let hash = totp::recovery_code_hash(account.id, typed);
-        state
-            .store
-            .use_recovery_code(account.id, &hash, now)
-            .await?
-            .then_some("recovery_code")
-    } else {
-        let last = state.store.totp_last_step(account.id).await?;
-        let last = last.and_then(|s| u64::try_from(s).ok());
-        let unix = u64::try_from(now.timestamp()).unwrap_or(0);
-        match totp::check(&secret, typed, unix, last)? {
-            TotpCheck::Accepted { step } => {
-                let step = i64::try_from(step).map_err(|_| AppError::BadRequest)?;
-                state
-                    .store
-                    .accept_totp_step(account.id, step)
-                    .await?
-                    .then_some("totp")
-            }
-            TotpCheck::Reused | TotpCheck::Wrong => None,
-        }
-    };
-    let Some(second_factor) = accepted else {
-        audit::login_failed(&state.store, &actor, "code", now).await?;
-        let lock_mail = mails::locked(Recipient {
-            email: &account.email,
-            name: &account.display_name,
-            language: &ebdesk_i18n::language(&account.language),
-        })?;
-        let locked = state
-            .store
-            .record_failed_code(account.id, lock_mail, &actor, now)
-            .await?;
-        if locked {
-            return login_page(
-                &req,
-                &account.email,
-                Some("login-locked"),
-                StatusCode::FORBIDDEN,
-            );
-        }
-        return refuse("login-code-wrong", StatusCode::UNAUTHORIZED, String::new());
+    let checked = second_factor(&state, &account, &secret, form.code.trim(), now).await?;
+    let Some(second_factor) = checked else {
+        return wrong_code(&req, &state, &user, &account, &actor).await;
     };
     state.store.release_attempt(ticket).await?;
     state.store.clear_login_failures(&keys[0]).await?;
     state.store.record_login(account.id, now).await?;
     audit::login_succeeded(&state.store, &actor, second_factor, now).await?;
+    let next = landing(&state, account.id, now).await?;
+    let old = Some(user.token_hash());
+    start_session(&state, &req, user.user_id, SessionStage::Full, old, &next).await
+}
+
+/// A TOTP secret as stored (encrypted with the server key) made readable.
+fn decrypt_secret(state: &AppState, stored: &str) -> Result<String, AppError> {
+    String::from_utf8(state.settings.secret_key.decrypt(stored)?)
+        .map_err(|_| AppError::Internal("TOTP secret is not text".to_owned()))
+}
+
+/// Which second factor the typed code is, when it is right: a recovery code (longer than
+/// six characters, used once) or the authenticator's code (each time step once).
+async fn second_factor(
+    state: &AppState,
+    account: &Account,
+    secret: &str,
+    typed: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<&'static str>, AppError> {
+    if typed.chars().filter(char::is_ascii_alphanumeric).count() > 6 {
+        let hash = totp::recovery_code_hash(account.id, typed);
+        let used = state
+            .store
+            .use_recovery_code(account.id, &hash, now)
+            .await?;
+        return Ok(used.then_some("recovery_code"));
+    }
+    let last = state.store.totp_last_step(account.id).await?;
+    let last = last.and_then(|s| u64::try_from(s).ok());
+    let unix = u64::try_from(now.timestamp()).unwrap_or(0);
+    match totp::check(secret, typed, unix, last)? {
+        TotpCheck::Accepted { step } => {
+            let step = i64::try_from(step).map_err(|_| AppError::BadRequest)?;
+            let accepted = state.store.accept_totp_step(account.id, step).await?;
+            Ok(accepted.then_some("totp"))
+        }
+        TotpCheck::Reused | TotpCheck::Wrong => Ok(None),
+    }
+}
+
+/// A wrong code counts towards the lock; the last one locks the account and mails its
+/// holder.
+async fn wrong_code(
+    req: &HttpRequest,
+    state: &AppState,
+    user: &SessionUser,
+    account: &Account,
+    actor: &Actor,
+) -> Result<HttpResponse, AppError> {
+    let now = state.now();
+    audit::login_failed(&state.store, actor, "code", now).await?;
+    let lock_mail = mails::locked(Recipient {
+        email: &account.email,
+        name: &account.display_name,
+        language: &ebdesk_i18n::language(&account.language),
+    })?;
+    let locked = state
+        .store
+        .record_failed_code(account.id, lock_mail, actor, now)
+        .await?;
+    if locked {
+        return login_page(
+            req,
+            &account.email,
+            Some("login-locked"),
+            StatusCode::FORBIDDEN,
+        );
+    }
+    code_refused(user, "login-code-wrong", StatusCode::UNAUTHORIZED, "")
+}
+
+/// Where a login lands: the one employer, or the picker when there are several or an
+/// invitation waits there.
+async fn landing(state: &AppState, user_id: i64, now: DateTime<Utc>) -> Result<String, AppError> {
     let choices = state
         .store
-        .list_employer_choices(account.id, now.date_naive())
+        .list_employer_choices(user_id, now.date_naive())
         .await?;
-    // Invitations wait on the picker: whoever has one lands there.
     let invited = !state
         .store
-        .list_received_invitations(account.id, now)
+        .list_received_invitations(user_id, now)
         .await?
         .is_empty();
-    let next = match choices.as_slice() {
+    Ok(match choices.as_slice() {
         [only] if !invited => format!("/werkgevers/{}", only.number),
         _ => "/werkgevers".to_owned(),
-    };
-    start_session(
-        &state,
-        &req,
-        user.user_id,
-        SessionStage::Full,
-        Some(user.token_hash()),
-        &next,
-    )
-    .await
+    })
 }
 
 /// The enrolment page: QR code and secret, kept the same on every reload until confirmed.
@@ -187,8 +221,7 @@ async fn pending_secret(state: &AppState, user_id: i64) -> Result<String, AppErr
         .await?
         .ok_or(AppError::LoginRequired)?;
     if let (Some(stored), None) = (&account.totp_secret, account.totp_confirmed_at) {
-        return String::from_utf8(state.settings.secret_key.decrypt(stored)?)
-            .map_err(|_| AppError::Internal("TOTP secret is not text".to_owned()));
+        return decrypt_secret(state, stored);
     }
     let secret = totp::generate_secret();
     let encrypted = state.settings.secret_key.encrypt(secret.as_bytes())?;
@@ -246,15 +279,14 @@ pub async fn enrol(
         .collect();
     let step = i64::try_from(step).map_err(|_| AppError::BadRequest)?;
     let actor = actor(&req, Some(user.user_id));
-    let notice = mails::account_notice(
-        Recipient {
-            email: &user.email,
-            name: &user.display_name,
-            language: &ebdesk_i18n::language(&user.language),
-        },
-        &state.settings.public_url,
-        AccountNotice::TotpEnrolled,
-    )?;
+    let language = ebdesk_i18n::language(&user.language);
+    let holder = Recipient {
+        email: &user.email,
+        name: &user.display_name,
+        language: &language,
+    };
+    let url = &state.settings.public_url;
+    let notice = mails::account_notice(holder, url, AccountNotice::TotpEnrolled)?;
     if !state
         .store
         .confirm_totp(user.user_id, step, &hashes, notice, &actor, now)
@@ -264,12 +296,13 @@ pub async fn enrol(
     }
     state.store.record_login(user.user_id, now).await?;
     audit::login_succeeded(&state.store, &actor, "totp_enrolment", now).await?;
-    let mut response = start_session(
+    let old = Some(user.token_hash());
+    let response = start_session(
         &state,
         &req,
         user.user_id,
         SessionStage::Full,
-        Some(user.token_hash()),
+        old,
         "/werkgevers",
     )
     .await?;
@@ -277,19 +310,7 @@ pub async fn enrol(
     let mut context = context(Some(&user), "");
     context.insert("codes", &codes);
     let body = render("recovery_codes.html", &context)?;
-    *response.status_mut() = StatusCode::OK;
-    response
-        .headers_mut()
-        .remove(actix_web::http::header::LOCATION);
-    response.headers_mut().insert(
-        actix_web::http::header::CONTENT_TYPE,
-        actix_web::http::header::HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    response.headers_mut().insert(
-        actix_web::http::header::CACHE_CONTROL,
-        actix_web::http::header::HeaderValue::from_static("no-store"),
-    );
-    Ok(response.set_body(actix_web::body::BoxBody::new(body)))
+    Ok(into_page(response, StatusCode::OK, body))
 }
 
 /// Missing fields are empty: the link is checked first, then each field gets its message.
@@ -369,6 +390,39 @@ pub async fn set_password_form(
     Ok(response.set_body(body.into_body()))
 }
 
+/// Why the typed password is refused: the two differ, or it is too weak.
+fn refusal(form: &PasswordForm, email: &str) -> Option<&'static str> {
+    if form.password != form.password_repeat {
+        return Some("password-mismatch");
+    }
+    check_new_password(&form.password, email)
+        .err()
+        .map(|e| e.code())
+}
+
+/// A reset tells the holder; an activation is the holder's own first step.
+fn password_notice(
+    state: &AppState,
+    purpose: TokenPurpose,
+    email: &str,
+) -> Result<Option<OutgoingMail>, AppError> {
+    if purpose == TokenPurpose::Activation {
+        return Ok(None);
+    }
+    let language = ebdesk_i18n::default_language();
+    let holder = Recipient {
+        email,
+        name: "",
+        language: &language,
+    };
+    let url = &state.settings.public_url;
+    Ok(Some(mails::account_notice(
+        holder,
+        url,
+        AccountNotice::PasswordChanged,
+    )?))
+}
+
 pub async fn set_password(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -385,28 +439,12 @@ pub async fn set_password(
             link_problem(&found).unwrap_or("link-unknown"),
         );
     };
-    let refused = |key: &str| password_page(&req, &email, &form.csrf_token, Some(key));
-    if form.password != form.password_repeat {
-        return refused("password-mismatch");
-    }
-    if let Err(err) = check_new_password(&form.password, &email) {
-        return refused(err.code());
+    if let Some(key) = refusal(&form, &email) {
+        return password_page(&req, &email, &form.csrf_token, Some(key));
     }
     let hash = hash_password_async(form.password.clone()).await?;
     let actor = actor(&req, Some(user_id));
-    // A reset tells the holder; an activation is the holder's own first step.
-    let notice = match purpose {
-        TokenPurpose::PasswordReset => Some(mails::account_notice(
-            Recipient {
-                email: &email,
-                name: "",
-                language: &ebdesk_i18n::default_language(),
-            },
-            &state.settings.public_url,
-            AccountNotice::PasswordChanged,
-        )?),
-        TokenPurpose::Activation => None,
-    };
+    let notice = password_notice(&state, purpose, &email)?;
     let Some(user_id) = state
         .store
         .set_password_with_token(&token_hash, purpose, &hash, notice, &actor, now)
@@ -459,27 +497,9 @@ pub async fn forgot_password(
         && account.password_hash.is_some()
         && !account.disabled
     {
-        let token = random_token();
-        let mail = mails::password_reset(
-            Recipient {
-                email: &account.email,
-                name: &account.display_name,
-                language: &ebdesk_i18n::language(&account.language),
-            },
-            &state.settings.public_url,
-            &token,
-        )?;
-        state
-            .store
-            .insert_reset_token(
-                account.id,
-                &hash_token(&token),
-                now + RESET_VALIDITY,
-                mail,
-                &actor(&req, Some(account.id)),
-                now,
-            )
-            .await?;
+        let url = &state.settings.public_url;
+        let actor = actor(&req, Some(account.id));
+        send_password_reset(&state.store, &account, url, &actor, now).await?;
     }
     message_page(StatusCode::OK, "password-reset-sent")
 }

@@ -4,13 +4,13 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::NaiveDate;
 use ebdesk_app::affiliations::{NewAffiliation, choose_contract, register_affiliation};
 use ebdesk_domain::NationalNumber;
 use ebdesk_domain::changes::{FieldErrors, check_affiliation_dates, parse_date, parse_person};
-use ebdesk_store::{AffiliatePerson, PersonLookup};
+use ebdesk_store::{AffiliatePerson, ContractChoice, EmployeeDetail, PersonLookup};
 use serde::Serialize;
 
-use crate::shared::local::today;
 use crate::shared::{
     AppError, AppState, ChangeTenant, Fields, RouteExt, Tenant, actor, html, render, see_other,
     tenant_context,
@@ -52,6 +52,16 @@ const FIELDS: [&str; 12] = [
 ];
 
 impl AffiliationForm {
+    /// The store's refusal at its field; the age rule of a person whose birth date the form
+    /// does not show is said at the affiliation date.
+    fn refused(&mut self, code: &'static str, shown: bool) {
+        let field = match (code, shown || self.known == "outside") {
+            ("affiliation-age-out-of-range", true) => "affiliation_start",
+            _ => field_of(code),
+        };
+        self.errors.insert(field, code);
+    }
+
     fn from_fields(fields: &Fields, step: &'static str) -> Self {
         AffiliationForm {
             step,
@@ -166,9 +176,7 @@ pub async fn add_affiliation(
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let fields = Fields::new(form.into_inner());
-    let now = state.now();
-    let today = today(now);
-    let scope = &tenant.access.scope();
+    let scope = tenant.access.scope();
     let mut form = AffiliationForm::from_fields(&fields, "details");
     let number = match NationalNumber::parse(&fields.get("national_number")) {
         Ok(number) => number,
@@ -184,7 +192,52 @@ pub async fn add_affiliation(
         .store
         .find_person_by_national_number(scope, &number)
         .await?;
-    let (person, birth_date, shown) = match &lookup {
+    let (person, birth_date, shown) = who(&lookup, &fields, &mut form, state.today());
+    let choice = contract_choice(&state, &tenant, &fields, &mut form).await?;
+    let starts = dates(&fields, &mut form, birth_date, shown.is_some());
+    let (Some(person), Some(choice), Some((employment_start, affiliation_start)), true) =
+        (person, choice, starts, form.errors.is_empty())
+    else {
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return form_page(&state, &tenant, &form, shown, status).await;
+    };
+    let affiliation = NewAffiliation {
+        person,
+        choice,
+        employment_start,
+        affiliation_start,
+    };
+    let actor = actor(&req, Some(tenant.user.user_id));
+    let done = register_affiliation(&state.store, scope, affiliation, &actor, state.now()).await;
+    match done {
+        Ok(done) => Ok(see_other(&format!(
+            "/werkgevers/{}/acties/{}",
+            tenant.access.employer().number,
+            done.action_id
+        ))),
+        Err(ebdesk_app::Error::Refused(code)) => {
+            form.refused(code, shown.is_some());
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            form_page(&state, &tenant, &form, shown, status).await
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// Who is affiliated: a new person from the form's fields, or the employee the number
+/// belongs to; with the birth date the date rules need and the employee to show, when in
+/// the scope.
+fn who<'a>(
+    lookup: &'a PersonLookup,
+    fields: &Fields,
+    form: &mut AffiliationForm,
+    today: NaiveDate,
+) -> (
+    Option<AffiliatePerson>,
+    Option<NaiveDate>,
+    Option<&'a EmployeeDetail>,
+) {
+    match lookup {
         PersonLookup::Unknown => match parse_person(&fields.person(""), today) {
             Ok(p) => {
                 let birth = p.birth_date;
@@ -198,9 +251,8 @@ pub async fn add_affiliation(
         },
         PersonLookup::InScope(detail) => {
             form.known = "in_scope";
-            let existing = AffiliatePerson::Existing {
-                employee_id: detail.id,
-            };
+            let employee_id = detail.id;
+            let existing = AffiliatePerson::Existing { employee_id };
             (
                 Some(existing),
                 Some(detail.birth_date),
@@ -214,64 +266,46 @@ pub async fn add_affiliation(
             };
             (Some(existing), None, None)
         }
-    };
+    }
+}
+
+/// The contract and category chosen, when both are inside the scope and belong together.
+async fn contract_choice(
+    state: &AppState,
+    tenant: &Tenant,
+    fields: &Fields,
+    form: &mut AffiliationForm,
+) -> Result<Option<ContractChoice>, AppError> {
     let contract = fields.get("contract").parse::<i64>().ok();
     let category = fields.get("category").parse::<i64>().ok();
-    let choice = match choose_contract(&state.store, scope, contract, category).await {
-        Ok(choice) => Some(choice),
+    let scope = tenant.access.scope();
+    match choose_contract(&state.store, scope, contract, category).await {
+        Ok(choice) => Ok(Some(choice)),
         Err(ebdesk_app::Error::Refused(code)) => {
             form.errors.insert(field_of(code), code);
-            None
-        }
-        Err(err) => return Err(err.into()),
-    };
-    let employment_start = fields.date("employment_start", &mut form.errors);
-    let affiliation_start = fields.date("affiliation_start", &mut form.errors);
-    if let (Some(birth), Some(employment), Some(affiliation)) =
-        (birth_date, employment_start, affiliation_start)
-        && let Err((field, code)) = check_affiliation_dates(birth, employment, affiliation)
-    {
-        // A known person's birth date is not on the form: say it at the start date.
-        let field = if shown.is_some() {
-            "affiliation_start"
-        } else {
-            field
-        };
-        form.errors.insert(field, code);
-    }
-    let (Some(person), Some(choice), Some(employment), Some(affiliation)) =
-        (person, choice, employment_start, affiliation_start)
-    else {
-        let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return form_page(&state, &tenant, &form, shown, status).await;
-    };
-    if !form.errors.is_empty() {
-        let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return form_page(&state, &tenant, &form, shown, status).await;
-    }
-    let affiliation = NewAffiliation {
-        person,
-        choice,
-        employment_start: employment,
-        affiliation_start: affiliation,
-    };
-    let actor = actor(&req, Some(tenant.user.user_id));
-    let done = register_affiliation(&state.store, scope, affiliation, &actor, now).await;
-    match done {
-        Ok(done) => Ok(see_other(&format!(
-            "/werkgevers/{}/acties/{}",
-            tenant.access.employer().number,
-            done.action_id
-        ))),
-        Err(ebdesk_app::Error::Refused(code)) => {
-            let field = match (code, shown.is_some() || form.known == "outside") {
-                ("affiliation-age-out-of-range", true) => "affiliation_start",
-                _ => field_of(code),
-            };
-            form.errors.insert(field, code);
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            form_page(&state, &tenant, &form, shown, status).await
+            Ok(None)
         }
         Err(err) => Err(err.into()),
     }
+}
+
+/// The employment and affiliation dates, checked against each other and the birth date. A
+/// known person's birth date is not on the form: its message goes at the start date.
+fn dates(
+    fields: &Fields,
+    form: &mut AffiliationForm,
+    birth_date: Option<NaiveDate>,
+    known: bool,
+) -> Option<(NaiveDate, NaiveDate)> {
+    // Both are read first, so that each missing one gets its message.
+    let employment = fields.date("employment_start", &mut form.errors);
+    let affiliation = fields.date("affiliation_start", &mut form.errors);
+    let (employment, affiliation) = (employment?, affiliation?);
+    if let Some(birth) = birth_date
+        && let Err((field, code)) = check_affiliation_dates(birth, employment, affiliation)
+    {
+        let field = if known { "affiliation_start" } else { field };
+        form.errors.insert(field, code);
+    }
+    Some((employment, affiliation))
 }

@@ -7,12 +7,12 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use ebdesk_app::invite;
 use ebdesk_app::mails::{self, Recipient};
-use ebdesk_domain::access::check_login_email;
 use ebdesk_domain::names::{NameError, check_name};
 use ebdesk_domain::{EmailAddress, KboNumber};
 use ebdesk_store::{NewContactPoint, NewContract, NewEmployer, StoreError};
 use serde::Serialize;
 
+use crate::shared::forms::{login_email, person_name};
 use crate::shared::{
     AppError, AppState, Operator, RouteExt, actor, html, page_context, render, see_other,
 };
@@ -321,40 +321,20 @@ pub async fn designate_master(
     let email = field(&fields, "email").to_lowercase();
     form.values.insert("name".to_owned(), name.clone());
     form.values.insert("email".to_owned(), email.clone());
-    if name.is_empty() {
-        form.errors.insert("name", "user-name-required");
+    if let Err(code) = person_name(&name) {
+        form.errors.insert("name", code);
     }
-    check_name_field(&name, "name", &mut form.errors);
-    let parsed = EmailAddress::parse(&email)
-        .map_err(|e| e.code())
-        .and_then(|e| {
-            check_login_email(&e).map_err(|err| err.code())?;
-            Ok(e)
-        });
-    if let Err(code) = &parsed {
-        form.errors.insert("email", code);
-    }
-    let (Ok(email), true) = (parsed, form.errors.is_empty()) else {
-        return employer_page(
-            &state,
-            &operator,
-            &number,
-            &form,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    let email = login_email(&email)
+        .map_err(|code| form.errors.insert("email", code))
+        .ok();
+    let (Some(email), true) = (email, form.errors.is_empty()) else {
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return employer_page(&state, &operator, &number, &form, status).await;
     };
     let actor = actor(&req, Some(operator.0.user_id));
-    invite::designate_master(
-        &state.store,
-        &employer,
-        &email,
-        &name,
-        &state.settings.public_url,
-        &actor,
-        state.now(),
-    )
-    .await?;
+    let url = &state.settings.public_url;
+    let now = state.now();
+    invite::designate_master(&state.store, &employer, &email, &name, url, &actor, now).await?;
     Ok(see_other(&format!("/beheer/werkgevers/{number}")))
 }
 

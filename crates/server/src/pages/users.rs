@@ -8,12 +8,12 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDate;
 use ebdesk_app::invite;
 use ebdesk_app::mails::{self, Recipient};
-use ebdesk_domain::access::check_login_email;
+use ebdesk_domain::Rights;
 use ebdesk_domain::changes::parse_date;
-use ebdesk_domain::{EmailAddress, Rights};
 use ebdesk_store::{NewSheet, SheetSettings, StoreError};
 use serde::Serialize;
 
+use crate::shared::forms::{login_email, person_name};
 use crate::shared::{
     AppError, AppState, MasterTenant, RouteExt, actor, html, render, see_other, tenant_context,
 };
@@ -213,68 +213,32 @@ pub async fn add_user(
     fields: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let mut form = parse_form(&fields);
-    if form.name.is_empty() {
-        form.errors.insert("name", "user-name-required");
-    } else if let Err(err) = ebdesk_domain::names::check_name(&form.name) {
-        form.errors.insert("name", err.code());
+    if let Err(code) = person_name(&form.name) {
+        form.errors.insert("name", code);
     }
-    let email = match EmailAddress::parse(&form.email) {
-        Ok(email) => match check_login_email(&email) {
-            Ok(()) => Some(email),
-            Err(err) => {
-                form.errors.insert("email", err.code());
-                None
-            }
-        },
-        Err(err) => {
-            form.errors.insert("email", err.code());
-            None
-        }
-    };
+    let email = login_email(&form.email)
+        .map_err(|code| form.errors.insert("email", code))
+        .ok();
     let contracts = state.store.list_contract_ids(&tenant.0.access).await?;
     let settings = settings(&mut form, &contracts, state.now().date_naive());
     let (Some(email), Some(settings), true) = (email, settings, form.errors.is_empty()) else {
-        return form_page(
-            &state,
-            &tenant,
-            &form,
-            None,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return form_page(&state, &tenant, &form, None, status).await;
     };
-    let employer = tenant.0.access.employer();
     let sheet = NewSheet {
         email: email.as_str().to_owned(),
         display_name: form.name.clone(),
         settings,
     };
     let actor = actor(&req, Some(tenant.0.user.user_id));
-    let public_url = &state.settings.public_url;
-    match invite::add_colleague(
-        &state.store,
-        &tenant.0.access,
-        &sheet,
-        public_url,
-        &actor,
-        state.now(),
-    )
-    .await
-    {
-        Ok(_) => Ok(see_other(&format!(
-            "/werkgevers/{}/gebruikers",
-            employer.number
-        ))),
+    let url = &state.settings.public_url;
+    let access = &tenant.0.access;
+    match invite::add_colleague(&state.store, access, &sheet, url, &actor, state.now()).await {
+        Ok(_) => Ok(see_other(&users_page(&tenant))),
         Err(ebdesk_app::Error::Refused(key)) => {
             form.errors.insert("email", key);
-            form_page(
-                &state,
-                &tenant,
-                &form,
-                None,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            form_page(&state, &tenant, &form, None, status).await
         }
         Err(err) => Err(err.into()),
     }
@@ -340,10 +304,7 @@ pub async fn change_user(
         .update_sheet(&tenant.0.access, path.1, &settings, &actor, state.now())
         .await
     {
-        Ok(()) => Ok(see_other(&format!(
-            "/werkgevers/{}/gebruikers",
-            tenant.0.access.employer().number
-        ))),
+        Ok(()) => Ok(see_other(&users_page(&tenant))),
         Err(StoreError::Refused(key)) => {
             form.errors.insert("rights", key);
             form_page(
@@ -359,6 +320,14 @@ pub async fn change_user(
     }
 }
 
+/// "Gebruikers" of the tenant's employer.
+fn users_page(tenant: &MasterTenant) -> String {
+    format!(
+        "/werkgevers/{}/gebruikers",
+        tenant.0.access.employer().number
+    )
+}
+
 /// Runs a one-button action on a sheet and goes back to the list (or says why not).
 async fn sheet_action(
     state: &AppState,
@@ -366,10 +335,7 @@ async fn sheet_action(
     result: Result<(), impl Into<ebdesk_app::Error>>,
 ) -> Result<HttpResponse, AppError> {
     match result.map_err(Into::into) {
-        Ok(()) => Ok(see_other(&format!(
-            "/werkgevers/{}/gebruikers",
-            tenant.0.access.employer().number
-        ))),
+        Ok(()) => Ok(see_other(&users_page(tenant))),
         Err(ebdesk_app::Error::Refused(key)) => list_page(state, tenant, Some(key)).await,
         Err(err) => Err(err.into()),
     }

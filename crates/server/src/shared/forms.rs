@@ -1,6 +1,8 @@
 //! Reading posted forms (and query strings with repeated keys) by field name.
 
 use chrono::NaiveDate;
+use ebdesk_domain::EmailAddress;
+use ebdesk_domain::access::check_login_email;
 use ebdesk_domain::changes::{FieldErrors, PersonDraft, parse_date};
 
 /// The fields of a form, in the order sent.
@@ -71,4 +73,23 @@ impl Fields {
             business_email: get("business_email"),
         }
     }
+}
+
+/// A person's name as typed in a form: required, and a name people can read
+/// ([`ebdesk_domain::names::check_name`]); the message key otherwise.
+pub fn person_name(name: &str) -> Result<(), &'static str> {
+    if name.is_empty() {
+        return Err("user-name-required");
+    }
+    ebdesk_domain::names::check_name(name)
+        .map(|_| ())
+        .map_err(|e| e.code())
+}
+
+/// An address to log in with: an e-mail address that may be an account's; the message key
+/// otherwise.
+pub fn login_email(text: &str) -> Result<EmailAddress, &'static str> {
+    let email = EmailAddress::parse(text).map_err(|e| e.code())?;
+    check_login_email(&email).map_err(|e| e.code())?;
+    Ok(email)
 }

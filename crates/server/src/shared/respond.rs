@@ -1,8 +1,10 @@
 //! Building answers: pages, redirects.
 
+use actix_web::body::BoxBody;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{
-    CACHE_CONTROL, ContentDisposition, DispositionParam, DispositionType, LOCATION,
+    CACHE_CONTROL, CONTENT_TYPE, ContentDisposition, DispositionParam, DispositionType,
+    HeaderValue, LOCATION,
 };
 use actix_web::{HttpRequest, HttpResponse};
 
@@ -44,4 +46,17 @@ pub fn attachment(content_type: &str, file_name: String, content: Vec<u8>) -> Ht
             parameters: vec![DispositionParam::Filename(file_name)],
         })
         .body(content)
+}
+
+/// `response` (its cookies kept) made into the page `body` with `status`: a redirect that
+/// set a session becomes the page shown once, such as the recovery codes.
+pub fn into_page(mut response: HttpResponse, status: StatusCode, body: String) -> HttpResponse {
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.remove(LOCATION);
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    response.set_body(BoxBody::new(body))
 }
