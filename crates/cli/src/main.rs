@@ -3,6 +3,7 @@
 mod audit;
 mod demo;
 mod mail;
+mod serve;
 mod worker;
 
 use std::path::PathBuf;
@@ -10,7 +11,6 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use ebdesk_keys::SecretKey;
-use ebdesk_server::{AppSettings, Application};
 use ebdesk_store::{KeyCheck, Store};
 
 #[derive(Parser)]
@@ -292,41 +292,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             jobs,
         } => {
             init_tracing(&db.log_level);
-            let (store, secret_key) = open_store_with_key(&db).await?;
-            if demo && store.has_no_employers().await? {
-                demo::load(&store, &secret_key).await?;
-            }
-            let mailer = ebdesk_mail::Mailer::new(&mail.settings(&db.data_dir))
-                .context("e-mail settings")?;
-            let sender = ebdesk_mail::spawn_sender(store.clone(), mailer, Default::default());
-            let public_url = public_url
-                .unwrap_or_else(|| format!("http://{bind}"))
-                .trim_end_matches('/')
-                .to_owned();
-            let settings = AppSettings::new(secret_key, public_url);
-            let worker = if jobs > 0 {
-                Some(worker::RunningWorker::start(store.clone(), jobs)?)
-            } else {
-                None
-            };
-            let notifier = worker
-                .as_ref()
-                .map(|w| w.notifier.clone())
-                .unwrap_or_default();
-            let app = Application::build(store.clone(), &bind, settings, notifier)
-                .context("binding the address")?;
-            let host = bind.rsplit_once(':').map_or("127.0.0.1", |(h, _)| h);
-            println!("ebdesk luistert op http://{host}:{}", app.port());
-            if demo {
-                demo::print_logins(&store).await?;
-            }
-            // The server stops on SIGINT/SIGTERM; then the worker finishes or releases its
-            // jobs, then the mail sender stops.
-            app.run_until_stopped().await?;
-            if let Some(worker) = worker {
-                worker.stop().await;
-            }
-            sender.stop().await;
+            serve::run(&db, &mail, &bind, demo, public_url, jobs).await?;
         }
         Command::Operator {
             action:
@@ -342,30 +308,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Worker { db, jobs } => {
             init_tracing(&db.log_level);
-            let (store, _) = open_store_with_key(&db).await?;
-            worker::run_until_signal(store, jobs).await?;
+            run_worker(&db, jobs).await?;
         }
         Command::Migrate { db } => {
             init_tracing(&db.log_level);
-            open_store(&db).await?;
-            println!("Database is bijgewerkt.");
+            migrate(&db).await?;
         }
         Command::Demo { db, size } => {
             init_tracing(&db.log_level);
-            let (store, key) = open_store_with_key(&db).await?;
-            if store.has_no_employers().await? {
-                demo::load(&store, &key).await?;
-                println!("Demogegevens geladen.");
-            }
-            if let Some(size) = size {
-                let started = std::time::Instant::now();
-                demo::load_large_employer(&store, &key, size).await?;
-                println!(
-                    "Groot Bedrijf NV (530-900) met {size} aangeslotenen geladen in {:.1} s.",
-                    started.elapsed().as_secs_f64()
-                );
-            }
-            demo::print_logins(&store).await?;
+            load_demo(&db, size).await?;
         }
         Command::Audit {
             command: AuditCommand::Verify { db },
@@ -374,5 +325,38 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             audit::verify(&open_store(&db).await?).await?;
         }
     }
+    Ok(())
+}
+
+/// `ebdesk worker`: only the job worker, until SIGINT/SIGTERM.
+async fn run_worker(db: &DbArgs, jobs: usize) -> anyhow::Result<()> {
+    let (store, _) = open_store_with_key(db).await?;
+    worker::run_until_signal(store, jobs).await
+}
+
+/// `ebdesk migrate`.
+async fn migrate(db: &DbArgs) -> anyhow::Result<()> {
+    open_store(db).await?;
+    println!("Database is bijgewerkt.");
+    Ok(())
+}
+
+/// `ebdesk demo`: the demo data on an empty database, and `size` affiliates at Groot Bedrijf
+/// NV when asked.
+async fn load_demo(db: &DbArgs, size: Option<usize>) -> anyhow::Result<()> {
+    let (store, key) = open_store_with_key(db).await?;
+    if store.has_no_employers().await? {
+        demo::load(&store, &key).await?;
+        println!("Demogegevens geladen.");
+    }
+    if let Some(size) = size {
+        let started = std::time::Instant::now();
+        demo::load_large_employer(&store, &key, size).await?;
+        println!(
+            "Groot Bedrijf NV (530-900) met {size} aangeslotenen geladen in {:.1} s.",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    demo::print_logins(&store).await?;
     Ok(())
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use ebdesk_domain::insured_sheet::{ColumnKind, InsuredColumn, SHEET_NAME};
 use ebdesk_i18n::{LanguageIdentifier, Message};
-use rust_xlsxwriter::{Color, Format, Note, Workbook};
+use rust_xlsxwriter::{Color, Format, Note, Workbook, Worksheet};
 
 use crate::errors::{RowError, SheetError};
 use crate::normalize::{date_from_text, serial_of};
@@ -28,6 +28,11 @@ pub fn error_workbook_name(lang: &LanguageIdentifier) -> String {
 /// Light red, as spreadsheet tools mark bad values.
 const ERROR_FILL: u32 = 0xFFC7CE;
 
+/// The column with the row number in the uploaded file, after ours.
+const ROW_COL: u16 = InsuredColumn::ALL.len() as u16;
+/// The column that lists the row's errors.
+const ERRORS_COL: u16 = ROW_COL + 1;
+
 /// Writes every row of `upload` that has an error, its own or one of `extra` (errors the
 /// caller found against the database, keyed by 1-based sheet row), in upload order, with
 /// its texts in `lang`.
@@ -40,29 +45,10 @@ pub fn write_error_workbook(
     for (row, error) in extra {
         extra_by_row.entry(*row).or_default().push(error);
     }
-    let formats = Formats::new();
-    let fill = |f: &Format| f.clone().set_background_color(Color::RGB(ERROR_FILL));
-    let bad = Formats {
-        header: formats.header.clone(),
-        text: fill(&formats.text),
-        quoted: fill(&formats.quoted),
-        date: fill(&formats.date),
-        editable: fill(&formats.text),
-        editable_quoted: fill(&formats.quoted),
-    };
-
+    let writer = RowWriter::new(lang);
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet_with_constant_memory()?;
-    sheet.set_name(SHEET_NAME)?;
-    write_header(sheet, &formats)?;
-    let row_col = InsuredColumn::ALL.len() as u16;
-    let errors_col = row_col + 1;
-    sheet.set_column_width(row_col, 14)?;
-    sheet.set_column_width(errors_col, 80)?;
-    let header = |key| Message::new(key).render(lang);
-    sheet.write_string_with_format(0, row_col, header(UPLOAD_ROW_HEADER), &formats.header)?;
-    sheet.write_string_with_format(0, errors_col, header(ERRORS_HEADER), &formats.header)?;
-
+    writer.write_headers(sheet)?;
     let mut out_row = 0;
     for upload_row in &upload.rows {
         let extra = extra_by_row
@@ -73,47 +59,110 @@ pub fn write_error_workbook(
             continue;
         }
         out_row += 1;
+        writer.write_row(sheet, out_row, upload_row, &errors)?;
+    }
+    sheet.autofilter(0, 0, out_row, ERRORS_COL)?;
+    Ok(workbook.save_to_buffer()?)
+}
+
+/// Writes the rows of the workbook: faulty cells in `bad`, the others in `formats`.
+struct RowWriter<'a> {
+    formats: Formats,
+    bad: Formats,
+    lang: &'a LanguageIdentifier,
+}
+
+impl<'a> RowWriter<'a> {
+    fn new(lang: &'a LanguageIdentifier) -> Self {
+        let formats = Formats::new();
+        let fill = |f: &Format| f.clone().set_background_color(Color::RGB(ERROR_FILL));
+        let bad = Formats {
+            header: formats.header.clone(),
+            text: fill(&formats.text),
+            quoted: fill(&formats.quoted),
+            date: fill(&formats.date),
+            editable: fill(&formats.text),
+            editable_quoted: fill(&formats.quoted),
+        };
+        RowWriter { formats, bad, lang }
+    }
+
+    /// Names the sheet and writes our headers and those of the two added columns.
+    fn write_headers(&self, sheet: &mut Worksheet) -> Result<(), SheetError> {
+        sheet.set_name(SHEET_NAME)?;
+        write_header(sheet, &self.formats)?;
+        sheet.set_column_width(ROW_COL, 14)?;
+        sheet.set_column_width(ERRORS_COL, 80)?;
+        let header = |key| Message::new(key).render(self.lang);
+        let format = &self.formats.header;
+        sheet.write_string_with_format(0, ROW_COL, header(UPLOAD_ROW_HEADER), format)?;
+        sheet.write_string_with_format(0, ERRORS_COL, header(ERRORS_HEADER), format)?;
+        Ok(())
+    }
+
+    /// One row with `errors`: its cells, its row number in the upload and the summary.
+    fn write_row(
+        &self,
+        sheet: &mut Worksheet,
+        out_row: u32,
+        upload_row: &UploadRow,
+        errors: &[&RowError],
+    ) -> Result<(), SheetError> {
         for column in InsuredColumn::ALL {
             let mine: Vec<&&RowError> = errors.iter().filter(|e| e.column() == column).collect();
-            let f = if mine.is_empty() { &formats } else { &bad };
-            let c = column.index() as u16;
-            let value = shown_value(upload_row, column, &mine);
-            if column.kind() == ColumnKind::Date {
-                if let Some(date) = date_from_text(&value) {
-                    sheet.write_number_with_format(out_row, c, serial_of(date), &f.date)?;
-                } else if !value.is_empty() {
-                    write_text(sheet, out_row, c, &value, &f.text, &f.quoted)?;
-                }
-            } else if !value.is_empty() {
-                write_text(sheet, out_row, c, &value, &f.text, &f.quoted)?;
-            } else if !mine.is_empty() {
-                sheet.write_blank(out_row, c, &f.text)?;
-            }
-            if !mine.is_empty() {
-                let text: Vec<String> = mine.iter().map(|e| e.message().render(lang)).collect();
-                sheet.insert_note(
-                    out_row,
-                    c,
-                    &Note::new(text.join("\n")).add_author_prefix(false),
-                )?;
-            }
+            self.write_cell(sheet, out_row, upload_row, column, &mine)?;
         }
-        sheet.write_number(out_row, row_col, upload_row.row)?;
+        sheet.write_number(out_row, ROW_COL, upload_row.row)?;
         let summary: Vec<String> = errors
             .iter()
-            .map(|e| format!("{}: {}", e.column().header(), e.message().render(lang)))
+            .map(|e| format!("{}: {}", e.column().header(), e.message().render(self.lang)))
             .collect();
         write_text(
             sheet,
             out_row,
-            errors_col,
+            ERRORS_COL,
             &summary.join(" | "),
-            &formats.text,
-            &formats.quoted,
+            &self.formats.text,
+            &self.formats.quoted,
         )?;
+        Ok(())
     }
-    sheet.autofilter(0, 0, out_row, errors_col)?;
-    Ok(workbook.save_to_buffer()?)
+
+    /// One cell as the user typed it; filled and with a note saying why when `mine` (its
+    /// errors) is not empty.
+    fn write_cell(
+        &self,
+        sheet: &mut Worksheet,
+        out_row: u32,
+        upload_row: &UploadRow,
+        column: InsuredColumn,
+        mine: &[&&RowError],
+    ) -> Result<(), SheetError> {
+        let f = if mine.is_empty() {
+            &self.formats
+        } else {
+            &self.bad
+        };
+        let c = column.index() as u16;
+        let value = shown_value(upload_row, column, mine);
+        if column.kind() == ColumnKind::Date {
+            if let Some(date) = date_from_text(&value) {
+                sheet.write_number_with_format(out_row, c, serial_of(date), &f.date)?;
+            } else if !value.is_empty() {
+                write_text(sheet, out_row, c, &value, &f.text, &f.quoted)?;
+            }
+        } else if !value.is_empty() {
+            write_text(sheet, out_row, c, &value, &f.text, &f.quoted)?;
+        } else if !mine.is_empty() {
+            sheet.write_blank(out_row, c, &f.text)?;
+        }
+        if !mine.is_empty() {
+            let text: Vec<String> = mine.iter().map(|e| e.message().render(self.lang)).collect();
+            let note = Note::new(text.join("\n")).add_author_prefix(false);
+            sheet.insert_note(out_row, c, &note)?;
+        }
+        Ok(())
+    }
 }
 
 /// The cell as the user typed it: for a faulty cell the value in the error, otherwise the

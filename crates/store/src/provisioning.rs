@@ -327,6 +327,23 @@ async fn insert_employees_postgres(
     employees: &[NewEmployee],
     now: DateTime<Utc>,
 ) -> Result<()> {
+    let returned = insert_employee_rows_postgres(tx, employer_id, employees, now).await?;
+    let affiliations = affiliations_with_ids(employees, returned)?;
+    insert_affiliation_rows_postgres(tx, employer_id, &affiliations).await
+}
+
+/// One array parameter of an `UNNEST`: `field` of every item.
+fn column<T, U>(items: &[T], field: impl Fn(&T) -> U) -> Vec<U> {
+    items.iter().map(field).collect()
+}
+
+/// The employee rows; answers `(id, national_number)` of each.
+async fn insert_employee_rows_postgres(
+    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    employer_id: i64,
+    employees: &[NewEmployee],
+    now: DateTime<Utc>,
+) -> Result<Vec<(i64, String)>> {
     const EMPLOYEES: &str = concat!(
         insert_employees_sql!(),
         "SELECT $1, n, en, ln, fn, g, l, bd, be, pk, sn, ns, 1, $2, $2 \
@@ -335,95 +352,52 @@ async fn insert_employees_postgres(
             AS t (n, en, ln, fn, g, l, bd, be, pk, sn, ns) \
         RETURNING id, national_number"
     );
+    let (search_names, number_sorts): (Vec<String>, Vec<String>) = employees
+        .iter()
+        .map(|e| search_keys(&e.last_name, &e.first_name, e.employee_number.as_deref()))
+        .unzip();
+    let returned = sqlx::query_as(EMPLOYEES)
+        .bind(employer_id)
+        .bind(now)
+        .bind(column(employees, |e| e.national_number.as_str().to_owned()))
+        .bind(column(employees, |e| e.employee_number.clone()))
+        .bind(column(employees, |e| e.last_name.clone()))
+        .bind(column(employees, |e| e.first_name.clone()))
+        .bind(column(employees, |e| e.gender.as_str().to_owned()))
+        .bind(column(employees, |e| e.language.as_str().to_owned()))
+        .bind(column(employees, |e| e.birth_date))
+        .bind(column(employees, |e| e.business_email.clone()))
+        .bind(column(employees, |e| e.private_email_known))
+        .bind(search_names)
+        .bind(number_sorts)
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(StoreError::from_write)?;
+    Ok(returned)
+}
+
+/// The affiliation rows, each with its employee's id.
+async fn insert_affiliation_rows_postgres(
+    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    employer_id: i64,
+    affiliations: &[(i64, &NewAffiliation)],
+) -> Result<()> {
     const AFFILIATIONS: &str = "INSERT INTO affiliations (employer_id, employee_id, \
             contract_id, category_id, employment_start, affiliation_start, end_date, \
             exit_reason, status) \
         SELECT $1, ee, co, ca, es, afs, ed, er, st \
         FROM UNNEST($2::bigint[], $3::bigint[], $4::bigint[], $5::date[], $6::date[], \
             $7::date[], $8::text[], $9::text[]) AS t (ee, co, ca, es, afs, ed, er, st)";
-    let column = |f: fn(&NewEmployee) -> String| employees.iter().map(f).collect::<Vec<_>>();
-    let (search_names, number_sorts): (Vec<String>, Vec<String>) = employees
-        .iter()
-        .map(|e| search_keys(&e.last_name, &e.first_name, e.employee_number.as_deref()))
-        .unzip();
-    let returned: Vec<(i64, String)> = sqlx::query_as(EMPLOYEES)
-        .bind(employer_id)
-        .bind(now)
-        .bind(column(|e| e.national_number.as_str().to_owned()))
-        .bind(
-            employees
-                .iter()
-                .map(|e| e.employee_number.clone())
-                .collect::<Vec<_>>(),
-        )
-        .bind(column(|e| e.last_name.clone()))
-        .bind(column(|e| e.first_name.clone()))
-        .bind(column(|e| e.gender.as_str().to_owned()))
-        .bind(column(|e| e.language.as_str().to_owned()))
-        .bind(employees.iter().map(|e| e.birth_date).collect::<Vec<_>>())
-        .bind(
-            employees
-                .iter()
-                .map(|e| e.business_email.clone())
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            employees
-                .iter()
-                .map(|e| e.private_email_known)
-                .collect::<Vec<_>>(),
-        )
-        .bind(search_names)
-        .bind(number_sorts)
-        .fetch_all(&mut **tx)
-        .await
-        .map_err(StoreError::from_write)?;
-    let affiliations = affiliations_with_ids(employees, returned)?;
     sqlx::query(AFFILIATIONS)
         .bind(employer_id)
-        .bind(affiliations.iter().map(|(id, _)| *id).collect::<Vec<_>>())
-        .bind(
-            affiliations
-                .iter()
-                .map(|(_, a)| a.contract_id)
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            affiliations
-                .iter()
-                .map(|(_, a)| a.category_id)
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            affiliations
-                .iter()
-                .map(|(_, a)| a.employment_start)
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            affiliations
-                .iter()
-                .map(|(_, a)| a.affiliation_start)
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            affiliations
-                .iter()
-                .map(|(_, a)| a.end_date)
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            affiliations
-                .iter()
-                .map(|(_, a)| a.exit_reason.clone())
-                .collect::<Vec<_>>(),
-        )
-        .bind(
-            affiliations
-                .iter()
-                .map(|(_, a)| a.status.as_str().to_owned())
-                .collect::<Vec<_>>(),
-        )
+        .bind(column(affiliations, |(id, _)| *id))
+        .bind(column(affiliations, |(_, a)| a.contract_id))
+        .bind(column(affiliations, |(_, a)| a.category_id))
+        .bind(column(affiliations, |(_, a)| a.employment_start))
+        .bind(column(affiliations, |(_, a)| a.affiliation_start))
+        .bind(column(affiliations, |(_, a)| a.end_date))
+        .bind(column(affiliations, |(_, a)| a.exit_reason.clone()))
+        .bind(column(affiliations, |(_, a)| a.status.as_str().to_owned()))
         .execute(&mut **tx)
         .await
         .map_err(StoreError::from_write)?;

@@ -82,6 +82,132 @@ struct ExitActionRow {
     payload: String,
 }
 
+/// The exit of one employee that passed the checks, waiting for the others'.
+struct PlannedExit {
+    employee_id: i64,
+    affiliation_ids: Vec<i64>,
+    late: bool,
+}
+
+/// Reads the name (`"last, first"`) and the affiliations in the scope of employee `$id`, in
+/// `$tx`; [`StoreError::NotFound`] for an employee outside the employer.
+macro_rules! exit_target_in_tx {
+    ($tx:expr, $scope:expr, $id:expr) => {{
+        const NAME: &str = "SELECT last_name, first_name FROM employees \
+            WHERE employer_id = $1 AND id = $2";
+        const AFFILIATIONS: &str = concat!(
+            "SELECT a.id, a.affiliation_start, a.status FROM affiliations a \
+             WHERE a.employer_id = $1 AND a.employee_id = $4 AND ",
+            in_scope_sql!("a.contract_id", "$2", "$3"),
+            " ORDER BY a.id"
+        );
+        let name: Option<(String, String)> = sqlx::query_as(NAME)
+            .bind($scope.employer_id())
+            .bind($id)
+            .fetch_optional(&mut *$tx)
+            .await?;
+        let (last, first) = name.ok_or(StoreError::NotFound)?;
+        let rows: Vec<AffiliationRow> = sqlx::query_as(AFFILIATIONS)
+            .bind($scope.employer_id())
+            .bind($scope.all_contracts())
+            .bind($scope.sheet_id())
+            .bind($id)
+            .fetch_all(&mut *$tx)
+            .await?;
+        (format!("{last}, {first}"), rows)
+    }};
+}
+
+/// Ends the affiliations of `$plan` ([`PlannedExit`]) as `$request` says, in `$tx`.
+macro_rules! end_affiliations_in_tx {
+    ($tx:expr, $employer_id:expr, $plan:expr, $request:expr) => {{
+        const END: &str = "UPDATE affiliations SET status = 'passive', end_date = $3, \
+            exit_reason = $4 WHERE employer_id = $1 AND id = $2 AND status = 'active'";
+        let request: &ExitRequest = $request;
+        for id in &$plan.affiliation_ids {
+            let ended = sqlx::query(END)
+                .bind($employer_id)
+                .bind(*id)
+                .bind(request.end_date)
+                .bind(request.reason.as_str())
+                .execute(&mut *$tx)
+                .await?;
+            if ended.rows_affected() != 1 {
+                return Err(StoreError::Corrupt("affiliation left active".to_owned()));
+            }
+        }
+    }};
+}
+
+/// The affiliations of `target` that the exit is about: all of `rows` (those in the scope),
+/// or the ones it names. [`StoreError::NotFound`] when the scope sees none of the employee's
+/// affiliations or it names one the scope does not see.
+fn chosen_affiliations<'a>(
+    target: &ExitTarget,
+    rows: &'a [AffiliationRow],
+) -> Result<Vec<&'a AffiliationRow>> {
+    if rows.is_empty() {
+        return Err(StoreError::NotFound);
+    }
+    Ok(match &target.affiliation_ids {
+        None => rows.iter().collect(),
+        Some(ids) => {
+            if !ids.iter().all(|id| rows.iter().any(|r| r.id == *id)) {
+                return Err(StoreError::NotFound);
+            }
+            rows.iter().filter(|r| ids.contains(&r.id)).collect()
+        }
+    })
+}
+
+/// Checks the exit of one employee (`name` for a refusal) against the still active ones of
+/// `chosen`: planned, or refused with the message key.
+fn plan_exit(
+    target: &ExitTarget,
+    name: String,
+    chosen: Vec<&AffiliationRow>,
+    request: &ExitRequest,
+) -> Result<PlannedExit, ExitRefusal> {
+    let refuse = |code| ExitRefusal {
+        employee_id: target.employee_id,
+        name,
+        code,
+    };
+    let active: Vec<&AffiliationRow> = chosen
+        .into_iter()
+        .filter(|r| r.status == "active")
+        .collect();
+    if active.is_empty() {
+        return Err(refuse("exit-already-exited"));
+    }
+    let mut late = false;
+    let mut refused = None;
+    for a in &active {
+        match check_exit(a.affiliation_start, request.end_date, request.reported_on) {
+            Ok(warning) => late |= warning.is_some(),
+            Err(code) => refused = Some(code),
+        }
+    }
+    match refused {
+        Some(code) => Err(refuse(code)),
+        None => Ok(PlannedExit {
+            employee_id: target.employee_id,
+            affiliation_ids: active.iter().map(|a| a.id).collect(),
+            late,
+        }),
+    }
+}
+
+/// What the action of an exit keeps (read back by [`ExitPayload`]) and its audit entry shows.
+fn exit_payload(request: &ExitRequest, plan: &PlannedExit) -> serde_json::Value {
+    json!({
+        "end_date": request.end_date,
+        "reason": request.reason.as_str(),
+        "affiliation_ids": plan.affiliation_ids,
+        "late": plan.late,
+    })
+}
+
 impl Store {
     /// Ends the active affiliations of every target on `end_date`, one processed action and
     /// one audit entry per employee, all in one transaction. Each employee is refused (and
@@ -96,16 +222,6 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<ExitOutcome> {
-        const NAME: &str = "SELECT last_name, first_name FROM employees \
-            WHERE employer_id = $1 AND id = $2";
-        const AFFILIATIONS: &str = concat!(
-            "SELECT a.id, a.affiliation_start, a.status FROM affiliations a \
-             WHERE a.employer_id = $1 AND a.employee_id = $4 AND ",
-            in_scope_sql!("a.contract_id", "$2", "$3"),
-            " ORDER BY a.id"
-        );
-        const END: &str = "UPDATE affiliations SET status = 'passive', end_date = $3, \
-            exit_reason = $4 WHERE employer_id = $1 AND id = $2 AND status = 'active'";
         let employer_id = scope.employer_id();
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
@@ -113,57 +229,11 @@ impl Store {
             let mut refusals = Vec::new();
             let mut planned = Vec::new();
             for target in &request.targets {
-                let name: Option<(String, String)> = sqlx::query_as(NAME)
-                    .bind(employer_id)
-                    .bind(target.employee_id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let (last, first) = name.ok_or(StoreError::NotFound)?;
-                let rows: Vec<AffiliationRow> = sqlx::query_as(AFFILIATIONS)
-                    .bind(employer_id)
-                    .bind(scope.all_contracts())
-                    .bind(scope.sheet_id())
-                    .bind(target.employee_id)
-                    .fetch_all(&mut *tx)
-                    .await?;
-                if rows.is_empty() {
-                    return Err(StoreError::NotFound);
-                }
-                let chosen: Vec<&AffiliationRow> = match &target.affiliation_ids {
-                    None => rows.iter().collect(),
-                    Some(ids) => {
-                        if !ids.iter().all(|id| rows.iter().any(|r| r.id == *id)) {
-                            return Err(StoreError::NotFound);
-                        }
-                        rows.iter().filter(|r| ids.contains(&r.id)).collect()
-                    }
-                };
-                let active: Vec<&AffiliationRow> =
-                    chosen.into_iter().filter(|r| r.status == "active").collect();
-                let refuse = |code| ExitRefusal {
-                    employee_id: target.employee_id,
-                    name: format!("{last}, {first}"),
-                    code,
-                };
-                if active.is_empty() {
-                    refusals.push(refuse("exit-already-exited"));
-                    continue;
-                }
-                let mut late = false;
-                let mut refused = None;
-                for a in &active {
-                    match check_exit(a.affiliation_start, request.end_date, request.reported_on) {
-                        Ok(warning) => late |= warning.is_some(),
-                        Err(code) => refused = Some(code),
-                    }
-                }
-                match refused {
-                    Some(code) => refusals.push(refuse(code)),
-                    None => planned.push((
-                        target.employee_id,
-                        active.iter().map(|a| a.id).collect::<Vec<i64>>(),
-                        late,
-                    )),
+                let (name, rows) = exit_target_in_tx!(tx, scope, target.employee_id);
+                let chosen = chosen_affiliations(target, &rows)?;
+                match plan_exit(target, name, chosen, request) {
+                    Ok(plan) => planned.push(plan),
+                    Err(refusal) => refusals.push(refusal),
                 }
             }
             if !refusals.is_empty() {
@@ -171,29 +241,13 @@ impl Store {
             }
             let mut done = Vec::with_capacity(planned.len());
             let mut effects = Effects::default();
-            for (employee_id, affiliation_ids, late) in planned {
-                for id in &affiliation_ids {
-                    let ended = sqlx::query(END)
-                        .bind(employer_id)
-                        .bind(*id)
-                        .bind(request.end_date)
-                        .bind(request.reason.as_str())
-                        .execute(&mut *tx)
-                        .await?;
-                    if ended.rows_affected() != 1 {
-                        return Err(StoreError::Corrupt("affiliation left active".to_owned()));
-                    }
-                }
-                let payload = json!({
-                    "end_date": request.end_date,
-                    "reason": request.reason.as_str(),
-                    "affiliation_ids": affiliation_ids,
-                    "late": late,
-                });
+            for plan in planned {
+                end_affiliations_in_tx!(tx, employer_id, &plan, request);
+                let payload = exit_payload(request, &plan);
                 let action = ChangeAction {
                     kind: ActionKind::Exit,
                     description: &request.description,
-                    employee_id,
+                    employee_id: plan.employee_id,
                     effective_date: request.end_date,
                     payload: payload.clone(),
                 };
@@ -201,9 +255,17 @@ impl Store {
                 effects.audit(
                     Some(employer_id),
                     AuditEvent::EmployeeExited,
-                    json!({ "action_id": action_id, "employee_id": employee_id, "exit": payload }),
+                    json!({
+                        "action_id": action_id,
+                        "employee_id": plan.employee_id,
+                        "exit": payload,
+                    }),
                 );
-                done.push(ExitDone { employee_id, action_id, late });
+                done.push(ExitDone {
+                    employee_id: plan.employee_id,
+                    action_id,
+                    late: plan.late,
+                });
             }
             write_effects!(tx, effects, actor, now);
             tx.commit().await?;

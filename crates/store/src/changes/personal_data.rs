@@ -42,6 +42,92 @@ impl EmployeeDetail {
     }
 }
 
+/// The stored personal data of employee `$id`, read in `$tx`, when its version is still
+/// `$version`; refused with `employee-changed-meanwhile` otherwise.
+macro_rules! person_at_version_in_tx {
+    ($tx:expr, $employer_id:expr, $id:expr, $version:expr) => {{
+        let current: Option<DetailRow> = sqlx::query_as(EMPLOYEE_SQL)
+            .bind($employer_id)
+            .bind($id)
+            .fetch_optional(&mut *$tx)
+            .await?;
+        let (person, stored_version) = current.ok_or(StoreError::NotFound)?.person()?;
+        if stored_version != $version {
+            return Err(StoreError::Refused("employee-changed-meanwhile"));
+        }
+        person
+    }};
+}
+
+/// Refuses (`national-number-taken`, `employee-number-taken`) when another employee of the
+/// employer than `$id` has a number of `$after`, read in `$tx`.
+macro_rules! check_numbers_free_in_tx {
+    ($tx:expr, $employer_id:expr, $id:expr, $after:expr) => {{
+        const OTHER_WITH_NATIONAL: &str = "SELECT COUNT(*) FROM employees \
+            WHERE employer_id = $1 AND national_number = $2 AND id <> $3";
+        const OTHER_WITH_NUMBER: &str = "SELECT COUNT(*) FROM employees \
+            WHERE employer_id = $1 AND employee_number = $2 AND id <> $3";
+        let after: &Person = $after;
+        let others: i64 = sqlx::query_scalar(OTHER_WITH_NATIONAL)
+            .bind($employer_id)
+            .bind(after.national_number.as_str().to_owned())
+            .bind($id)
+            .fetch_one(&mut *$tx)
+            .await?;
+        if others > 0 {
+            return Err(StoreError::Refused("national-number-taken"));
+        }
+        let others: i64 = sqlx::query_scalar(OTHER_WITH_NUMBER)
+            .bind($employer_id)
+            .bind(after.employee_number.clone())
+            .bind($id)
+            .fetch_one(&mut *$tx)
+            .await?;
+        if others > 0 {
+            return Err(StoreError::Refused("employee-number-taken"));
+        }
+    }};
+}
+
+/// Writes `$after` over employee `$id` at `$version` (which becomes version + 1), in `$tx`;
+/// refused with `employee-changed-meanwhile` when the version moved on.
+macro_rules! update_person_in_tx {
+    ($tx:expr, $employer_id:expr, $id:expr, $version:expr, $after:expr, $now:expr) => {{
+        const UPDATE: &str = "UPDATE employees SET national_number = $4, employee_number = $5, \
+               last_name = $6, first_name = $7, gender = $8, language = $9, birth_date = $10, \
+               business_email = $11, search_name = $12, number_sort = $13, \
+               version = version + 1, updated_at = $14 \
+            WHERE employer_id = $1 AND id = $2 AND version = $3";
+        let after: &Person = $after;
+        let (search_name, number_sort) = search_keys(
+            &after.last_name,
+            &after.first_name,
+            after.employee_number.as_deref(),
+        );
+        let updated = sqlx::query(UPDATE)
+            .bind($employer_id)
+            .bind($id)
+            .bind($version)
+            .bind(after.national_number.as_str().to_owned())
+            .bind(after.employee_number.clone())
+            .bind(after.last_name.clone())
+            .bind(after.first_name.clone())
+            .bind(after.gender.as_str())
+            .bind(after.language.as_str())
+            .bind(after.birth_date)
+            .bind(after.business_email.clone())
+            .bind(search_name)
+            .bind(number_sort)
+            .bind($now)
+            .execute(&mut *$tx)
+            .await
+            .map_err(StoreError::from_write)?;
+        if updated.rows_affected() != 1 {
+            return Err(StoreError::Refused("employee-changed-meanwhile"));
+        }
+    }};
+}
+
 impl Store {
     /// Replaces the personal data of an employee in the scope with `after`, when the stored
     /// version is still `version`: the employee row (version + 1), a processed action that
@@ -61,15 +147,6 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<PersonalDataOutcome> {
-        const OTHER_WITH_NATIONAL: &str = "SELECT COUNT(*) FROM employees \
-            WHERE employer_id = $1 AND national_number = $2 AND id <> $3";
-        const OTHER_WITH_NUMBER: &str = "SELECT COUNT(*) FROM employees \
-            WHERE employer_id = $1 AND employee_number = $2 AND id <> $3";
-        const UPDATE: &str = "UPDATE employees SET national_number = $4, employee_number = $5, \
-               last_name = $6, first_name = $7, gender = $8, language = $9, birth_date = $10, \
-               business_email = $11, search_name = $12, number_sort = $13, \
-               version = version + 1, updated_at = $14 \
-            WHERE employer_id = $1 AND id = $2 AND version = $3";
         let employer_id = scope.employer_id();
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
@@ -77,63 +154,13 @@ impl Store {
             if !employee_in_scope_in_tx!(tx, scope, employee_id) {
                 return Err(StoreError::NotFound);
             }
-            let current: Option<DetailRow> = sqlx::query_as(EMPLOYEE_SQL)
-                .bind(employer_id)
-                .bind(employee_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            let (before, stored_version) = current.ok_or(StoreError::NotFound)?.person()?;
-            if stored_version != version {
-                return Err(StoreError::Refused("employee-changed-meanwhile"));
-            }
+            let before = person_at_version_in_tx!(tx, employer_id, employee_id, version);
             let changes = diff_person(&before, after);
             if changes.is_empty() {
                 return Ok(PersonalDataOutcome::Unchanged);
             }
-            let others: i64 = sqlx::query_scalar(OTHER_WITH_NATIONAL)
-                .bind(employer_id)
-                .bind(after.national_number.as_str().to_owned())
-                .bind(employee_id)
-                .fetch_one(&mut *tx)
-                .await?;
-            if others > 0 {
-                return Err(StoreError::Refused("national-number-taken"));
-            }
-            let others: i64 = sqlx::query_scalar(OTHER_WITH_NUMBER)
-                .bind(employer_id)
-                .bind(after.employee_number.clone())
-                .bind(employee_id)
-                .fetch_one(&mut *tx)
-                .await?;
-            if others > 0 {
-                return Err(StoreError::Refused("employee-number-taken"));
-            }
-            let (search_name, number_sort) = search_keys(
-                &after.last_name,
-                &after.first_name,
-                after.employee_number.as_deref(),
-            );
-            let updated = sqlx::query(UPDATE)
-                .bind(employer_id)
-                .bind(employee_id)
-                .bind(version)
-                .bind(after.national_number.as_str().to_owned())
-                .bind(after.employee_number.clone())
-                .bind(after.last_name.clone())
-                .bind(after.first_name.clone())
-                .bind(after.gender.as_str())
-                .bind(after.language.as_str())
-                .bind(after.birth_date)
-                .bind(after.business_email.clone())
-                .bind(search_name)
-                .bind(number_sort)
-                .bind(now)
-                .execute(&mut *tx)
-                .await
-                .map_err(StoreError::from_write)?;
-            if updated.rows_affected() != 1 {
-                return Err(StoreError::Refused("employee-changed-meanwhile"));
-            }
+            check_numbers_free_in_tx!(tx, employer_id, employee_id, after);
+            update_person_in_tx!(tx, employer_id, employee_id, version, after, now);
             let recorded = for_the_record(&changes);
             let action = ChangeAction {
                 kind: ActionKind::PersonalDataChange,

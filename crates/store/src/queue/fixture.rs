@@ -26,6 +26,10 @@ pub struct QueueFixture {
     pub consult_c1_user: i64,
 }
 
+/// The numbers of employers A and B.
+const A: &str = "530-101";
+const B: &str = "530-202";
+
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
@@ -98,16 +102,9 @@ async fn scope(
         .clone()
 }
 
-/// Builds the set-up of [`QueueFixture`].
-pub async fn queue_fixture(store: &Store, now: DateTime<Utc>) -> QueueFixture {
-    let a = store
-        .insert_employer(&employer("530-101"), now)
-        .await
-        .unwrap();
-    let b = store
-        .insert_employer(&employer("530-202"), now)
-        .await
-        .unwrap();
+/// Employer A's contracts C1 and C2, each with a category and one employee ("Eerste" in C1,
+/// "Tweede" in C2); answers the contracts' ids.
+async fn contracts_with_employees(store: &Store, a: i64, now: DateTime<Utc>) -> (i64, i64) {
     let c1 = store
         .insert_contract(a, "530/000101", "Bedienden")
         .await
@@ -118,70 +115,57 @@ pub async fn queue_fixture(store: &Store, now: DateTime<Utc>) -> QueueFixture {
         .unwrap();
     let k1 = store.insert_category(a, c1, "Bedienden").await.unwrap();
     let k2 = store.insert_category(a, c2, "Arbeiders").await.unwrap();
-    store
-        .insert_employees(
-            a,
-            &[
-                employee(11, "Eerste", c1, k1),
-                employee(13, "Tweede", c2, k2),
-            ],
-            now,
-        )
-        .await
-        .unwrap();
-    let master_user = user(store, "master@a.test", now).await;
-    let consult_c1_user = user(store, "c1@a.test", now).await;
-    let consult_c2_user = user(store, "c2@a.test", now).await;
-    let master_b_user = user(store, "master@b.test", now).await;
-    let master = scope(
-        store,
-        (a, "530-101"),
-        master_user,
-        Rights::Master,
-        None,
-        now,
-    )
-    .await;
-    let consult_c1 = scope(
-        store,
-        (a, "530-101"),
-        consult_c1_user,
-        Rights::Consult,
-        Some(&[c1]),
-        now,
-    )
-    .await;
-    let consult_c2 = scope(
-        store,
-        (a, "530-101"),
-        consult_c2_user,
-        Rights::Consult,
-        Some(&[c2]),
-        now,
-    )
-    .await;
-    let master_b = scope(
-        store,
-        (b, "530-202"),
-        master_b_user,
-        Rights::Master,
-        None,
-        now,
-    )
-    .await;
+    let employees = [
+        employee(11, "Eerste", c1, k1),
+        employee(13, "Tweede", c2, k2),
+    ];
+    store.insert_employees(a, &employees, now).await.unwrap();
+    (c1, c2)
+}
+
+/// A consult sheet at employer A for `contract` only.
+async fn consult_scope(
+    store: &Store,
+    a: i64,
+    user: i64,
+    contract: i64,
+    now: DateTime<Utc>,
+) -> Scope {
+    scope(store, (a, A), user, Rights::Consult, Some(&[contract]), now).await
+}
+
+/// The ids of "Eerste" and "Tweede", as `master` lists them.
+async fn employee_ids(store: &Store, master: &Scope) -> (i64, i64) {
     let query = EmployeeListQuery {
         search: None,
         status: StatusFilter::All,
         sort: SortOrder::Name,
         cursor: ListCursor::First,
     };
-    let rows = store.list_employees(&master, &query).await.unwrap().rows;
+    let rows = store.list_employees(master, &query).await.unwrap().rows;
     let id_of = |name: &str| rows.iter().find(|r| r.last_name == name).unwrap().id;
+    (id_of("Eerste"), id_of("Tweede"))
+}
+
+/// Builds the set-up of [`QueueFixture`].
+pub async fn queue_fixture(store: &Store, now: DateTime<Utc>) -> QueueFixture {
+    let a = store.insert_employer(&employer(A), now).await.unwrap();
+    let b = store.insert_employer(&employer(B), now).await.unwrap();
+    let (c1, c2) = contracts_with_employees(store, a, now).await;
+    let master_user = user(store, "master@a.test", now).await;
+    let consult_c1_user = user(store, "c1@a.test", now).await;
+    let consult_c2_user = user(store, "c2@a.test", now).await;
+    let master_b_user = user(store, "master@b.test", now).await;
+    let master = scope(store, (a, A), master_user, Rights::Master, None, now).await;
+    let consult_c1 = consult_scope(store, a, consult_c1_user, c1, now).await;
+    let consult_c2 = consult_scope(store, a, consult_c2_user, c2, now).await;
+    let master_b = scope(store, (b, B), master_b_user, Rights::Master, None, now).await;
+    let (employee_c1, employee_c2) = employee_ids(store, &master).await;
     QueueFixture {
         employer_a: a,
         employer_b: b,
-        employee_c1: id_of("Eerste"),
-        employee_c2: id_of("Tweede"),
+        employee_c1,
+        employee_c2,
         master,
         consult_c1,
         consult_c2,
