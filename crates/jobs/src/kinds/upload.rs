@@ -16,7 +16,7 @@ use ebdesk_sheets::{
     KnownEmployee, KnownEmployees, KnownRow, PreviewBuilder, UploadHeader, UploadPreview,
     UploadRow, UploadSink, error_workbook_name, write_error_workbook,
 };
-use ebdesk_store::{ClaimedJob, GeneratedFile, InsuredEntry, UploadPhase};
+use ebdesk_store::{ClaimedJob, GeneratedFile, InsuredEntry, Store, UploadPhase};
 
 use super::download::XLSX;
 use super::{REASON_CHECK_INCOMPLETE, REASON_FILE_REFUSED, internal, requester_access};
@@ -82,14 +82,7 @@ impl JobHandler for InsuredOverviewUpload {
     async fn run(&self, job: &ClaimedJob, ctx: &JobContext) -> Result<JobOutcome, JobError> {
         let store = ctx.store();
         let access = requester_access(ctx, job, true).await?;
-        // The workbook of errors is written in the requester's language; the preview keeps
-        // message keys and is rendered in the reader's.
-        let lang = store
-            .find_account(job.requested_by)
-            .await?
-            .map_or_else(ebdesk_i18n::default_language, |a| {
-                ebdesk_i18n::language(&a.language)
-            });
+        let lang = requester_language(store, job).await?;
         let file = store.upload_file_for_job(job.employer_id, job.id).await?;
         let token = &job.lease_token;
         store
@@ -144,48 +137,85 @@ impl JobHandler for InsuredOverviewUpload {
         if let Err(failed) = parsed {
             // What the check thread compared is void; it ends with the closed channel.
             let _ = check.await;
-            return Err(match failed {
-                IsolatedError::Refused(rejection) => {
-                    tracing::info!(code = rejection.code(), "upload refused");
-                    store
-                        .refuse_upload(job.id, token, &rejection.message().to_stored())
-                        .await?;
-                    JobError::refused(REASON_FILE_REFUSED)
-                }
-                // Killed from outside or by its limits: the file is not blamed, and the
-                // worker tries again (the store puts the progress back to waiting).
-                IsolatedError::Incomplete(failure) => {
-                    JobError::transient(REASON_CHECK_INCOMPLETE).with_source(failure)
-                }
-            });
+            return Err(not_checked(store, job, failed).await?);
         }
         let (preview, errors) = check
             .await
             .map_err(internal)?
             .ok_or_else(|| internal("the check got no header"))?;
 
-        let now = ctx.now();
-        let errors_file = match errors {
-            Some(book) => Some(GeneratedFile::new(
-                error_workbook_name(&lang),
-                XLSX,
-                book.map_err(internal)?,
-                now,
-            )),
-            None => None,
-        };
-        store
-            .finish_upload_check(
-                job.id,
-                token,
-                &preview.to_stored(),
-                &counts(&preview)?,
-                errors_file.as_ref(),
-                now,
-            )
-            .await?;
+        finish(ctx, job, &preview, errors, &lang).await?;
         Ok(JobOutcome::Completed)
     }
+}
+
+/// The workbook of errors is written in the requester's language; the preview keeps message
+/// keys and is rendered in the reader's.
+async fn requester_language(
+    store: &Store,
+    job: &ClaimedJob,
+) -> Result<LanguageIdentifier, JobError> {
+    Ok(store
+        .find_account(job.requested_by)
+        .await?
+        .map_or_else(ebdesk_i18n::default_language, |a| {
+            ebdesk_i18n::language(&a.language)
+        }))
+}
+
+/// Why the file was not checked: refused by the child's own verdict (stored on the upload,
+/// final), or a check that did not complete (killed from outside or by its limits: the file
+/// is not blamed, and the worker tries again; the store puts the progress back to waiting).
+async fn not_checked(
+    store: &Store,
+    job: &ClaimedJob,
+    failed: IsolatedError,
+) -> Result<JobError, JobError> {
+    Ok(match failed {
+        IsolatedError::Refused(rejection) => {
+            tracing::info!(code = rejection.code(), "upload refused");
+            let reason = rejection.message().to_stored();
+            store
+                .refuse_upload(job.id, &job.lease_token, &reason)
+                .await?;
+            JobError::refused(REASON_FILE_REFUSED)
+        }
+        IsolatedError::Incomplete(failure) => {
+            JobError::transient(REASON_CHECK_INCOMPLETE).with_source(failure)
+        }
+    })
+}
+
+/// Stores the preview, its counts and the workbook of errors (when there are errors) with
+/// the completion of the check.
+async fn finish(
+    ctx: &JobContext,
+    job: &ClaimedJob,
+    preview: &UploadPreview,
+    errors: Option<Result<Vec<u8>, ebdesk_sheets::SheetError>>,
+    lang: &LanguageIdentifier,
+) -> Result<(), JobError> {
+    let now = ctx.now();
+    let errors_file = match errors {
+        Some(book) => Some(GeneratedFile::new(
+            error_workbook_name(lang),
+            XLSX,
+            book.map_err(internal)?,
+            now,
+        )),
+        None => None,
+    };
+    ctx.store()
+        .finish_upload_check(
+            job.id,
+            &job.lease_token,
+            &preview.to_stored(),
+            &counts(preview)?,
+            errors_file.as_ref(),
+            now,
+        )
+        .await?;
+    Ok(())
 }
 
 /// The check thread: waits for the stored rows, then compares the child's rows as they

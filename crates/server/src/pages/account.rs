@@ -255,6 +255,34 @@ fn enrol_page(
     page(status, "enrol.html", &context)
 }
 
+/// Confirms the authenticator at the code's time step with new recovery codes (their
+/// hashes stored) and tells the holder; `None` when the enrolment was confirmed meanwhile.
+async fn confirm_enrolment(
+    state: &AppState,
+    user: &SessionUser,
+    step: i64,
+    actor: &Actor,
+) -> Result<Option<Vec<String>>, AppError> {
+    let codes = totp::generate_recovery_codes();
+    let hashes: Vec<String> = codes
+        .iter()
+        .map(|c| totp::recovery_code_hash(user.user_id, c))
+        .collect();
+    let language = ebdesk_i18n::language(&user.language);
+    let holder = Recipient {
+        email: &user.email,
+        name: &user.display_name,
+        language: &language,
+    };
+    let url = &state.settings.public_url;
+    let notice = mails::account_notice(holder, url, AccountNotice::TotpEnrolled)?;
+    let confirmed = state
+        .store
+        .confirm_totp(user.user_id, step, &hashes, notice, actor, state.now())
+        .await?;
+    Ok(confirmed.then_some(codes))
+}
+
 /// Confirms the authenticator with a first code; shows the recovery codes once.
 pub async fn enrol(
     req: HttpRequest,
@@ -272,40 +300,15 @@ pub async fn enrol(
     let TotpCheck::Accepted { step } = totp::check(&secret, &form.code, unix, None)? else {
         return enrol_page(&user, &secret, Some("enrol-code-wrong"));
     };
-    let codes = totp::generate_recovery_codes();
-    let hashes: Vec<String> = codes
-        .iter()
-        .map(|c| totp::recovery_code_hash(user.user_id, c))
-        .collect();
     let step = i64::try_from(step).map_err(|_| AppError::BadRequest)?;
     let actor = actor(&req, Some(user.user_id));
-    let language = ebdesk_i18n::language(&user.language);
-    let holder = Recipient {
-        email: &user.email,
-        name: &user.display_name,
-        language: &language,
-    };
-    let url = &state.settings.public_url;
-    let notice = mails::account_notice(holder, url, AccountNotice::TotpEnrolled)?;
-    if !state
-        .store
-        .confirm_totp(user.user_id, step, &hashes, notice, &actor, now)
-        .await?
-    {
+    let Some(codes) = confirm_enrolment(&state, &user, step, &actor).await? else {
         return Ok(see_other("/login"));
-    }
+    };
     state.store.record_login(user.user_id, now).await?;
     audit::login_succeeded(&state.store, &actor, "totp_enrolment", now).await?;
-    let old = Some(user.token_hash());
-    let response = start_session(
-        &state,
-        &req,
-        user.user_id,
-        SessionStage::Full,
-        old,
-        "/werkgevers",
-    )
-    .await?;
+    let (id, old) = (user.user_id, Some(user.token_hash()));
+    let response = start_session(&state, &req, id, SessionStage::Full, old, "/").await?;
     // The codes are shown on this answer only; the full session is already in place.
     let mut context = context(Some(&user), "");
     context.insert("codes", &codes);

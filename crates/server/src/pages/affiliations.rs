@@ -62,6 +62,36 @@ impl AffiliationForm {
         self.errors.insert(field, code);
     }
 
+    /// Step 2 after the lookup: a known person in the scope is shown; for an unknown one,
+    /// what the number tells is filled in for the user to check.
+    fn prefill<'a>(
+        &mut self,
+        number: &NationalNumber,
+        lookup: &'a PersonLookup,
+    ) -> Option<&'a EmployeeDetail> {
+        match lookup {
+            PersonLookup::Unknown => {
+                if let Some(birth) = number.birth_date() {
+                    let shown = birth.format("%d/%m/%Y").to_string();
+                    self.values.insert("birth_date", shown);
+                }
+                if let Some(gender) = number.gender() {
+                    self.values.insert("gender", gender.as_str().to_owned());
+                }
+                self.values.insert("language", "nl".to_owned());
+                None
+            }
+            PersonLookup::InScope(detail) => {
+                self.known = "in_scope";
+                Some(detail.as_ref())
+            }
+            PersonLookup::OutsideScope { .. } => {
+                self.known = "outside";
+                None
+            }
+        }
+    }
+
     fn from_fields(fields: &Fields, step: &'static str) -> Self {
         AffiliationForm {
             step,
@@ -143,28 +173,7 @@ pub async fn find_person(
         .store
         .find_person_by_national_number(&tenant.access.scope(), &number)
         .await?;
-    let person = match &lookup {
-        PersonLookup::Unknown => {
-            // What the number tells, filled in for the user to check.
-            if let Some(birth) = number.birth_date() {
-                form.values
-                    .insert("birth_date", birth.format("%d/%m/%Y").to_string());
-            }
-            if let Some(gender) = number.gender() {
-                form.values.insert("gender", gender.as_str().to_owned());
-            }
-            form.values.insert("language", "nl".to_owned());
-            None
-        }
-        PersonLookup::InScope(detail) => {
-            form.known = "in_scope";
-            Some(detail.as_ref())
-        }
-        PersonLookup::OutsideScope { .. } => {
-            form.known = "outside";
-            None
-        }
-    };
+    let person = form.prefill(&number, &lookup);
     form_page(&state, &tenant, &form, person, StatusCode::OK).await
 }
 

@@ -206,44 +206,19 @@ pub async fn create_employer(
     }
     let value = |key: &str| form.values.get(key).cloned().unwrap_or_default();
     let mut errors = HashMap::new();
-    if !is_number(&value("number"), '-', 1..=6) {
-        errors.insert("number", "operator-employer-number-invalid");
-    }
-    for key in ["name", "street", "postal_code", "city"] {
-        if value(key).is_empty() {
-            errors.insert(key, "operator-field-required");
-        }
-    }
-    check_name_field(&value("name"), "name", &mut errors);
-    let kbo = KboNumber::parse(&value("kbo"));
-    if let Err(err) = &kbo {
-        errors.insert("kbo", err.code());
-    }
-    let notification = EmailAddress::parse(&value("notification_email"));
-    if let Err(err) = &notification {
-        errors.insert("notification_email", err.code());
-    }
+    let employer = employer_from(&value, &mut errors);
     let contract = contract_from(&value, &mut errors);
     let contact_points = contact_points_from(&value, &mut errors);
-    let (Ok(kbo), Ok(notification), true) = (kbo, notification, errors.is_empty()) else {
+    let (Some(employer), true) = (employer, errors.is_empty()) else {
         form.errors = errors;
         return employer_form_page(&operator, &form, StatusCode::UNPROCESSABLE_ENTITY);
     };
-    let employer = NewEmployer {
-        number: value("number"),
-        name: value("name"),
-        kbo_number: kbo.as_str().to_owned(),
-        street: value("street"),
-        postal_code: value("postal_code"),
-        city: value("city"),
-        notification_email: notification.as_str().to_owned(),
-    };
     let actor = actor(&req, Some(operator.0.user_id));
-    match state
-        .store
-        .create_employer(&employer, &contact_points, &contract, &actor, state.now())
-        .await
-    {
+    let now = state.now();
+    let created = (state.store)
+        .create_employer(&employer, &contact_points, &contract, &actor, now)
+        .await;
+    match created {
         Ok(_) => Ok(see_other(&format!(
             "/beheer/werkgevers/{}",
             employer.number
@@ -259,6 +234,34 @@ pub async fn create_employer(
         }
         Err(err) => Err(err.into()),
     }
+}
+
+/// The employer's own fields, or their messages in `errors`.
+fn employer_from(
+    value: &dyn Fn(&str) -> String,
+    errors: &mut HashMap<&'static str, &'static str>,
+) -> Option<NewEmployer> {
+    if !is_number(&value("number"), '-', 1..=6) {
+        errors.insert("number", "operator-employer-number-invalid");
+    }
+    for key in ["name", "street", "postal_code", "city"] {
+        if value(key).is_empty() {
+            errors.insert(key, "operator-field-required");
+        }
+    }
+    check_name_field(&value("name"), "name", errors);
+    let kbo = KboNumber::parse(&value("kbo")).map_err(|e| errors.insert("kbo", e.code()));
+    let notification = EmailAddress::parse(&value("notification_email"))
+        .map_err(|e| errors.insert("notification_email", e.code()));
+    Some(NewEmployer {
+        number: value("number"),
+        name: value("name"),
+        kbo_number: kbo.ok()?.as_str().to_owned(),
+        street: value("street"),
+        postal_code: value("postal_code"),
+        city: value("city"),
+        notification_email: notification.ok()?.as_str().to_owned(),
+    })
 }
 
 async fn employer_page(
@@ -361,27 +364,16 @@ pub async fn add_contract(
     let contract = contract_from(&value, &mut errors);
     if errors.is_empty() {
         let actor = actor(&req, Some(operator.0.user_id));
-        match state
-            .store
-            .add_contract(employer_id, &contract, &actor, state.now())
-            .await
-        {
+        let added = (state.store).add_contract(employer_id, &contract, &actor, state.now());
+        match added.await {
             Ok(()) => return Ok(see_other(&format!("/beheer/werkgevers/{number}"))),
-            Err(StoreError::Refused(key)) => {
-                errors.insert("contract_number", key);
-            }
+            Err(StoreError::Refused(key)) => errors.insert("contract_number", key),
             Err(err) => return Err(err.into()),
-        }
+        };
     }
     form.errors = errors;
-    employer_page(
-        &state,
-        &operator,
-        &number,
-        &form,
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    employer_page(&state, &operator, &number, &form, status).await
 }
 
 /// Resets the second factor (and lock) of the account with this e-mail.

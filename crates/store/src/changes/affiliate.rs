@@ -94,6 +94,98 @@ macro_rules! contract_choice {
     }};
 }
 
+/// A new person's employee row, once their national and employee numbers are free at the
+/// employer; its id.
+macro_rules! insert_new_person_in_tx {
+    ($tx:ident, $db:ty, $employer_id:expr, $person:expr, $now:expr) => {{
+        const KNOWN: &str =
+            "SELECT COUNT(*) FROM employees WHERE employer_id = $1 AND national_number = $2";
+        const NUMBER_TAKEN: &str =
+            "SELECT COUNT(*) FROM employees WHERE employer_id = $1 AND employee_number = $2";
+        let p = $person;
+        let known: i64 = sqlx::query_scalar(KNOWN)
+            .bind($employer_id)
+            .bind(p.national_number.as_str().to_owned())
+            .fetch_one(&mut *$tx)
+            .await?;
+        if known > 0 {
+            return Err(StoreError::Refused("national-number-known"));
+        }
+        let taken: i64 = sqlx::query_scalar(NUMBER_TAKEN)
+            .bind($employer_id)
+            .bind(p.employee_number.clone())
+            .fetch_one(&mut *$tx)
+            .await?;
+        if taken > 0 {
+            return Err(StoreError::Refused("employee-number-taken"));
+        }
+        let mut insert = sqlx::QueryBuilder::<$db>::new(insert_employees_sql!());
+        insert.push_values([p], |mut row, p| {
+            push_employee_values!(row, $employer_id, p, false, $now);
+        });
+        insert.push(" RETURNING id");
+        let id: i64 = insert
+            .build_query_scalar()
+            .fetch_one(&mut *$tx)
+            .await
+            .map_err(StoreError::from_write)?;
+        id
+    }};
+}
+
+/// The birth date and national number of an employee of the employer (404 otherwise).
+macro_rules! existing_person_in_tx {
+    ($tx:ident, $employer_id:expr, $employee_id:expr) => {{
+        const EXISTING: &str = "SELECT birth_date, national_number FROM employees \
+            WHERE employer_id = $1 AND id = $2";
+        let row: Option<(NaiveDate, String)> = sqlx::query_as(EXISTING)
+            .bind($employer_id)
+            .bind($employee_id)
+            .fetch_optional(&mut *$tx)
+            .await?;
+        let (birth_date, number) = row.ok_or(StoreError::NotFound)?;
+        let number = NationalNumber::parse(&number)
+            .map_err(|_| StoreError::Corrupt("national number".to_owned()))?;
+        (birth_date, number)
+    }};
+}
+
+/// The new active affiliation, unless the person has one in that contract that has not
+/// ended before the new start (`affiliation-overlap`); its id.
+macro_rules! insert_affiliation_in_tx {
+    ($tx:ident, $employer_id:expr, $employee_id:expr, $request:expr) => {{
+        const ENDS: &str = "SELECT end_date FROM affiliations \
+            WHERE employer_id = $1 AND employee_id = $2 AND contract_id = $3";
+        const INSERT: &str = "INSERT INTO affiliations (employer_id, employee_id, \
+               contract_id, category_id, employment_start, affiliation_start, end_date, \
+               exit_reason, status) \
+             VALUES ($1, $2, $3, $4, $5, $6, NULL, NULL, 'active') RETURNING id";
+        let r = $request;
+        let ends: Vec<Option<NaiveDate>> = sqlx::query_scalar(ENDS)
+            .bind($employer_id)
+            .bind($employee_id)
+            .bind(r.contract_id)
+            .fetch_all(&mut *$tx)
+            .await?;
+        if ends
+            .into_iter()
+            .any(|end| overlaps(end, r.affiliation_start))
+        {
+            return Err(StoreError::Refused("affiliation-overlap"));
+        }
+        let id: i64 = sqlx::query_scalar(INSERT)
+            .bind($employer_id)
+            .bind($employee_id)
+            .bind(r.contract_id)
+            .bind(r.category_id)
+            .bind(r.employment_start)
+            .bind(r.affiliation_start)
+            .fetch_one(&mut *$tx)
+            .await?;
+        id
+    }};
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AffiliationDone {
     pub employee_id: i64,
@@ -154,95 +246,31 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<AffiliationDone> {
-        const KNOWN: &str =
-            "SELECT COUNT(*) FROM employees WHERE employer_id = $1 AND national_number = $2";
-        const NUMBER_TAKEN: &str =
-            "SELECT COUNT(*) FROM employees WHERE employer_id = $1 AND employee_number = $2";
-        const EXISTING: &str = "SELECT birth_date, national_number FROM employees \
-            WHERE employer_id = $1 AND id = $2";
-        const ENDS: &str = "SELECT end_date FROM affiliations \
-            WHERE employer_id = $1 AND employee_id = $2 AND contract_id = $3";
-        const INSERT_AFFILIATION: &str = "INSERT INTO affiliations (employer_id, employee_id, \
-               contract_id, category_id, employment_start, affiliation_start, end_date, \
-               exit_reason, status) \
-             VALUES ($1, $2, $3, $4, $5, $6, NULL, NULL, 'active') RETURNING id";
         let employer_id = scope.employer_id();
         let r = request;
         with_pool!(self, pool, Db => {
             let mut tx = pool.begin_write().await?;
             let user_id = change_rights_in_tx!(tx, scope)?;
-            let ContractChoice {
-                contract_number: contract,
-                category_name: category,
-                ..
-            } = contract_choice!(&mut *tx, scope, Some(r.contract_id), Some(r.category_id))?;
+            let choice =
+                contract_choice!(&mut *tx, scope, Some(r.contract_id), Some(r.category_id))?;
             let (employee_id, birth_date, national_number, new_person) = match &r.person {
                 AffiliatePerson::New(p) => {
-                    let known: i64 = sqlx::query_scalar(KNOWN)
-                        .bind(employer_id)
-                        .bind(p.national_number.as_str().to_owned())
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    if known > 0 {
-                        return Err(StoreError::Refused("national-number-known"));
-                    }
-                    let taken: i64 = sqlx::query_scalar(NUMBER_TAKEN)
-                        .bind(employer_id)
-                        .bind(p.employee_number.clone())
-                        .fetch_one(&mut *tx)
-                        .await?;
-                    if taken > 0 {
-                        return Err(StoreError::Refused("employee-number-taken"));
-                    }
-                    let mut insert = sqlx::QueryBuilder::<Db>::new(insert_employees_sql!());
-                    insert.push_values([p], |mut row, p| {
-                        push_employee_values!(row, employer_id, p, false, now);
-                    });
-                    insert.push(" RETURNING id");
-                    let id: i64 = insert
-                        .build_query_scalar()
-                        .fetch_one(&mut *tx)
-                        .await
-                        .map_err(StoreError::from_write)?;
+                    let id = insert_new_person_in_tx!(tx, Db, employer_id, p, now);
                     (id, p.birth_date, p.national_number.clone(), true)
                 }
                 AffiliatePerson::Existing { employee_id } => {
-                    let row: Option<(NaiveDate, String)> = sqlx::query_as(EXISTING)
-                        .bind(employer_id)
-                        .bind(*employee_id)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    let (birth_date, number) = row.ok_or(StoreError::NotFound)?;
-                    let number = NationalNumber::parse(&number)
-                        .map_err(|_| StoreError::Corrupt("national number".to_owned()))?;
-                    (*employee_id, birth_date, number, false)
+                    let (birth, number) = existing_person_in_tx!(tx, employer_id, *employee_id);
+                    (*employee_id, birth, number, false)
                 }
             };
             let warning =
                 check_affiliation_dates(birth_date, r.employment_start, r.affiliation_start)
                     .map_err(|(_, code)| StoreError::Refused(code))?;
-            let ends: Vec<Option<NaiveDate>> = sqlx::query_scalar(ENDS)
-                .bind(employer_id)
-                .bind(employee_id)
-                .bind(r.contract_id)
-                .fetch_all(&mut *tx)
-                .await?;
-            if ends.into_iter().any(|end| overlaps(end, r.affiliation_start)) {
-                return Err(StoreError::Refused("affiliation-overlap"));
-            }
-            let affiliation_id: i64 = sqlx::query_scalar(INSERT_AFFILIATION)
-                .bind(employer_id)
-                .bind(employee_id)
-                .bind(r.contract_id)
-                .bind(r.category_id)
-                .bind(r.employment_start)
-                .bind(r.affiliation_start)
-                .fetch_one(&mut *tx)
-                .await?;
+            let affiliation_id = insert_affiliation_in_tx!(tx, employer_id, employee_id, r);
             let details = json!({
                 "affiliation_id": affiliation_id,
-                "contract": contract,
-                "category": category,
+                "contract": choice.contract_number,
+                "category": choice.category_name,
                 "employment_start": r.employment_start,
                 "affiliation_start": r.affiliation_start,
                 "new_employee": new_person,
