@@ -172,7 +172,7 @@ async fn hostile_files_fail_their_action_and_the_server_keeps_answering(db: Test
         .await
         .unwrap()
         .unwrap();
-    let rows = db.store.list_insured_rows(&access.scope()).await.unwrap();
+    let rows = db.store.list_insured_rows(access.scope()).await.unwrap();
     assert!(rows.iter().all(|e| e.version == 1));
 
     // Refusals are logged, none at ERROR (the other engine's run shares the log).

@@ -572,7 +572,7 @@ async fn two_web_nodes_and_a_worker_share_one_database() {
         .await
         .unwrap()
         .unwrap();
-    let entries = db.store.list_insured_rows(&access.scope()).await.unwrap();
+    let entries = db.store.list_insured_rows(access.scope()).await.unwrap();
     let employee_id = entries
         .iter()
         .find(|e| e.row.business_email.is_none())

@@ -71,7 +71,7 @@ async fn entries(store: &Store, f: &Fixture) -> Vec<InsuredEntry> {
         .await
         .unwrap()
         .unwrap();
-    store.list_insured_rows(&access.scope()).await.unwrap()
+    store.list_insured_rows(access.scope()).await.unwrap()
 }
 
 /// The workbook as the user sends it back: the stored rows with `email(entry)` filled in.
@@ -129,7 +129,7 @@ async fn stored_upload(store: &Store, f: &Fixture, path: &str) -> ebdesk_store::
         .unwrap()
         .unwrap();
     store
-        .find_upload(&access.scope(), id)
+        .find_upload(access.scope(), id)
         .await
         .unwrap()
         .unwrap()
@@ -142,7 +142,7 @@ async fn business_email(store: &Store, f: &Fixture, employee_id: i64) -> Option<
         .unwrap()
         .unwrap();
     store
-        .find_employee(&access.scope(), employee_id)
+        .find_employee(access.scope(), employee_id)
         .await
         .unwrap()
         .unwrap()

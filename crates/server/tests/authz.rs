@@ -293,7 +293,7 @@ async fn every_route_answers_every_role_as_the_matrix_says(db: TestDb) {
     let action = db
         .store
         .enqueue_action(
-            &access.scope(),
+            access.scope(),
             &ebdesk_store::NewAction {
                 kind: ebdesk_domain::ActionKind::InsuredOverviewDownload,
                 description: "Aangevraagd".to_owned(),

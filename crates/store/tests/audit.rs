@@ -279,7 +279,7 @@ store_test!(
         };
         let mut seen = Vec::new();
         loop {
-            let page = s.list_audit(&access.scope(), &filter).await.unwrap();
+            let page = s.list_audit(access.scope(), &filter).await.unwrap();
             assert!(page.rows.iter().all(|r| r.employer_id == Some(a)));
             seen.extend(page.rows.iter().map(|r| r.at));
             match page.next_before {
@@ -294,7 +294,7 @@ store_test!(
             event: Some(AuditEvent::SheetCreated),
             ..AuditFilter::default()
         };
-        let page = s.list_audit(&access.scope(), &only_sheets).await.unwrap();
+        let page = s.list_audit(access.scope(), &only_sheets).await.unwrap();
         assert_eq!(page.rows.len(), 1);
         assert_eq!(
             page.rows[0].user_email.as_deref(),

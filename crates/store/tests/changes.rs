@@ -166,7 +166,7 @@ async fn fixture(store: &Store) -> Fixture {
     .await;
     let other = access(store, b, "530-202", "master@b.test", Rights::Master, None).await;
     let page = store
-        .list_employees(&input.scope(), &list_query(None, ListCursor::First))
+        .list_employees(input.scope(), &list_query(None, ListCursor::First))
         .await
         .unwrap();
     let id = |name: &str| page.rows.iter().find(|r| r.last_name == name).unwrap().id;
@@ -248,7 +248,7 @@ fn exit_of(ids: &[i64], end: NaiveDate) -> ExitRequest {
 
 async fn statuses(store: &Store, access: &Access, id: i64) -> Vec<AffiliationStatus> {
     store
-        .find_employee(&access.scope(), id)
+        .find_employee(access.scope(), id)
         .await
         .unwrap()
         .unwrap()
@@ -266,14 +266,14 @@ store_test!(
         let person = new_person(201);
         let number = person.national_number.clone();
         assert!(matches!(
-            s.find_person_by_national_number(&f.input.scope(), &number)
+            s.find_person_by_national_number(f.input.scope(), &number)
                 .await
                 .unwrap(),
             PersonLookup::Unknown
         ));
         let done = s
             .affiliate(
-                &f.input.scope(),
+                f.input.scope(),
                 &affiliation(AffiliatePerson::New(person.clone()), f.c1, f.k1),
                 &actor(&f.input),
                 Utc::now(),
@@ -281,7 +281,7 @@ store_test!(
             .await
             .unwrap();
         let detail = s
-            .find_employee(&f.input.scope(), done.employee_id)
+            .find_employee(f.input.scope(), done.employee_id)
             .await
             .unwrap()
             .unwrap();
@@ -295,7 +295,7 @@ store_test!(
 
         // Known now: shown to the scope, and typing the person again is refused.
         match s
-            .find_person_by_national_number(&f.input.scope(), &number)
+            .find_person_by_national_number(f.input.scope(), &number)
             .await
             .unwrap()
         {
@@ -304,7 +304,7 @@ store_test!(
         }
         let again = s
             .affiliate(
-                &f.input.scope(),
+                f.input.scope(),
                 &affiliation(AffiliatePerson::New(person.clone()), f.c2, f.k2),
                 &actor(&f.input),
                 Utc::now(),
@@ -317,7 +317,7 @@ store_test!(
         // The same person in the other contract: a second affiliation, not a second person.
         let second = s
             .affiliate(
-                &f.input.scope(),
+                f.input.scope(),
                 &affiliation(
                     AffiliatePerson::Existing {
                         employee_id: done.employee_id,
@@ -335,7 +335,7 @@ store_test!(
         // The same contract again, while the first affiliation runs: overlap.
         let overlap = s
             .affiliate(
-                &f.input.scope(),
+                f.input.scope(),
                 &affiliation(
                     AffiliatePerson::Existing {
                         employee_id: done.employee_id,
@@ -353,7 +353,7 @@ store_test!(
         ));
         // The action is processed, about the employee, effective on the affiliation date.
         let action = s
-            .find_action(&f.input.scope(), done.action_id)
+            .find_action(f.input.scope(), done.action_id)
             .await
             .unwrap()
             .unwrap();
@@ -363,7 +363,7 @@ store_test!(
         assert_eq!(action.action.employee.map(|e| e.id), Some(done.employee_id));
         // Another employer does not know the number.
         assert!(matches!(
-            s.find_person_by_national_number(&f.other.scope(), &number)
+            s.find_person_by_national_number(f.other.scope(), &number)
                 .await
                 .unwrap(),
             PersonLookup::Unknown
@@ -382,7 +382,7 @@ store_test!(affiliation_rules_refuse_with_their_message, |db| {
     taken.employee_number = Some("101".to_owned());
     let r = s
         .affiliate(
-            &f.input.scope(),
+            f.input.scope(),
             &affiliation(AffiliatePerson::New(taken), f.c1, f.k1),
             &act,
             now,
@@ -395,7 +395,7 @@ store_test!(affiliation_rules_refuse_with_their_message, |db| {
     // A category of another contract.
     let r = s
         .affiliate(
-            &f.input.scope(),
+            f.input.scope(),
             &affiliation(AffiliatePerson::New(new_person(205)), f.c1, f.k2),
             &act,
             now,
@@ -408,7 +408,7 @@ store_test!(affiliation_rules_refuse_with_their_message, |db| {
     // A contract outside the sheet's set.
     let r = s
         .affiliate(
-            &f.input_c1.scope(),
+            f.input_c1.scope(),
             &affiliation(AffiliatePerson::New(new_person(207)), f.c2, f.k2),
             &act,
             now,
@@ -454,7 +454,7 @@ store_test!(affiliation_rules_refuse_with_their_message, |db| {
     // Affiliation before the hire date; a child of 12.
     let mut early = affiliation(AffiliatePerson::New(new_person(209)), f.c1, f.k1);
     early.affiliation_start = date(2026, 10, 31);
-    let r = s.affiliate(&f.input.scope(), &early, &act, now).await;
+    let r = s.affiliate(f.input.scope(), &early, &act, now).await;
     assert!(matches!(
         r,
         Err(StoreError::Refused("affiliation-before-employment"))
@@ -464,7 +464,7 @@ store_test!(affiliation_rules_refuse_with_their_message, |db| {
     child.national_number = NationalNumber::from_birth_date(child.birth_date, 211).unwrap();
     let r = s
         .affiliate(
-            &f.input.scope(),
+            f.input.scope(),
             &affiliation(AffiliatePerson::New(child), f.c1, f.k1),
             &act,
             now,
@@ -477,7 +477,7 @@ store_test!(affiliation_rules_refuse_with_their_message, |db| {
     // A consult sheet changes nothing, whatever the caller checked.
     let r = s
         .affiliate(
-            &f.consult.scope(),
+            f.consult.scope(),
             &affiliation(AffiliatePerson::New(new_person(213)), f.c1, f.k1),
             &act,
             now,
@@ -488,11 +488,11 @@ store_test!(affiliation_rules_refuse_with_their_message, |db| {
     let mut later = affiliation(AffiliatePerson::New(new_person(215)), f.c1, f.k1);
     later.affiliation_start = date(2026, 11, 15);
     let done = s
-        .affiliate(&f.input.scope(), &later, &act, now)
+        .affiliate(f.input.scope(), &later, &act, now)
         .await
         .unwrap();
     let action = s
-        .find_action(&f.input.scope(), done.action_id)
+        .find_action(f.input.scope(), done.action_id)
         .await
         .unwrap()
         .unwrap();
@@ -503,7 +503,7 @@ store_test!(affiliation_rules_refuse_with_their_message, |db| {
     );
     // None of the refusals left a person behind: only Nieuw (215) was added.
     let page = s
-        .list_employees(&f.input.scope(), &list_query(None, ListCursor::First))
+        .list_employees(f.input.scope(), &list_query(None, ListCursor::First))
         .await
         .unwrap();
     assert_eq!(page.rows.len(), 3);
@@ -519,7 +519,7 @@ store_test!(
         let act = actor(&f.input);
         let end = now.date_naive() - TimeDelta::days(10);
         let done = match s
-            .exit_employees(&f.input.scope(), &exit_of(&[f.janssens], end), &act, now)
+            .exit_employees(f.input.scope(), &exit_of(&[f.janssens], end), &act, now)
             .await
             .unwrap()
         {
@@ -529,7 +529,7 @@ store_test!(
         assert_eq!(done.len(), 1);
         assert!(!done[0].late);
         let detail = s
-            .find_employee(&f.input.scope(), f.janssens)
+            .find_employee(f.input.scope(), f.janssens)
             .await
             .unwrap()
             .unwrap();
@@ -542,7 +542,7 @@ store_test!(
 
         // Again: already exited, nothing written.
         let again = s
-            .exit_employees(&f.input.scope(), &exit_of(&[f.janssens], end), &act, now)
+            .exit_employees(f.input.scope(), &exit_of(&[f.janssens], end), &act, now)
             .await
             .unwrap();
         match again {
@@ -557,36 +557,34 @@ store_test!(
         let id = done[0].action_id;
         let since = now - TimeDelta::hours(1);
         let r = s
-            .withdraw_exit(&f.colleague.scope(), id, since, &act, now)
+            .withdraw_exit(f.colleague.scope(), id, since, &act, now)
             .await;
         assert!(matches!(
             r,
             Err(StoreError::Refused("exit-withdraw-other-user"))
         ));
         let r = s
-            .withdraw_exit(&f.input.scope(), id, now + TimeDelta::hours(1), &act, now)
+            .withdraw_exit(f.input.scope(), id, now + TimeDelta::hours(1), &act, now)
             .await;
         assert!(matches!(
             r,
             Err(StoreError::Refused("exit-withdraw-too-late"))
         ));
         let r = s
-            .withdraw_exit(&f.consult.scope(), id, since, &act, now)
+            .withdraw_exit(f.consult.scope(), id, since, &act, now)
             .await;
         assert!(matches!(r, Err(StoreError::Forbidden)));
         // Its author, the same day: active again, the action withdrawn, and only once.
-        s.withdraw_exit(&f.input.scope(), id, since, &act, now)
+        s.withdraw_exit(f.input.scope(), id, since, &act, now)
             .await
             .unwrap();
         assert_eq!(
             statuses(s, &f.input, f.janssens).await,
             [AffiliationStatus::Active]
         );
-        let action = s.find_action(&f.input.scope(), id).await.unwrap().unwrap();
+        let action = s.find_action(f.input.scope(), id).await.unwrap().unwrap();
         assert_eq!(action.action.status, ActionStatus::Withdrawn);
-        let r = s
-            .withdraw_exit(&f.input.scope(), id, since, &act, now)
-            .await;
+        let r = s.withdraw_exit(f.input.scope(), id, since, &act, now).await;
         assert!(matches!(
             r,
             Err(StoreError::Refused("exit-withdraw-not-possible"))
@@ -595,7 +593,7 @@ store_test!(
         // Late: more than 30 days after the end date, accepted with the flag.
         let late = now.date_naive() - TimeDelta::days(31);
         match s
-            .exit_employees(&f.input.scope(), &exit_of(&[f.janssens], late), &act, now)
+            .exit_employees(f.input.scope(), &exit_of(&[f.janssens], late), &act, now)
             .await
             .unwrap()
         {
@@ -605,7 +603,7 @@ store_test!(
         // Before the affiliation date: refused.
         let r = s
             .exit_employees(
-                &f.input.scope(),
+                f.input.scope(),
                 &exit_of(&[f.tweede], date(2019, 12, 31)),
                 &act,
                 now,
@@ -618,11 +616,11 @@ store_test!(
         );
         // Outside the scope (Tweede is in C2), or another employer's: not found.
         let r = s
-            .exit_employees(&f.input_c1.scope(), &exit_of(&[f.tweede], end), &act, now)
+            .exit_employees(f.input_c1.scope(), &exit_of(&[f.tweede], end), &act, now)
             .await;
         assert!(matches!(r, Err(StoreError::NotFound)));
         let r = s
-            .exit_employees(&f.other.scope(), &exit_of(&[f.tweede], end), &act, now)
+            .exit_employees(f.other.scope(), &exit_of(&[f.tweede], end), &act, now)
             .await;
         assert!(matches!(r, Err(StoreError::NotFound)));
         assert_eq!(
@@ -647,7 +645,7 @@ store_test!(an_exit_of_500_employees_is_one_transaction, |db| {
     let mut cursor = ListCursor::First;
     loop {
         let page = s
-            .list_employees(&f.input.scope(), &list_query(Some("bulk"), cursor))
+            .list_employees(f.input.scope(), &list_query(Some("bulk"), cursor))
             .await
             .unwrap();
         ids.extend(page.rows.iter().map(|r| r.id));
@@ -661,7 +659,7 @@ store_test!(an_exit_of_500_employees_is_one_transaction, |db| {
     let end = now.date_naive();
     // One of them exited already: the whole exit is refused and nobody else changes.
     match s
-        .exit_employees(&f.input.scope(), &exit_of(&ids[..1], end), &act, now)
+        .exit_employees(f.input.scope(), &exit_of(&ids[..1], end), &act, now)
         .await
         .unwrap()
     {
@@ -669,7 +667,7 @@ store_test!(an_exit_of_500_employees_is_one_transaction, |db| {
         other => panic!("{other:?}"),
     }
     match s
-        .exit_employees(&f.input.scope(), &exit_of(&ids, end), &act, now)
+        .exit_employees(f.input.scope(), &exit_of(&ids, end), &act, now)
         .await
         .unwrap()
     {
@@ -682,7 +680,7 @@ store_test!(an_exit_of_500_employees_is_one_transaction, |db| {
     );
     // Without that one: 499 exits, each its own action.
     match s
-        .exit_employees(&f.input.scope(), &exit_of(&ids[1..], end), &act, now)
+        .exit_employees(f.input.scope(), &exit_of(&ids[1..], end), &act, now)
         .await
         .unwrap()
     {
@@ -697,7 +695,7 @@ store_test!(an_exit_of_500_employees_is_one_transaction, |db| {
     }
     let exits = s
         .list_actions(
-            &f.input.scope(),
+            f.input.scope(),
             &ebdesk_store::ActionFilter {
                 kind: Some(ActionKind::Exit),
                 ..ebdesk_store::ActionFilter::recent(now)
@@ -720,7 +718,7 @@ store_test!(
         let now = Utc::now();
         let today = now.date_naive();
         let start = s
-            .find_employee(&f.input.scope(), f.janssens)
+            .find_employee(f.input.scope(), f.janssens)
             .await
             .unwrap()
             .unwrap();
@@ -730,7 +728,7 @@ store_test!(
         second.business_email = Some("test.janssens@a.test".to_owned());
         let saved = s
             .change_personal_data(
-                &f.input.scope(),
+                f.input.scope(),
                 f.janssens,
                 start.version,
                 &first,
@@ -750,7 +748,7 @@ store_test!(
         }
         let refused = s
             .change_personal_data(
-                &f.colleague.scope(),
+                f.colleague.scope(),
                 f.janssens,
                 start.version,
                 &second,
@@ -765,7 +763,7 @@ store_test!(
             Err(StoreError::Refused("employee-changed-meanwhile"))
         ));
         let now_stored = s
-            .find_employee(&f.input.scope(), f.janssens)
+            .find_employee(f.input.scope(), f.janssens)
             .await
             .unwrap()
             .unwrap();
@@ -775,7 +773,7 @@ store_test!(
         // The list finds the new name.
         let found = s
             .list_employees(
-                &f.input.scope(),
+                f.input.scope(),
                 &list_query(Some("janssens-p"), ListCursor::First),
             )
             .await
@@ -783,7 +781,7 @@ store_test!(
         assert_eq!(found.rows.len(), 1);
         // Another employee's numbers are refused; nothing else is saved with them.
         let tweede = s
-            .find_employee(&f.input.scope(), f.tweede)
+            .find_employee(f.input.scope(), f.tweede)
             .await
             .unwrap()
             .unwrap();
@@ -791,7 +789,7 @@ store_test!(
         clash.national_number = tweede.national_number.clone();
         let r = s
             .change_personal_data(
-                &f.input.scope(),
+                f.input.scope(),
                 f.janssens,
                 now_stored.version,
                 &clash,
@@ -810,7 +808,7 @@ store_test!(
         clash.first_name = "Anders".to_owned();
         let r = s
             .change_personal_data(
-                &f.input.scope(),
+                f.input.scope(),
                 f.janssens,
                 now_stored.version,
                 &clash,
@@ -825,7 +823,7 @@ store_test!(
             Err(StoreError::Refused("employee-number-taken"))
         ));
         assert_eq!(
-            s.find_employee(&f.input.scope(), f.janssens)
+            s.find_employee(f.input.scope(), f.janssens)
                 .await
                 .unwrap()
                 .unwrap()
@@ -835,7 +833,7 @@ store_test!(
         // Saving what is stored files nothing; consult and out-of-scope are refused.
         let same = s
             .change_personal_data(
-                &f.input.scope(),
+                f.input.scope(),
                 f.janssens,
                 now_stored.version,
                 &now_stored.person(),
@@ -849,7 +847,7 @@ store_test!(
         assert_eq!(same, PersonalDataOutcome::Unchanged);
         let r = s
             .change_personal_data(
-                &f.consult.scope(),
+                f.consult.scope(),
                 f.janssens,
                 now_stored.version,
                 &first,
@@ -862,7 +860,7 @@ store_test!(
         assert!(matches!(r, Err(StoreError::Forbidden)));
         let r = s
             .change_personal_data(
-                &f.input_c1.scope(),
+                f.input_c1.scope(),
                 f.tweede,
                 tweede.version,
                 &tweede.person(),
@@ -884,14 +882,14 @@ store_test!(
         let s = &db.store;
         let now = Utc::now();
         let start = s
-            .find_employee(&f.input.scope(), f.janssens)
+            .find_employee(f.input.scope(), f.janssens)
             .await
             .unwrap()
             .unwrap();
         let mut changed = start.person();
         changed.national_number = NationalNumber::from_birth_date(start.birth_date, 401).unwrap();
         s.change_personal_data(
-            &f.input.scope(),
+            f.input.scope(),
             f.janssens,
             start.version,
             &changed,
@@ -904,7 +902,7 @@ store_test!(
         .unwrap();
         let end = now.date_naive();
         s.exit_employees(
-            &f.input.scope(),
+            f.input.scope(),
             &exit_of(&[f.janssens], end),
             &actor(&f.input),
             now + TimeDelta::seconds(1),
@@ -912,7 +910,7 @@ store_test!(
         .await
         .unwrap();
         let history = s
-            .list_employee_history(&f.input.scope(), f.janssens)
+            .list_employee_history(f.input.scope(), f.janssens)
             .await
             .unwrap();
         let kinds: Vec<ActionKind> = history.iter().map(|h| h.kind).collect();
@@ -931,7 +929,7 @@ store_test!(
         );
         // Other employers see nothing of it.
         assert!(
-            s.list_employee_history(&f.other.scope(), f.janssens)
+            s.list_employee_history(f.other.scope(), f.janssens)
                 .await
                 .unwrap()
                 .is_empty()

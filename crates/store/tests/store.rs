@@ -243,14 +243,14 @@ store_test!(
             .await
             .unwrap()
             .unwrap();
-        let all = names(&db.store, &access.scope(), &query("")).await;
+        let all = names(&db.store, access.scope(), &query("")).await;
         assert_eq!(all, vec!["Çelik, Emre", "Jansen, Tom", "Janssens, Marie"]);
         assert!(
-            names(&db.store, &access.scope(), &query("tweede"))
+            names(&db.store, access.scope(), &query("tweede"))
                 .await
                 .is_empty()
         );
-        let contracts = db.store.list_contracts(&access.scope()).await.unwrap();
+        let contracts = db.store.list_contracts(access.scope()).await.unwrap();
         assert_eq!(
             contracts.iter().map(|c| c.id).collect::<Vec<_>>(),
             vec![f.c1]
@@ -282,21 +282,21 @@ store_test!(
             .unwrap();
         let tweede = db
             .store
-            .list_employees(&master.scope(), &query("tweede"))
+            .list_employees(master.scope(), &query("tweede"))
             .await
             .unwrap()
             .rows[0]
             .id;
         assert!(
             db.store
-                .find_employee(&master.scope(), tweede)
+                .find_employee(master.scope(), tweede)
                 .await
                 .unwrap()
                 .is_some()
         );
         assert!(
             db.store
-                .find_employee(&access.scope(), tweede)
+                .find_employee(access.scope(), tweede)
                 .await
                 .unwrap()
                 .is_none()
@@ -320,7 +320,7 @@ store_test!(
             .await
             .unwrap()
             .unwrap();
-        let s = &access.scope();
+        let s = access.scope();
         assert_eq!(
             names(&db.store, s, &query("jans")).await,
             vec!["Jansen, Tom", "Janssens, Marie"]
@@ -389,7 +389,7 @@ store_test!(pages_follow_each_other_without_gaps_or_repeats, |db| {
     let mut q = query("persoon");
     let mut pages = 0;
     loop {
-        let page = db.store.list_employees(&access.scope(), &q).await.unwrap();
+        let page = db.store.list_employees(access.scope(), &q).await.unwrap();
         pages += 1;
         seen.extend(page.rows.iter().map(|r| r.last_name.clone()));
         match page.rows.last() {
@@ -403,13 +403,13 @@ store_test!(pages_follow_each_other_without_gaps_or_repeats, |db| {
     // And back: the page before the third one is the second.
     let first_of_third = db
         .store
-        .list_employees(&access.scope(), &q)
+        .list_employees(access.scope(), &q)
         .await
         .unwrap()
         .rows[0]
         .id;
     q.cursor = ListCursor::Before(first_of_third);
-    let second = db.store.list_employees(&access.scope(), &q).await.unwrap();
+    let second = db.store.list_employees(access.scope(), &q).await.unwrap();
     assert_eq!(second.rows.len(), 50);
     assert_eq!(second.rows[0].last_name, "Persoon060");
     assert!(second.has_previous && second.has_next);

@@ -24,7 +24,7 @@ impl JobHandler for InsuredOverviewDownload {
         });
         let streamed = ctx
             .store()
-            .stream_insured_rows(&access.scope(), sender)
+            .stream_insured_rows(access.scope(), sender)
             .await;
         let written = writer.await.map_err(internal)?;
         streamed?;

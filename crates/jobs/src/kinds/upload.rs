@@ -112,7 +112,7 @@ impl JobHandler for InsuredOverviewUpload {
             let lang = lang.clone();
             tokio::task::spawn_blocking(move || check(known_out, rows_out, &done, &lang))
         };
-        let known = known_employees(store, &access.scope()).await;
+        let known = known_employees(store, access.scope()).await;
         let known = match known {
             Ok(known) => known,
             Err(err) => {

@@ -334,7 +334,7 @@ pub async fn request_insured_overview(
     let number = &tenant.access.employer().number;
     match state
         .store
-        .request_download(&tenant.access.scope(), &action, now)
+        .request_download(tenant.access.scope(), &action, now)
         .await
     {
         Ok(DownloadRequest::Queued(id)) => {

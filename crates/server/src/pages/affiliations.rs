@@ -121,7 +121,7 @@ async fn form_page(
     person: Option<&ebdesk_store::EmployeeDetail>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
-    let scope = &tenant.access.scope();
+    let scope = tenant.access.scope();
     let mut context = tenant_context(tenant);
     context.insert("form", form);
     context.insert("contracts", &state.store.list_contracts(scope).await?);
@@ -171,7 +171,7 @@ pub async fn find_person(
     form.values.insert("national_number", number.formatted());
     let lookup = state
         .store
-        .find_person_by_national_number(&tenant.access.scope(), &number)
+        .find_person_by_national_number(tenant.access.scope(), &number)
         .await?;
     let person = form.prefill(&number, &lookup);
     form_page(&state, &tenant, &form, person, StatusCode::OK).await

@@ -68,7 +68,7 @@ pub async fn employer_log(
 ) -> Result<HttpResponse, AppError> {
     let page = state
         .store
-        .list_audit(&tenant.0.access.scope(), &filter(&params)?)
+        .list_audit(tenant.0.access.scope(), &filter(&params)?)
         .await?;
     let mut context = tenant_context(&tenant.0);
     log_context(&mut context, &params);

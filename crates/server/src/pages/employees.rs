@@ -119,7 +119,7 @@ pub async fn show_employee(
     let employee = employee_in_scope(&state, &tenant, employee_id).await?;
     let history: Vec<serde_json::Value> = state
         .store
-        .list_employee_history(&tenant.access.scope(), employee_id)
+        .list_employee_history(tenant.access.scope(), employee_id)
         .await?
         .iter()
         .map(crate::shared::history::history_line)

@@ -13,7 +13,7 @@ pub async fn employer_home(
     state: web::Data<AppState>,
     tenant: Tenant,
 ) -> Result<HttpResponse, AppError> {
-    let scope = &tenant.access.scope();
+    let scope = tenant.access.scope();
     let contact_points = state.store.list_contact_points(scope).await?;
     let contracts = state.store.list_contracts(scope).await?;
     let mut context = tenant_context(&tenant);

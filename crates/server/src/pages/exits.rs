@@ -175,7 +175,7 @@ async fn exit(
     Ok(state
         .store
         .exit_employees(
-            &tenant.access.scope(),
+            tenant.access.scope(),
             &request,
             &actor(req, Some(tenant.user.user_id)),
             now,
@@ -299,7 +299,7 @@ pub async fn withdraw_exit(
     let withdrawn = state
         .store
         .withdraw_exit(
-            &tenant.access.scope(),
+            tenant.access.scope(),
             id,
             start_of_today(now),
             &actor(&req, Some(tenant.user.user_id)),

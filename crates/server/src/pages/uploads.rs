@@ -129,7 +129,7 @@ pub async fn receive_upload(
     };
     let id = state
         .store
-        .create_upload(&tenant.access.scope(), &name, &bytes, state.now())
+        .create_upload(tenant.access.scope(), &name, &bytes, state.now())
         .await?;
     state.jobs.wake();
     Ok(see_other(&format!(
@@ -177,7 +177,7 @@ pub async fn cancel(
     let cancelled = state
         .store
         .cancel_upload(
-            &tenant.access.scope(),
+            tenant.access.scope(),
             id,
             &actor(&req, Some(tenant.user.user_id)),
             state.now(),

@@ -150,7 +150,7 @@ async fn form_page(
     context.insert("sheet_id", &sheet_id);
     context.insert(
         "contracts",
-        &state.store.list_contracts(&tenant.0.access.scope()).await?,
+        &state.store.list_contracts(tenant.0.access.scope()).await?,
     );
     Ok(html(status, render("user_form.html", &context)?))
 }

@@ -105,7 +105,7 @@ pub async fn employee_in_scope(
 ) -> Result<EmployeeDetail, AppError> {
     state
         .store
-        .find_employee(&tenant.access.scope(), id)
+        .find_employee(tenant.access.scope(), id)
         .await?
         .ok_or(AppError::NotFound)
 }

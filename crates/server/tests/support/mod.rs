@@ -603,7 +603,7 @@ async fn employee_id(store: &Store, user_id: i64, employer: &str, nn: &NationalN
         .unwrap();
     let page = store
         .list_employees(
-            &access.scope(),
+            access.scope(),
             &EmployeeListQuery {
                 search: Some(SearchTerm::NationalNumber(nn.clone())),
                 status: StatusFilter::All,
