@@ -15,7 +15,7 @@ pub use fluent_templates::LanguageIdentifier;
 #[cfg(feature = "tera")]
 mod tera_function;
 #[cfg(feature = "tera")]
-pub use tera_function::tera_function;
+pub use tera_function::{tera_error_text, tera_function};
 
 static_loader! {
     static LOCALES = {

@@ -26,6 +26,19 @@ pub fn tera_function(args: &HashMap<String, tera::Value>) -> tera::Result<tera::
     Ok(tera::Value::String(lookup(&lang, key, &rest)))
 }
 
+/// A tera error with its causes: tera's Display hides them, and the chain says which
+/// template failed and why.
+pub fn tera_error_text(err: &tera::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

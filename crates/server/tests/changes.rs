@@ -20,6 +20,13 @@ use support::{
 const INPUT_A: &str = "invoer@a.test";
 
 async fn setup(db: &TestDb) -> (Fixture, String) {
+    let f = fixture_with_input_user(db).await;
+    let base = spawn_app(db.store.clone()).await;
+    (f, base)
+}
+
+/// The two employers, and an input user of employer A.
+async fn fixture_with_input_user(db: &TestDb) -> Fixture {
     let f = fixture(&db.store).await;
     let hash = ebdesk_app::credentials::hash_password(PASSWORD).unwrap();
     let input = new_user(&db.store, INPUT_A, "Invoer Proef", &hash).await;
@@ -27,8 +34,7 @@ async fn setup(db: &TestDb) -> (Fixture, String) {
         .insert_sheet(f.employer_a, input, Rights::Input, None, None, Utc::now())
         .await
         .unwrap();
-    let base = spawn_app(db.store.clone()).await;
-    (f, base)
+    f
 }
 
 fn path(rest: &str) -> String {
@@ -652,13 +658,7 @@ fn input_value(body: &str, name: &str) -> String {
 /// The pages take "now" from the injected clock: the action is dated on the clock's Brussels
 /// day, and the exit can be withdrawn until that day ends in Brussels, not in UTC.
 async fn an_exit_can_be_withdrawn_until_midnight_in_brussels_by_the_servers_clock(db: TestDb) {
-    let f = fixture(&db.store).await;
-    let hash = ebdesk_app::credentials::hash_password(PASSWORD).unwrap();
-    let input = new_user(&db.store, INPUT_A, "Invoer Proef", &hash).await;
-    db.store
-        .insert_sheet(f.employer_a, input, Rights::Input, None, None, Utc::now())
-        .await
-        .unwrap();
+    let f = fixture_with_input_user(&db).await;
     // 23:50 in Brussels (UTC+1 in March), 22:50 in UTC.
     let start = Utc.with_ymd_and_hms(2027, 3, 15, 22, 50, 0).unwrap();
     let clock = Arc::new(ManualClock::new(start));

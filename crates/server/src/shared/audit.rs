@@ -13,16 +13,8 @@ pub async fn login_failed(
     step: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    store
-        .record_event(
-            actor,
-            None,
-            AuditEvent::LoginFailed,
-            json!({ "step": step }),
-            now,
-        )
-        .await?;
-    Ok(())
+    let details = json!({ "step": step });
+    record(store, actor, AuditEvent::LoginFailed, details, now).await
 }
 
 pub async fn login_succeeded(
@@ -31,14 +23,18 @@ pub async fn login_succeeded(
     second_factor: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
-    store
-        .record_event(
-            actor,
-            None,
-            AuditEvent::LoginSucceeded,
-            json!({ "second_factor": second_factor }),
-            now,
-        )
-        .await?;
+    let details = json!({ "second_factor": second_factor });
+    record(store, actor, AuditEvent::LoginSucceeded, details, now).await
+}
+
+/// A login event: in no employer's chain (the person has not chosen one yet).
+async fn record(
+    store: &Store,
+    actor: &Actor,
+    event: AuditEvent,
+    details: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    store.record_event(actor, None, event, details, now).await?;
     Ok(())
 }

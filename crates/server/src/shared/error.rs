@@ -60,15 +60,7 @@ impl From<super::secrets::SecretError> for AppError {
 
 impl From<tera::Error> for AppError {
     fn from(err: tera::Error) -> Self {
-        // tera's Display hides the cause; the chain says which template and why.
-        let mut text = err.to_string();
-        let mut source = std::error::Error::source(&err);
-        while let Some(cause) = source {
-            text.push_str(": ");
-            text.push_str(&cause.to_string());
-            source = cause.source();
-        }
-        AppError::Internal(text)
+        AppError::Internal(ebdesk_i18n::tera_error_text(&err))
     }
 }
 
