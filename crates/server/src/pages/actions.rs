@@ -13,7 +13,7 @@ use ebdesk_store::{
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::shared::decisions::REFUSALS;
+use crate::shared::decisions::refusal_named;
 use crate::shared::history::change_details;
 use crate::shared::local::start_of_today;
 use crate::shared::pager::{cursor, insert_pager};
@@ -174,7 +174,7 @@ pub async fn list_actions(
 pub struct DetailParams {
     /// Page of the preview lists.
     pagina: Option<usize>,
-    /// Why the last decision was refused (see [`REFUSALS`]).
+    /// Why the last decision was refused (one of `shared::decisions::REFUSALS`).
     geweigerd: Option<String>,
     /// Set when a download request landed on this pending one instead of queueing another.
     bestaand: Option<String>,
@@ -206,12 +206,7 @@ pub async fn show_action(
         &(!action.is_final || upload.as_ref().is_some_and(is_busy)),
     );
     context.insert("requested_by_name", &detail.requested_by_name);
-    context.insert(
-        "file",
-        &detail.file.as_ref().map(|(name, expires)| {
-            json!({ "name": name, "expires": date(*expires), "expired": *expires <= now })
-        }),
-    );
+    context.insert("file", &file_view(&detail, now));
     insert_upload(&mut context, upload.as_ref(), &params, &tenant)?;
     context.insert("can_decide", &tenant.access.rights().can_change());
     context.insert("change", &change_details(detail.action.kind, &payload));
@@ -220,17 +215,23 @@ pub async fn show_action(
         "employee_id",
         &detail.action.employee.as_ref().map(|e| e.id),
     );
-    let refusal = params
-        .geweigerd
-        .as_deref()
-        .and_then(|k| REFUSALS.iter().find(|r| **r == k));
-    context.insert("refusal", &refusal);
+    context.insert(
+        "refusal",
+        &params.geweigerd.as_deref().and_then(refusal_named),
+    );
     context.insert(
         "already_requested",
         &(params.bestaand.is_some() && !action.is_final),
     );
     context.insert("action", &action);
     page(StatusCode::OK, "action.html", &context)
+}
+
+/// The action's file: its name, until when it is kept, and whether that has passed.
+fn file_view(detail: &ActionDetail, now: DateTime<Utc>) -> Option<serde_json::Value> {
+    detail.file.as_ref().map(|(name, expires)| {
+        json!({ "name": name, "expires": date(*expires), "expired": *expires <= now })
+    })
 }
 
 /// An upload still being read or checked: its page refreshes itself.

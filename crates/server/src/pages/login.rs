@@ -61,19 +61,11 @@ pub async fn login(
     let password_ok = verify_password(form.password.clone(), hash).await?;
     let actor = actor(&req, account.as_ref().map(|a| a.id));
     // A locked account answers as a wrong password does, whatever was typed: the answer
-    // must not confirm a guessed password.
-    let account = match account {
-        Some(account) if password_ok && !account.disabled && !account.is_locked() => account,
-        _ => {
-            audit::login_failed(&state.store, &actor, "password", now).await?;
-            // One message whether or not the e-mail exists.
-            return login_page(
-                &req,
-                &email,
-                Some("login-failed"),
-                actix_web::http::StatusCode::UNAUTHORIZED,
-            );
-        }
+    // must not confirm a guessed password. One message whether or not the e-mail exists.
+    let Some(account) = account.filter(|a| password_ok && !a.disabled && !a.is_locked()) else {
+        audit::login_failed(&state.store, &actor, "password", now).await?;
+        let status = actix_web::http::StatusCode::UNAUTHORIZED;
+        return login_page(&req, &email, Some("login-failed"), status);
     };
     state.store.release_attempt(ticket).await?;
     // The password is right: a new session id, waiting for the second factor.

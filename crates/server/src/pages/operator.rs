@@ -214,20 +214,18 @@ pub async fn create_employer(
         return employer_form_page(&operator, &form, StatusCode::UNPROCESSABLE_ENTITY);
     };
     let actor = actor(&req, Some(operator.0.user_id));
-    let now = state.now();
-    let created = (state.store)
-        .create_employer(&employer, &contact_points, &contract, &actor, now)
-        .await;
-    match created {
+    let store = &state.store;
+    let created = store.create_employer(&employer, &contact_points, &contract, &actor, state.now());
+    match created.await {
         Ok(_) => Ok(see_other(&format!(
             "/beheer/werkgevers/{}",
             employer.number
         ))),
         Err(StoreError::Refused(key)) => {
-            let at = if key.starts_with("contract") {
-                "contract_number"
-            } else {
-                "number"
+            // The employer's number or the contract's number is taken already.
+            let at = match key.starts_with("contract") {
+                true => "contract_number",
+                false => "number",
             };
             form.errors.insert(at, key);
             employer_form_page(&operator, &form, StatusCode::UNPROCESSABLE_ENTITY)

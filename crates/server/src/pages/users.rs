@@ -288,33 +288,18 @@ pub async fn change_user(
     form.email = sheet.email;
     let contracts = state.store.list_contract_ids(&tenant.0.access).await?;
     let settings = settings(&mut form, &contracts, state.now().date_naive());
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
     let (Some(settings), true) = (settings, form.errors.is_empty()) else {
-        return form_page(
-            &state,
-            &tenant,
-            &form,
-            Some(path.1),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return form_page(&state, &tenant, &form, Some(path.1), status).await;
     };
     let actor = actor(&req, Some(tenant.0.user.user_id));
-    match state
-        .store
-        .update_sheet(&tenant.0.access, path.1, &settings, &actor, state.now())
-        .await
-    {
+    let access = &tenant.0.access;
+    let updated = (state.store).update_sheet(access, path.1, &settings, &actor, state.now());
+    match updated.await {
         Ok(()) => Ok(see_other(&users_page(&tenant))),
         Err(StoreError::Refused(key)) => {
             form.errors.insert("rights", key);
-            form_page(
-                &state,
-                &tenant,
-                &form,
-                Some(path.1),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
+            form_page(&state, &tenant, &form, Some(path.1), status).await
         }
         Err(err) => Err(err.into()),
     }

@@ -18,6 +18,11 @@ pub const REFUSALS: [&str; 7] = [
     "exit-withdraw-stale",
 ];
 
+/// The refusal a `?geweigerd=` names, when it is one of [`REFUSALS`].
+pub fn refusal_named(key: &str) -> Option<&'static str> {
+    REFUSALS.iter().copied().find(|r| *r == key)
+}
+
 /// Back to the action's page, which says why the decision was refused.
 pub fn refused(tenant: &Tenant, id: i64, key: &str) -> Result<HttpResponse, AppError> {
     let key = REFUSALS
