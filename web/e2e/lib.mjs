@@ -9,7 +9,7 @@
 
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -135,18 +135,40 @@ function usedSteps() {
   }
 }
 
+/** Runs `take` while holding the lock of the steps file: test files run in parallel
+ * processes, and two of them must not take the same step of one account. */
+async function withStepsLock(take) {
+  const lock = `${stepsFile}.lock`;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx'));
+      break;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  try {
+    return take();
+  } finally {
+    unlinkSync(lock);
+  }
+}
+
 /** A code for the demo account `email` that the server has not accepted yet. */
 export async function freshCode(email, secret = demoTotpSecret(email)) {
   for (;;) {
-    const now = Math.floor(Date.now() / 1000 / 30);
-    const used = usedSteps();
-    const last = used[email] ?? -1;
-    const step = [now - 1, now, now + 1].find((s) => s > last);
-    if (step !== undefined) {
-      used[email] = step;
-      writeFileSync(stepsFile, JSON.stringify(used));
-      return totpCode(secret, step);
-    }
+    const step = await withStepsLock(() => {
+      const now = Math.floor(Date.now() / 1000 / 30);
+      const used = usedSteps();
+      const last = used[email] ?? -1;
+      const next = [now - 1, now, now + 1].find((s) => s > last);
+      if (next !== undefined) {
+        used[email] = next;
+        writeFileSync(stepsFile, JSON.stringify(used));
+      }
+      return next;
+    });
+    if (step !== undefined) return totpCode(secret, step);
     await new Promise((resolve) => setTimeout(resolve, 2000));
   }
 }
