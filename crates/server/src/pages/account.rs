@@ -308,6 +308,7 @@ pub async fn enrol(
     state.store.record_login(user.user_id, now).await?;
     audit::login_succeeded(&state.store, &actor, "totp_enrolment", now).await?;
     let (id, old) = (user.user_id, Some(user.token_hash()));
+    // The redirect target does not matter: the answer becomes the page of recovery codes.
     let response = start_session(&state, &req, id, SessionStage::Full, old, "/").await?;
     // The codes are shown on this answer only; the full session is already in place.
     let mut context = context(Some(&user), "");
