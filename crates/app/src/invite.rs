@@ -7,7 +7,6 @@
 
 use chrono::{DateTime, Utc};
 use ebdesk_domain::{EmailAddress, Language};
-use ebdesk_i18n::LanguageIdentifier;
 use ebdesk_store::{
     Access, ActivationLink, Actor, EmployerSummary, Invitation, NewSheet, NewUser, SheetAdded,
     Store, StoreError,
@@ -37,8 +36,8 @@ impl Activation {
 
 /// The language of a person invited by e-mail address: not known before they have an
 /// account, so the default of a new account (Dutch).
-fn invitee_language() -> LanguageIdentifier {
-    ebdesk_i18n::language(Language::Dutch.as_str())
+fn invitee_language() -> &'static str {
+    Language::Dutch.as_str()
 }
 
 /// The activation link and, for someone who already has an account, `access_mail`.
@@ -50,12 +49,7 @@ fn invitation(
     employer: &str,
     now: DateTime<Utc>,
 ) -> Result<Invitation, Error> {
-    let language = invitee_language();
-    let to = Recipient {
-        email,
-        name,
-        language: &language,
-    };
+    let to = Recipient::new(email, name, invitee_language());
     let activation = Activation::new(now);
     Ok(Invitation {
         activation_mail: mails::activation(to, public_url, &activation.token)?,
@@ -127,12 +121,7 @@ pub async fn resend_invitation(
         .find_sheet(access, sheet_id)
         .await?
         .ok_or(StoreError::NotFound)?;
-    let language = invitee_language();
-    let to = Recipient {
-        email: &sheet.email,
-        name: &sheet.display_name,
-        language: &language,
-    };
+    let to = Recipient::new(&sheet.email, &sheet.display_name, invitee_language());
     let activation = Activation::new(now);
     let link = ActivationLink {
         mail: mails::activation(to, public_url, &activation.token)?,
@@ -154,12 +143,7 @@ pub async fn add_operator(
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<String, Error> {
-    let language = invitee_language();
-    let to = Recipient {
-        email: email.as_str(),
-        name,
-        language: &language,
-    };
+    let to = Recipient::new(email.as_str(), name, invitee_language());
     let activation = Activation::new(now);
     let mail = mails::activation(to, public_url, &activation.token)?;
     let user = NewUser {

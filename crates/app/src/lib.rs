@@ -6,6 +6,7 @@ pub mod credentials;
 pub mod invite;
 pub mod mails;
 pub mod password_reset;
+pub mod second_factor;
 pub mod uploads;
 
 use ebdesk_store::StoreError;

@@ -43,8 +43,18 @@ pub fn template_names() -> Vec<String> {
 pub struct Recipient<'a> {
     pub email: &'a str,
     pub name: &'a str,
-    /// The recipient's language (see [`written_in`]).
-    pub language: &'a LanguageIdentifier,
+    /// The recipient's language code, as their account stores it (see [`written_in`]).
+    pub language: &'a str,
+}
+
+impl<'a> Recipient<'a> {
+    pub fn new(email: &'a str, name: &'a str, language: &'a str) -> Self {
+        Recipient {
+            email,
+            name,
+            language,
+        }
+    }
 }
 
 /// A notice to an account holder about a change of their own account.
@@ -58,7 +68,7 @@ pub enum AccountNotice {
 
 /// The language a mail to a reader of `recipient` is written in: Dutch for everyone, as the
 /// templates exist only in Dutch so far (a later issue adds French and English ones).
-pub fn written_in(_recipient: &LanguageIdentifier) -> LanguageIdentifier {
+pub fn written_in(_recipient: &str) -> LanguageIdentifier {
     ebdesk_i18n::default_language()
 }
 
@@ -140,11 +150,33 @@ pub fn password_reset(
     compose(to, "mail-reset-subject", "mail_reset.txt", context)
 }
 
+/// Who reset a second factor, as its holder's mail names them.
+#[derive(Debug, Clone, Copy)]
+pub enum ResetBy<'a> {
+    /// The operator of ebdesk.
+    Operator,
+    /// The master user of this employer.
+    MasterOf(&'a str),
+}
+
 /// Tells an account holder that their second factor was reset, and by whom.
-pub fn totp_reset(to: Recipient<'_>, public_url: &str, by: &str) -> Result<OutgoingMail, Error> {
+pub fn totp_reset(
+    to: Recipient<'_>,
+    public_url: &str,
+    by: ResetBy<'_>,
+) -> Result<OutgoingMail, Error> {
+    let lang = written_in(to.language);
+    let by = match by {
+        ResetBy::Operator => ebdesk_i18n::lookup(&lang, "mail-totp-reset-by-operator", &[]),
+        ResetBy::MasterOf(employer) => ebdesk_i18n::lookup(
+            &lang,
+            "mail-totp-reset-by-master",
+            &[("employer", employer.to_owned())],
+        ),
+    };
     let mut context = tera::Context::new();
     context.insert("name", to.name);
-    context.insert("by", by);
+    context.insert("by", &by);
     context.insert("link", &login_link(public_url));
     compose(
         to,
@@ -207,11 +239,10 @@ mod tests {
     use super::*;
 
     fn an() -> Recipient<'static> {
-        static NL: LazyLock<LanguageIdentifier> = LazyLock::new(ebdesk_i18n::default_language);
         Recipient {
             email: "an@peeters.test",
             name: "An Peeters",
-            language: &NL,
+            language: "nl",
         }
     }
 
@@ -241,16 +272,20 @@ mod tests {
             access(an(), url, "Bouwbedrijf Peeters NV").unwrap(),
             invitation(an(), url, "Bouwbedrijf Peeters NV").unwrap(),
             password_reset(an(), url, "R").unwrap(),
-            totp_reset(an(), url, "de beheerder van ebdesk").unwrap(),
+            totp_reset(an(), url, ResetBy::Operator).unwrap(),
+            totp_reset(an(), url, ResetBy::MasterOf("Bouwbedrijf Peeters NV")).unwrap(),
             locked(an()).unwrap(),
             account_notice(an(), url, AccountNotice::TotpEnrolled).unwrap(),
             account_notice(an(), url, AccountNotice::PasswordChanged).unwrap(),
         ];
-        assert_eq!(mails.len(), template_names().len());
+        assert_eq!(mails.len(), template_names().len() + 1);
         for mail in &mails {
             assert!(mail.subject.starts_with("ebdesk: "), "{}", mail.subject);
             assert!(mail.body.ends_with("ebdesk\n"), "{}", mail.body);
             assert!(!mail.subject.contains("mail-"), "{}", mail.subject);
+            // Every paragraph comes from the catalog.
+            assert!(!mail.body.contains("mail-"), "{}", mail.body);
+            assert!(!mail.body.contains("Unknown localization"), "{}", mail.body);
         }
         // Plain text: nothing is escaped.
         let to = Recipient {
@@ -280,14 +315,18 @@ mod tests {
                 .body
                 .contains("hersteld door de beheerder van ebdesk.")
         );
-        assert!(mails[6].body.contains("https://ebdesk.test/login"));
+        assert!(
+            mails[5]
+                .body
+                .contains("hersteld door de master user van Bouwbedrijf Peeters NV.")
+        );
+        assert!(mails[7].body.contains("https://ebdesk.test/login"));
     }
 
     #[test]
     fn a_mail_is_written_in_dutch_whatever_the_recipient_reads() {
-        let fr = ebdesk_i18n::language("fr");
         let to = Recipient {
-            language: &fr,
+            language: "fr",
             ..an()
         };
         let (theirs, dutch) = (

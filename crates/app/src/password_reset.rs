@@ -18,12 +18,7 @@ pub async fn send_password_reset(
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
     let token = random_token();
-    let language = ebdesk_i18n::language(&account.language);
-    let holder = Recipient {
-        email: &account.email,
-        name: &account.display_name,
-        language: &language,
-    };
+    let holder = Recipient::new(&account.email, &account.display_name, &account.language);
     let mail = mails::password_reset(holder, public_url, &token)?;
     store
         .insert_reset_token(

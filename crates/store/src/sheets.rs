@@ -20,6 +20,8 @@ pub struct SheetRow {
     pub user_id: i64,
     pub display_name: String,
     pub email: String,
+    /// The person's language ("nl", "fr", "en"), for the mails they get.
+    pub language: String,
     pub rights: Rights,
     pub all_contracts: bool,
     pub contract_ids: Vec<i64>,
@@ -86,6 +88,7 @@ struct Row {
     user_id: i64,
     display_name: String,
     email: String,
+    language: String,
     rights: String,
     all_contracts: bool,
     external: bool,
@@ -96,8 +99,8 @@ struct Row {
     disabled: bool,
 }
 
-const SHEETS: &str = "SELECT s.id AS sheet_id, u.id AS user_id, u.display_name, u.email, s.rights, \
-        s.all_contracts, s.external, s.valid_until, u.last_login_at, \
+const SHEETS: &str = "SELECT s.id AS sheet_id, u.id AS user_id, u.display_name, u.email, u.language, \
+        s.rights, s.all_contracts, s.external, s.valid_until, u.last_login_at, \
         (u.password_hash IS NULL) AS invited, (u.locked_at IS NOT NULL) AS locked, u.disabled \
     FROM user_sheets s JOIN users u ON u.id = s.user_id WHERE s.employer_id = $1";
 const SHEET_CONTRACTS: &str = "SELECT usc.sheet_id, c.id, c.number FROM user_sheet_contracts usc \
@@ -149,6 +152,7 @@ impl Store {
                     user_id: row.user_id,
                     display_name: row.display_name,
                     email: row.email,
+                    language: row.language,
                     all_contracts: row.all_contracts,
                     external: row.external,
                     valid_until: row.valid_until,
@@ -159,6 +163,16 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// The master's employer and one of its sheets (refused to anyone but its master user).
+    async fn master_sees(&self, access: &Access, sheet_id: i64) -> Result<(i64, SheetRow)> {
+        let employer_id = master_only(access)?;
+        let sheet = self
+            .find_sheet(access, sheet_id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok((employer_id, sheet))
     }
 
     /// One sheet of the master's employer.
@@ -238,11 +252,7 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let employer_id = master_only(access)?;
-        let before = self
-            .find_sheet(access, sheet_id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let (employer_id, before) = self.master_sees(access, sheet_id).await?;
         if before.rights == Rights::Master || settings.rights == Rights::Master {
             return Err(StoreError::Refused("sheet-master-protected"));
         }
@@ -292,11 +302,7 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let employer_id = master_only(access)?;
-        let before = self
-            .find_sheet(access, sheet_id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let (employer_id, before) = self.master_sees(access, sheet_id).await?;
         if before.rights == Rights::Master {
             return Err(StoreError::Refused("sheet-master-protected"));
         }
@@ -340,11 +346,7 @@ impl Store {
             expires_at,
             mail,
         } = link;
-        let employer_id = master_only(access)?;
-        let sheet = self
-            .find_sheet(access, sheet_id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
+        let (employer_id, sheet) = self.master_sees(access, sheet_id).await?;
         if !sheet.invited {
             return Err(StoreError::Refused("sheet-not-invited"));
         }

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use ebdesk_app::credentials::{hash_password_async, hash_token};
 use ebdesk_app::mails::{self, AccountNotice, Recipient};
 use ebdesk_app::password_reset::send_password_reset;
+use ebdesk_domain::Language;
 use ebdesk_domain::access::{TotpCheck, check_new_password};
 use ebdesk_store::{Account, Actor, OutgoingMail, SessionStage, TokenPurpose, TokenState};
 use serde::Deserialize;
@@ -68,6 +69,13 @@ fn code_refused(
     page(status, "login_code.html", &context)
 }
 
+/// Too many codes were tried for this account or from this address: until when to wait.
+fn code_throttled(user: &SessionUser, retry_at: DateTime<Utc>) -> Result<HttpResponse, AppError> {
+    let time = throttle::local_time(retry_at);
+    let status = StatusCode::TOO_MANY_REQUESTS;
+    code_refused(user, "login-throttled", status, &time)
+}
+
 /// Checks the code; the session becomes a full one (with a new id) when it is right.
 pub async fn submit_code(
     req: HttpRequest,
@@ -83,15 +91,7 @@ pub async fn submit_code(
     let keys = throttle::keys(&user.email, &req);
     let ticket = match throttle::begin(&state.store, &keys, now).await? {
         Ok(ticket) => ticket,
-        Err(retry_at) => {
-            let time = throttle::local_time(retry_at);
-            return code_refused(
-                &user,
-                "login-throttled",
-                StatusCode::TOO_MANY_REQUESTS,
-                &time,
-            );
-        }
+        Err(retry_at) => return code_throttled(&user, retry_at),
     };
     let account = state
         .store
@@ -163,11 +163,8 @@ async fn wrong_code(
 ) -> Result<HttpResponse, AppError> {
     let now = state.now();
     audit::login_failed(&state.store, actor, "code", now).await?;
-    let lock_mail = mails::locked(Recipient {
-        email: &account.email,
-        name: &account.display_name,
-        language: &ebdesk_i18n::language(&account.language),
-    })?;
+    let holder = Recipient::new(&account.email, &account.display_name, &account.language);
+    let lock_mail = mails::locked(holder)?;
     let locked = state
         .store
         .record_failed_code(account.id, lock_mail, actor, now)
@@ -268,12 +265,7 @@ async fn confirm_enrolment(
         .iter()
         .map(|c| totp::recovery_code_hash(user.user_id, c))
         .collect();
-    let language = ebdesk_i18n::language(&user.language);
-    let holder = Recipient {
-        email: &user.email,
-        name: &user.display_name,
-        language: &language,
-    };
+    let holder = Recipient::new(&user.email, &user.display_name, &user.language);
     let url = &state.settings.public_url;
     let notice = mails::account_notice(holder, url, AccountNotice::TotpEnrolled)?;
     let confirmed = state
@@ -413,12 +405,7 @@ fn password_notice(
     if purpose == TokenPurpose::Activation {
         return Ok(None);
     }
-    let language = ebdesk_i18n::default_language();
-    let holder = Recipient {
-        email,
-        name: "",
-        language: &language,
-    };
+    let holder = Recipient::new(email, "", Language::Dutch.as_str());
     let url = &state.settings.public_url;
     Ok(Some(mails::account_notice(
         holder,
@@ -461,15 +448,8 @@ pub async fn set_password(
         return message_page(StatusCode::OK, "password-reset-done");
     }
     // Activation: straight on to enrolling an authenticator.
-    start_session(
-        &state,
-        &req,
-        user_id,
-        SessionStage::Enrol,
-        None,
-        "/2fa/instellen",
-    )
-    .await
+    let (stage, next) = (SessionStage::Enrol, "/2fa/instellen");
+    start_session(&state, &req, user_id, stage, None, next).await
 }
 
 pub async fn forgot_password_form(req: HttpRequest) -> Result<HttpResponse, AppError> {

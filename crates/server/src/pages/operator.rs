@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use ebdesk_app::invite;
-use ebdesk_app::mails::{self, Recipient};
+use ebdesk_app::second_factor;
 use ebdesk_domain::names::{NameError, check_name};
 use ebdesk_domain::{EmailAddress, KboNumber};
 use ebdesk_store::{NewContactPoint, NewContract, NewEmployer, StoreError};
@@ -391,20 +391,15 @@ pub async fn reset_second_factor(
         )
         .await;
     };
-    let notice = mails::totp_reset(
-        Recipient {
-            email: &account.email,
-            name: &account.display_name,
-            language: &ebdesk_i18n::language(&account.language),
-        },
-        &state.settings.public_url,
-        "de beheerder van ebdesk",
-    )?;
     let actor = actor(&req, Some(operator.0.user_id));
-    state
-        .store
-        .reset_second_factor_of(account.id, notice, &actor, state.now())
-        .await?;
+    second_factor::reset_by_operator(
+        &state.store,
+        &account,
+        &state.settings.public_url,
+        &actor,
+        state.now(),
+    )
+    .await?;
     console_page(
         &state,
         &operator,

@@ -7,7 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDate;
 use ebdesk_app::invite;
-use ebdesk_app::mails::{self, Recipient};
+use ebdesk_app::second_factor;
 use ebdesk_domain::Rights;
 use ebdesk_domain::changes::parse_date;
 use ebdesk_store::{NewSheet, SheetSettings, StoreError};
@@ -18,6 +18,13 @@ use crate::shared::{
     AppError, AppState, MasterTenant, RouteExt, actor, html, render, see_other, tenant_context,
 };
 
+// The one-button actions on a person of "Gebruikers"; one handler tells them apart by route.
+const REVOKE: &str = "/werkgevers/{employer}/gebruikers/{sheet}/intrekken";
+const RESEND_INVITATION: &str = "/werkgevers/{employer}/gebruikers/{sheet}/uitnodiging";
+const RESET_SECOND_FACTOR: &str = "/werkgevers/{employer}/gebruikers/{sheet}/2fa-herstellen";
+const WITHDRAW_INVITATION: &str =
+    "/werkgevers/{employer}/gebruikers/uitnodigingen/{invitation}/intrekken";
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.get("/werkgevers/{employer}/gebruikers", list_users)
         .post("/werkgevers/{employer}/gebruikers", add_user)
@@ -27,22 +34,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             change_user_form,
         )
         .post("/werkgevers/{employer}/gebruikers/{sheet}", change_user)
-        .post(
-            "/werkgevers/{employer}/gebruikers/{sheet}/intrekken",
-            revoke_user,
-        )
-        .post(
-            "/werkgevers/{employer}/gebruikers/{sheet}/uitnodiging",
-            resend_invitation,
-        )
-        .post(
-            "/werkgevers/{employer}/gebruikers/{sheet}/2fa-herstellen",
-            reset_second_factor,
-        )
-        .post(
-            "/werkgevers/{employer}/gebruikers/uitnodigingen/{invitation}/intrekken",
-            withdraw_invitation,
-        );
+        .post(REVOKE, sheet_button)
+        .post(RESEND_INVITATION, sheet_button)
+        .post(RESET_SECOND_FACTOR, sheet_button)
+        .post(WITHDRAW_INVITATION, sheet_button);
 }
 
 /// What the form shows: the values as typed, and a message per field.
@@ -326,75 +321,33 @@ async fn sheet_action(
     }
 }
 
-pub async fn revoke_user(
+/// "Toegang intrekken", "Uitnodiging opnieuw sturen", "2FA herstellen" and withdrawing an
+/// unanswered invitation of an existing account: each one use case on one id of the path.
+pub async fn sheet_button(
     req: HttpRequest,
     state: web::Data<AppState>,
     tenant: MasterTenant,
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
     let actor = actor(&req, Some(tenant.0.user.user_id));
-    let result = state
-        .store
-        .revoke_sheet(&tenant.0.access, path.1, &actor, state.now())
-        .await;
-    sheet_action(&state, &tenant, result).await
-}
-
-pub async fn resend_invitation(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    tenant: MasterTenant,
-    path: web::Path<(String, i64)>,
-) -> Result<HttpResponse, AppError> {
-    let actor = actor(&req, Some(tenant.0.user.user_id));
-    let result = invite::resend_invitation(
-        &state.store,
-        &tenant.0.access,
-        path.1,
-        &state.settings.public_url,
-        &actor,
-        state.now(),
-    )
-    .await;
-    sheet_action(&state, &tenant, result).await
-}
-
-pub async fn reset_second_factor(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    tenant: MasterTenant,
-    path: web::Path<(String, i64)>,
-) -> Result<HttpResponse, AppError> {
-    let sheet = sheet_of(&state, &tenant, path.1).await?;
-    let by = format!("de master user van {}", tenant.0.access.employer().name);
-    let notice = mails::totp_reset(
-        Recipient {
-            email: &sheet.email,
-            name: &sheet.display_name,
-            language: &ebdesk_i18n::default_language(),
-        },
-        &state.settings.public_url,
-        &by,
-    )?;
-    let actor = actor(&req, Some(tenant.0.user.user_id));
-    let result = state
-        .store
-        .reset_second_factor(&tenant.0.access, path.1, notice, &actor, state.now())
-        .await;
-    sheet_action(&state, &tenant, result).await
-}
-
-/// Withdraws an invitation of an existing account that was not answered yet.
-pub async fn withdraw_invitation(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    tenant: MasterTenant,
-    path: web::Path<(String, i64)>,
-) -> Result<HttpResponse, AppError> {
-    let actor = actor(&req, Some(tenant.0.user.user_id));
-    let result = state
-        .store
-        .withdraw_sent_invitation(&tenant.0.access, path.1, &actor, state.now())
-        .await;
+    let (store, access, id) = (&state.store, &tenant.0.access, path.1);
+    let (url, now) = (&state.settings.public_url, state.now());
+    let result = match req.match_pattern().as_deref() {
+        Some(REVOKE) => store
+            .revoke_sheet(access, id, &actor, now)
+            .await
+            .map_err(Into::into),
+        Some(RESEND_INVITATION) => {
+            invite::resend_invitation(store, access, id, url, &actor, now).await
+        }
+        Some(RESET_SECOND_FACTOR) => {
+            second_factor::reset_by_master(store, access, id, url, &actor, now).await
+        }
+        Some(WITHDRAW_INVITATION) => store
+            .withdraw_sent_invitation(access, id, &actor, now)
+            .await
+            .map_err(Into::into),
+        _ => return Err(AppError::NotFound),
+    };
     sheet_action(&state, &tenant, result).await
 }

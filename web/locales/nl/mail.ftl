@@ -1,0 +1,31 @@
+## The bodies of the account e-mails, one key per paragraph (web/templates/mail puts them in order).
+
+mail-greeting = Beste { $name },
+mail-greeting-plain = Beste,
+mail-signature = ebdesk
+
+mail-access-body = U kreeg in ebdesk toegang tot { $employer }. Meld u aan zoals gewoonlijk, met uw wachtwoord en de code uit uw authenticator-app, en kies de werkgever:
+
+mail-activation-body = U kreeg toegang tot ebdesk, het werkgeversportaal voor uw groepsverzekering. Activeer uw account via deze link (72 uur geldig, één keer te gebruiken):
+mail-activation-app = U kiest er een wachtwoord en registreert een authenticator-app op uw smartphone (bijvoorbeeld Microsoft Authenticator of Google Authenticator): aanmelden gebeurt altijd met uw wachtwoord en een code uit die app.
+mail-activation-unexpected = Verwachtte u deze e-mail niet? Dan mag u hem negeren.
+
+mail-invitation-body = { $employer } nodigt u uit om in ebdesk met uw bestaande account mee te werken. U krijgt die toegang pas wanneer u de uitnodiging zelf aanvaardt: meld u aan zoals gewoonlijk, met uw wachtwoord en de code uit uw authenticator-app, en kies bij "Uitnodigingen" voor Aanvaarden of Weigeren.
+mail-invitation-unexpected = Verwachtte u deze uitnodiging niet? Weiger ze dan; er verandert niets aan uw account.
+
+mail-locked-body = Er werd 10 keer na elkaar een foute code ingegeven bij het aanmelden op uw ebdesk-account. Om u te beschermen is uw account vergrendeld.
+mail-locked-next = Vraag de master user van uw organisatie (of de beheerder van ebdesk) om uw account te ontgrendelen. Was u dit niet zelf? Wijzig dan ook uw wachtwoord via "Wachtwoord vergeten".
+
+mail-password-changed-body = Het wachtwoord van uw ebdesk-account werd zopas gewijzigd via een herstellink. U bent overal afgemeld.
+mail-password-changed-not-you = Was u dit niet zelf? Vraag dan meteen een nieuwe herstellink aan via "Wachtwoord vergeten" op { $link } en verwittig de beheerder van ebdesk.
+
+mail-reset-body = U vroeg een nieuw wachtwoord aan voor ebdesk. Kies het via deze link (1 uur geldig, één keer te gebruiken):
+mail-reset-unexpected = Vroeg u niets aan? Dan mag u dit bericht negeren: uw wachtwoord blijft ongewijzigd.
+
+mail-totp-enrolled-body = Voor uw ebdesk-account werd zopas een authenticator-app ingesteld. Vanaf nu vraagt de aanmelding de code uit die app.
+mail-totp-enrolled-not-you = Was u dit niet zelf? Wijzig dan meteen uw wachtwoord via "Wachtwoord vergeten" op { $link } en verwittig de beheerder van ebdesk: iemand anders kent dan uw wachtwoord.
+
+mail-totp-reset-body = De tweestapsverificatie van uw ebdesk-account werd zopas hersteld door { $by }. Uw authenticator-app en uw herstelcodes werken niet meer en u bent overal afgemeld. Bij uw volgende aanmelding stelt u opnieuw een authenticator-app in.
+mail-totp-reset-not-you = Hebt u hier niet om gevraagd? Wijzig dan meteen uw wachtwoord via "Wachtwoord vergeten" op { $link } en verwittig de beheerder van ebdesk.
+mail-totp-reset-by-operator = de beheerder van ebdesk
+mail-totp-reset-by-master = de master user van { $employer }
