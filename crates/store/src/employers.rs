@@ -61,14 +61,7 @@ impl Store {
             in_scope_sql!("c.id", "$2", "$3"),
             " ORDER BY c.number"
         );
-        Ok(with_pool!(self, pool => {
-            sqlx::query_as(SQL)
-                .bind(scope.employer_id())
-                .bind(scope.all_contracts())
-                .bind(scope.sheet_id())
-                .fetch_all(pool)
-                .await?
-        }))
+        self.fetch_in_scope(SQL, scope).await
     }
 
     /// The categories of the contracts inside the scope, by contract and name.
@@ -78,8 +71,20 @@ impl Store {
             in_scope_sql!("g.contract_id", "$2", "$3"),
             " ORDER BY g.contract_id, g.name"
         );
+        self.fetch_in_scope(SQL, scope).await
+    }
+
+    /// The rows of `sql`, whose `$1` is the employer and `$2`, `$3` the scope's contracts
+    /// (as `in_scope_sql!` reads them).
+    async fn fetch_in_scope<T>(&self, sql: &'static str, scope: &Scope) -> Result<Vec<T>>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+            + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+            + Send
+            + Unpin,
+    {
         Ok(with_pool!(self, pool => {
-            sqlx::query_as(SQL)
+            sqlx::query_as(sql)
                 .bind(scope.employer_id())
                 .bind(scope.all_contracts())
                 .bind(scope.sheet_id())

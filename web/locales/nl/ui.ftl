@@ -451,3 +451,9 @@ action-kind-new_affiliation = Nieuwe aansluiting
 action-kind-exit = Uittreding
 action-kind-personal_data_change = Wijziging persoonsgegevens
 action-status-withdrawn = Ingetrokken
+action-description-requested = Aangevraagd op { $date }
+action-description-exit = Tot en met { $date }
+action-description-personal-data = { $count ->
+    [one] 1 persoonsgegeven gewijzigd
+   *[other] { $count } persoonsgegevens gewijzigd
+}

@@ -6,6 +6,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Months, Utc};
 use ebdesk_domain::{ActionKind, ActionStatus};
+use ebdesk_i18n::{LanguageIdentifier, Message};
 use ebdesk_store::{
     ActionDetail, ActionFilter, AuditEvent, DownloadRequest, FileLookup, NewAction,
     PENDING_DOWNLOADS_PER_USER, StoreError, UploadPhase, UploadRecord,
@@ -13,9 +14,9 @@ use ebdesk_store::{
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::shared::decisions::refusal_named;
+use crate::shared::decisions::{refusal_named, to_action};
 use crate::shared::history::change_details;
-use crate::shared::local::start_of_today;
+use crate::shared::local::{display_date, start_of_today, today};
 use crate::shared::pager::{cursor, insert_pager};
 use crate::shared::preview::PreviewView;
 use crate::shared::respond::{attachment, page};
@@ -63,17 +64,20 @@ struct ActionView {
     error: Option<String>,
 }
 
-fn date(at: chrono::DateTime<Utc>) -> String {
-    at.format("%d/%m/%Y").to_string()
+/// The Brussels date of a moment, as the pages show it.
+fn date(at: DateTime<Utc>) -> String {
+    display_date(today(at))
 }
 
-fn view(action: &ebdesk_store::Action) -> ActionView {
+/// The row as the reader sees it; the description is stored as a message (or, from before
+/// messages had keys, as text) and shown in the reader's language.
+fn view(action: &ebdesk_store::Action, lang: &LanguageIdentifier) -> ActionView {
     ActionView {
         id: action.id,
         kind: action.kind.as_str(),
         status: action.status.as_str(),
         is_final: action.status.is_final(),
-        description: action.description.clone(),
+        description: Message::from_stored(&action.description).render(lang),
         employee_name: action
             .employee
             .as_ref()
@@ -161,7 +165,8 @@ pub async fn list_actions(
         .store
         .list_actions(tenant.access.scope(), &filter)
         .await?;
-    let actions: Vec<ActionView> = page.rows.iter().map(view).collect();
+    let lang = ebdesk_i18n::language(&tenant.user.language);
+    let actions: Vec<ActionView> = page.rows.iter().map(|a| view(a, &lang)).collect();
     let mut context = tenant_context(&tenant);
     context.insert("live", &actions.iter().any(|a| !a.is_final));
     context.insert("actions", &actions);
@@ -197,9 +202,11 @@ pub async fn show_action(
         ActionKind::InsuredOverviewUpload => state.store.find_upload(scope, id).await?,
         _ => None,
     };
-    let payload: serde_json::Value = serde_json::from_str(&detail.payload).unwrap_or_default();
     let now = state.now();
-    let action = view(&detail.action);
+    let action = view(
+        &detail.action,
+        &ebdesk_i18n::language(&tenant.user.language),
+    );
     let mut context = tenant_context(&tenant);
     context.insert(
         "live",
@@ -208,13 +215,7 @@ pub async fn show_action(
     context.insert("requested_by_name", &detail.requested_by_name);
     context.insert("file", &file_view(&detail, now));
     insert_upload(&mut context, upload.as_ref(), &params, &tenant)?;
-    context.insert("can_decide", &tenant.access.rights().can_change());
-    context.insert("change", &change_details(detail.action.kind, &payload));
-    context.insert("can_withdraw", &can_withdraw(&detail, &tenant, now));
-    context.insert(
-        "employee_id",
-        &detail.action.employee.as_ref().map(|e| e.id),
-    );
+    insert_change(&mut context, &detail, &tenant, now);
     context.insert(
         "refusal",
         &params.geweigerd.as_deref().and_then(refusal_named),
@@ -225,6 +226,23 @@ pub async fn show_action(
     );
     context.insert("action", &action);
     page(StatusCode::OK, "action.html", &context)
+}
+
+/// What a change action changed, and whether this reader may decide on it or withdraw it.
+fn insert_change(
+    context: &mut tera::Context,
+    detail: &ActionDetail,
+    tenant: &Tenant,
+    now: DateTime<Utc>,
+) {
+    let payload: serde_json::Value = serde_json::from_str(&detail.payload).unwrap_or_default();
+    context.insert("can_decide", &tenant.access.rights().can_change());
+    context.insert("change", &change_details(detail.action.kind, &payload));
+    context.insert("can_withdraw", &can_withdraw(detail, tenant, now));
+    context.insert(
+        "employee_id",
+        &detail.action.employee.as_ref().map(|e| e.id),
+    );
 }
 
 /// The action's file: its name, until when it is kept, and whether that has passed.
@@ -327,9 +345,11 @@ pub async fn request_insured_overview(
     let now = state.now();
     let action = NewAction {
         kind: ActionKind::InsuredOverviewDownload,
-        description: format!("Aangevraagd op {}", date(now)),
+        description: Message::new("action-description-requested")
+            .with("date", display_date(state.today()))
+            .to_stored(),
         employee_id: None,
-        payload: "{}".to_owned(),
+        payload: json!({ "language": tenant.user.language }).to_string(),
         effective_date: None,
     };
     let number = &tenant.access.employer().number;
@@ -340,7 +360,7 @@ pub async fn request_insured_overview(
     {
         Ok(DownloadRequest::Queued(id)) => {
             state.jobs.wake();
-            Ok(see_other(&format!("/werkgevers/{number}/acties/{id}")))
+            Ok(to_action(&tenant, id))
         }
         Ok(DownloadRequest::Pending(id)) => Ok(see_other(&format!(
             "/werkgevers/{number}/acties/{id}?bestaand=1"

@@ -11,9 +11,9 @@ use ebdesk_domain::changes::{FieldErrors, check_affiliation_dates, parse_date, p
 use ebdesk_store::{AffiliatePerson, ContractChoice, EmployeeDetail, PersonLookup};
 use serde::Serialize;
 
+use crate::shared::decisions::to_action;
 use crate::shared::{
-    AppError, AppState, ChangeTenant, Fields, RouteExt, Tenant, actor, html, render, see_other,
-    tenant_context,
+    AppError, AppState, ChangeTenant, Fields, RouteExt, Tenant, actor, html, render, tenant_context,
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -187,14 +187,8 @@ pub async fn add_affiliation(
     let fields = Fields::new(form.into_inner());
     let scope = tenant.access.scope();
     let mut form = AffiliationForm::from_fields(&fields, "details");
-    let number = match NationalNumber::parse(&fields.get("national_number")) {
-        Ok(number) => number,
-        Err(e) => {
-            form.step = "lookup";
-            form.errors.insert("national_number", e.code());
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return form_page(&state, &tenant, &form, None, status).await;
-        }
+    let Some(number) = national_number(&fields, &mut form) else {
+        return invalid(&state, &tenant, &form, None).await;
     };
     // What the employer knows is read again: the form's step 1 is no proof.
     let lookup = state
@@ -207,8 +201,7 @@ pub async fn add_affiliation(
     let (Some(person), Some(choice), Some((employment_start, affiliation_start)), true) =
         (person, choice, starts, form.errors.is_empty())
     else {
-        let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return form_page(&state, &tenant, &form, shown, status).await;
+        return invalid(&state, &tenant, &form, shown).await;
     };
     let affiliation = NewAffiliation {
         person,
@@ -217,20 +210,41 @@ pub async fn add_affiliation(
         affiliation_start,
     };
     let actor = actor(&req, Some(tenant.user.user_id));
-    let done = register_affiliation(&state.store, scope, affiliation, &actor, state.now()).await;
-    match done {
-        Ok(done) => Ok(see_other(&format!(
-            "/werkgevers/{}/acties/{}",
-            tenant.access.employer().number,
-            done.action_id
-        ))),
+    match register_affiliation(&state.store, scope, affiliation, &actor, state.now()).await {
+        Ok(done) => Ok(to_action(&tenant, done.action_id)),
         Err(ebdesk_app::Error::Refused(code)) => {
             form.refused(code, shown.is_some());
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            form_page(&state, &tenant, &form, shown, status).await
+            invalid(&state, &tenant, &form, shown).await
         }
         Err(err) => Err(err.into()),
     }
+}
+
+/// The national number of step 1; when it does not read, the form goes back to that step.
+fn national_number(fields: &Fields, form: &mut AffiliationForm) -> Option<NationalNumber> {
+    NationalNumber::parse(&fields.get("national_number"))
+        .map_err(|e| {
+            form.step = "lookup";
+            form.errors.insert("national_number", e.code());
+        })
+        .ok()
+}
+
+/// The form again, with its messages (422).
+async fn invalid(
+    state: &AppState,
+    tenant: &Tenant,
+    form: &AffiliationForm,
+    person: Option<&EmployeeDetail>,
+) -> Result<HttpResponse, AppError> {
+    form_page(
+        state,
+        tenant,
+        form,
+        person,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }
 
 /// Who is affiliated: a new person from the form's fields, or the employee the number

@@ -9,43 +9,41 @@ use crate::shared::{
     AppError, AppState, RouteExt, SessionUser, actor, html, page_context, render, see_other,
 };
 
+const ACCEPT: &str = "/uitnodigingen/{invitation}/aanvaarden";
+const DECLINE: &str = "/uitnodigingen/{invitation}/weigeren";
+
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.get("/werkgevers", choose_employer)
-        .post("/uitnodigingen/{invitation}/aanvaarden", accept_invitation)
-        .post("/uitnodigingen/{invitation}/weigeren", decline_invitation);
+        .post(ACCEPT, answer_invitation)
+        .post(DECLINE, answer_invitation);
 }
 
-pub async fn accept_invitation(
+/// "Aanvaarden" or "Weigeren" of an invitation to an employer: accepted, it leads to that
+/// employer; declined (or nothing to accept), back to the choice.
+pub async fn answer_invitation(
     req: HttpRequest,
     state: web::Data<AppState>,
     user: SessionUser,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let actor = actor(&req, Some(user.user_id));
-    match state
-        .store
-        .accept_invitation(user.user_id, path.into_inner(), &actor, state.now())
-        .await
-    {
+    let (store, id, now) = (&state.store, path.into_inner(), state.now());
+    let accepted = match req.match_pattern().as_deref() {
+        Some(ACCEPT) => store.accept_invitation(user.user_id, id, &actor, now).await,
+        Some(DECLINE) => {
+            store
+                .decline_invitation(user.user_id, id, &actor, now)
+                .await?;
+            return Ok(see_other("/werkgevers"));
+        }
+        _ => return Err(AppError::NotFound),
+    };
+    match accepted {
         Ok(number) => Ok(see_other(&format!("/werkgevers/{number}"))),
         // Already a sheet there, or an operator account: nothing to accept.
         Err(StoreError::Refused(_)) => Ok(see_other("/werkgevers")),
         Err(err) => Err(err.into()),
     }
-}
-
-pub async fn decline_invitation(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    user: SessionUser,
-    path: web::Path<i64>,
-) -> Result<HttpResponse, AppError> {
-    let actor = actor(&req, Some(user.user_id));
-    state
-        .store
-        .decline_invitation(user.user_id, path.into_inner(), &actor, state.now())
-        .await?;
-    Ok(see_other("/werkgevers"))
 }
 
 /// "Kies een werkgever": the employers where the user holds a sheet.

@@ -9,11 +9,11 @@ use ebdesk_domain::changes::FieldErrors;
 use ebdesk_store::{EmployeeDetail, ExitDone, ExitOutcome, ExitRefusal, ExitRequest, ExitTarget};
 use serde::Serialize;
 
-use crate::shared::decisions::back_to_action;
+use crate::shared::decisions::{back_to_action, to_action};
 use crate::shared::local::{display_date, start_of_today, today};
 use crate::shared::{
-    AppError, AppState, ChangeTenant, Fields, RouteExt, Tenant, actor, employee_in_scope, html,
-    render, see_other, tenant_context,
+    AppError, AppState, ChangeTenant, EmployeeToChange, Fields, RouteExt, Tenant, actor,
+    employee_in_scope, html, render, tenant_context,
 };
 
 /// Most employees one exit takes at once.
@@ -72,8 +72,11 @@ fn end_and_reason(fields: &Fields, form: &mut ExitForm) -> Option<(NaiveDate, Ex
     Some((end?, reason?))
 }
 
+/// The action's description, stored as a message so that each reader sees it in their language.
 fn description(end: NaiveDate) -> String {
-    format!("Tot en met {}", display_date(end))
+    ebdesk_i18n::Message::new("action-description-exit")
+        .with("date", display_date(end))
+        .to_stored()
 }
 
 fn context_for(tenant: &Tenant, form: &ExitForm) -> tera::Context {
@@ -101,11 +104,8 @@ fn exit_page(
 }
 
 pub async fn exit_form(
-    state: web::Data<AppState>,
-    ChangeTenant(tenant): ChangeTenant,
-    path: web::Path<(String, i64)>,
+    EmployeeToChange { tenant, employee }: EmployeeToChange,
 ) -> Result<HttpResponse, AppError> {
-    let employee = employee_in_scope(&state, &tenant, path.into_inner().1).await?;
     let form = ExitForm {
         affiliations: employee
             .affiliations
@@ -121,11 +121,9 @@ pub async fn exit_form(
 pub async fn exit_employee(
     req: HttpRequest,
     state: web::Data<AppState>,
-    ChangeTenant(tenant): ChangeTenant,
-    path: web::Path<(String, i64)>,
+    EmployeeToChange { tenant, employee }: EmployeeToChange,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let employee = employee_in_scope(&state, &tenant, path.into_inner().1).await?;
     let fields = Fields::new(form.into_inner());
     let mut form = ExitForm {
         affiliations: fields.ids("affiliation"),
@@ -144,11 +142,7 @@ pub async fn exit_employee(
         affiliation_ids: Some(form.affiliations.clone()),
     };
     match exit(&req, &state, &tenant, vec![target], end_date, reason).await? {
-        ExitOutcome::Done(done) => Ok(see_other(&format!(
-            "/werkgevers/{}/acties/{}",
-            tenant.access.employer().number,
-            done.first().map_or(0, |d| d.action_id)
-        ))),
+        ExitOutcome::Done(done) => Ok(to_action(&tenant, done.first().map_or(0, |d| d.action_id))),
         ExitOutcome::Refused(refusals) => {
             form.refused_at_fields(&refusals);
             exit_page(&tenant, &employee, &form, StatusCode::UNPROCESSABLE_ENTITY)

@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::shared::history::{ChangeRow, change_rows};
 use crate::shared::local::{display_date, today};
 use crate::shared::{
-    AppError, AppState, ChangeTenant, Fields, RouteExt, Tenant, actor, employee_in_scope, html,
+    AppError, AppState, EmployeeToChange, Fields, RouteExt, Tenant, actor, employee_in_scope, html,
     render, see_other, tenant_context,
 };
 
@@ -120,11 +120,11 @@ fn form_page(
 }
 
 pub async fn change_form(
-    state: web::Data<AppState>,
-    ChangeTenant(tenant): ChangeTenant,
-    path: web::Path<(String, i64)>,
+    EmployeeToChange {
+        tenant,
+        employee: current,
+    }: EmployeeToChange,
 ) -> Result<HttpResponse, AppError> {
-    let current = employee_in_scope(&state, &tenant, path.into_inner().1).await?;
     let values = form_values(&current.person());
     let form = ChangeForm {
         was: values.clone(),
@@ -140,11 +140,12 @@ pub async fn change_form(
 pub async fn change_personal_data(
     req: HttpRequest,
     state: web::Data<AppState>,
-    ChangeTenant(tenant): ChangeTenant,
-    path: web::Path<(String, i64)>,
+    EmployeeToChange {
+        tenant,
+        employee: current,
+    }: EmployeeToChange,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let current = employee_in_scope(&state, &tenant, path.into_inner().1).await?;
     let fields = Fields::new(form.into_inner());
     let mut form = ChangeForm::from_fields(&fields);
     let step = fields.get("stap");
@@ -203,14 +204,12 @@ fn confirm_page(
     Ok(html(StatusCode::OK, body))
 }
 
-/// The changed fields, named in the user's language, for the action's description.
-fn describe(changes: &[FieldChange], language: &str) -> String {
-    let lang = crate::shared::i18n::language(language);
-    changes
-        .iter()
-        .map(|c| crate::shared::i18n::message(&lang, &format!("change-field-{}", c.field), &[]))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// The action's description, stored as a message so that each reader sees it in their
+/// language (the fields themselves are in the action's payload).
+fn describe(changes: &[FieldChange]) -> String {
+    ebdesk_i18n::Message::new("action-description-personal-data")
+        .with("count", changes.len())
+        .to_stored()
 }
 
 /// Saves the change, fenced by the version the form started from: when someone else saved
@@ -233,7 +232,7 @@ async fn save(
             form.version,
             after,
             today(now),
-            &describe(changes, &tenant.user.language),
+            &describe(changes),
             actor,
             now,
         )

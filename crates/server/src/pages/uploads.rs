@@ -10,10 +10,9 @@ use ebdesk_sheets::{FileRejection, UploadLimits};
 use futures_util::StreamExt;
 use serde::Deserialize;
 
-use crate::shared::decisions::{back_to_action, refused};
+use crate::shared::decisions::{back_to_action, refused, to_action};
 use crate::shared::{
-    AppError, AppState, ChangeTenant, RouteExt, Tenant, actor, html, render, see_other,
-    tenant_context,
+    AppError, AppState, ChangeTenant, RouteExt, Tenant, actor, html, render, tenant_context,
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -132,10 +131,7 @@ pub async fn receive_upload(
         .create_upload(tenant.access.scope(), &name, &bytes, state.now())
         .await?;
     state.jobs.wake();
-    Ok(see_other(&format!(
-        "/werkgevers/{}/acties/{id}",
-        tenant.access.employer().number
-    )))
+    Ok(to_action(&tenant, id))
 }
 
 #[derive(Deserialize)]

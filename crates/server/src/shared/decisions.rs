@@ -18,6 +18,15 @@ pub const REFUSALS: [&str; 7] = [
     "exit-withdraw-stale",
 ];
 
+/// The page of one action of the tenant's employer ("Overzicht acties"), which every change,
+/// upload and download leads to.
+pub fn to_action(tenant: &Tenant, id: i64) -> HttpResponse {
+    see_other(&format!(
+        "/werkgevers/{}/acties/{id}",
+        tenant.access.employer().number
+    ))
+}
+
 /// The refusal a `?geweigerd=` names, when it is one of [`REFUSALS`].
 pub fn refusal_named(key: &str) -> Option<&'static str> {
     REFUSALS.iter().copied().find(|r| *r == key)
@@ -42,10 +51,7 @@ pub fn back_to_action(
     outcome: Result<(), StoreError>,
 ) -> Result<HttpResponse, AppError> {
     match outcome {
-        Ok(()) => Ok(see_other(&format!(
-            "/werkgevers/{}/acties/{id}",
-            tenant.access.employer().number
-        ))),
+        Ok(()) => Ok(to_action(tenant, id)),
         Err(StoreError::Refused(key)) => refused(tenant, id, key),
         Err(err) => Err(err.into()),
     }

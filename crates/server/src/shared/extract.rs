@@ -52,48 +52,60 @@ impl FromRequest for Tenant {
     }
 }
 
-/// A [`Tenant`] whose rights pass `allowed`; 403 otherwise (they may see the employer, not do
-/// this).
-fn tenant_allowed(
-    req: &HttpRequest,
-    payload: &mut Payload,
-    allowed: fn(Rights) -> bool,
-) -> LocalBoxFuture<'static, Result<Tenant, AppError>> {
-    let tenant = Tenant::from_request(req, payload);
-    Box::pin(async move {
-        let tenant = tenant.await?;
-        if allowed(tenant.access.rights()) {
-            Ok(tenant)
-        } else {
-            Err(AppError::Forbidden)
+/// `FromRequest` for a wrapper of [`Tenant`] whose rights must pass `$allowed`: 403
+/// otherwise (they may see the employer, not do this).
+macro_rules! tenant_with_rights {
+    ($wrapper:ident, $allowed:path) => {
+        impl FromRequest for $wrapper {
+            type Error = AppError;
+            type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+            fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+                let tenant = Tenant::from_request(req, payload);
+                Box::pin(async move {
+                    let tenant = tenant.await?;
+                    if $allowed(tenant.access.rights()) {
+                        Ok($wrapper(tenant))
+                    } else {
+                        Err(AppError::Forbidden)
+                    }
+                })
+            }
         }
-    })
+    };
 }
 
 /// The current user's access to the employer in the path, as its master user.
 pub struct MasterTenant(pub Tenant);
-
-impl FromRequest for MasterTenant {
-    type Error = AppError;
-    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
-
-    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let tenant = tenant_allowed(req, payload, Rights::can_manage_users);
-        Box::pin(async move { tenant.await.map(MasterTenant) })
-    }
-}
+tenant_with_rights!(MasterTenant, Rights::can_manage_users);
 
 /// The current user's access to the employer in the path, when it may change data (input or
 /// master).
 pub struct ChangeTenant(pub Tenant);
+tenant_with_rights!(ChangeTenant, Rights::can_change);
 
-impl FromRequest for ChangeTenant {
+/// The employee of the path (`{employee}`) inside the scope of a user who may change data:
+/// 403 for a read-only user, 404 for an employee outside the scope or of another employer.
+pub struct EmployeeToChange {
+    pub tenant: Tenant,
+    pub employee: EmployeeDetail,
+}
+
+impl FromRequest for EmployeeToChange {
     type Error = AppError;
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let tenant = tenant_allowed(req, payload, Rights::can_change);
-        Box::pin(async move { tenant.await.map(ChangeTenant) })
+        let tenant = ChangeTenant::from_request(req, payload);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let id = req.match_info().get("employee").map(str::parse::<i64>);
+        Box::pin(async move {
+            let ChangeTenant(tenant) = tenant.await?;
+            let state = state.ok_or_else(|| AppError::Internal("no app state".to_owned()))?;
+            let id = id.and_then(Result::ok).ok_or(AppError::NotFound)?;
+            let employee = employee_in_scope(&state, &tenant, id).await?;
+            Ok(EmployeeToChange { tenant, employee })
+        })
     }
 }
 

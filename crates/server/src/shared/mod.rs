@@ -11,7 +11,6 @@ pub mod error;
 pub mod extract;
 pub mod forms;
 pub mod history;
-pub mod i18n;
 pub mod local;
 pub mod login;
 pub mod pager;
@@ -28,7 +27,9 @@ pub mod totp;
 
 pub use context::{page_context, tenant_context};
 pub use error::AppError;
-pub use extract::{ChangeTenant, MasterTenant, Operator, Tenant, actor, employee_in_scope};
+pub use extract::{
+    ChangeTenant, EmployeeToChange, MasterTenant, Operator, Tenant, actor, employee_in_scope,
+};
 pub use forms::Fields;
 pub use respond::{html, is_https, see_other};
 pub use routes::RouteExt;
