@@ -39,21 +39,14 @@ impl TestDb {
     pub async fn new(engine: Engine) -> Option<TestDb> {
         crate::use_secret_key(test_secret_key()).unwrap();
         let name = format!("ebdesk_test_{}", uuid::Uuid::new_v4().simple());
-        match engine {
+        let (store, url, dir) = match engine {
             Engine::Sqlite => {
                 let dir = std::env::temp_dir().join(&name);
                 std::fs::create_dir_all(&dir).unwrap();
                 let path = dir.join("ebdesk.sqlite");
                 let url = format!("sqlite://{}", path.display());
                 let store = Store::open_sqlite_file(&path).await.unwrap();
-                store.migrate().await.unwrap();
-                Some(TestDb {
-                    store,
-                    url,
-                    engine,
-                    name,
-                    dir: Some(dir),
-                })
+                (store, url, Some(dir))
             }
             Engine::Postgres => {
                 let server = pg_server();
@@ -75,16 +68,17 @@ impl TestDb {
                     .unwrap();
                 let url = format!("{server}/{name}");
                 let store = Store::connect(&url).await.unwrap();
-                store.migrate().await.unwrap();
-                Some(TestDb {
-                    store,
-                    url,
-                    engine,
-                    name,
-                    dir: None,
-                })
+                (store, url, None)
             }
-        }
+        };
+        store.migrate().await.unwrap();
+        Some(TestDb {
+            store,
+            url,
+            engine,
+            name,
+            dir,
+        })
     }
 
     /// Closes the pool and removes the database.

@@ -311,22 +311,14 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let mut effects = Effects::default();
-        effects.audit(
-            Some(scope.employer_id()),
-            AuditEvent::UploadApplied,
-            json!({ "action_id": action_id, "counts": counts }),
-        );
-        self.decide_upload(
-            scope,
-            action_id,
-            UploadPhase::Applied,
+        let decision = Decision {
+            phase: UploadPhase::Applied,
+            event: AuditEvent::UploadApplied,
             updates,
-            effects,
-            actor,
-            now,
-        )
-        .await
+            details: json!({ "action_id": action_id, "counts": counts }),
+        };
+        self.decide_upload(scope, action_id, decision, actor, now)
+            .await
     }
 
     /// Cancels a checked upload: nothing changes but its status.
@@ -337,35 +329,32 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<()> {
-        let mut effects = Effects::default();
-        effects.audit(
-            Some(scope.employer_id()),
-            AuditEvent::UploadCancelled,
-            json!({ "action_id": action_id }),
-        );
-        self.decide_upload(
-            scope,
-            action_id,
-            UploadPhase::Cancelled,
-            &[],
-            effects,
-            actor,
-            now,
-        )
-        .await
+        let decision = Decision {
+            phase: UploadPhase::Cancelled,
+            event: AuditEvent::UploadCancelled,
+            updates: &[],
+            details: json!({ "action_id": action_id }),
+        };
+        self.decide_upload(scope, action_id, decision, actor, now)
+            .await
     }
 
-    #[allow(clippy::too_many_arguments)]
     async fn decide_upload(
         &self,
         scope: &Scope,
         action_id: i64,
-        decision: UploadPhase,
-        updates: &[EmailUpdate],
-        effects: Effects,
+        decision: Decision<'_>,
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<()> {
+        let Decision {
+            phase,
+            event,
+            updates,
+            details,
+        } = decision;
+        let mut effects = Effects::default();
+        effects.audit(Some(scope.employer_id()), event, details);
         let decide = format!(
             "UPDATE uploads SET phase = $5, decided_by = $6, decided_at = $7 \
              WHERE action_id = $4 AND employer_id = $1 AND phase = 'ready' \
@@ -383,7 +372,7 @@ impl Store {
                 .bind(scope.all_contracts())
                 .bind(scope.sheet_id())
                 .bind(action_id)
-                .bind(decision.as_str())
+                .bind(phase.as_str())
                 .bind(actor.user_id)
                 .bind(now)
                 .execute(&mut *tx)
@@ -404,6 +393,15 @@ impl Store {
         });
         Ok(())
     }
+}
+
+/// A decision on a checked upload: the phase it goes to, the addresses it writes and the
+/// audit entry's details.
+struct Decision<'a> {
+    phase: UploadPhase,
+    event: AuditEvent,
+    updates: &'a [EmailUpdate],
+    details: serde_json::Value,
 }
 
 /// The condition that keeps an employee `e` inside the scope (`$1` employer, `$2` all

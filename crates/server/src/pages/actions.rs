@@ -203,10 +203,8 @@ pub async fn show_action(
         _ => None,
     };
     let now = state.now();
-    let action = view(
-        &detail.action,
-        &ebdesk_i18n::language(&tenant.user.language),
-    );
+    let lang = ebdesk_i18n::language(&tenant.user.language);
+    let action = view(&detail.action, &lang);
     let mut context = tenant_context(&tenant);
     context.insert(
         "live",
@@ -216,14 +214,10 @@ pub async fn show_action(
     context.insert("file", &file_view(&detail, now));
     insert_upload(&mut context, upload.as_ref(), &params, &tenant)?;
     insert_change(&mut context, &detail, &tenant, now);
-    context.insert(
-        "refusal",
-        &params.geweigerd.as_deref().and_then(refusal_named),
-    );
-    context.insert(
-        "already_requested",
-        &(params.bestaand.is_some() && !action.is_final),
-    );
+    let refusal = params.geweigerd.as_deref().and_then(refusal_named);
+    context.insert("refusal", &refusal);
+    let already_requested = params.bestaand.is_some() && !action.is_final;
+    context.insert("already_requested", &already_requested);
     context.insert("action", &action);
     page(StatusCode::OK, "action.html", &context)
 }

@@ -185,16 +185,13 @@ pub async fn add_affiliation(
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let fields = Fields::new(form.into_inner());
-    let scope = tenant.access.scope();
+    let (store, scope) = (&state.store, tenant.access.scope());
     let mut form = AffiliationForm::from_fields(&fields, "details");
     let Some(number) = national_number(&fields, &mut form) else {
         return invalid(&state, &tenant, &form, None).await;
     };
     // What the employer knows is read again: the form's step 1 is no proof.
-    let lookup = state
-        .store
-        .find_person_by_national_number(scope, &number)
-        .await?;
+    let lookup = store.find_person_by_national_number(scope, &number).await?;
     let (person, birth_date, shown) = who(&lookup, &fields, &mut form, state.today());
     let choice = contract_choice(&state, &tenant, &fields, &mut form).await?;
     let starts = dates(&fields, &mut form, birth_date, shown.is_some());
@@ -210,7 +207,7 @@ pub async fn add_affiliation(
         affiliation_start,
     };
     let actor = actor(&req, Some(tenant.user.user_id));
-    match register_affiliation(&state.store, scope, affiliation, &actor, state.now()).await {
+    match register_affiliation(store, scope, affiliation, &actor, state.now()).await {
         Ok(done) => Ok(to_action(&tenant, done.action_id)),
         Err(ebdesk_app::Error::Refused(code)) => {
             form.refused(code, shown.is_some());

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use ebdesk_app::invite;
-use ebdesk_app::second_factor;
+use ebdesk_app::second_factor::{self, Reset};
 use ebdesk_domain::names::{NameError, check_name};
 use ebdesk_domain::{EmailAddress, KboNumber};
 use ebdesk_store::{NewContactPoint, NewContract, NewEmployer, StoreError};
@@ -392,9 +392,9 @@ pub async fn reset_second_factor(
         .await;
     };
     let actor = actor(&req, Some(operator.0.user_id));
-    second_factor::reset_by_operator(
+    second_factor::reset_second_factor(
         &state.store,
-        &account,
+        Reset::ByOperator(&account),
         &state.settings.public_url,
         &actor,
         state.now(),

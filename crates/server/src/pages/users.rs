@@ -7,7 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDate;
 use ebdesk_app::invite;
-use ebdesk_app::second_factor;
+use ebdesk_app::second_factor::{Reset, reset_second_factor};
 use ebdesk_domain::Rights;
 use ebdesk_domain::changes::parse_date;
 use ebdesk_store::{NewSheet, SheetSettings, StoreError};
@@ -341,7 +341,11 @@ pub async fn sheet_button(
             invite::resend_invitation(store, access, id, url, &actor, now).await
         }
         Some(RESET_SECOND_FACTOR) => {
-            second_factor::reset_by_master(store, access, id, url, &actor, now).await
+            let reset = Reset::ByMaster {
+                access,
+                sheet_id: id,
+            };
+            reset_second_factor(store, reset, url, &actor, now).await
         }
         Some(WITHDRAW_INVITATION) => store
             .withdraw_sent_invitation(access, id, &actor, now)
