@@ -20,7 +20,9 @@ impl JobHandler for InsuredOverviewDownload {
         let access = requester_access(ctx, job, false).await?;
         let (sender, mut receiver) = tokio::sync::mpsc::channel::<InsuredEntry>(BUFFER_ROWS);
         let writer = tokio::task::spawn_blocking(move || {
-            write_insured_overview(std::iter::from_fn(|| receiver.blocking_recv()).map(|e| e.row))
+            let rows = std::iter::from_fn(|| receiver.blocking_recv()).map(|e| e.row);
+            // The requester's language comes with the next change; Dutch as before.
+            write_insured_overview(rows, &ebdesk_i18n::default_language())
         });
         let streamed = ctx
             .store()
