@@ -1,11 +1,12 @@
 //! Every message and every text of the workbooks this crate can produce is in every
-//! catalog, and reads in Dutch exactly as it did when the texts lived here.
+//! catalog, and reads in Dutch exactly as it did when the texts lived here; no such text is
+//! left in the code.
 
 use chrono::NaiveDate;
 use ebdesk_domain::email::EmailError;
 use ebdesk_domain::insured_sheet::{InsuredColumn, LABEL_KEYS};
 use ebdesk_domain::national_number::NationalNumberError;
-use ebdesk_i18n::{Message, default_language, languages, lookup};
+use ebdesk_i18n::{Arg, Message, default_language, languages, lookup};
 
 use crate::error_book::{ERRORS_HEADER, FILE_NAME, UPLOAD_ROW_HEADER};
 use crate::preview::{read_only_message, shared_held_elsewhere_message, shared_in_file_message};
@@ -348,4 +349,58 @@ fn the_file_name_has_no_invisible_characters() {
         insured_overview_name("1234567", date, &default_language()),
         "Overzicht verzekerden 1234567 2024-05-06.xlsx"
     );
+}
+
+/// The code of a file, without its tests and comments.
+fn code_of(source: &str) -> String {
+    let code = source.split("#[cfg(test)]").next().unwrap_or(source);
+    code.lines()
+        .filter(|line| !line.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn no_text_of_the_catalog_is_left_in_the_code() {
+    let sources = [
+        ("write.rs", code_of(include_str!("write.rs"))),
+        ("read.rs", code_of(include_str!("read.rs"))),
+        ("errors.rs", code_of(include_str!("errors.rs"))),
+        ("error_book.rs", code_of(include_str!("error_book.rs"))),
+        ("preview.rs", code_of(include_str!("preview.rs"))),
+        ("upload.rs", code_of(include_str!("upload.rs"))),
+        ("texts.rs", code_of(include_str!("texts.rs"))),
+        (
+            "insured_sheet.rs",
+            code_of(include_str!("../../domain/src/insured_sheet.rs")),
+        ),
+        (
+            "download.rs",
+            code_of(include_str!("../../jobs/src/kinds/download.rs")),
+        ),
+    ];
+    let nl = default_language();
+    for message in workbook_texts() {
+        // As shown, and as a `format!` string would have it.
+        let template = Message {
+            key: message.key.clone(),
+            args: message
+                .args
+                .keys()
+                .map(|name| (name.clone(), Arg::Text("{}".into())))
+                .collect(),
+        };
+        let shown = [message.render(&nl), template.render(&nl)];
+        // And as a string literal escapes its quotes.
+        let escaped = shown.clone().map(|t| t.replace('"', "\\\""));
+        for text in shown.into_iter().chain(escaped) {
+            // A sentence anywhere, a word as a string literal of its own.
+            let sentence = text.split(' ').count() > 3;
+            for (file, code) in &sources {
+                let quoted = format!("\"{text}\"");
+                let found = code.contains(&quoted) || (sentence && code.contains(&text));
+                assert!(!found, "{file} still holds {text:?} ({})", message.key);
+            }
+        }
+    }
 }
