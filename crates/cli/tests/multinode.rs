@@ -587,7 +587,7 @@ async fn two_web_nodes_and_a_worker_share_one_database() {
             row.business_email = Some(EmailAddress::parse(&address).unwrap());
             row
         });
-    let workbook = write_insured_overview(rows).unwrap();
+    let workbook = write_insured_overview(rows, &ebdesk_i18n::default_language()).unwrap();
     let uploads = format!("/werkgevers/{EMPLOYER}/uploads");
     let token = a.get(&uploads).await.csrf_token();
     let sent = a.upload(&uploads, &token, "overzicht.xlsx", workbook).await;

@@ -126,7 +126,8 @@ fn workbook(entries: &[InsuredEntry], strangers: usize) -> Vec<u8> {
             Some(EmailAddress::parse(&format!("werknemer{}@proef.test", e.employee_id)).unwrap());
         row
     });
-    write_insured_overview(known.chain(sheets_support::sample_rows(strangers))).unwrap()
+    let rows = known.chain(sheets_support::sample_rows(strangers));
+    write_insured_overview(rows, &ebdesk_i18n::default_language()).unwrap()
 }
 
 /// Uploads `bytes`; answers the action's path and id.

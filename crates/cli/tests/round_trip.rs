@@ -83,7 +83,7 @@ fn filled(entries: &[InsuredEntry], email: impl Fn(&InsuredEntry) -> Option<Stri
         }
         row
     });
-    write_insured_overview(rows).unwrap()
+    write_insured_overview(rows, &ebdesk_i18n::default_language()).unwrap()
 }
 
 async fn upload(browser: &Browser, name: &str, bytes: Vec<u8>) -> Page {
@@ -303,7 +303,7 @@ async fn errors_are_shown_and_only_valid_rows_apply(db: TestDb) {
     let mut stranger = good.row.clone();
     stranger.national_number = f.b.national_number.clone();
     rows.push(stranger);
-    let mut book = write_insured_overview(rows).unwrap();
+    let mut book = write_insured_overview(rows, &ebdesk_i18n::default_language()).unwrap();
     // The invalid address is typed in by hand: the writer only takes valid ones.
     book = ebdesk_sheets_test_edit(&book, &bad.row.national_number, "geen-adres");
 

@@ -53,18 +53,6 @@ impl ActionKind {
     pub fn from_db(value: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|k| k.as_str() == value)
     }
-
-    /// The Dutch wording of the "Type wijziging/download" column; the message catalog
-    /// (`action-kind-<name>`) holds the same text for the pages.
-    pub fn label_nl(self) -> &'static str {
-        match self {
-            ActionKind::InsuredOverviewDownload => "Overzicht verzekerden",
-            ActionKind::InsuredOverviewUpload => "Opladen overzicht verzekerden",
-            ActionKind::NewAffiliation => "Nieuwe aansluiting",
-            ActionKind::Exit => "Uittreding",
-            ActionKind::PersonalDataChange => "Wijziging persoonsgegevens",
-        }
-    }
 }
 
 /// Where an action stands. A job moves requested → running → available, processed or
@@ -115,19 +103,6 @@ impl ActionStatus {
         Self::ALL.iter().copied().find(|s| s.as_str() == value)
     }
 
-    /// The Dutch label shown in the action list; the message catalog
-    /// (`action-status-<name>`) holds the same text for the pages.
-    pub fn label_nl(self) -> &'static str {
-        match self {
-            ActionStatus::Requested => "Aangevraagd",
-            ActionStatus::Running => "In behandeling",
-            ActionStatus::Available => "Beschikbaar",
-            ActionStatus::Processed => "Verwerkt",
-            ActionStatus::Failed => "Mislukt",
-            ActionStatus::Withdrawn => "Ingetrokken",
-        }
-    }
-
     /// Whether the action is done: no worker will touch it again.
     pub fn is_final(self) -> bool {
         matches!(
@@ -170,19 +145,7 @@ mod tests {
     }
 
     #[test]
-    fn statuses_carry_the_portal_s_dutch_labels() {
-        let labels: Vec<_> = ActionStatus::ALL.iter().map(|s| s.label_nl()).collect();
-        assert_eq!(
-            labels,
-            [
-                "Aangevraagd",
-                "In behandeling",
-                "Beschikbaar",
-                "Verwerkt",
-                "Mislukt",
-                "Ingetrokken"
-            ]
-        );
+    fn only_available_processed_failed_and_withdrawn_are_final() {
         assert!(!ActionStatus::Requested.is_final() && !ActionStatus::Running.is_final());
         assert!(ActionStatus::Failed.is_final());
     }

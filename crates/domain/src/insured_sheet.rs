@@ -1,7 +1,10 @@
 //! The column schema of the "Overzicht verzekerden" sheet: one row per affiliation, the
-//! column headers in order, which column an employer may edit, and the Dutch display values.
+//! columns in order, which column an employer may edit, and the values of each cell.
 //!
-//! The sheet crate writes and reads xlsx with this schema; the store fills [`InsuredRow`].
+//! No text a user reads lives here: a column's header and a value's label (gender, status,
+//! yes/no) are keys of the message catalog (web/locales/*/sheets.ftl), which the sheet crate
+//! renders in the reader's language. The sheet crate writes and reads xlsx with this
+//! schema; the store fills [`InsuredRow`].
 
 use std::borrow::Cow;
 
@@ -9,12 +12,6 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::{AffiliationStatus, EmailAddress, Gender, Language, NationalNumber};
-
-/// Name of the data sheet in the workbook.
-pub const SHEET_NAME: &str = "Verzekerden";
-
-/// Name of the sheet that explains how to fill the workbook in.
-pub const HELP_SHEET_NAME: &str = "Uitleg";
 
 /// How dates are shown in the sheet (and typed back by people).
 pub const DATE_DISPLAY: &str = "%d/%m/%Y";
@@ -46,6 +43,8 @@ pub enum ColumnKind {
     Text,
     /// A calendar date.
     Date,
+    /// A label of the catalog (gender, status, yes/no): text in the reader's language.
+    Label,
 }
 
 impl InsuredColumn {
@@ -68,24 +67,24 @@ impl InsuredColumn {
         InsuredColumn::PrivateEmailKnown,
     ];
 
-    /// The header text in the sheet (Dutch, as the users know it).
-    pub fn header(self) -> &'static str {
+    /// The catalog key of the column's header (`sheet-col-…`).
+    pub fn key(self) -> &'static str {
         match self {
-            InsuredColumn::ContractNumber => "Contractnummer",
-            InsuredColumn::Category => "Categorie",
-            InsuredColumn::EmployeeNumber => "Werknemersnummer",
-            InsuredColumn::NationalNumber => "Rijksregisternummer",
-            InsuredColumn::LastName => "Naam",
-            InsuredColumn::FirstName => "Voornaam",
-            InsuredColumn::Gender => "Geslacht",
-            InsuredColumn::Language => "Taal",
-            InsuredColumn::BirthDate => "Geboortedatum",
-            InsuredColumn::EmploymentStart => "Datum in dienst",
-            InsuredColumn::AffiliationStart => "Datum aansluiting",
-            InsuredColumn::Status => "Status",
-            InsuredColumn::EndDate => "Datum uittreding",
-            InsuredColumn::BusinessEmail => "Zakelijk e-mailadres",
-            InsuredColumn::PrivateEmailKnown => "Privé e-mailadres gekend",
+            InsuredColumn::ContractNumber => "sheet-col-contract-number",
+            InsuredColumn::Category => "sheet-col-category",
+            InsuredColumn::EmployeeNumber => "sheet-col-employee-number",
+            InsuredColumn::NationalNumber => "sheet-col-national-number",
+            InsuredColumn::LastName => "sheet-col-last-name",
+            InsuredColumn::FirstName => "sheet-col-first-name",
+            InsuredColumn::Gender => "sheet-col-gender",
+            InsuredColumn::Language => "sheet-col-language",
+            InsuredColumn::BirthDate => "sheet-col-birth-date",
+            InsuredColumn::EmploymentStart => "sheet-col-employment-start",
+            InsuredColumn::AffiliationStart => "sheet-col-affiliation-start",
+            InsuredColumn::Status => "sheet-col-status",
+            InsuredColumn::EndDate => "sheet-col-end-date",
+            InsuredColumn::BusinessEmail => "sheet-col-business-email",
+            InsuredColumn::PrivateEmailKnown => "sheet-col-private-email-known",
         }
     }
 
@@ -109,42 +108,40 @@ impl InsuredColumn {
         !self.is_editable() && !self.is_key()
     }
 
-    /// Text or date.
+    /// Text, date or label.
     pub fn kind(self) -> ColumnKind {
         match self {
             InsuredColumn::BirthDate
             | InsuredColumn::EmploymentStart
             | InsuredColumn::AffiliationStart
             | InsuredColumn::EndDate => ColumnKind::Date,
+            InsuredColumn::Gender | InsuredColumn::Status | InsuredColumn::PrivateEmailKnown => {
+                ColumnKind::Label
+            }
             _ => ColumnKind::Text,
         }
     }
-
-    /// Recognises a header cell typed or re-saved by any tool: case, surrounding blanks,
-    /// doubled or non-breaking spaces and a trailing `*` do not matter.
-    pub fn from_header(text: &str) -> Option<Self> {
-        let wanted = normalize_header(text);
-        Self::ALL
-            .into_iter()
-            .find(|c| normalize_header(c.header()) == wanted)
-    }
 }
 
-fn normalize_header(text: &str) -> String {
+/// A header cell as it is compared with the headers of the catalog: whatever a tool did to
+/// it, case, surrounding blanks, doubled or non-breaking spaces and a trailing `*` do not
+/// matter.
+pub fn normalize_header(text: &str) -> String {
     let words: Vec<&str> = text.split_whitespace().collect();
     let joined = words.join(" ").to_lowercase();
     joined.trim_end_matches('*').trim_end().to_owned()
 }
 
-/// "Man" or "Vrouw".
-pub fn gender_label(gender: Gender) -> &'static str {
+/// The catalog key of a gender's label (`sheet-value-male`, `sheet-value-female`).
+pub fn gender_key(gender: Gender) -> &'static str {
     match gender {
-        Gender::Male => "Man",
-        Gender::Female => "Vrouw",
+        Gender::Male => "sheet-value-male",
+        Gender::Female => "sheet-value-female",
     }
 }
 
-/// The language code in capitals, as on the insurers' lists: NL, FR, DE, EN.
+/// The language code in capitals, as on the insurers' lists: NL, FR, DE, EN. A code, the
+/// same in every language.
 pub fn language_label(language: Language) -> &'static str {
     match language {
         Language::Dutch => "NL",
@@ -154,19 +151,34 @@ pub fn language_label(language: Language) -> &'static str {
     }
 }
 
-/// "Actief", "Passief" or "Beëindigd".
-pub fn status_label(status: AffiliationStatus) -> &'static str {
+/// The catalog key of a status's label (`sheet-value-active`, …).
+pub fn status_key(status: AffiliationStatus) -> &'static str {
     match status {
-        AffiliationStatus::Active => "Actief",
-        AffiliationStatus::Passive => "Passief",
-        AffiliationStatus::Terminated => "Beëindigd",
+        AffiliationStatus::Active => "sheet-value-active",
+        AffiliationStatus::Passive => "sheet-value-passive",
+        AffiliationStatus::Terminated => "sheet-value-terminated",
     }
 }
 
-/// "Ja" or "Nee".
-pub fn yes_no(value: bool) -> &'static str {
-    if value { "Ja" } else { "Nee" }
+/// The catalog key of yes or no (`sheet-value-yes`, `sheet-value-no`).
+pub fn yes_no_key(value: bool) -> &'static str {
+    if value {
+        "sheet-value-yes"
+    } else {
+        "sheet-value-no"
+    }
 }
+
+/// Every key a cell's [`CellValue::Label`] can hold.
+pub const LABEL_KEYS: [&str; 7] = [
+    "sheet-value-male",
+    "sheet-value-female",
+    "sheet-value-active",
+    "sheet-value-passive",
+    "sheet-value-terminated",
+    "sheet-value-yes",
+    "sheet-value-no",
+];
 
 /// A date as shown in the sheet: dd/mm/yyyy.
 pub fn format_date(date: NaiveDate) -> String {
@@ -205,24 +217,16 @@ pub struct InsuredRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CellValue<'a> {
     Empty,
+    /// Shown as it is (names, numbers, codes, addresses).
     Text(Cow<'a, str>),
     Date(NaiveDate),
-}
-
-impl CellValue<'_> {
-    /// The value as a person reads it: dates as dd/mm/yyyy, empty as "".
-    pub fn display(&self) -> Cow<'_, str> {
-        match self {
-            CellValue::Empty => Cow::Borrowed(""),
-            CellValue::Text(text) => Cow::Borrowed(text.as_ref()),
-            CellValue::Date(date) => Cow::Owned(format_date(*date)),
-        }
-    }
+    /// A label of the catalog (see [`LABEL_KEYS`]), shown in the reader's language.
+    Label(&'static str),
 }
 
 impl InsuredRow {
-    /// The value of one column, with the Dutch display values; the national number in its
-    /// usual presentation `YY.MM.DD-SSS.CC`.
+    /// The value of one column: labels as catalog keys, the national number in its usual
+    /// presentation `YY.MM.DD-SSS.CC`.
     pub fn cell(&self, column: InsuredColumn) -> CellValue<'_> {
         let text = |s: &'static str| CellValue::Text(Cow::Borrowed(s));
         let owned = |s: &str| {
@@ -244,18 +248,20 @@ impl InsuredRow {
             }
             InsuredColumn::LastName => owned(&self.last_name),
             InsuredColumn::FirstName => owned(&self.first_name),
-            InsuredColumn::Gender => text(gender_label(self.gender)),
+            InsuredColumn::Gender => CellValue::Label(gender_key(self.gender)),
             InsuredColumn::Language => text(language_label(self.language)),
             InsuredColumn::BirthDate => CellValue::Date(self.birth_date),
             InsuredColumn::EmploymentStart => CellValue::Date(self.employment_start),
             InsuredColumn::AffiliationStart => CellValue::Date(self.affiliation_start),
-            InsuredColumn::Status => text(status_label(self.status)),
+            InsuredColumn::Status => CellValue::Label(status_key(self.status)),
             InsuredColumn::EndDate => self.end_date.map_or(CellValue::Empty, CellValue::Date),
             InsuredColumn::BusinessEmail => self
                 .business_email
                 .as_ref()
                 .map_or(CellValue::Empty, |e| owned(e.as_str())),
-            InsuredColumn::PrivateEmailKnown => text(yes_no(self.private_email_known)),
+            InsuredColumn::PrivateEmailKnown => {
+                CellValue::Label(yes_no_key(self.private_email_known))
+            }
         }
     }
 }
@@ -290,13 +296,15 @@ mod tests {
     }
 
     #[test]
-    fn the_headers_are_in_the_agreed_order_and_only_the_email_is_editable() {
-        let headers: Vec<&str> = InsuredColumn::ALL.iter().map(|c| c.header()).collect();
+    fn the_columns_are_in_the_agreed_order_and_only_the_email_is_editable() {
+        let keys: Vec<&str> = InsuredColumn::ALL.iter().map(|c| c.key()).collect();
         assert_eq!(
-            headers.join("|"),
-            "Contractnummer|Categorie|Werknemersnummer|Rijksregisternummer|Naam|Voornaam|\
-             Geslacht|Taal|Geboortedatum|Datum in dienst|Datum aansluiting|Status|\
-             Datum uittreding|Zakelijk e-mailadres|Privé e-mailadres gekend"
+            keys.join("|"),
+            "sheet-col-contract-number|sheet-col-category|sheet-col-employee-number|\
+             sheet-col-national-number|sheet-col-last-name|sheet-col-first-name|\
+             sheet-col-gender|sheet-col-language|sheet-col-birth-date|\
+             sheet-col-employment-start|sheet-col-affiliation-start|sheet-col-status|\
+             sheet-col-end-date|sheet-col-business-email|sheet-col-private-email-known"
         );
         let editable: Vec<_> = InsuredColumn::ALL
             .into_iter()
@@ -316,39 +324,56 @@ mod tests {
     }
 
     #[test]
-    fn headers_are_recognised_whatever_the_tool_did_to_blanks_and_case() {
-        assert_eq!(
-            InsuredColumn::from_header("  zakelijk\u{a0}E-MAILADRES * "),
-            Some(InsuredColumn::BusinessEmail)
-        );
-        assert_eq!(
-            InsuredColumn::from_header("Datum  in dienst"),
-            Some(InsuredColumn::EmploymentStart)
-        );
-        assert_eq!(
-            InsuredColumn::from_header("PRIVÉ E-MAILADRES GEKEND"),
-            Some(InsuredColumn::PrivateEmailKnown)
-        );
-        assert_eq!(InsuredColumn::from_header("E-mailadres"), None);
-        assert_eq!(InsuredColumn::from_header(""), None);
+    fn exactly_the_label_columns_hold_labels() {
+        let r = row();
+        for column in InsuredColumn::ALL {
+            let is_label = matches!(r.cell(column), CellValue::Label(_));
+            assert_eq!(column.kind() == ColumnKind::Label, is_label, "{column:?}");
+        }
     }
 
     #[test]
-    fn cells_use_the_dutch_display_values() {
-        let mut r = row();
-        assert_eq!(r.cell(InsuredColumn::Gender).display(), "Man");
-        assert_eq!(r.cell(InsuredColumn::Language).display(), "NL");
-        assert_eq!(r.cell(InsuredColumn::Status).display(), "Actief");
-        assert_eq!(r.cell(InsuredColumn::PrivateEmailKnown).display(), "Ja");
+    fn headers_are_normalized_whatever_the_tool_did_to_blanks_and_case() {
         assert_eq!(
-            r.cell(InsuredColumn::NationalNumber).display(),
-            "85.07.30-033.28"
+            normalize_header("  zakelijk\u{a0}E-MAILADRES * "),
+            "zakelijk e-mailadres"
+        );
+        assert_eq!(normalize_header("Datum  in dienst"), "datum in dienst");
+        assert_eq!(
+            normalize_header("PRIVÉ E-MAILADRES GEKEND"),
+            "privé e-mailadres gekend"
+        );
+        assert_eq!(normalize_header(""), "");
+    }
+
+    #[test]
+    fn cells_hold_the_catalog_keys_of_their_labels() {
+        let mut r = row();
+        assert_eq!(
+            r.cell(InsuredColumn::Gender),
+            CellValue::Label("sheet-value-male")
+        );
+        assert_eq!(
+            r.cell(InsuredColumn::Language),
+            CellValue::Text(Cow::Borrowed("NL"))
+        );
+        assert_eq!(
+            r.cell(InsuredColumn::Status),
+            CellValue::Label("sheet-value-active")
+        );
+        assert_eq!(
+            r.cell(InsuredColumn::PrivateEmailKnown),
+            CellValue::Label("sheet-value-yes")
+        );
+        assert_eq!(
+            r.cell(InsuredColumn::NationalNumber),
+            CellValue::Text(Cow::Borrowed("85.07.30-033.28"))
         );
         assert_eq!(
             r.cell(InsuredColumn::BirthDate),
             CellValue::Date(date(1985, 7, 30))
         );
-        assert_eq!(r.cell(InsuredColumn::BirthDate).display(), "30/07/1985");
+        assert_eq!(format_date(date(1985, 7, 30)), "30/07/1985");
         assert_eq!(r.cell(InsuredColumn::EndDate), CellValue::Empty);
         assert_eq!(r.cell(InsuredColumn::EmployeeNumber), CellValue::Empty);
         r.status = AffiliationStatus::Terminated;
@@ -356,16 +381,49 @@ mod tests {
         r.language = Language::French;
         r.private_email_known = false;
         r.business_email = Some(EmailAddress::parse("Jan@Bedrijf.be").unwrap());
-        assert_eq!(r.cell(InsuredColumn::Status).display(), "Beëindigd");
-        assert_eq!(r.cell(InsuredColumn::Gender).display(), "Vrouw");
-        assert_eq!(r.cell(InsuredColumn::Language).display(), "FR");
-        assert_eq!(r.cell(InsuredColumn::PrivateEmailKnown).display(), "Nee");
         assert_eq!(
-            r.cell(InsuredColumn::BusinessEmail).display(),
-            "jan@bedrijf.be"
+            r.cell(InsuredColumn::Status),
+            CellValue::Label("sheet-value-terminated")
         );
-        assert_eq!(status_label(AffiliationStatus::Passive), "Passief");
+        assert_eq!(
+            r.cell(InsuredColumn::Gender),
+            CellValue::Label("sheet-value-female")
+        );
+        assert_eq!(
+            r.cell(InsuredColumn::Language),
+            CellValue::Text(Cow::Borrowed("FR"))
+        );
+        assert_eq!(
+            r.cell(InsuredColumn::PrivateEmailKnown),
+            CellValue::Label("sheet-value-no")
+        );
+        assert_eq!(
+            r.cell(InsuredColumn::BusinessEmail),
+            CellValue::Text(Cow::Borrowed("jan@bedrijf.be"))
+        );
+        assert_eq!(
+            status_key(AffiliationStatus::Passive),
+            "sheet-value-passive"
+        );
         assert_eq!(language_label(Language::German), "DE");
         assert_eq!(language_label(Language::English), "EN");
+        // Every label a cell can hold is listed.
+        let mut keys: Vec<&str> = [Gender::Male, Gender::Female]
+            .map(gender_key)
+            .into_iter()
+            .chain(
+                [
+                    AffiliationStatus::Active,
+                    AffiliationStatus::Passive,
+                    AffiliationStatus::Terminated,
+                ]
+                .map(status_key),
+            )
+            .chain([true, false].map(yes_no_key))
+            .collect();
+        keys.sort_unstable();
+        let mut listed = LABEL_KEYS;
+        listed.sort_unstable();
+        assert_eq!(keys, listed);
     }
 }

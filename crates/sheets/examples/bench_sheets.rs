@@ -14,7 +14,7 @@ mod support;
 
 use std::time::Instant;
 
-use ebdesk_domain::insured_sheet::InsuredColumn;
+use ebdesk_domain::insured_sheet::{CellValue, InsuredColumn};
 use ebdesk_sheets::{UploadLimits, read_insured_upload, write_insured_overview};
 
 fn main() {
@@ -23,7 +23,8 @@ fn main() {
     match args.get(1).map(String::as_str) {
         Some("write") => {
             let n: usize = args[2].parse().unwrap();
-            let bytes = write_insured_overview(support::sample_rows_iter().take(n)).unwrap();
+            let rows = support::sample_rows_iter().take(n);
+            let bytes = write_insured_overview(rows, &ebdesk_i18n::default_language()).unwrap();
             std::fs::write(&args[3], &bytes).unwrap();
             eprintln!(
                 "wrote {n} rows, {} bytes in {:?}",
@@ -39,8 +40,12 @@ fn main() {
                     InsuredColumn::ALL
                         .iter()
                         .map(|c| match r.cell(*c) {
-                            ebdesk_domain::insured_sheet::CellValue::Date(d) => d.to_string(),
-                            other => other.display().into_owned(),
+                            CellValue::Date(d) => d.to_string(),
+                            CellValue::Empty => String::new(),
+                            CellValue::Text(text) => text.into_owned(),
+                            CellValue::Label(key) => {
+                                ebdesk_i18n::lookup(&ebdesk_i18n::default_language(), key, &[])
+                            }
                         })
                         .collect()
                 })

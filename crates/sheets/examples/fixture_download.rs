@@ -9,6 +9,7 @@ fn main() {
     let out = std::env::args()
         .nth(1)
         .expect("usage: fixture_download FILE");
-    let bytes = ebdesk_sheets::write_insured_overview(support::sample_rows(24)).unwrap();
+    let lang = ebdesk_i18n::default_language();
+    let bytes = ebdesk_sheets::write_insured_overview(support::sample_rows(24), &lang).unwrap();
     std::fs::write(out, bytes).unwrap();
 }

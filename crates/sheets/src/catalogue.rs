@@ -1,14 +1,18 @@
-//! Every message this crate can produce is in every catalog, and reads in Dutch exactly as
-//! it did when the texts lived here.
+//! Every message and every text of the workbooks this crate can produce is in every
+//! catalog, and reads in Dutch exactly as it did when the texts lived here; no such text is
+//! left in the code.
 
+use chrono::NaiveDate;
 use ebdesk_domain::email::EmailError;
-use ebdesk_domain::insured_sheet::InsuredColumn;
+use ebdesk_domain::insured_sheet::{InsuredColumn, LABEL_KEYS};
 use ebdesk_domain::national_number::NationalNumberError;
-use ebdesk_i18n::{Message, default_language, languages};
+use ebdesk_i18n::{Arg, Message, default_language, languages, lookup};
 
 use crate::error_book::{ERRORS_HEADER, FILE_NAME, UPLOAD_ROW_HEADER};
 use crate::preview::{read_only_message, shared_held_elsewhere_message, shared_in_file_message};
-use crate::{FileRejection, RowError, UploadLimits};
+use crate::texts::{HELP_SHEET_KEY, INSURED_SHEET_KEY};
+use crate::write::{FILE_NAME_KEY, HELP_KEYS, HELP_TITLE_KEY};
+use crate::{FileRejection, RowError, UploadLimits, insured_overview_name};
 
 fn rejections() -> Vec<FileRejection> {
     let limits = UploadLimits::default();
@@ -149,7 +153,29 @@ fn row_errors() -> Vec<RowError> {
     all
 }
 
-/// Every message the crate produces (warnings too, and the error workbook's texts).
+/// The texts of the download: sheet names, headers, labels, help, file name; the help's
+/// points with the arguments the writer gives them.
+fn workbook_texts() -> Vec<Message> {
+    let limits = UploadLimits::default();
+    let mut all = vec![
+        Message::new(INSURED_SHEET_KEY),
+        Message::new(HELP_SHEET_KEY),
+        Message::new(HELP_TITLE_KEY),
+        Message::new(FILE_NAME_KEY)
+            .with("employer", "530-1")
+            .with("date", "2024-05-06"),
+    ];
+    all.extend(InsuredColumn::ALL.map(|c| Message::new(c.key())));
+    all.extend(LABEL_KEYS.map(Message::new));
+    all.extend(HELP_KEYS.map(|key| {
+        Message::new(key)
+            .with("rows", limits.max_rows)
+            .with("mb", limits.max_file_bytes / (1024 * 1024))
+    }));
+    all
+}
+
+/// Every message the crate produces (warnings too, and the workbooks' texts).
 fn every_message() -> Vec<Message> {
     let mut all: Vec<Message> = rejections().iter().map(FileRejection::message).collect();
     all.extend(row_errors().iter().map(RowError::message));
@@ -161,6 +187,7 @@ fn every_message() -> Vec<Message> {
         Message::new(ERRORS_HEADER),
         Message::new(FILE_NAME),
     ]);
+    all.extend(workbook_texts());
     all
 }
 
@@ -241,4 +268,139 @@ fn the_dutch_texts_read_as_before() {
         crate::error_workbook_name(&nl),
         "Fouten overzicht verzekerden.xlsx"
     );
+}
+
+#[test]
+fn the_dutch_workbook_reads_as_before() {
+    let nl = default_language();
+    let text = |key: &str| lookup(&nl, key, &[]);
+    assert_eq!(text(INSURED_SHEET_KEY), "Verzekerden");
+    assert_eq!(text(HELP_SHEET_KEY), "Uitleg");
+    assert_eq!(
+        text(HELP_TITLE_KEY),
+        "Overzicht verzekerden: zo vult u het in"
+    );
+    let help: Vec<String> = workbook_texts()
+        .iter()
+        .filter(|m| m.key.starts_with("sheet-help-") && m.key != HELP_TITLE_KEY)
+        .map(|m| m.render(&nl))
+        .collect();
+    assert_eq!(
+        help,
+        [
+            "Vul in het blad \"Verzekerden\" de kolom \"Zakelijk e-mailadres\" in: het e-mailadres op het werk van elke werknemer, bijvoorbeeld voornaam.naam@bedrijf.be.",
+            "Alleen die kolom kan gewijzigd worden. De andere kolommen zijn beveiligd en dienen ter informatie: wijzigingen daarin worden bij het opladen genegeerd.",
+            "Laat de cel leeg als de werknemer geen zakelijk e-mailadres heeft. Een gekend adres dat u leegmaakt, wordt pas verwijderd nadat u dat bij het opladen bevestigt.",
+            "Een werknemer met meer dan één aansluiting staat op meer dan één rij: vul op elke rij hetzelfde adres in.",
+            "Wijzig het rijksregisternummer en de kolomtitels niet: elke rij wordt via het rijksregisternummer aan een verzekerde gekoppeld. De volgorde van rijen en kolommen mag u wijzigen; extra kolommen worden genegeerd.",
+            "Typ of plak de adressen als waarden. Formules worden niet aanvaard.",
+            "\"Privé e-mailadres gekend\" is Ja als de werknemer zelf een privé-adres opgaf. Dat adres ziet u niet en hoeft u niet in te vullen.",
+            "Bewaar het bestand als Excel-werkmap (.xlsx; ook vanuit LibreOffice) en laad het op bij Downloads en uploads. U ziet eerst een overzicht van de wijzigingen en de fouten; er verandert niets tot u bevestigt.",
+            "Een bestand mag maximaal 200 000 rijen tellen en 25 MB groot zijn.",
+        ]
+    );
+    let headers: Vec<String> = InsuredColumn::ALL.iter().map(|c| text(c.key())).collect();
+    assert_eq!(
+        headers.join("|"),
+        "Contractnummer|Categorie|Werknemersnummer|Rijksregisternummer|Naam|Voornaam|\
+         Geslacht|Taal|Geboortedatum|Datum in dienst|Datum aansluiting|Status|\
+         Datum uittreding|Zakelijk e-mailadres|Privé e-mailadres gekend"
+    );
+    let labels: Vec<String> = LABEL_KEYS.iter().map(|k| text(k)).collect();
+    assert_eq!(
+        labels,
+        [
+            "Man",
+            "Vrouw",
+            "Actief",
+            "Passief",
+            "Beëindigd",
+            "Ja",
+            "Nee"
+        ]
+    );
+}
+
+#[test]
+fn the_file_name_has_no_invisible_characters() {
+    let date = NaiveDate::from_ymd_opt(2024, 5, 6).unwrap_or_default();
+    for lang in languages() {
+        let name = insured_overview_name("530-1", date, &lang);
+        assert!(name.ends_with(".xlsx"), "{lang}: {name:?}");
+        assert!(name.contains(" 530-1 2024-05-06"), "{lang}: {name:?}");
+        // Fluent's isolation marks (U+2068, U+2069) or any other control or format
+        // character would end up in the name the browser saves.
+        assert!(
+            name.chars().all(|c| c == ' '
+                || !(c.is_control()
+                    || c.is_whitespace()
+                    || ('\u{200b}'..='\u{200f}').contains(&c)
+                    || ('\u{202a}'..='\u{202e}').contains(&c)
+                    || ('\u{2066}'..='\u{2069}').contains(&c))),
+            "{lang}: {name:?}"
+        );
+    }
+    assert_eq!(
+        insured_overview_name("530-1", date, &default_language()),
+        "Overzicht verzekerden 530-1 2024-05-06.xlsx"
+    );
+    // A number that looks like a quantity stays as it is: never grouped.
+    assert_eq!(
+        insured_overview_name("1234567", date, &default_language()),
+        "Overzicht verzekerden 1234567 2024-05-06.xlsx"
+    );
+}
+
+/// The code of a file, without its tests and comments.
+fn code_of(source: &str) -> String {
+    let code = source.split("#[cfg(test)]").next().unwrap_or(source);
+    code.lines()
+        .filter(|line| !line.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn no_text_of_the_catalog_is_left_in_the_code() {
+    let sources = [
+        ("write.rs", code_of(include_str!("write.rs"))),
+        ("read.rs", code_of(include_str!("read.rs"))),
+        ("errors.rs", code_of(include_str!("errors.rs"))),
+        ("error_book.rs", code_of(include_str!("error_book.rs"))),
+        ("preview.rs", code_of(include_str!("preview.rs"))),
+        ("upload.rs", code_of(include_str!("upload.rs"))),
+        ("texts.rs", code_of(include_str!("texts.rs"))),
+        (
+            "insured_sheet.rs",
+            code_of(include_str!("../../domain/src/insured_sheet.rs")),
+        ),
+        (
+            "download.rs",
+            code_of(include_str!("../../jobs/src/kinds/download.rs")),
+        ),
+    ];
+    let nl = default_language();
+    for message in workbook_texts() {
+        // As shown, and as a `format!` string would have it.
+        let template = Message {
+            key: message.key.clone(),
+            args: message
+                .args
+                .keys()
+                .map(|name| (name.clone(), Arg::Text("{}".into())))
+                .collect(),
+        };
+        let shown = [message.render(&nl), template.render(&nl)];
+        // And as a string literal escapes its quotes.
+        let escaped = shown.clone().map(|t| t.replace('"', "\\\""));
+        for text in shown.into_iter().chain(escaped) {
+            // A sentence anywhere, a word as a string literal of its own.
+            let sentence = text.split(' ').count() > 3;
+            for (file, code) in &sources {
+                let quoted = format!("\"{text}\"");
+                let found = code.contains(&quoted) || (sentence && code.contains(&text));
+                assert!(!found, "{file} still holds {text:?} ({})", message.key);
+            }
+        }
+    }
 }

@@ -4,12 +4,13 @@
 
 use std::collections::BTreeMap;
 
-use ebdesk_domain::insured_sheet::{ColumnKind, InsuredColumn, SHEET_NAME};
+use ebdesk_domain::insured_sheet::{ColumnKind, InsuredColumn};
 use ebdesk_i18n::{LanguageIdentifier, Message};
 use rust_xlsxwriter::{Color, Format, Note, Workbook, Worksheet};
 
 use crate::errors::{RowError, SheetError};
 use crate::normalize::{date_from_text, serial_of};
+use crate::texts::{Texts, texts};
 use crate::upload::{ParsedUpload, UploadRow};
 use crate::write::{Formats, write_header, write_text};
 
@@ -70,6 +71,8 @@ struct RowWriter<'a> {
     formats: Formats,
     bad: Formats,
     lang: &'a LanguageIdentifier,
+    /// The sheet's name and headers in `lang`.
+    texts: &'static Texts,
 }
 
 impl<'a> RowWriter<'a> {
@@ -84,13 +87,18 @@ impl<'a> RowWriter<'a> {
             editable: fill(&formats.text),
             editable_quoted: fill(&formats.quoted),
         };
-        RowWriter { formats, bad, lang }
+        RowWriter {
+            formats,
+            bad,
+            lang,
+            texts: texts(lang),
+        }
     }
 
     /// Names the sheet and writes our headers and those of the two added columns.
     fn write_headers(&self, sheet: &mut Worksheet) -> Result<(), SheetError> {
-        sheet.set_name(SHEET_NAME)?;
-        write_header(sheet, &self.formats)?;
+        sheet.set_name(&self.texts.insured_sheet)?;
+        write_header(sheet, &self.formats, self.texts)?;
         sheet.set_column_width(ROW_COL, 14)?;
         sheet.set_column_width(ERRORS_COL, 80)?;
         let header = |key| Message::new(key).render(self.lang);
@@ -115,7 +123,10 @@ impl<'a> RowWriter<'a> {
         sheet.write_number(out_row, ROW_COL, upload_row.row)?;
         let summary: Vec<String> = errors
             .iter()
-            .map(|e| format!("{}: {}", e.column().header(), e.message().render(self.lang)))
+            .map(|e| {
+                let column = self.texts.header(e.column());
+                format!("{column}: {}", e.message().render(self.lang))
+            })
             .collect();
         write_text(
             sheet,

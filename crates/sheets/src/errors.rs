@@ -6,9 +6,11 @@
 use ebdesk_domain::email::EmailError;
 use ebdesk_domain::insured_sheet::InsuredColumn;
 use ebdesk_domain::national_number::NationalNumberError;
-use ebdesk_i18n::Message;
+use ebdesk_i18n::{LanguageIdentifier, Message, default_language};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
+
+use crate::texts::texts;
 
 /// Writing a workbook failed: a bug or a full disk, never the user's doing.
 #[derive(Debug, Error)]
@@ -92,8 +94,17 @@ impl FileRejection {
     }
 
     /// What the user reads: what is wrong and what to do about it. The key is
-    /// [`FileRejection::code`].
+    /// [`FileRejection::code`]. The columns it names, if any, are named in the default
+    /// language: where the reader's language is known, use [`FileRejection::message_in`].
     pub fn message(&self) -> Message {
+        self.message_in(&default_language())
+    }
+
+    /// [`FileRejection::message`] naming the columns by their headers in `lang`, the
+    /// language of the user who uploaded the file (the rest of the message is rendered in
+    /// the reader's language when shown).
+    pub fn message_in(&self, lang: &LanguageIdentifier) -> Message {
+        let texts = texts(lang);
         let message = Message::new(self.code());
         match self {
             FileRejection::TooLarge { max_bytes } => message.with("mb", max_bytes / (1024 * 1024)),
@@ -103,19 +114,24 @@ impl FileRejection {
             FileRejection::TooManyRows { max } => message.with("max", *max),
             FileRejection::TooManyCells { max } => message.with("max", *max),
             FileRejection::NoHeaderSheet => message
-                .with("national-number", InsuredColumn::NationalNumber.header())
-                .with("business-email", InsuredColumn::BusinessEmail.header()),
+                .with(
+                    "national-number",
+                    texts.header(InsuredColumn::NationalNumber),
+                )
+                .with("business-email", texts.header(InsuredColumn::BusinessEmail)),
             FileRejection::MissingColumns { missing } => {
-                // The headers are the sheet's own (Dutch) titles, quoted as the file has them.
+                // The sheet's own titles, quoted as the file has them.
                 let names: Vec<String> = missing
                     .iter()
-                    .map(|c| format!("\"{}\"", c.header()))
+                    .map(|c| format!("\"{}\"", texts.header(*c)))
                     .collect();
                 message
                     .with("count", names.len())
                     .with("columns", names.join(", "))
             }
-            FileRejection::DuplicateColumn { column } => message.with("column", column.header()),
+            FileRejection::DuplicateColumn { column } => {
+                message.with("column", texts.header(*column))
+            }
             FileRejection::Empty
             | FileRejection::NotAWorkbook
             | FileRejection::OldExcelFormat

@@ -1,6 +1,8 @@
 //! xlsx out and in for the "Overzicht verzekerden" round trip: the download workbook, the
 //! hardened reader of uploads, the workbook of errors, and the isolated child process that
-//! runs the reader. Knows nothing of the database: rows go in, parsed rows come out.
+//! runs the reader. Knows nothing of the database: rows go in, parsed rows come out. Every
+//! text a user reads (sheet names, headers, labels, help, messages) is a key of the catalog
+//! (web/locales/*/sheets.ftl), rendered in a language the caller gives.
 
 #[cfg(test)]
 mod catalogue;
@@ -13,6 +15,7 @@ mod normalize;
 mod preview;
 mod read;
 mod stored;
+mod texts;
 mod upload;
 mod wire;
 mod write;
@@ -28,4 +31,4 @@ pub use preview::{
 pub use read::{read_insured_upload, read_insured_upload_into};
 pub use stored::{ChangeKind, PreviewSummary, StoredPreview, StoredPreviewError};
 pub use upload::{CollectUpload, ParsedUpload, UploadHeader, UploadRow, UploadSink};
-pub use write::write_insured_overview;
+pub use write::{insured_overview_name, write_insured_overview};

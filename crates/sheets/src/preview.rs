@@ -15,10 +15,11 @@ use std::collections::HashMap;
 
 use ebdesk_domain::insured_sheet::{CellValue, InsuredColumn, InsuredRow};
 use ebdesk_domain::{EmailAddress, NationalNumber};
-use ebdesk_i18n::Message;
+use ebdesk_i18n::{LanguageIdentifier, Message};
 use serde::{Deserialize, Serialize};
 
 use crate::errors::RowError;
+use crate::texts::{Texts, same_value, texts};
 use crate::upload::{ParsedUpload, READ_ONLY, ReadOnlyValues, UploadHeader, UploadRow};
 
 /// Code of the warning for an address that another employee has too.
@@ -51,18 +52,21 @@ pub struct KnownEmployee {
 pub struct KnownRow(ReadOnlyValues);
 
 impl KnownRow {
-    /// The row as the download wrote it.
-    pub fn of(row: &InsuredRow) -> Self {
+    /// The row as the download wrote it in `lang`: an upload of a download in that language
+    /// compares in one go (labels of another language still count as unchanged, row by row).
+    pub fn of(row: &InsuredRow, lang: &LanguageIdentifier) -> Self {
         let mut buffer = String::with_capacity(160);
-        Self::with_buffer(row, &mut buffer)
+        Self::with_buffer(row, lang, &mut buffer)
     }
 
     /// [`KnownRow::of`] reusing `buffer` from row to row.
-    pub fn with_buffer(row: &InsuredRow, buffer: &mut String) -> Self {
+    pub fn with_buffer(row: &InsuredRow, lang: &LanguageIdentifier, buffer: &mut String) -> Self {
+        let texts = texts(lang);
         KnownRow(ReadOnlyValues::build(buffer, |out, column| {
             match row.cell(column) {
                 CellValue::Empty => {}
                 CellValue::Text(text) => out.push_str(&text),
+                CellValue::Label(key) => out.push_str(texts.label(key)),
                 CellValue::Date(date) => crate::normalize::push_date(out, date),
             }
         }))
@@ -160,7 +164,8 @@ pub struct EmailChange {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PreviewWarning {
     pub row: u32,
-    /// Header text of the column(s) concerned, as in the sheet; several joined by ", ".
+    /// Header text of the column(s) concerned, in the uploader's language; several joined
+    /// by ", ".
     pub column: String,
     /// [`WARNING_SHARED_EMAIL`] or [`WARNING_READ_ONLY_IGNORED`].
     pub code: String,
@@ -172,7 +177,8 @@ pub struct PreviewWarning {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PreviewError {
     pub row: u32,
-    /// Header text of the faulty column, as in the sheet, e.g. "Rijksregisternummer".
+    /// Header text of the faulty column in the uploader's language, e.g.
+    /// "Rijksregisternummer".
     pub column: String,
     /// The cell's value as read.
     pub value: String,
@@ -183,10 +189,10 @@ pub struct PreviewError {
 }
 
 impl PreviewError {
-    fn of(row: u32, error: &RowError) -> Self {
+    fn of(row: u32, error: &RowError, texts: &Texts) -> Self {
         PreviewError {
             row,
-            column: error.column().header().to_owned(),
+            column: texts.header(error.column()).to_owned(),
             value: error.value().to_owned(),
             code: error.code().to_owned(),
             message: error.message(),
@@ -253,6 +259,8 @@ enum PendingWarning {
 pub struct PreviewBuilder<'k> {
     known: &'k KnownEmployees,
     header: UploadHeader,
+    /// The headers that name the columns of errors and warnings.
+    texts: &'static Texts,
     matching: Matching,
     rows_read: usize,
     errors: Vec<PreviewError>,
@@ -268,11 +276,14 @@ pub struct PreviewBuilder<'k> {
 }
 
 impl<'k> PreviewBuilder<'k> {
-    pub fn new(known: &'k KnownEmployees, header: UploadHeader) -> Self {
+    /// A builder whose errors and warnings name columns by their headers in `lang`, the
+    /// uploader's language (their messages are rendered in the reader's when shown).
+    pub fn new(known: &'k KnownEmployees, header: UploadHeader, lang: &LanguageIdentifier) -> Self {
         PreviewBuilder {
             known,
             matching: Matching::of(&header),
             header,
+            texts: texts(lang),
             rows_read: 0,
             errors: Vec::new(),
             extra_errors: Vec::new(),
@@ -293,8 +304,9 @@ impl<'k> PreviewBuilder<'k> {
     pub fn push(&mut self, row: UploadRow) {
         self.rows_read += 1;
         let errors_before = self.errors.len();
+        let texts = self.texts;
         self.errors
-            .extend(row.errors().map(|e| PreviewError::of(row.row, e)));
+            .extend(row.errors().map(|e| PreviewError::of(row.row, e, texts)));
 
         let index = match &row.national_number {
             Ok(number) => match self.known.by_number.get(number) {
@@ -303,7 +315,8 @@ impl<'k> PreviewBuilder<'k> {
                     let error = RowError::UnknownEmployee {
                         value: number.formatted(),
                     };
-                    self.errors.push(PreviewError::of(row.row, &error));
+                    self.errors
+                        .push(PreviewError::of(row.row, &error, self.texts));
                     self.extra_errors.push((row.row, error));
                     None
                 }
@@ -349,7 +362,8 @@ impl<'k> PreviewBuilder<'k> {
                             .unwrap_or_default(),
                         other_row: *first_row,
                     };
-                    self.errors.push(PreviewError::of(row.row, &error));
+                    self.errors
+                        .push(PreviewError::of(row.row, &error, self.texts));
                     self.extra_errors.push((row.row, error));
                     conflicting = true;
                 }
@@ -358,7 +372,9 @@ impl<'k> PreviewBuilder<'k> {
         }
         state.in_error |= conflicting || !row.is_valid();
 
-        if let Some(warning) = read_only_warning(&self.header, &self.matching, row, employee) {
+        let texts = self.texts;
+        if let Some(warning) = read_only_warning(&self.header, &self.matching, row, employee, texts)
+        {
             self.warnings.push(PendingWarning::Ready(warning));
         }
         if let Ok(Some(email)) = &row.business_email {
@@ -370,6 +386,7 @@ impl<'k> PreviewBuilder<'k> {
                 self.warnings.push(PendingWarning::Ready(shared_warning(
                     row.row,
                     shared_in_file_message(first_row),
+                    texts,
                 )));
             } else if known
                 .by_email
@@ -404,6 +421,7 @@ impl<'k> PreviewBuilder<'k> {
                     Some(shared_warning(
                         row,
                         shared_held_elsewhere_message(name_of(&known.employees[*holder])),
+                        self.texts,
                     ))
                 }
             })
@@ -456,15 +474,16 @@ impl<'k> PreviewBuilder<'k> {
 }
 
 /// Classifies every row of `upload` against what the database holds for the employees in
-/// the uploader's scope (see [`PreviewBuilder`]). `progress(rows_done)` is called every
-/// [`PROGRESS_EVERY`] rows and once at the end.
+/// the uploader's scope (see [`PreviewBuilder`]; columns named in `lang`).
+/// `progress(rows_done)` is called every [`PROGRESS_EVERY`] rows and once at the end.
 pub fn build_preview(
     upload: &ParsedUpload,
     known: &[KnownEmployee],
+    lang: &LanguageIdentifier,
     mut progress: impl FnMut(usize),
 ) -> UploadPreview {
     let known = KnownEmployees::new(known.to_vec());
-    let mut builder = PreviewBuilder::new(&known, upload.header());
+    let mut builder = PreviewBuilder::new(&known, upload.header(), lang);
     for (done, row) in upload.rows.iter().enumerate() {
         builder.push(row.clone());
         let done = done + 1;
@@ -494,10 +513,10 @@ pub(crate) fn read_only_message(columns: &str) -> Message {
     Message::new(WARNING_READ_ONLY_IGNORED).with("columns", columns)
 }
 
-fn shared_warning(row: u32, message: Message) -> PreviewWarning {
+fn shared_warning(row: u32, message: Message, texts: &Texts) -> PreviewWarning {
     PreviewWarning {
         row,
-        column: InsuredColumn::BusinessEmail.header().to_owned(),
+        column: texts.header(InsuredColumn::BusinessEmail).to_owned(),
         code: WARNING_SHARED_EMAIL.to_owned(),
         message,
     }
@@ -561,6 +580,7 @@ fn read_only_warning(
     matching: &Matching,
     row: &UploadRow,
     employee: &KnownEmployee,
+    texts: &Texts,
 ) -> Option<PreviewWarning> {
     let original = matching.original(row, employee)?;
     // The usual case: the row as downloaded.
@@ -571,13 +591,13 @@ fn read_only_warning(
         .iter()
         .copied()
         .filter(|c| header.has_column(*c))
-        .filter(|c| !same_text(row.read_only(*c).unwrap_or(""), original.value(*c)))
+        .filter(|c| !same_value(*c, row.read_only(*c).unwrap_or(""), original.value(*c)))
         .filter(|c| {
             !row.formula_errors
                 .iter()
                 .any(|e| matches!(e, RowError::Formula { column, .. } if column == c))
         })
-        .map(InsuredColumn::header)
+        .map(|c| texts.header(c))
         .collect();
     if headers.is_empty() {
         return None;
@@ -599,11 +619,19 @@ mod tests {
     use crate::{UploadLimits, read_insured_upload, write_error_workbook, write_insured_overview};
     use calamine::{Data, Reader, Xlsx};
     use chrono::{Days, NaiveDate};
-    use ebdesk_domain::insured_sheet::SHEET_NAME;
     use ebdesk_domain::{AffiliationStatus, Gender, Language};
     use rust_xlsxwriter::Workbook;
 
     const NN: &str = "Rijksregisternummer";
+
+    fn nl() -> LanguageIdentifier {
+        ebdesk_i18n::default_language()
+    }
+
+    /// The data sheet's name in Dutch.
+    fn sheet_name() -> &'static str {
+        &texts(&nl()).insured_sheet
+    }
 
     /// A message as a Dutch reader sees it.
     fn dutch(message: &Message) -> String {
@@ -707,7 +735,7 @@ mod tests {
             last_name: first.last_name.clone(),
             first_name: first.first_name.clone(),
             business_email: first.business_email.clone(),
-            rows: rows.iter().map(KnownRow::of).collect(),
+            rows: rows.iter().map(|r| KnownRow::of(r, &nl())).collect(),
         }
     }
 
@@ -727,7 +755,7 @@ mod tests {
 
     /// Our own download with the user's edits, read back by the real reader.
     fn upload_of(rows: Vec<InsuredRow>) -> ParsedUpload {
-        read(&write_insured_overview(rows).unwrap())
+        read(&write_insured_overview(rows, &nl()).unwrap())
     }
 
     /// A workbook made by hand: `headers` on row 1, every value as text (a value starting
@@ -735,7 +763,7 @@ mod tests {
     fn upload_of_cells(headers: &[&str], rows: &[&[&str]]) -> ParsedUpload {
         let mut workbook = Workbook::new();
         let sheet = workbook.add_worksheet();
-        sheet.set_name(SHEET_NAME).unwrap();
+        sheet.set_name(sheet_name()).unwrap();
         for (c, header) in headers.iter().enumerate() {
             sheet.write_string(0, c as u16, *header).unwrap();
         }
@@ -753,7 +781,7 @@ mod tests {
     }
 
     fn preview(upload: &ParsedUpload, known: &[KnownEmployee]) -> UploadPreview {
-        build_preview(upload, known, |_| {})
+        build_preview(upload, known, &nl(), |_| {})
     }
 
     fn change(row: u32, n: u32, name: &str, old: Option<&str>, new: Option<&str>) -> EmailChange {
@@ -937,7 +965,7 @@ mod tests {
         )
         .unwrap();
         let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
-        let range = book.worksheet_range(SHEET_NAME).unwrap();
+        let range = book.worksheet_range(sheet_name()).unwrap();
         let upload_rows: Vec<&Data> = range
             .rows()
             .skip(1)
@@ -1176,7 +1204,7 @@ mod tests {
             })
             .collect();
         let upload = ParsedUpload {
-            sheet_name: SHEET_NAME.into(),
+            sheet_name: sheet_name().into(),
             header_row: 1,
             columns: vec![InsuredColumn::NationalNumber, InsuredColumn::BusinessEmail],
             ignored_headers: Vec::new(),
@@ -1200,14 +1228,14 @@ mod tests {
     fn progress_is_reported_every_5000_rows_and_at_the_end() {
         let (upload, known) = blank_rows(12_000);
         let mut calls = Vec::new();
-        let preview = build_preview(&upload, &known, |done| calls.push(done));
+        let preview = build_preview(&upload, &known, &nl(), |done| calls.push(done));
         assert_eq!(calls, [5_000, 10_000, 12_000]);
         assert_eq!(preview.rows_read, 12_000);
         assert_eq!(preview.unchanged, 12_000);
 
         let (upload, known) = blank_rows(5_000);
         let mut calls = Vec::new();
-        build_preview(&upload, &known, |done| calls.push(done));
+        build_preview(&upload, &known, &nl(), |done| calls.push(done));
         assert_eq!(calls, [5_000]);
     }
 

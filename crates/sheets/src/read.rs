@@ -5,19 +5,20 @@
 use std::io::Cursor;
 
 use calamine::{DataRef, Reader, Xlsx, XlsxCellReader, XlsxError, XlsxFormulaMetadata};
-use ebdesk_domain::insured_sheet::{ColumnKind, InsuredColumn, SHEET_NAME};
+use ebdesk_domain::insured_sheet::{ColumnKind, InsuredColumn};
 
 use crate::errors::{FileRejection, RowError};
 use crate::inspect::inspect;
 use crate::limits::UploadLimits;
 use crate::normalize::{email_from_cell, national_number_from_cell, push_read_only, text_of_cell};
+use crate::texts::{column_of_header, is_insured_sheet};
 use crate::upload::{
     CollectUpload, ParsedUpload, READ_ONLY, ReadOnlyValues, UploadHeader, UploadRow, UploadSink,
 };
 
 /// Reads an "Overzicht verzekerden" upload: checks the package, finds the sheet and its
-/// header row by name (columns in any order, extra columns ignored, a title row above is
-/// fine) and reads every non-blank row below it.
+/// header row by name (the headers of any language of the catalog, columns in any order,
+/// extra columns ignored, a title row above is fine) and reads every non-blank row below it.
 ///
 /// Row-level problems (a bad national number or e-mail, a formula) are in the rows; only a
 /// file that cannot or must not be read is refused as a whole.
@@ -41,8 +42,8 @@ pub fn read_insured_upload_into(
     inspect(bytes, limits)?;
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(rejection_of)?;
     let mut names = workbook.sheet_names();
-    // The sheet we wrote first, then the others in workbook order.
-    names.sort_by_key(|name| name != SHEET_NAME);
+    // The sheet we wrote (in any language) first, then the others in workbook order.
+    names.sort_by_key(|name| !is_insured_sheet(name));
 
     let mut cells_left = limits.max_cells;
     let mut partial: Option<Vec<InsuredColumn>> = None;
@@ -245,7 +246,7 @@ fn header_of(
     let mut duplicate = None;
     for (col, value, _) in cells {
         let text = text_of_cell(value);
-        match InsuredColumn::from_header(&text) {
+        match column_of_header(&text) {
             Some(column) => {
                 if columns.iter().any(|(_, c)| *c == column) {
                     duplicate = Some(column);

@@ -4,9 +4,11 @@ use std::collections::HashMap;
 
 use ebdesk_domain::insured_sheet::{InsuredColumn, InsuredRow};
 use ebdesk_domain::{EmailAddress, NationalNumber};
+use ebdesk_i18n::default_language;
 use serde::{Deserialize, Serialize};
 
 use crate::errors::RowError;
+use crate::texts::{same_value, texts};
 
 /// A workbook read by [`crate::read_insured_upload`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -136,8 +138,10 @@ impl ParsedUpload {
 
     /// The read-only columns whose value differs from what the database holds, so the
     /// preview can say that those edits are ignored. Case and surrounding blanks do not
-    /// count as an edit; neither do columns missing from the upload.
+    /// count as an edit, nor does a label in another language of the catalog; neither do
+    /// columns missing from the upload.
     pub fn read_only_edits(&self, row: &UploadRow, original: &InsuredRow) -> Vec<InsuredColumn> {
+        let shown = texts(&default_language());
         READ_ONLY
             .iter()
             .copied()
@@ -145,16 +149,10 @@ impl ParsedUpload {
             .filter(|c| {
                 let read = row.read_only(*c).unwrap_or("");
                 let expected = original.cell(*c);
-                !same_text(read, &expected.display())
+                !same_value(*c, read, &shown.display(&expected))
             })
             .collect()
     }
-}
-
-fn same_text(a: &str, b: &str) -> bool {
-    let a = a.split_whitespace().collect::<Vec<_>>().join(" ");
-    let b = b.split_whitespace().collect::<Vec<_>>().join(" ");
-    a.to_lowercase() == b.to_lowercase()
 }
 
 /// One data row of the upload.

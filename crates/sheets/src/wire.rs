@@ -240,7 +240,7 @@ mod tests {
 
     fn rows() -> Vec<UploadRow> {
         let mut buffer = String::new();
-        let values = ReadOnlyValues::build(&mut buffer, |out, c| out.push_str(c.header()));
+        let values = ReadOnlyValues::build(&mut buffer, |out, c| out.push_str(c.key()));
         vec![
             UploadRow {
                 row: 2,

@@ -1,12 +1,52 @@
-//! The "Overzicht verzekerden" download, streamed row by row in constant-memory mode.
+//! The "Overzicht verzekerden" download, streamed row by row in constant-memory mode, with
+//! every text (sheet names, headers, labels, the help sheet, the file name) from the
+//! catalog in the requester's language.
 
-use ebdesk_domain::insured_sheet::{
-    CellValue, HELP_SHEET_NAME, InsuredColumn, InsuredRow, SHEET_NAME,
-};
+use std::borrow::Cow;
+
+use chrono::NaiveDate;
+use ebdesk_domain::insured_sheet::{CellValue, InsuredColumn, InsuredRow};
+use ebdesk_i18n::{LanguageIdentifier, Message, lookup};
 use rust_xlsxwriter::{Color, Format, FormatBorder, ProtectionOptions, Workbook, Worksheet};
 
 use crate::errors::SheetError;
+use crate::limits::UploadLimits;
 use crate::normalize::serial_of;
+use crate::texts::{Texts, texts};
+
+/// Key of the download's file name; arguments `employer` and `date`.
+pub(crate) const FILE_NAME_KEY: &str = "sheet-file-name";
+/// Key of the help sheet's title.
+pub(crate) const HELP_TITLE_KEY: &str = "sheet-help-title";
+/// Keys of the help sheet's numbered points, in order; `sheet-help-9` takes the upload
+/// limits `rows` and `mb`.
+pub(crate) const HELP_KEYS: [&str; 9] = [
+    "sheet-help-1",
+    "sheet-help-2",
+    "sheet-help-3",
+    "sheet-help-4",
+    "sheet-help-5",
+    "sheet-help-6",
+    "sheet-help-7",
+    "sheet-help-8",
+    "sheet-help-9",
+];
+
+/// The download's file name in `lang`: the employer's number and the day it was made.
+pub fn insured_overview_name(
+    employer_number: &str,
+    date: NaiveDate,
+    lang: &LanguageIdentifier,
+) -> String {
+    lookup(
+        lang,
+        FILE_NAME_KEY,
+        &[
+            ("employer", employer_number.to_owned()),
+            ("date", date.format("%Y-%m-%d").to_string()),
+        ],
+    )
+}
 
 /// Characters that make a spreadsheet treat typed text as a formula (or DDE) once a user
 /// edits the cell; such values get the quote prefix, which keeps them text.
@@ -83,32 +123,39 @@ pub(crate) fn write_text(
     Ok(())
 }
 
-/// Writes the header row of the 15 columns.
-pub(crate) fn write_header(sheet: &mut Worksheet, formats: &Formats) -> Result<(), SheetError> {
+/// Writes the header row of the 15 columns, in the language of `texts`.
+pub(crate) fn write_header(
+    sheet: &mut Worksheet,
+    formats: &Formats,
+    texts: &Texts,
+) -> Result<(), SheetError> {
     for column in InsuredColumn::ALL {
         sheet.set_column_width(col(column), width(column))?;
-        sheet.write_string_with_format(0, col(column), column.header(), &formats.header)?;
+        sheet.write_string_with_format(0, col(column), texts.header(column), &formats.header)?;
     }
     sheet.set_freeze_panes(1, 0)?;
     Ok(())
 }
 
-/// The workbook a consult user downloads: sheet "Verzekerden" with one row per affiliation,
-/// protected except the business e-mail column, and sheet "Uitleg".
+/// The workbook a consult user downloads, in `lang` (the requester's language): the data
+/// sheet ("Verzekerden") with one row per affiliation, protected except the business e-mail
+/// column, and the help sheet ("Uitleg").
 ///
 /// National and employee numbers are text, dates real dates shown dd/mm/yyyy. Rows are
 /// flushed to a temporary file as they come, so memory stays flat whatever the count.
 pub fn write_insured_overview(
     rows: impl IntoIterator<Item = InsuredRow>,
+    lang: &LanguageIdentifier,
 ) -> Result<Vec<u8>, SheetError> {
+    let texts = texts(lang);
     let formats = Formats::new();
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet_with_constant_memory()?;
-    sheet.set_name(SHEET_NAME)?;
+    sheet.set_name(&texts.insured_sheet)?;
     // A column format, not only cell formats: LibreOffice drops empty formatted cells on
     // save, and the empty e-mail cells are the ones to fill in.
     sheet.set_column_format(col(InsuredColumn::BusinessEmail), &formats.editable)?;
-    write_header(sheet, &formats)?;
+    write_header(sheet, &formats, texts)?;
 
     let mut last_row = 0;
     for (index, insured) in rows.into_iter().enumerate() {
@@ -120,17 +167,10 @@ pub fn write_insured_overview(
             } else {
                 (&formats.text, &formats.quoted)
             };
-            match insured.cell(column) {
-                CellValue::Empty => {}
-                // Plain read-only text keeps the default format: rust_xlsxwriter hashes the
-                // whole format for every cell written with one (a fifth of the export's CPU
-                // in perf for 100 000 rows).
-                CellValue::Text(text)
-                    if !column.is_editable() && !text.starts_with(FORMULA_STARTS) =>
-                {
-                    sheet.write_string(row, col(column), text.as_ref())?;
-                }
-                CellValue::Text(text) => write_text(sheet, row, col(column), &text, plain, quoted)?,
+            let text = match insured.cell(column) {
+                CellValue::Empty => continue,
+                CellValue::Text(text) => text,
+                CellValue::Label(key) => Cow::Borrowed(texts.label(key)),
                 CellValue::Date(date) => {
                     sheet.write_number_with_format(
                         row,
@@ -138,7 +178,16 @@ pub fn write_insured_overview(
                         serial_of(date),
                         &formats.date,
                     )?;
+                    continue;
                 }
+            };
+            if !column.is_editable() && !text.starts_with(FORMULA_STARTS) {
+                // Plain read-only text keeps the default format: rust_xlsxwriter hashes the
+                // whole format for every cell written with one (a fifth of the export's CPU
+                // in perf for 100 000 rows).
+                sheet.write_string(row, col(column), text.as_ref())?;
+            } else {
+                write_text(sheet, row, col(column), &text, plain, quoted)?;
             }
         }
         last_row = row;
@@ -156,35 +205,29 @@ pub fn write_insured_overview(
     // CPU than the default 6 for a file 13 % larger (measured on 100 000 rows).
     workbook.set_zip_compression_level(3);
     let help = workbook.add_worksheet();
-    help.set_name(HELP_SHEET_NAME)?;
-    write_help(help)?;
+    help.set_name(&texts.help_sheet)?;
+    write_help(help, texts.lang())?;
     Ok(workbook.save_to_buffer()?)
 }
 
-const HELP: [&str; 9] = [
-    "Vul in het blad \"Verzekerden\" de kolom \"Zakelijk e-mailadres\" in: het e-mailadres op het werk van elke werknemer, bijvoorbeeld voornaam.naam@bedrijf.be.",
-    "Alleen die kolom kan gewijzigd worden. De andere kolommen zijn beveiligd en dienen ter informatie: wijzigingen daarin worden bij het opladen genegeerd.",
-    "Laat de cel leeg als de werknemer geen zakelijk e-mailadres heeft. Een gekend adres dat u leegmaakt, wordt pas verwijderd nadat u dat bij het opladen bevestigt.",
-    "Een werknemer met meer dan één aansluiting staat op meer dan één rij: vul op elke rij hetzelfde adres in.",
-    "Wijzig het rijksregisternummer en de kolomtitels niet: elke rij wordt via het rijksregisternummer aan een verzekerde gekoppeld. De volgorde van rijen en kolommen mag u wijzigen; extra kolommen worden genegeerd.",
-    "Typ of plak de adressen als waarden. Formules worden niet aanvaard.",
-    "\"Privé e-mailadres gekend\" is Ja als de werknemer zelf een privé-adres opgaf. Dat adres ziet u niet en hoeft u niet in te vullen.",
-    "Bewaar het bestand als Excel-werkmap (.xlsx; ook vanuit LibreOffice) en laad het op bij Downloads en uploads. U ziet eerst een overzicht van de wijzigingen en de fouten; er verandert niets tot u bevestigt.",
-    "Een bestand mag maximaal 200 000 rijen tellen en 25 MB groot zijn.",
-];
-
-fn write_help(sheet: &mut Worksheet) -> Result<(), SheetError> {
+/// The help sheet: a title and the numbered points, in `lang`.
+fn write_help(sheet: &mut Worksheet, lang: &LanguageIdentifier) -> Result<(), SheetError> {
+    let limits = UploadLimits::default();
     let title = Format::new().set_bold().set_font_size(14);
     let wrap = Format::new()
         .set_text_wrap()
         .set_align(rust_xlsxwriter::FormatAlign::Top);
     sheet.set_column_width(0, 4)?;
     sheet.set_column_width(1, 110)?;
-    sheet.write_string_with_format(0, 0, "Overzicht verzekerden: zo vult u het in", &title)?;
-    for (i, line) in HELP.iter().enumerate() {
+    sheet.write_string_with_format(0, 0, lookup(lang, HELP_TITLE_KEY, &[]), &title)?;
+    for (i, key) in HELP_KEYS.into_iter().enumerate() {
+        let line = Message::new(key)
+            .with("rows", limits.max_rows)
+            .with("mb", limits.max_file_bytes / (1024 * 1024))
+            .render(lang);
         let row = i as u32 + 2;
         sheet.write_string_with_format(row, 0, format!("{}.", i + 1), &wrap)?;
-        sheet.write_string_with_format(row, 1, *line, &wrap)?;
+        sheet.write_string_with_format(row, 1, line, &wrap)?;
     }
     Ok(())
 }

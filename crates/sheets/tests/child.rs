@@ -31,7 +31,8 @@ fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
 
 #[test]
 fn the_child_gives_the_same_answer_as_the_reader_in_process() {
-    let bytes = write_insured_overview(sample_rows(2_000)).unwrap();
+    let bytes =
+        write_insured_overview(sample_rows(2_000), &ebdesk_i18n::default_language()).unwrap();
     let isolated = parse_isolated(Path::new(CHILD), &[], &bytes, &limits()).unwrap();
     let direct = read_insured_upload(&bytes, &UploadLimits::default()).unwrap();
     assert_eq!(isolated, direct);
@@ -206,7 +207,8 @@ fn hostile_files_are_refused_by_a_child_held_to_64_mb() {
         assert!(took < Duration::from_secs(1), "{took:?}");
     }
     // And a real download of 20 000 rows still fits.
-    let bytes = write_insured_overview(sample_rows(20_000)).unwrap();
+    let bytes =
+        write_insured_overview(sample_rows(20_000), &ebdesk_i18n::default_language()).unwrap();
     assert_eq!(
         parse_isolated(Path::new(CHILD), &[], &bytes, &limits)
             .unwrap()

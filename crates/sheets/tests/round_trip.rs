@@ -6,9 +6,22 @@ mod support;
 use std::io::{Cursor, Read};
 
 use calamine::{Data, Reader, Xlsx};
-use ebdesk_domain::insured_sheet::{CellValue, InsuredColumn, SHEET_NAME};
-use ebdesk_sheets::{UploadLimits, read_insured_upload, write_insured_overview};
+use ebdesk_domain::insured_sheet::{CellValue, InsuredColumn, InsuredRow};
+use ebdesk_i18n::{LanguageIdentifier, Message, default_language, lookup};
+use ebdesk_sheets::{SheetError, UploadLimits, read_insured_upload};
 use support::{FORMULA_LIKE_NAMES, sample_rows};
+
+/// The data sheet's name in Dutch.
+const SHEET_NAME: &str = "Verzekerden";
+
+fn nl() -> LanguageIdentifier {
+    default_language()
+}
+
+/// The download in Dutch.
+fn write_insured_overview(rows: Vec<InsuredRow>) -> Result<Vec<u8>, SheetError> {
+    ebdesk_sheets::write_insured_overview(rows, &nl())
+}
 
 fn part(bytes: &[u8], name: &str) -> String {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
@@ -30,10 +43,11 @@ fn every_cell_of_the_download_reads_back_as_written() {
     assert_eq!(workbook.sheet_names(), [SHEET_NAME, "Uitleg"]);
     let range = workbook.worksheet_range(SHEET_NAME).unwrap();
     assert_eq!(range.height(), rows.len() + 1);
+    // Every header is the catalog's text.
     for column in InsuredColumn::ALL {
         assert_eq!(
             range.get((0, column.index())),
-            Some(&Data::String(column.header().into()))
+            Some(&Data::String(lookup(&nl(), column.key(), &[])))
         );
     }
     for (i, insured) in rows.iter().enumerate() {
@@ -43,6 +57,10 @@ fn every_cell_of_the_download_reads_back_as_written() {
                 CellValue::Empty => assert_eq!(cell, &Data::Empty, "row {i} {column:?}"),
                 CellValue::Text(text) => {
                     assert_eq!(cell, &Data::String(text.into_owned()), "row {i} {column:?}")
+                }
+                CellValue::Label(key) => {
+                    let label = lookup(&nl(), key, &[]);
+                    assert_eq!(cell, &Data::String(label), "row {i} {column:?}")
                 }
                 CellValue::Date(date) => {
                     let Data::DateTime(dt) = cell else {
@@ -61,6 +79,35 @@ fn every_cell_of_the_download_reads_back_as_written() {
     let help = workbook.worksheet_range("Uitleg").unwrap();
     let text: String = help.used_cells().map(|(_, _, c)| c.to_string()).collect();
     assert!(text.contains("Zakelijk e-mailadres"), "{text}");
+    // The help sheet is the catalog's title and numbered points.
+    assert_eq!(
+        help.get((0, 0)),
+        Some(&Data::String(lookup(&nl(), "sheet-help-title", &[])))
+    );
+    let limits = UploadLimits::default();
+    let points = [
+        "sheet-help-1",
+        "sheet-help-2",
+        "sheet-help-3",
+        "sheet-help-4",
+        "sheet-help-5",
+        "sheet-help-6",
+        "sheet-help-7",
+        "sheet-help-8",
+        "sheet-help-9",
+    ];
+    for (i, key) in points.into_iter().enumerate() {
+        let expected = Message::new(key)
+            .with("rows", limits.max_rows)
+            .with("mb", limits.max_file_bytes / (1024 * 1024))
+            .render(&nl());
+        assert_eq!(
+            help.get((i + 2, 0)),
+            Some(&Data::String(format!("{}.", i + 1)))
+        );
+        assert_eq!(help.get((i + 2, 1)), Some(&Data::String(expected)));
+    }
+    assert_eq!(help.height(), points.len() + 2);
 }
 
 #[test]

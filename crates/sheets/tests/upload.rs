@@ -67,9 +67,13 @@ fn rearranged_workbook() -> (Vec<u8>, Vec<ebdesk_domain::insured_sheet::InsuredR
             sheet.write_datetime_with_format(r, 4, &dt, &date).unwrap();
         }
         let status = if i == 5 {
-            "Actief (gewijzigd)"
+            "Actief (gewijzigd)".to_owned()
         } else {
-            ebdesk_domain::insured_sheet::status_label(insured.status)
+            ebdesk_i18n::lookup(
+                &dutch(),
+                ebdesk_domain::insured_sheet::status_key(insured.status),
+                &[],
+            )
         };
         sheet.write_string(r, 5, status).unwrap();
     }
@@ -130,6 +134,37 @@ fn a_rearranged_workbook_with_a_title_is_read_by_header_name() {
         } else {
             assert_eq!(edits, [], "row {}", read.row);
         }
+    }
+}
+
+#[test]
+fn the_headers_of_every_language_of_the_catalog_are_recognised() {
+    for lang in ebdesk_i18n::languages() {
+        let mut workbook = Workbook::new();
+        let sheet = workbook.add_worksheet();
+        sheet.set_name("Blad1").unwrap();
+        // Reversed, in capitals, with a trailing `*`, and an extra column.
+        for (c, column) in InsuredColumn::ALL.iter().rev().enumerate() {
+            let header = ebdesk_i18n::lookup(&lang, column.key(), &[]);
+            sheet
+                .write_string(0, c as u16, format!("{} *", header.to_uppercase()))
+                .unwrap();
+        }
+        sheet.write_string(0, 15, "Opmerking").unwrap();
+        let email = (14 - InsuredColumn::BusinessEmail.index()) as u16;
+        let nn = (14 - InsuredColumn::NationalNumber.index()) as u16;
+        sheet.write_string(1, nn, "85.07.30-033.28").unwrap();
+        sheet.write_string(1, email, "jan@voorbeeld.be").unwrap();
+        let upload = read_insured_upload(
+            &workbook.save_to_buffer().unwrap(),
+            &UploadLimits::default(),
+        )
+        .unwrap();
+        let mut expected = InsuredColumn::ALL.to_vec();
+        expected.reverse();
+        assert_eq!(upload.columns, expected, "{lang}");
+        assert_eq!(upload.ignored_headers, ["Opmerking"], "{lang}");
+        assert!(upload.rows[0].is_valid(), "{lang}");
     }
 }
 
@@ -219,7 +254,9 @@ fn upload_with_errors() -> (ebdesk_sheets::ParsedUpload, Vec<(u32, RowError)>) {
     let sheet = workbook.add_worksheet();
     sheet.set_name("Verzekerden").unwrap();
     for (c, column) in InsuredColumn::ALL.iter().enumerate() {
-        sheet.write_string(0, c as u16, column.header()).unwrap();
+        sheet
+            .write_string(0, c as u16, support::dutch_header(*column))
+            .unwrap();
     }
     let nn = InsuredColumn::NationalNumber.index() as u16;
     let email = InsuredColumn::BusinessEmail.index() as u16;
@@ -420,7 +457,7 @@ fn the_error_workbook_marks_each_faulty_cell_and_can_be_uploaded_again() {
 
 #[test]
 fn a_workbook_without_errors_gives_an_error_workbook_with_only_the_header() {
-    let bytes = ebdesk_sheets::write_insured_overview(sample_rows(5)).unwrap();
+    let bytes = ebdesk_sheets::write_insured_overview(sample_rows(5), &dutch()).unwrap();
     let upload = read_insured_upload(&bytes, &UploadLimits::default()).unwrap();
     let errors = write_error_workbook(&upload, &[], &dutch()).unwrap();
     assert_eq!(

@@ -65,3 +65,50 @@ warning-shared-email-held-elsewhere = { $name } heeft dit zakelijk e-mailadres a
 errors-book-file-name = Fouten overzicht verzekerden.xlsx
 errors-book-upload-row = Rij in upload
 errors-book-errors = Fouten
+
+## Het overzicht verzekerden dat een gebruiker downloadt (crates/sheets, write.rs). De
+## kolomtitels herkent het opladen in elke taal; wijzig ze niet zonder reden: een werkmap
+## die met de oude titel gedownload werd, wordt dan niet meer herkend.
+
+# $employer: het nummer van de werkgever; $date: de datum van de aanvraag (JJJJ-MM-DD).
+sheet-file-name = Overzicht verzekerden { $employer } { $date }.xlsx
+sheet-name-insured = Verzekerden
+sheet-name-help = Uitleg
+
+sheet-col-contract-number = Contractnummer
+sheet-col-category = Categorie
+sheet-col-employee-number = Werknemersnummer
+sheet-col-national-number = Rijksregisternummer
+sheet-col-last-name = Naam
+sheet-col-first-name = Voornaam
+sheet-col-gender = Geslacht
+sheet-col-language = Taal
+sheet-col-birth-date = Geboortedatum
+sheet-col-employment-start = Datum in dienst
+sheet-col-affiliation-start = Datum aansluiting
+sheet-col-status = Status
+sheet-col-end-date = Datum uittreding
+sheet-col-business-email = Zakelijk e-mailadres
+sheet-col-private-email-known = Privé e-mailadres gekend
+
+sheet-value-male = Man
+sheet-value-female = Vrouw
+sheet-value-active = Actief
+sheet-value-passive = Passief
+sheet-value-terminated = Beëindigd
+sheet-value-yes = Ja
+sheet-value-no = Nee
+
+## Het blad met uitleg: een titel en genummerde punten.
+
+sheet-help-title = Overzicht verzekerden: zo vult u het in
+sheet-help-1 = Vul in het blad "{ sheet-name-insured }" de kolom "{ sheet-col-business-email }" in: het e-mailadres op het werk van elke werknemer, bijvoorbeeld voornaam.naam@bedrijf.be.
+sheet-help-2 = Alleen die kolom kan gewijzigd worden. De andere kolommen zijn beveiligd en dienen ter informatie: wijzigingen daarin worden bij het opladen genegeerd.
+sheet-help-3 = Laat de cel leeg als de werknemer geen zakelijk e-mailadres heeft. Een gekend adres dat u leegmaakt, wordt pas verwijderd nadat u dat bij het opladen bevestigt.
+sheet-help-4 = Een werknemer met meer dan één aansluiting staat op meer dan één rij: vul op elke rij hetzelfde adres in.
+sheet-help-5 = Wijzig het rijksregisternummer en de kolomtitels niet: elke rij wordt via het rijksregisternummer aan een verzekerde gekoppeld. De volgorde van rijen en kolommen mag u wijzigen; extra kolommen worden genegeerd.
+sheet-help-6 = Typ of plak de adressen als waarden. Formules worden niet aanvaard.
+sheet-help-7 = "{ sheet-col-private-email-known }" is { sheet-value-yes } als de werknemer zelf een privé-adres opgaf. Dat adres ziet u niet en hoeft u niet in te vullen.
+sheet-help-8 = Bewaar het bestand als Excel-werkmap (.xlsx; ook vanuit LibreOffice) en laad het op bij Downloads en uploads. U ziet eerst een overzicht van de wijzigingen en de fouten; er verandert niets tot u bevestigt.
+# $rows: het grootste aantal rijen; $mb: de grootste bestandsgrootte in MB.
+sheet-help-9 = Een bestand mag maximaal { $rows } rijen tellen en { $mb } MB groot zijn.

@@ -112,7 +112,7 @@ impl JobHandler for InsuredOverviewUpload {
             let lang = lang.clone();
             tokio::task::spawn_blocking(move || check(known_out, rows_out, &done, &lang))
         };
-        let known = known_employees(store, access.scope()).await;
+        let known = known_employees(store, access.scope(), &lang).await;
         let known = match known {
             Ok(known) => known,
             Err(err) => {
@@ -137,7 +137,7 @@ impl JobHandler for InsuredOverviewUpload {
         if let Err(failed) = parsed {
             // What the check thread compared is void; it ends with the closed channel.
             let _ = check.await;
-            return Err(not_checked(store, job, failed).await?);
+            return Err(not_checked(store, job, failed, &lang).await?);
         }
         let (preview, errors) = check
             .await
@@ -149,8 +149,9 @@ impl JobHandler for InsuredOverviewUpload {
     }
 }
 
-/// The workbook of errors is written in the requester's language; the preview keeps message
-/// keys and is rendered in the reader's.
+/// The workbook of errors is written in the requester's language, and the preview and a
+/// refusal name columns by their headers in it; their messages keep keys and are rendered
+/// in the reader's language.
 async fn requester_language(
     store: &Store,
     job: &ClaimedJob,
@@ -170,11 +171,12 @@ async fn not_checked(
     store: &Store,
     job: &ClaimedJob,
     failed: IsolatedError,
+    lang: &LanguageIdentifier,
 ) -> Result<JobError, JobError> {
     Ok(match failed {
         IsolatedError::Refused(rejection) => {
             tracing::info!(code = rejection.code(), "upload refused");
-            let reason = rejection.message().to_stored();
+            let reason = rejection.message_in(lang).to_stored();
             store
                 .refuse_upload(job.id, &job.lease_token, &reason)
                 .await?;
@@ -230,7 +232,7 @@ fn check(
     let mut builder: Option<PreviewBuilder<'_>> = None;
     for parsed in rows {
         match parsed {
-            Parsed::Header(header) => builder = Some(PreviewBuilder::new(&known, header)),
+            Parsed::Header(header) => builder = Some(PreviewBuilder::new(&known, header, lang)),
             Parsed::Row(row) => {
                 if let Some(builder) = builder.as_mut() {
                     builder.push(row);
@@ -253,16 +255,18 @@ fn counts(preview: &UploadPreview) -> Result<String, JobError> {
     serde_json::to_string(&UploadCounts::from(&preview.summary())).map_err(internal)
 }
 
-/// The stored rows of the scope grouped per employee, as they stream from the database.
+/// The stored rows of the scope grouped per employee, as they stream from the database,
+/// with their labels in `lang` (as the requester's download shows them, most likely).
 async fn known_employees(
     store: &ebdesk_store::Store,
     scope: &ebdesk_store::Scope,
+    lang: &LanguageIdentifier,
 ) -> Result<KnownEmployees, ebdesk_store::StoreError> {
     let mut by_id: HashMap<i64, KnownEmployee> = HashMap::new();
     let mut buffer = String::new();
     store
         .for_each_insured_row(scope, |entry: InsuredEntry| {
-            let row = KnownRow::with_buffer(&entry.row, &mut buffer);
+            let row = KnownRow::with_buffer(&entry.row, lang, &mut buffer);
             by_id
                 .entry(entry.employee_id)
                 .or_insert_with(|| KnownEmployee {

@@ -159,6 +159,11 @@ const WORKBOOK: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?
 const WORKBOOK_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#;
 
+/// A column's header as the Dutch download writes it.
+pub fn dutch_header(column: ebdesk_domain::insured_sheet::InsuredColumn) -> String {
+    ebdesk_i18n::lookup(&ebdesk_i18n::default_language(), column.key(), &[])
+}
+
 /// The header row as inline strings, columns A to O.
 pub fn header_row_xml(row: u32) -> String {
     let mut out = format!(r#"<row r="{row}">"#);
@@ -166,7 +171,10 @@ pub fn header_row_xml(row: u32) -> String {
         .iter()
         .enumerate()
     {
-        out.push_str(&inline_cell(&cell_ref(i as u32, row), column.header()));
+        out.push_str(&inline_cell(
+            &cell_ref(i as u32, row),
+            &dutch_header(*column),
+        ));
     }
     out.push_str("</row>");
     out
