@@ -9,7 +9,7 @@ use ebdesk_domain::changes::FieldErrors;
 use ebdesk_store::{EmployeeDetail, ExitDone, ExitOutcome, ExitRefusal, ExitRequest, ExitTarget};
 use serde::Serialize;
 
-use crate::shared::decisions::{back_to_action, to_action};
+use crate::shared::decisions::{OnAction, back_to_action, to_action};
 use crate::shared::local::{display_date, start_of_today, today};
 use crate::shared::{
     AppError, AppState, ChangeTenant, EmployeeToChange, Fields, RouteExt, Tenant, actor,
@@ -283,22 +283,13 @@ fn done_page(
 
 /// Undoes the user's own exit of today; back to the action, which says why when refused.
 pub async fn withdraw_exit(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    ChangeTenant(tenant): ChangeTenant,
-    path: web::Path<(String, i64)>,
+    on: OnAction,
 ) -> Result<HttpResponse, AppError> {
-    let (_, id) = path.into_inner();
-    let now = state.now();
+    let (scope, now) = (on.tenant.access.scope(), state.now());
     let withdrawn = state
         .store
-        .withdraw_exit(
-            tenant.access.scope(),
-            id,
-            start_of_today(now),
-            &actor(&req, Some(tenant.user.user_id)),
-            now,
-        )
+        .withdraw_exit(scope, on.id, start_of_today(now), &on.actor, now)
         .await;
-    back_to_action(&tenant, id, withdrawn)
+    back_to_action(&on.tenant, on.id, withdrawn)
 }

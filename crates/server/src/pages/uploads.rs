@@ -4,16 +4,17 @@
 
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use ebdesk_i18n::Message;
 use ebdesk_sheets::{FileRejection, UploadLimits};
 use futures_util::StreamExt;
 use serde::Deserialize;
 
-use crate::shared::decisions::{back_to_action, refused, to_action};
+use crate::shared::decisions::{OnAction, back_to_action, refused, to_action};
 use crate::shared::{
-    AppError, AppState, ChangeTenant, RouteExt, Tenant, actor, html, render, tenant_context,
+    AppError, AppState, ChangeTenant, RouteExt, Tenant, html, render, tenant_context,
 };
+use ebdesk_app::uploads::apply_upload;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.get("/werkgevers/{employer}/uploads", upload_form)
@@ -140,46 +141,26 @@ pub struct ApplyForm {
     keuze: String,
 }
 pub async fn apply(
-    req: HttpRequest,
     state: web::Data<AppState>,
-    ChangeTenant(tenant): ChangeTenant,
-    path: web::Path<(String, i64)>,
+    on: OnAction,
     form: web::Form<ApplyForm>,
 ) -> Result<HttpResponse, AppError> {
-    let (_, id) = path.into_inner();
-    let applied = ebdesk_app::uploads::apply_upload(
-        &state.store,
-        tenant.access.scope(),
-        id,
-        &form.keuze,
-        &actor(&req, Some(tenant.user.user_id)),
-        state.now(),
-    )
-    .await;
+    let (scope, id) = (on.tenant.access.scope(), on.id);
+    let applied = apply_upload(&state.store, scope, id, &form.keuze, &on.actor, state.now()).await;
     match applied {
-        Ok(_) => back_to_action(&tenant, id, Ok(())),
-        Err(ebdesk_app::Error::Refused(key)) => refused(&tenant, id, key),
+        Ok(_) => back_to_action(&on.tenant, id, Ok(())),
+        Err(ebdesk_app::Error::Refused(key)) => refused(&on.tenant, id, key),
         Err(err) => Err(err.into()),
     }
 }
 
-pub async fn cancel(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    ChangeTenant(tenant): ChangeTenant,
-    path: web::Path<(String, i64)>,
-) -> Result<HttpResponse, AppError> {
-    let (_, id) = path.into_inner();
+pub async fn cancel(state: web::Data<AppState>, on: OnAction) -> Result<HttpResponse, AppError> {
+    let scope = on.tenant.access.scope();
     let cancelled = state
         .store
-        .cancel_upload(
-            tenant.access.scope(),
-            id,
-            &actor(&req, Some(tenant.user.user_id)),
-            state.now(),
-        )
+        .cancel_upload(scope, on.id, &on.actor, state.now())
         .await;
-    back_to_action(&tenant, id, cancelled)
+    back_to_action(&on.tenant, on.id, cancelled)
 }
 
 #[cfg(test)]

@@ -1,10 +1,38 @@
 //! Decisions on an action (apply an upload, withdraw an exit): back to its page, which says
 //! why when the decision was refused.
 
-use actix_web::HttpResponse;
-use ebdesk_store::StoreError;
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, HttpResponse};
+use ebdesk_store::{Actor, StoreError};
+use futures_util::future::LocalBoxFuture;
 
-use super::{AppError, Tenant, see_other};
+use super::{AppError, ChangeTenant, Tenant, actor, see_other};
+
+/// A decision on the action of the path (`{action}`) by a user who may change data: who
+/// decides, on which action id. Whether the action is theirs to decide is the store's
+/// question (an action outside the scope is refused as not found).
+pub struct OnAction {
+    pub tenant: Tenant,
+    pub id: i64,
+    pub actor: Actor,
+}
+
+impl FromRequest for OnAction {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let tenant = ChangeTenant::from_request(req, payload);
+        let id = req.match_info().get("action").map(str::parse::<i64>);
+        let req = req.clone();
+        Box::pin(async move {
+            let ChangeTenant(tenant) = tenant.await?;
+            let id = id.and_then(Result::ok).ok_or(AppError::NotFound)?;
+            let actor = actor(&req, Some(tenant.user.user_id));
+            Ok(OnAction { tenant, id, actor })
+        })
+    }
+}
 
 /// Why a decision on an action can be refused (an upload's, a withdrawal's); the action's
 /// page says it, read from `?geweigerd=`.
