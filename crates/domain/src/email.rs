@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 /// A syntactically valid e-mail address, trimmed and lower-cased.
@@ -14,7 +14,8 @@ use thiserror::Error;
 pub struct EmailAddress(String);
 
 /// Why a text is not an acceptable e-mail address.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+// Serde: row errors of an upload cross the parser child's process boundary as JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error, Serialize, Deserialize)]
 pub enum EmailError {
     /// Nothing but blanks.
     #[error("e-mail address is empty")]

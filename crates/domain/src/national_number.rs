@@ -12,7 +12,7 @@
 use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::Gender;
@@ -35,7 +35,8 @@ pub enum NumberKind {
 }
 
 /// Why a text is not a national number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+// Serde: row errors of an upload cross the parser child's process boundary as JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error, Serialize, Deserialize)]
 pub enum NationalNumberError {
     /// Nothing but blanks and separators.
     #[error("national number is empty")]

@@ -148,29 +148,6 @@ impl FileRejection {
     }
 }
 
-/// Mirror of the domain's error so that row errors cross the process boundary as JSON.
-#[derive(Serialize, Deserialize)]
-#[serde(remote = "NationalNumberError")]
-enum NationalNumberErrorDef {
-    Empty,
-    WrongLength,
-    NotDigits,
-    CheckDigits,
-    InvalidDate,
-    InvalidSerial,
-}
-
-#[derive(Serialize, Deserialize)]
-#[serde(remote = "EmailError")]
-enum EmailErrorDef {
-    Empty,
-    TooLong,
-    MissingAt,
-    InvalidLocalPart,
-    InvalidDomain,
-    ContainsSpace,
-}
-
 /// Why one row of an upload cannot be applied. Holds the value as typed: show it to the
 /// user, never log it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -179,12 +156,10 @@ pub enum RowError {
     MissingNationalNumber,
     InvalidNationalNumber {
         value: String,
-        #[serde(with = "NationalNumberErrorDef")]
         reason: NationalNumberError,
     },
     InvalidEmail {
         value: String,
-        #[serde(with = "EmailErrorDef")]
         reason: EmailError,
     },
     /// A formula in one of the sheet's columns: its cached value cannot be trusted.
