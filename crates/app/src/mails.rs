@@ -66,10 +66,15 @@ pub enum AccountNotice {
     PasswordChanged,
 }
 
-/// The language a mail to a reader of `recipient` is written in: Dutch for everyone, as the
-/// templates exist only in Dutch so far (a later issue adds French and English ones).
-pub fn written_in(_recipient: &str) -> LanguageIdentifier {
-    ebdesk_i18n::default_language()
+/// The language a mail to `recipient` is written in: theirs when it has a catalog, else
+/// Dutch.
+pub fn written_in(recipient: &str) -> LanguageIdentifier {
+    let lang = ebdesk_i18n::language(recipient);
+    if ebdesk_i18n::languages().contains(&lang) {
+        lang
+    } else {
+        ebdesk_i18n::default_language()
+    }
 }
 
 /// The link of an activation mail.

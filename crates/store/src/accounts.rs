@@ -121,6 +121,15 @@ impl Store {
         Ok(())
     }
 
+    /// Sets the language the account reads pages and mails in (a catalog's code).
+    pub async fn set_language(&self, user_id: i64, language: &str) -> Result<()> {
+        const SQL: &str = "UPDATE users SET language = $2 WHERE id = $1";
+        with_pool!(self, pool => {
+            sqlx::query(SQL).bind(user_id).bind(language).execute(pool).await?;
+        });
+        Ok(())
+    }
+
     /// The account with this (lower-case) e-mail address.
     pub async fn find_account_by_email(&self, email: &str) -> Result<Option<Account>> {
         let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM users WHERE email = $1");

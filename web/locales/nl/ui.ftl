@@ -457,3 +457,15 @@ action-description-personal-data = { $count ->
     [one] 1 persoonsgegeven gewijzigd
    *[other] { $count } persoonsgegevens gewijzigd
 }
+
+# Mijn account and the language switch.
+menu-profile = Mijn account
+profile-title = Mijn account
+profile-language = Taal
+profile-language-hint = ebdesk en de e-mails die u ontvangt, gebruiken deze taal.
+profile-saved = Uw taal is bewaard.
+language-switch = Taal
+language-name-nl = Nederlands
+language-name-fr = Français
+language-name-en = English
+skip-to-content = Naar de inhoud

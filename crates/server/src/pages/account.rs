@@ -12,6 +12,7 @@ use ebdesk_domain::access::{TotpCheck, check_new_password};
 use ebdesk_store::{Account, Actor, OutgoingMail, SessionStage, TokenPurpose, TokenState};
 use serde::Deserialize;
 
+use crate::shared::language::visitor_language;
 use crate::shared::login::login_page;
 use crate::shared::respond::{into_page, page};
 use crate::shared::session::{PendingLogin, SessionUser, start_session};
@@ -32,9 +33,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .post("/wachtwoord-herstellen/{token}", set_password);
 }
 
-fn context(user: Option<&SessionUser>, csrf_token: &str) -> tera::Context {
+/// A login step's page: in the account's language.
+fn context(user: &SessionUser, csrf_token: &str) -> tera::Context {
     let mut context = tera::Context::new();
-    context.insert("lang", user.map_or("nl", |u| u.language.as_str()));
+    context.insert("lang", &user.language);
+    context.insert("csrf_token", csrf_token);
+    context
+}
+
+/// A page before login: in the visitor's language.
+fn visitor_context(req: &HttpRequest, csrf_token: &str) -> tera::Context {
+    let mut context = tera::Context::new();
+    context.insert("lang", visitor_language(req));
     context.insert("csrf_token", csrf_token);
     context
 }
@@ -52,7 +62,7 @@ pub async fn code_form(login: PendingLogin) -> Result<HttpResponse, AppError> {
     page(
         StatusCode::OK,
         "login_code.html",
-        &context(Some(&user), &user.csrf_token),
+        &context(&user, &user.csrf_token),
     )
 }
 
@@ -63,7 +73,7 @@ fn code_refused(
     status: StatusCode,
     retry_time: &str,
 ) -> Result<HttpResponse, AppError> {
-    let mut context = context(Some(user), &user.csrf_token);
+    let mut context = context(user, &user.csrf_token);
     context.insert("error_key", key);
     context.insert("retry_time", retry_time);
     page(status, "login_code.html", &context)
@@ -234,7 +244,7 @@ fn enrol_page(
     secret: &str,
     error_key: Option<&str>,
 ) -> Result<HttpResponse, AppError> {
-    let mut context = context(Some(user), &user.csrf_token);
+    let mut context = context(user, &user.csrf_token);
     context.insert("qr_svg", &totp::qr_svg(secret, &user.email)?);
     // Grouped by four, as apps that take typed secrets show them.
     let grouped: Vec<String> = secret
@@ -303,7 +313,7 @@ pub async fn enrol(
     // The redirect target does not matter: the answer becomes the page of recovery codes.
     let response = start_session(&state, &req, id, SessionStage::Full, old, "/").await?;
     // The codes are shown on this answer only; the full session is already in place.
-    let mut context = context(Some(&user), "");
+    let mut context = context(&user, "");
     context.insert("codes", &codes);
     let body = render("recovery_codes.html", &context)?;
     Ok(into_page(response, StatusCode::OK, body))
@@ -333,7 +343,7 @@ fn password_page(
     csrf_token: &str,
     error_key: Option<&str>,
 ) -> Result<HttpResponse, AppError> {
-    let mut context = context(None, csrf_token);
+    let mut context = visitor_context(req, csrf_token);
     context.insert("email", email);
     context.insert("action", req.path());
     context.insert("activation", &(purpose_of(req) == TokenPurpose::Activation));
@@ -355,8 +365,8 @@ fn link_problem(state: &TokenState) -> Option<&'static str> {
     }
 }
 
-fn message_page(status: StatusCode, key: &str) -> Result<HttpResponse, AppError> {
-    let mut context = context(None, "");
+fn message_page(req: &HttpRequest, status: StatusCode, key: &str) -> Result<HttpResponse, AppError> {
+    let mut context = visitor_context(req, "");
     context.insert("message_key", key);
     page(status, "message.html", &context)
 }
@@ -373,10 +383,10 @@ pub async fn set_password_form(
         .find_token(&hash_token(&path), purpose_of(&req), state.now())
         .await?;
     if let Some(problem) = link_problem(&found) {
-        return message_page(StatusCode::GONE, problem);
+        return message_page(&req, StatusCode::GONE, problem);
     }
     let TokenState::Valid { email, .. } = found else {
-        return message_page(StatusCode::GONE, "link-unknown");
+        return message_page(&req, StatusCode::GONE, "link-unknown");
     };
     let mut response = login_page(&req, "", None, StatusCode::OK)?;
     // login_page set the CSRF cookie; reuse its token in this form.
@@ -426,6 +436,7 @@ pub async fn set_password(
     let found = state.store.find_token(&token_hash, purpose, now).await?;
     let TokenState::Valid { user_id, email } = found else {
         return message_page(
+            &req,
             StatusCode::GONE,
             link_problem(&found).unwrap_or("link-unknown"),
         );
@@ -441,11 +452,11 @@ pub async fn set_password(
         .set_password_with_token(&token_hash, purpose, &hash, notice, &actor, now)
         .await?
     else {
-        return message_page(StatusCode::GONE, "link-used");
+        return message_page(&req, StatusCode::GONE, "link-used");
     };
     if purpose == TokenPurpose::PasswordReset {
         // Every session was ended; log in again, with the second factor.
-        return message_page(StatusCode::OK, "password-reset-done");
+        return message_page(&req, StatusCode::OK, "password-reset-done");
     }
     // Activation: straight on to enrolling an authenticator.
     let (stage, next) = (SessionStage::Enrol, "/2fa/instellen");
@@ -455,7 +466,7 @@ pub async fn set_password(
 pub async fn forgot_password_form(req: HttpRequest) -> Result<HttpResponse, AppError> {
     let response = login_page(&req, "", None, StatusCode::OK)?;
     let token = crate::shared::csrf::cookie_token(&response).unwrap_or_default();
-    let body = render("forgot_password.html", &context(None, &token))?;
+    let body = render("forgot_password.html", &visitor_context(&req, &token))?;
     Ok(response.set_body(actix_web::body::BoxBody::new(body)))
 }
 
@@ -485,5 +496,5 @@ pub async fn forgot_password(
         let actor = actor(&req, Some(account.id));
         send_password_reset(&state.store, &account, url, &actor, now).await?;
     }
-    message_page(StatusCode::OK, "password-reset-sent")
+    message_page(&req, StatusCode::OK, "password-reset-sent")
 }

@@ -12,6 +12,7 @@ mod exits;
 mod login;
 mod operator;
 mod personal_data;
+mod profile;
 mod uploads;
 mod users;
 
@@ -23,6 +24,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.configure(login::routes)
         .configure(employer_choice::routes)
         .configure(account::routes)
+        .configure(profile::routes)
         .configure(users::routes)
         .configure(operator::routes)
         .configure(audit::routes)

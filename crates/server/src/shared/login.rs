@@ -5,6 +5,7 @@ use actix_web::cookie::{Cookie, SameSite};
 use actix_web::{HttpRequest, HttpResponse};
 
 use super::csrf::CSRF_COOKIE;
+use super::language::{switch_cookie, visitor_language};
 use super::templates::render;
 use super::{AppError, html, is_https};
 use ebdesk_app::credentials::random_token;
@@ -32,7 +33,7 @@ pub fn login_page_with_time(
         .filter(|v| v.len() >= 32)
         .unwrap_or_else(random_token);
     let mut context = tera::Context::new();
-    context.insert("lang", "nl");
+    context.insert("lang", visitor_language(req));
     context.insert("csrf_token", &token);
     context.insert("email", email);
     context.insert("error_key", &error_key);
@@ -48,5 +49,10 @@ pub fn login_page_with_time(
     response
         .add_cookie(&cookie)
         .map_err(|e| AppError::Internal(e.to_string()))?;
+    if let Some(chosen) = switch_cookie(req) {
+        response
+            .add_cookie(&chosen)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+    }
     Ok(response)
 }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod extract;
 pub mod forms;
 pub mod history;
+pub mod language;
 pub mod local;
 pub mod login;
 pub mod pager;
