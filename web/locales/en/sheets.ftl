@@ -26,7 +26,7 @@ upload-no-header-sheet = No sheet contains the columns "{ $national-number }" an
 upload-missing-columns = The column headings were found, but { $count ->
         [one] this column is missing
        *[other] these columns are missing
-    }: { $columns }. Restore the missing column headings or download the overview again.
+    }: { $columns }. Restore the column headings or download the overview again.
 upload-duplicate-column = The column "{ $column }" appears twice. Remove one of them and upload the file again.
 upload-no-rows = The file contains the column headings, but no row with an insured employee.
 upload-too-many-rows = The file contains more than { $max } rows. Split it into several files.
