@@ -1,0 +1,34 @@
+# Error messages of the domain rules (crates/domain). Each key is the code() of an error.
+
+## National register number / BIS number
+
+national-number-empty = Please enter the national register number.
+national-number-wrong-length = A national register number has 11 digits. Please check the number.
+national-number-not-digits = A national register number contains only digits (dots, hyphens and spaces are allowed). Please check the number.
+national-number-check-digits = The check digits of this national register number are incorrect. Please check the number.
+national-number-invalid-date = The first six digits of this national register number do not form a valid date of birth. Please check the number.
+national-number-invalid-serial = The serial number (the 7th to 9th digits) of a national register number cannot be 000 or 999. Please check the number.
+national-number-birth-date-mismatch = The national register number does not match the date of birth entered. Please check the number and the date of birth.
+national-number-gender-mismatch = The national register number does not match the gender entered. Please check the number and the gender.
+
+## Company number (CBE)
+
+kbo-empty = Please enter the company number.
+kbo-wrong-length = A company number has 10 digits, for example 0403.170.701. Please check the number.
+kbo-not-digits = A company number contains only digits (dots, spaces and a leading BE are allowed). Please check the number.
+kbo-check-digits = The check digits of this company number are incorrect. Please check the number.
+kbo-first-digit = A company number starts with 0 or 1. Please check the number.
+
+## E-mail address
+
+email-empty = Please enter the e-mail address.
+email-too-long = This e-mail address is too long (254 characters at most).
+email-missing-at = An e-mail address contains an @, for example name@company.be.
+email-invalid-local-part = The part before the @ is invalid. Use only letters without accents, digits and . _ % + - ', with no full stop at the beginning or end and no two full stops in a row.
+email-invalid-domain = The part after the @ is not a valid domain, such as company.be.
+email-contains-space = An e-mail address cannot contain spaces.
+
+## Login address
+
+login-email-free-mail = Please use an e-mail address of the organisation, not an address from a free provider such as Gmail, Outlook, Hotmail or Telenet.
+login-email-generic = Please use a personal e-mail address, not a generic address of a department such as info@, hr@ or personnel@.
