@@ -1,0 +1,34 @@
+# Messages d'erreur des règles du domaine (crates/domain). Chaque clé est le code() d'une erreur.
+
+## Numéro de registre national / numéro BIS
+
+national-number-empty = Indiquez le numéro de registre national.
+national-number-wrong-length = Un numéro de registre national compte 11 chiffres. Vérifiez le numéro.
+national-number-not-digits = Un numéro de registre national ne contient que des chiffres (les points, tirets et espaces sont admis). Vérifiez le numéro.
+national-number-check-digits = Les chiffres de contrôle de ce numéro de registre national ne sont pas corrects. Vérifiez le numéro.
+national-number-invalid-date = Les six premiers chiffres de ce numéro de registre national ne forment pas une date de naissance valable. Vérifiez le numéro.
+national-number-invalid-serial = Le numéro d'ordre (du 7e au 9e chiffre) d'un numéro de registre national ne peut pas être 000 ni 999. Vérifiez le numéro.
+national-number-birth-date-mismatch = Le numéro de registre national ne correspond pas à la date de naissance indiquée. Vérifiez le numéro et la date de naissance.
+national-number-gender-mismatch = Le numéro de registre national ne correspond pas au sexe indiqué. Vérifiez le numéro et le sexe.
+
+## Numéro d'entreprise (BCE)
+
+kbo-empty = Indiquez le numéro d'entreprise.
+kbo-wrong-length = Un numéro d'entreprise compte 10 chiffres, par exemple 0403.170.701. Vérifiez le numéro.
+kbo-not-digits = Un numéro d'entreprise ne contient que des chiffres (les points, les espaces et le préfixe BE sont admis). Vérifiez le numéro.
+kbo-check-digits = Les chiffres de contrôle de ce numéro d'entreprise ne sont pas corrects. Vérifiez le numéro.
+kbo-first-digit = Un numéro d'entreprise commence par 0 ou 1. Vérifiez le numéro.
+
+## Adresse e-mail
+
+email-empty = Indiquez l'adresse e-mail.
+email-too-long = Cette adresse e-mail est trop longue (254 caractères maximum).
+email-missing-at = Une adresse e-mail contient un @, par exemple nom@entreprise.be.
+email-invalid-local-part = La partie avant le @ n'est pas valable. Utilisez uniquement des lettres sans accents, des chiffres et . _ % + - ', sans point au début ou à la fin et sans points consécutifs.
+email-invalid-domain = La partie après le @ n'est pas un domaine valable, par exemple entreprise.be.
+email-contains-space = Une adresse e-mail ne peut pas contenir d'espaces.
+
+## Adresse de connexion
+
+login-email-free-mail = Utilisez une adresse e-mail de l'organisation, pas l'adresse d'un fournisseur gratuit comme Gmail, Outlook, Hotmail ou Telenet.
+login-email-generic = Utilisez une adresse e-mail personnelle, pas l'adresse générique d'un service comme info@, hr@ ou personnel@.

@@ -1,0 +1,31 @@
+## Le corps des e-mails de compte, une clé par paragraphe (web/templates/mail les met dans l'ordre).
+
+mail-greeting = Bonjour { $name },
+mail-greeting-plain = Bonjour,
+mail-signature = ebdesk
+
+mail-access-body = Vous avez désormais accès à { $employer } dans ebdesk. Connectez-vous comme d'habitude, avec votre mot de passe et le code de votre application d'authentification, puis choisissez l'employeur :
+
+mail-activation-body = Vous avez désormais accès à ebdesk, le portail employeur de votre assurance groupe. Activez votre compte via ce lien (valable 72 heures, utilisable une seule fois) :
+mail-activation-app = Vous y choisirez un mot de passe et enregistrerez une application d'authentification sur votre smartphone (par exemple Microsoft Authenticator ou Google Authenticator) : la connexion se fait toujours avec votre mot de passe et un code de cette application.
+mail-activation-unexpected = Vous n'attendiez pas cet e-mail ? Vous pouvez l'ignorer.
+
+mail-invitation-body = { $employer } vous invite à collaborer dans ebdesk avec votre compte existant. Vous n'obtiendrez cet accès qu'après avoir accepté vous-même l'invitation : connectez-vous comme d'habitude, avec votre mot de passe et le code de votre application d'authentification, puis choisissez "Accepter" ou "Refuser" sous "Invitations".
+mail-invitation-unexpected = Vous n'attendiez pas cette invitation ? Refusez-la ; rien ne changera pour votre compte.
+
+mail-locked-body = Un code erroné a été saisi 10 fois de suite lors de la connexion à votre compte ebdesk. Pour vous protéger, votre compte a été verrouillé.
+mail-locked-next = Demandez à l'utilisateur principal de votre organisation (ou à l'administrateur d'ebdesk) de déverrouiller votre compte. Ce n'était pas vous ? Modifiez alors aussi votre mot de passe via "Mot de passe oublié".
+
+mail-password-changed-body = Le mot de passe de votre compte ebdesk vient d'être modifié au moyen d'un lien de réinitialisation. Toutes vos sessions ont été fermées.
+mail-password-changed-not-you = Ce n'était pas vous ? Demandez alors immédiatement un nouveau lien de réinitialisation via "Mot de passe oublié" sur { $link } et prévenez l'administrateur d'ebdesk.
+
+mail-reset-body = Vous avez demandé un nouveau mot de passe pour ebdesk. Choisissez-le via ce lien (valable 1 heure, utilisable une seule fois) :
+mail-reset-unexpected = Vous n'avez rien demandé ? Vous pouvez ignorer ce message : votre mot de passe reste inchangé.
+
+mail-totp-enrolled-body = Une application d'authentification vient d'être configurée pour votre compte ebdesk. Désormais, la connexion demande le code de cette application.
+mail-totp-enrolled-not-you = Ce n'était pas vous ? Modifiez alors immédiatement votre mot de passe via "Mot de passe oublié" sur { $link } et prévenez l'administrateur d'ebdesk : quelqu'un d'autre connaît votre mot de passe.
+
+mail-totp-reset-body = L'authentification à deux facteurs de votre compte ebdesk vient d'être réinitialisée par { $by }. Votre application d'authentification et vos codes de récupération ne fonctionnent plus, et toutes vos sessions ont été fermées. Lors de votre prochaine connexion, vous configurerez à nouveau une application d'authentification.
+mail-totp-reset-not-you = Vous n'avez pas demandé cette réinitialisation ? Modifiez alors immédiatement votre mot de passe via "Mot de passe oublié" sur { $link } et prévenez l'administrateur d'ebdesk.
+mail-totp-reset-by-operator = l'administrateur d'ebdesk
+mail-totp-reset-by-master = l'utilisateur principal de { $employer }
