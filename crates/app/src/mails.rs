@@ -329,13 +329,25 @@ mod tests {
     }
 
     #[test]
-    fn a_mail_is_written_in_dutch_whatever_the_recipient_reads() {
-        let to = Recipient {
-            language: "fr",
+    fn a_mail_is_written_in_the_recipients_language_when_it_has_a_catalog() {
+        let english = Recipient {
+            language: "en",
+            ..an()
+        };
+        let mail = activation(english, "u", "t").unwrap();
+        assert_eq!(
+            mail.subject,
+            ebdesk_i18n::lookup(&written_in("en"), "mail-activation-subject", &[])
+        );
+        assert!(mail.body.starts_with("Dear An Peeters,"), "{}", mail.body);
+        assert_ne!(mail.subject, activation(an(), "u", "t").unwrap().subject);
+        // German has no catalog: Dutch.
+        let german = Recipient {
+            language: "de",
             ..an()
         };
         let (theirs, dutch) = (
-            activation(to, "u", "t").unwrap(),
+            activation(german, "u", "t").unwrap(),
             activation(an(), "u", "t").unwrap(),
         );
         assert_eq!((theirs.subject, theirs.body), (dutch.subject, dutch.body));

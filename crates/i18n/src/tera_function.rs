@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
-use crate::{language, lookup};
+use std::borrow::Cow;
+
+use crate::{Arg, Message, language};
 
 /// `{{ t(key="…", lang=lang, name=…) }}`: every other argument is passed to the message.
 pub fn tera_function(args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
@@ -12,18 +14,23 @@ pub fn tera_function(args: &HashMap<String, tera::Value>) -> tera::Result<tera::
         .and_then(|v| v.as_str())
         .ok_or_else(|| tera::Error::msg("t() needs key"))?;
     let lang = language(args.get("lang").and_then(|v| v.as_str()).unwrap_or("nl"));
-    let rest: Vec<(&str, String)> = args
-        .iter()
-        .filter(|(k, _)| k.as_str() != "key" && k.as_str() != "lang")
-        .map(|(k, v)| {
-            let text = match v {
-                tera::Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            (k.as_str(), text)
-        })
-        .collect();
-    Ok(tera::Value::String(lookup(&lang, key, &rest)))
+    let message = Message {
+        key: Cow::Owned(key.to_owned()),
+        args: args
+            .iter()
+            .filter(|(k, _)| k.as_str() != "key" && k.as_str() != "lang")
+            .map(|(k, v)| {
+                // A whole number stays a number, so that plurals and grouping apply.
+                let arg = match v {
+                    tera::Value::Number(n) if n.is_u64() => Arg::Number(n.as_u64().unwrap_or(0)),
+                    tera::Value::String(s) => Arg::Text(s.clone()),
+                    other => Arg::Text(other.to_string()),
+                };
+                (Cow::Owned(k.clone()), arg)
+            })
+            .collect(),
+    };
+    Ok(tera::Value::String(message.render(&lang)))
 }
 
 /// A tera error with its causes: tera's Display hides them, and the chain says which

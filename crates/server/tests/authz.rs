@@ -48,6 +48,9 @@ const MATRIX: &[Row] = &[
     // A wrong password, whoever sends it.
     ("POST", "/login", [401; 6]),
     ("GET", "/werkgevers", [S, 200, 200, 200, 200, 200]),
+    // Everyone logged in has their own account page; the matrix posts no language (400).
+    ("GET", "/mijn-account", [S, 200, 200, 200, 200, 200]),
+    ("POST", "/mijn-account", [S, 400, 400, 400, 400, 400]),
     // The second factor's pages are for half-logged-in sessions only.
     ("GET", "/login/code", [S; 6]),
     ("POST", "/login/code", [S; 6]),

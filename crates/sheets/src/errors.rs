@@ -168,9 +168,14 @@ pub enum RowError {
         formula: String,
     },
     /// Set by the caller: no affiliate with this number in the user's contracts.
-    UnknownEmployee { value: String },
+    UnknownEmployee {
+        value: String,
+    },
     /// Set by the caller: the same employee on another row with another address.
-    ConflictingEmail { value: String, other_row: u32 },
+    ConflictingEmail {
+        value: String,
+        other_row: u32,
+    },
 }
 
 impl RowError {

@@ -457,3 +457,15 @@ action-description-personal-data = { $count ->
     [one] 1 item of personal data changed
    *[other] { $count } items of personal data changed
 }
+
+# My account and the language switch.
+menu-profile = My account
+profile-title = My account
+profile-language = Language
+profile-language-hint = ebdesk and the e-mails you receive use this language.
+profile-saved = Your language has been saved.
+language-switch = Language
+language-name-nl = Nederlands
+language-name-fr = Français
+language-name-en = English
+skip-to-content = Skip to content

@@ -457,3 +457,15 @@ action-description-personal-data = { $count ->
     [one] { $count } donnée personnelle modifiée
    *[other] { $count } données personnelles modifiées
 }
+
+# Mon compte et le choix de la langue.
+menu-profile = Mon compte
+profile-title = Mon compte
+profile-language = Langue
+profile-language-hint = ebdesk et les e-mails que vous recevez utilisent cette langue.
+profile-saved = Votre langue a été enregistrée.
+language-switch = Langue
+language-name-nl = Nederlands
+language-name-fr = Français
+language-name-en = English
+skip-to-content = Aller au contenu

@@ -365,7 +365,11 @@ fn link_problem(state: &TokenState) -> Option<&'static str> {
     }
 }
 
-fn message_page(req: &HttpRequest, status: StatusCode, key: &str) -> Result<HttpResponse, AppError> {
+fn message_page(
+    req: &HttpRequest,
+    status: StatusCode,
+    key: &str,
+) -> Result<HttpResponse, AppError> {
     let mut context = visitor_context(req, "");
     context.insert("message_key", key);
     page(status, "message.html", &context)

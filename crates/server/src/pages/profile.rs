@@ -14,7 +14,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .post("/mijn-account", change_language);
 }
 
-fn profile(user: &SessionUser, lang: &str, saved: bool, status: StatusCode) -> Result<HttpResponse, AppError> {
+fn profile(
+    user: &SessionUser,
+    lang: &str,
+    saved: bool,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
     let mut context = page_context(user);
     // The page speaks the language just chosen.
     context.insert("lang", lang);

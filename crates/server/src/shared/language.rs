@@ -17,7 +17,10 @@ pub const LANGUAGE_COOKIE: &str = "ebdesk_lang";
 
 /// `code` when it is one of [`LANGUAGES`].
 pub fn supported(code: &str) -> Option<&'static str> {
-    LANGUAGES.iter().copied().find(|l| l.eq_ignore_ascii_case(code))
+    LANGUAGES
+        .iter()
+        .copied()
+        .find(|l| l.eq_ignore_ascii_case(code))
 }
 
 /// What the switch asked in this request (`?taal=fr`).
@@ -40,7 +43,10 @@ fn from_browser(req: &HttpRequest) -> Option<&'static str> {
 /// The language of a visitor who is not logged in.
 pub fn visitor_language(req: &HttpRequest) -> &'static str {
     switched(req)
-        .or_else(|| req.cookie(LANGUAGE_COOKIE).and_then(|c| supported(c.value())))
+        .or_else(|| {
+            req.cookie(LANGUAGE_COOKIE)
+                .and_then(|c| supported(c.value()))
+        })
         .or_else(|| from_browser(req))
         .unwrap_or(LANGUAGES[0])
 }
@@ -93,6 +99,9 @@ mod tests {
             .to_http_request();
         assert_eq!(visitor_language(&odd), "nl");
         assert!(switch_cookie(&odd).is_none());
-        assert_eq!(visitor_language(&TestRequest::default().to_http_request()), "nl");
+        assert_eq!(
+            visitor_language(&TestRequest::default().to_http_request()),
+            "nl"
+        );
     }
 }

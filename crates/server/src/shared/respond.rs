@@ -3,8 +3,8 @@
 use actix_web::body::BoxBody;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{
-    CACHE_CONTROL, CONTENT_TYPE, ContentDisposition, DispositionParam, DispositionType,
-    HeaderValue, LOCATION,
+    CACHE_CONTROL, CONTENT_TYPE, Charset, ContentDisposition, DispositionParam, DispositionType,
+    ExtendedValue, HeaderValue, LOCATION,
 };
 use actix_web::{HttpRequest, HttpResponse};
 
@@ -43,9 +43,30 @@ pub fn attachment(content_type: &str, file_name: String, content: Vec<u8>) -> Ht
         .insert_header((CACHE_CONTROL, "no-store"))
         .insert_header(ContentDisposition {
             disposition: DispositionType::Attachment,
-            parameters: vec![DispositionParam::Filename(file_name)],
+            // An ASCII name for old clients, the real one (é, ç…) as RFC 6266's filename*.
+            parameters: vec![
+                DispositionParam::Filename(ascii_name(&file_name)),
+                DispositionParam::FilenameExt(ExtendedValue {
+                    charset: Charset::Ext("UTF-8".to_owned()),
+                    language_tag: None,
+                    value: file_name.into_bytes(),
+                }),
+            ],
         })
         .body(content)
+}
+
+/// `name` with every character outside printable ASCII replaced by "_".
+fn ascii_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// `response` (its cookies kept) made into the page `body` with `status`: a redirect that

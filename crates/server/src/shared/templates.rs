@@ -85,17 +85,18 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
 
-    /// tera only checks a template when it renders: render each one with a full context, and
-    /// make sure no message key is missing from the Dutch catalog.
+    /// tera only checks a template when it renders: render each one with a full context, in
+    /// each language, and make sure no message key is missing (tests/catalogs.rs in
+    /// ebdesk-i18n makes sure no language lacks a key Dutch has).
     #[test]
-    fn every_template_renders_in_dutch_without_missing_messages() {
-        let context = tera::Context::from_value(serde_json::json!({
+    fn every_template_renders_in_every_language_without_missing_messages() {
+        let mut context = tera::Context::from_value(serde_json::json!({
             "lang": "nl", "csrf_token": "t", "email": "a@b.test", "error_key": "login-failed",
             "user_name": "An", "user_email": "an@peeters.test", "key": "error-not-found", "status": 404,
             "employer": {"number": "530-101", "name": "Bouwbedrijf Peeters NV", "kbo_number": "0403.170.701",
                 "street": "Industrieweg 12", "postal_code": "2800", "city": "Mechelen",
                 "notification_email": "v@peeters.test"},
-            "rights": "master", "can_change": true, "is_master": true,
+            "rights": "master", "can_change": true, "is_master": true, "languages": ["nl", "fr", "en"], "saved": true,
             "choices": [{"number": "530-101", "name": "Peeters", "rights": "consult"}],
             "by": "de beheerder",
             "invitations": [{"invitation_id": 3, "employer_number": "530-202", "employer_name": "De Linde",
@@ -200,12 +201,29 @@ mod tests {
         .unwrap();
         let names = template_names();
         assert!(names.len() >= 6);
-        for name in names {
-            let html = render(&name, &context).unwrap();
-            // fluent-templates answers an unknown key with the key itself.
-            assert!(!html.contains("Unknown localization"), "{name}: {html}");
-            for key in ["menu-employees", "login-failed", "col-status", "gender-M"] {
-                assert!(!html.contains(key), "{name} shows the raw key {key}");
+        let logout = [
+            ("nl", "Afmelden"),
+            ("fr", "Se déconnecter"),
+            ("en", "Log out"),
+        ];
+        for (lang, logout) in logout {
+            context.insert("lang", lang);
+            for name in &names {
+                let html = render(name, &context).unwrap();
+                // fluent-templates answers an unknown key with the key itself.
+                assert!(
+                    !html.contains("Unknown localization"),
+                    "{lang} {name}: {html}"
+                );
+                for key in ["menu-employees", "login-failed", "col-status", "gender-M"] {
+                    assert!(!html.contains(key), "{lang} {name} shows the raw key {key}");
+                }
+                if html.contains("class=\"logout\"") {
+                    assert!(
+                        html.contains(logout),
+                        "{lang} {name} is not in its language"
+                    );
+                }
             }
         }
     }

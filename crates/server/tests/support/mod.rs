@@ -231,12 +231,23 @@ impl Page {
     }
 
     /// The employee rows of a list page: (id, "Last, First").
+    /// The rows of a list: each table cell that starts with a link to an employee or an
+    /// action (`<td …><a href="/werkgevers/…/ID">NAME</a>`), as (ID, NAME).
     pub fn rows(&self) -> Vec<(i64, String)> {
         let mut out = Vec::new();
-        let mut rest = self.body.as_str();
-        let marker = "<td><a href=\"/werkgevers/";
-        while let Some(at) = rest.find(marker) {
-            rest = &rest[at + marker.len()..];
+        let marker = "<a href=\"/werkgevers/";
+        let mut from = 0;
+        while let Some(found) = self.body[from..].find(marker) {
+            let at = from + found;
+            from = at + marker.len();
+            let before = &self.body[..at];
+            let in_cell = before
+                .rfind('<')
+                .is_some_and(|tag| before[tag..].starts_with("<td") && before.ends_with('>'));
+            if !in_cell {
+                continue;
+            }
+            let rest = &self.body[from..];
             let href_end = rest.find('"').unwrap();
             let id: i64 = rest[..href_end]
                 .rsplit('/')
@@ -247,7 +258,6 @@ impl Page {
             let text_start = rest.find('>').unwrap() + 1;
             let text_end = rest.find("</a>").unwrap();
             out.push((id, unescape(&rest[text_start..text_end])));
-            rest = &rest[text_end..];
         }
         out
     }
@@ -341,6 +351,14 @@ impl Browser {
 
     pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> Page {
         self.post_with_headers(path, form, &[]).await
+    }
+
+    pub async fn get_with_headers(&self, path: &str, headers: &[(&str, &str)]) -> Page {
+        let mut request = self.client.get(self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        Page::read(request.send().await.unwrap()).await
     }
 
     pub async fn post_with_headers(

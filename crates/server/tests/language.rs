@@ -1,0 +1,117 @@
+//! The language of pages and mails, through the real application on SQLite and PostgreSQL:
+//! the browser's Accept-Language before login, the NL / FR / EN switch over it, the
+//! account's own language after login (whatever the browser says), and mails in the
+//! recipient's language.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[macro_use]
+mod support;
+
+use ebdesk_store::test_support::TestDb;
+use reqwest::StatusCode;
+use support::{Browser, MASTER_A, fixture, spawn_app};
+
+both_engines!(
+    the_login_page_speaks_the_browsers_language_until_the_switch_says_otherwise,
+    the_account_language_wins_and_the_person_changes_it_on_their_account_page,
+    a_reset_mail_is_written_in_the_account_holders_language,
+);
+
+async fn the_login_page_speaks_the_browsers_language_until_the_switch_says_otherwise(db: TestDb) {
+    let base = spawn_app(db.store.clone()).await;
+    let b = Browser::new(&base);
+    let french = [("accept-language", "fr-BE,fr;q=0.9,nl;q=0.5")];
+    let page = b.get_with_headers("/login", &french).await;
+    assert!(page.body.contains("<html lang=\"fr\""), "{}", page.body);
+    assert!(page.body.contains("Connexion"), "{}", page.body);
+    assert!(!page.body.contains("Aanmelden</h1>"));
+
+    // The switch: English, kept in a cookie for the next pages, over the browser's French.
+    let page = b.get_with_headers("/login?taal=en", &french).await;
+    assert!(page.body.contains("Log in"), "{}", page.body);
+    assert_eq!(page.cookie_value("ebdesk_lang").as_deref(), Some("en"));
+    let page = b.get_with_headers("/wachtwoord-vergeten", &french).await;
+    assert!(page.body.contains("<html lang=\"en\""), "{}", page.body);
+
+    // Nothing else is taken: an unknown choice or cookie is the browser's language again.
+    let fresh = Browser::new(&base);
+    fresh.plant_cookie("ebdesk_lang", "xx");
+    let page = fresh.get_with_headers("/login?taal=de", &french).await;
+    assert!(page.body.contains("<html lang=\"fr\""), "{}", page.body);
+    assert!(page.set_cookie("ebdesk_lang").is_none());
+    let page = Browser::new(&base).get("/login").await;
+    assert!(page.body.contains("<html lang=\"nl\""), "{}", page.body);
+
+    db.cleanup().await;
+}
+
+async fn the_account_language_wins_and_the_person_changes_it_on_their_account_page(db: TestDb) {
+    let f = fixture(&db.store).await;
+    db.store.set_language(f.master_a, "fr").await.unwrap();
+    let base = spawn_app(db.store.clone()).await;
+    let b = Browser::logged_in(&base, MASTER_A).await;
+    let dutch_browser = [("accept-language", "nl-BE")];
+    let page = b
+        .get_with_headers("/werkgevers/530-101", &dutch_browser)
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Travailleurs"), "{}", page.body);
+
+    let token = b.get("/mijn-account").await.csrf_token();
+    let refused = b
+        .post(
+            "/mijn-account",
+            &[("language", "de"), ("csrf_token", &token)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    let saved = b
+        .post(
+            "/mijn-account",
+            &[("language", "en"), ("csrf_token", &token)],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let page = b.get(saved.location.as_deref().unwrap()).await;
+    assert!(
+        page.body.contains("Your language has been saved."),
+        "{}",
+        page.body
+    );
+    let page = b.get("/werkgevers/530-101").await;
+    assert!(page.body.contains(">Employees<"), "{}", page.body);
+    // Without the form's token nothing changes.
+    let forged = b.post("/mijn-account", &[("language", "nl")]).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    let account = db.store.find_account(f.master_a).await.unwrap().unwrap();
+    assert_eq!(account.language, "en");
+
+    db.cleanup().await;
+}
+
+async fn a_reset_mail_is_written_in_the_account_holders_language(db: TestDb) {
+    let f = fixture(&db.store).await;
+    db.store.set_language(f.master_a, "fr").await.unwrap();
+    let base = spawn_app(db.store.clone()).await;
+    // The visitor reads Dutch; the mail goes to a French reader.
+    let b = Browser::new(&base);
+    let token = b.get("/wachtwoord-vergeten").await.csrf_token();
+    let page = b
+        .post(
+            "/wachtwoord-vergeten",
+            &[("email", MASTER_A), ("csrf_token", &token)],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let mail = db
+        .store
+        .find_latest_email_to(MASTER_A)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(mail.subject, "ebdesk : choisissez un nouveau mot de passe");
+    assert!(mail.body_text.starts_with("Bonjour "), "{}", mail.body_text);
+
+    db.cleanup().await;
+}
