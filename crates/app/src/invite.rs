@@ -34,8 +34,8 @@ impl Activation {
     }
 }
 
-/// The language of a person invited by e-mail address: not known before they have an
-/// account, so the default of a new account (Dutch).
+/// The language of an operator added from the command line (they change it on "Mijn
+/// account").
 fn invitee_language() -> &'static str {
     Language::Dutch.as_str()
 }
@@ -44,19 +44,30 @@ fn invitee_language() -> &'static str {
 fn invitation(
     email: &str,
     name: &str,
+    language: &str,
     public_url: &str,
     access_mail: fn(Recipient<'_>, &str, &str) -> Result<ebdesk_store::OutgoingMail, Error>,
     employer: &str,
     now: DateTime<Utc>,
 ) -> Result<Invitation, Error> {
-    let to = Recipient::new(email, name, invitee_language());
+    let to = Recipient::new(email, name, language);
     let activation = Activation::new(now);
     Ok(Invitation {
+        language: language.to_owned(),
         activation_mail: mails::activation(to, public_url, &activation.token)?,
         access_mail: access_mail(to, public_url, employer)?,
         token_hash: activation.token_hash,
         expires_at: activation.expires_at,
     })
+}
+
+/// Who is invited: their login address, their name, and the language of the account it
+/// creates (an existing account keeps its own).
+#[derive(Debug, Clone, Copy)]
+pub struct Invitee<'a> {
+    pub email: &'a EmailAddress,
+    pub name: &'a str,
+    pub language: &'a str,
 }
 
 /// Makes the person with this address the employer's master user (see
@@ -65,15 +76,20 @@ fn invitation(
 pub async fn designate_master(
     store: &Store,
     employer: &EmployerSummary,
-    email: &EmailAddress,
-    name: &str,
+    master: Invitee<'_>,
     public_url: &str,
     actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<bool, Error> {
+    let Invitee {
+        email,
+        name,
+        language,
+    } = master;
     let invitation = invitation(
         email.as_str(),
         name,
+        language,
         public_url,
         mails::access,
         &employer.name,
@@ -97,6 +113,7 @@ pub async fn add_colleague(
     let invitation = invitation(
         &sheet.email,
         &sheet.display_name,
+        &sheet.language,
         public_url,
         mails::invitation,
         &access.employer().name,
@@ -121,7 +138,7 @@ pub async fn resend_invitation(
         .find_sheet(access, sheet_id)
         .await?
         .ok_or(StoreError::NotFound)?;
-    let to = Recipient::new(&sheet.email, &sheet.display_name, invitee_language());
+    let to = Recipient::new(&sheet.email, &sheet.display_name, &sheet.language);
     let activation = Activation::new(now);
     let link = ActivationLink {
         mail: mails::activation(to, public_url, &activation.token)?,

@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use ebdesk_app::Error;
 use ebdesk_app::affiliations::{NewAffiliation, choose_contract, register_affiliation};
 use ebdesk_app::credentials::{ACTIVATION_VALIDITY, hash_password, hash_token};
-use ebdesk_app::invite;
+use ebdesk_app::invite::{self, Invitee};
 use ebdesk_app::uploads::{UploadCounts, apply_upload};
 use ebdesk_domain::{ActionKind, EmailAddress, Language, Rights};
 use ebdesk_i18n::Message;
@@ -59,6 +59,7 @@ fn colleague(address: &str) -> NewSheet {
     NewSheet {
         email: address.to_owned(),
         display_name: "Els Wouters".to_owned(),
+        language: "nl".to_owned(),
         settings: SheetSettings {
             rights: Rights::Consult,
             contracts: None,
@@ -188,18 +189,23 @@ store_test!(the_operator_designates_a_master_new_or_known, |db| {
     let b = employers.iter().find(|e| e.id == f.employer_b).unwrap();
     let operator = Actor::default();
 
-    let sent = invite::designate_master(
-        s,
-        b,
-        &email("greet@b.test"),
-        "Greet Claes",
-        URL,
-        &operator,
-        now(),
-    )
-    .await
-    .unwrap();
+    let greet = email("greet@b.test");
+    let master = Invitee {
+        email: &greet,
+        name: "Greet Claes",
+        language: "fr",
+    };
+    let sent = invite::designate_master(s, b, master, URL, &operator, now())
+        .await
+        .unwrap();
     assert!(sent, "a new account gets an activation link");
+    // She reads French: her account and her activation mail are French.
+    let mail = s
+        .find_latest_email_to("greet@b.test")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(mail.subject, "ebdesk : activez votre compte");
     let token = mailed_token(s, "greet@b.test").await;
     let TokenState::Valid { user_id, .. } = token_state(s, &token, now()).await else {
         panic!("the link does not work");
@@ -210,6 +216,8 @@ store_test!(the_operator_designates_a_master_new_or_known, |db| {
         .unwrap()
         .unwrap();
     assert_eq!(access.rights(), Rights::Master);
+    let account = s.find_account(user_id).await.unwrap().unwrap();
+    assert_eq!(account.language, "fr");
 
     // An activated account gets the access mail, no link.
     let koen = NewUser {
@@ -220,17 +228,15 @@ store_test!(the_operator_designates_a_master_new_or_known, |db| {
         is_operator: false,
     };
     s.insert_user(&koen, now()).await.unwrap();
-    let sent = invite::designate_master(
-        s,
-        b,
-        &email("koen@b.test"),
-        "Koen Peeters",
-        URL,
-        &operator,
-        now(),
-    )
-    .await
-    .unwrap();
+    let koen_address = email("koen@b.test");
+    let master = Invitee {
+        email: &koen_address,
+        name: "Koen Peeters",
+        language: "nl",
+    };
+    let sent = invite::designate_master(s, b, master, URL, &operator, now())
+        .await
+        .unwrap();
     assert!(!sent);
     let mail = s
         .find_latest_email_to("koen@b.test")

@@ -51,12 +51,16 @@ pub struct SheetSettings {
 pub struct NewSheet {
     pub email: String,
     pub display_name: String,
+    /// The language of a new account ("nl", "fr", "en"); an existing one keeps its own.
+    pub language: String,
     pub settings: SheetSettings,
 }
 
 /// The invitation that goes with a new sheet: the link's hash and the two possible e-mails.
 #[derive(Debug, Clone)]
 pub struct Invitation {
+    /// The language of the account it creates, when it creates one.
+    pub language: String,
     pub token_hash: String,
     pub expires_at: DateTime<Utc>,
     /// For a person without an active account: carries the activation link.
@@ -489,11 +493,12 @@ macro_rules! new_invited_account {
         let user_id: i64 = sqlx::query_scalar(
             "INSERT INTO users (email, display_name, password_hash, language, \
              is_operator, disabled, created_at) \
-             VALUES ($1, $2, NULL, 'nl', FALSE, FALSE, $3) RETURNING id",
+             VALUES ($1, $2, NULL, $4, FALSE, FALSE, $3) RETURNING id",
         )
         .bind($email.to_owned())
         .bind($name.to_owned())
         .bind($now)
+        .bind(invitation.language.clone())
         .fetch_one(&mut *$tx)
         .await
         .map_err(StoreError::from_write)?;

@@ -467,6 +467,7 @@ fn mail(to: &str) -> ebdesk_store::OutgoingMail {
 
 fn invitation(to: &str, hash: &str) -> ebdesk_store::Invitation {
     ebdesk_store::Invitation {
+        language: "nl".to_owned(),
         token_hash: hash.to_owned(),
         expires_at: Utc::now() + chrono::Duration::hours(72),
         activation_mail: mail(to),
@@ -496,6 +497,7 @@ store_test!(
         let colleague = ebdesk_store::NewSheet {
             email: "collega@a.test".to_owned(),
             display_name: "Collega".to_owned(),
+            language: "nl".to_owned(),
             settings: SheetSettings {
                 rights: Rights::Consult,
                 contracts: None,

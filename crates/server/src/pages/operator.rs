@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
-use ebdesk_app::invite;
+use ebdesk_app::invite::{self, Invitee};
 use ebdesk_app::second_factor::{self, Reset};
 use ebdesk_domain::names::{NameError, check_name};
 use ebdesk_domain::{EmailAddress, KboNumber};
@@ -13,6 +13,7 @@ use ebdesk_store::{NewContactPoint, NewContract, NewEmployer, StoreError};
 use serde::Serialize;
 
 use crate::shared::forms::{login_email, person_name};
+use crate::shared::language::supported;
 use crate::shared::{
     AppError, AppState, Operator, RouteExt, actor, html, page_context, render, see_other,
 };
@@ -335,7 +336,15 @@ pub async fn designate_master(
     let actor = actor(&req, Some(operator.0.user_id));
     let url = &state.settings.public_url;
     let now = state.now();
-    invite::designate_master(&state.store, &employer, &email, &name, url, &actor, now).await?;
+    // A new master reads the language the operator picks (the operator's own by default).
+    let chosen = field(&fields, "language");
+    let language = supported(&chosen).unwrap_or(&operator.0.language);
+    let master = Invitee {
+        email: &email,
+        name: &name,
+        language,
+    };
+    invite::designate_master(&state.store, &employer, master, url, &actor, now).await?;
     Ok(see_other(&format!("/beheer/werkgevers/{number}")))
 }
 

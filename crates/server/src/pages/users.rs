@@ -14,6 +14,7 @@ use ebdesk_store::{NewSheet, SheetSettings, StoreError};
 use serde::Serialize;
 
 use crate::shared::forms::{login_email, person_name};
+use crate::shared::language::supported;
 use crate::shared::{
     AppError, AppState, MasterTenant, RouteExt, actor, html, render, see_other, tenant_context,
 };
@@ -45,6 +46,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 struct FormView {
     name: String,
     email: String,
+    /// The language of a new account (the form offers the catalogs' languages).
+    language: String,
     rights: String,
     scope: String,
     contracts: Vec<i64>,
@@ -64,6 +67,7 @@ fn parse_form(fields: &[(String, String)]) -> FormView {
     FormView {
         name: get("name"),
         email: get("email").to_lowercase(),
+        language: get("language"),
         rights: get("rights"),
         scope: get("scope"),
         contracts: fields
@@ -194,6 +198,8 @@ pub async fn add_user_form(
     tenant: MasterTenant,
 ) -> Result<HttpResponse, AppError> {
     let form = FormView {
+        // Colleagues mostly read what their master reads.
+        language: tenant.0.user.language.clone(),
         rights: "consult".to_owned(),
         scope: "all".to_owned(),
         ..FormView::default()
@@ -223,6 +229,10 @@ pub async fn add_user(
     let sheet = NewSheet {
         email: email.as_str().to_owned(),
         display_name: form.name.clone(),
+        // Only a catalog's language; anything else (a forged form) is the master's own.
+        language: supported(&form.language)
+            .unwrap_or(&tenant.0.user.language)
+            .to_owned(),
         settings,
     };
     let actor = actor(&req, Some(tenant.0.user.user_id));
@@ -260,6 +270,7 @@ pub async fn change_user_form(
     let form = FormView {
         name: sheet.display_name,
         email: sheet.email,
+        language: sheet.language,
         rights: sheet.rights.as_str().to_owned(),
         scope: if sheet.all_contracts { "all" } else { "some" }.to_owned(),
         contracts: sheet.contract_ids,
