@@ -4,7 +4,8 @@
     python3 fill_emails.py IN.xlsx OUT.xlsx [DOMAIN]
 
 Opens IN.xlsx with openpyxl, finds the columns by their header text in the sheet
-"Verzekerden" (not by position), gives a business e-mail address to the first 3 employees
+"Verzekerden" (or the French "Assurés", the English "Insured": the workbook comes in its
+requester's language; not by position), gives a business e-mail address to the first 3 employees
 without one and puts the invalid value "geen-adres" on the row of a 4th, then saves the
 workbook as OUT.xlsx. Only employees on exactly one row (one affiliation) are chosen, so each
 filled row is one employee. Prints what it did as JSON on stdout:
@@ -22,12 +23,33 @@ from collections import Counter
 
 import openpyxl
 
-SHEET = "Verzekerden"
-EMAIL = "Zakelijk e-mailadres"
-NATIONAL_NUMBER = "Rijksregisternummer"
-LAST_NAME = "Naam"
-FIRST_NAME = "Voornaam"
-STATUS = "Status"
+# The sheet's name and headers in each language of the workbook (web/locales/*/sheets.ftl).
+LANGUAGES = {
+    "Verzekerden": {
+        "email": "Zakelijk e-mailadres",
+        "national_number": "Rijksregisternummer",
+        "last_name": "Naam",
+        "first_name": "Voornaam",
+        "status": "Status",
+        "active": "Actief",
+    },
+    "Assurés": {
+        "email": "Adresse e-mail professionnelle",
+        "national_number": "Numéro de registre national",
+        "last_name": "Nom",
+        "first_name": "Prénom",
+        "status": "Statut",
+        "active": "Actif",
+    },
+    "Insured": {
+        "email": "Business e-mail address",
+        "national_number": "National register number",
+        "last_name": "Last name",
+        "first_name": "First name",
+        "status": "Status",
+        "active": "Active",
+    },
+}
 INVALID = "geen-adres"
 HOW_MANY = 3
 
@@ -43,9 +65,14 @@ def main(argv):
     domain = argv[3] if len(argv) == 4 else "peeters.test"
 
     workbook = openpyxl.load_workbook(source)
-    if SHEET not in workbook.sheetnames:
-        sys.exit(f"no sheet {SHEET!r} in {source}: {workbook.sheetnames}")
+    found = [name for name in LANGUAGES if name in workbook.sheetnames]
+    if not found:
+        sys.exit(f"no sheet {sorted(LANGUAGES)!r} in {source}: {workbook.sheetnames}")
+    SHEET = found[0]
     sheet = workbook[SHEET]
+    headers = LANGUAGES[SHEET]
+    EMAIL, NATIONAL_NUMBER = headers["email"], headers["national_number"]
+    LAST_NAME, FIRST_NAME, STATUS = headers["last_name"], headers["first_name"], headers["status"]
 
     # The header row: the first row that names both the key and the e-mail column.
     header_row, columns = None, {}
@@ -79,7 +106,7 @@ def main(argv):
     candidates.sort(
         key=lambda r: (
             per_name[(value(r, LAST_NAME), value(r, FIRST_NAME))] != 1,
-            STATUS in columns and value(r, STATUS) != "Actief",
+            STATUS in columns and value(r, STATUS) != headers["active"],
             r,
         )
     )
@@ -109,6 +136,7 @@ def main(argv):
             "employees": len(per_number),
             "filled": filled,
             "invalid": {**person(bad), "value": INVALID},
+            "sheet": SHEET,
         },
         sys.stdout,
         ensure_ascii=False,

@@ -61,8 +61,9 @@ export function url(p = '/') {
  * Runs `fn(page)` in a fresh browser context (own cookies). On failure saves a full-page
  * screenshot and the page's HTML under SCREENSHOT_DIR, named after the test, then rethrows.
  */
-export async function withPage(browser, t, fn) {
-  const context = await browser.newContext({ baseURL: BASE_URL, locale: 'nl-BE' });
+export async function withPage(browser, t, fn, { locale = 'nl-BE' } = {}) {
+  // The locale sets the browser's Accept-Language, which picks the language before login.
+  const context = await browser.newContext({ baseURL: BASE_URL, locale });
   context.setDefaultTimeout(TIMEOUT);
   context.setDefaultNavigationTimeout(TIMEOUT);
   const page = await context.newPage();
@@ -99,7 +100,7 @@ export async function submitLogin(page, email, password = PASSWORD) {
   // what they expect to see.
   await Promise.all([
     page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login'),
-    form.getByRole('button', { name: 'Aanmelden' }).click(),
+    form.locator('button[type="submit"]').click(),
   ]);
   await page.waitForLoadState('load');
 }
@@ -179,7 +180,7 @@ export async function submitCode(page, email, secret) {
   await page.locator('input[name="code"]').fill(await freshCode(email, secret));
   await Promise.all([
     page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login/code'),
-    page.getByRole('button', { name: 'Aanmelden' }).click(),
+    page.locator('form:has(input[name="code"]) button[type="submit"]').click(),
   ]);
   await page.waitForLoadState('load');
 }
@@ -192,12 +193,12 @@ export async function login(page, email, password = PASSWORD) {
   await logoutButton(page).waitFor({ state: 'visible' });
 }
 
-/** The logout button present on every logged-in page. */
+/** The logout button present on every logged-in page ("Afmelden", "Se déconnecter", "Log out"). */
 export function logoutButton(page) {
-  return page.getByRole('button', { name: 'Afmelden' });
+  return page.locator('button.logout');
 }
 
-/** Clicks "Afmelden" and waits for the login page. */
+/** Clicks the logout button and waits for the login page. */
 export async function logout(page) {
   await Promise.all([page.waitForURL((u) => u.pathname === '/login'), logoutButton(page).click()]);
 }

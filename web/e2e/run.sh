@@ -24,7 +24,7 @@ chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
 [[ -x "$chromium" ]] || { log "no browser at $chromium: apt-get install chromium (or set CHROMIUM_PATH)"; exit 2; }
 
 # 1. node_modules (playwright-core only; it never downloads a browser here).
-if [[ ! -d "$e2e/node_modules/playwright-core" ]]; then
+if [[ ! -d "$e2e/node_modules/playwright-core" || ! -d "$e2e/node_modules/axe-core" ]]; then
   log "npm ci"
   (cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error)
 fi

@@ -20,12 +20,20 @@ const LOGINS: &[(&str, &str)] = &[
     ),
     ("jan.maes@peeters.test", "raadplegen en invoeren, 530-101"),
     (
+        "emma.wilson@peeters.test",
+        "view and input, 530-101 (reads English)",
+    ),
+    (
         "els.wouters@peeters.test",
         "raadplegen, 530-101, enkel het eerste contract",
     ),
     (
         "greet.claes@delinde.test",
         "master user, 530-202 Zorgcentrum De Linde VZW",
+    ),
+    (
+        "sophie.dubois@delinde.test",
+        "consultation et encodage, 530-202 (lit en français)",
     ),
     (
         "koen.jacobs@sociaal-advies.test",
@@ -279,6 +287,7 @@ async fn user(
     name: &str,
     hash: &str,
     operator: bool,
+    language: Language,
 ) -> anyhow::Result<i64> {
     let id = store
         .insert_user(
@@ -286,7 +295,7 @@ async fn user(
                 email: email.to_owned(),
                 display_name: name.to_owned(),
                 password_hash: Some(hash.to_owned()),
-                language: Language::Dutch,
+                language,
                 is_operator: operator,
             },
             Utc::now(),
@@ -388,6 +397,7 @@ pub async fn load(store: &Store, key: &SecretKey) -> anyhow::Result<()> {
         "Operator ebdesk",
         &hash,
         true,
+        Language::Dutch,
     )
     .await?;
     let an = user(
@@ -397,6 +407,7 @@ pub async fn load(store: &Store, key: &SecretKey) -> anyhow::Result<()> {
         "An Peeters",
         &hash,
         false,
+        Language::Dutch,
     )
     .await?;
     let jan = user(
@@ -406,6 +417,7 @@ pub async fn load(store: &Store, key: &SecretKey) -> anyhow::Result<()> {
         "Jan Maes",
         &hash,
         false,
+        Language::Dutch,
     )
     .await?;
     let els = user(
@@ -415,6 +427,7 @@ pub async fn load(store: &Store, key: &SecretKey) -> anyhow::Result<()> {
         "Els Wouters",
         &hash,
         false,
+        Language::Dutch,
     )
     .await?;
     let greet = user(
@@ -424,6 +437,7 @@ pub async fn load(store: &Store, key: &SecretKey) -> anyhow::Result<()> {
         "Greet Claes",
         &hash,
         false,
+        Language::Dutch,
     )
     .await?;
     let koen = user(
@@ -433,6 +447,7 @@ pub async fn load(store: &Store, key: &SecretKey) -> anyhow::Result<()> {
         "Koen Jacobs",
         &hash,
         false,
+        Language::Dutch,
     )
     .await?;
     store
@@ -440,6 +455,19 @@ pub async fn load(store: &Store, key: &SecretKey) -> anyhow::Result<()> {
         .await?;
     store
         .insert_sheet(peeters, jan, Rights::Input, None, None, now)
+        .await?;
+    let emma = user(
+        store,
+        key,
+        "emma.wilson@peeters.test",
+        "Emma Wilson",
+        &hash,
+        false,
+        Language::English,
+    )
+    .await?;
+    store
+        .insert_sheet(peeters, emma, Rights::Input, None, None, now)
         .await?;
     store
         .insert_sheet(
@@ -453,6 +481,19 @@ pub async fn load(store: &Store, key: &SecretKey) -> anyhow::Result<()> {
         .await?;
     store
         .insert_sheet(linde, greet, Rights::Master, None, None, now)
+        .await?;
+    let sophie = user(
+        store,
+        key,
+        "sophie.dubois@delinde.test",
+        "Sophie Dubois",
+        &hash,
+        false,
+        Language::French,
+    )
+    .await?;
+    store
+        .insert_sheet(linde, sophie, Rights::Input, None, None, now)
         .await?;
     store
         .insert_sheet(peeters, koen, Rights::Consult, None, None, now)
@@ -518,6 +559,7 @@ pub async fn load_large_employer(
         "Master Groot",
         &hash,
         false,
+        Language::Dutch,
     )
     .await?;
     store
