@@ -136,23 +136,33 @@ function usedSteps() {
   }
 }
 
-/** Runs `take` while holding the lock of the steps file: test files run in parallel
- * processes, and two of them must not take the same step of one account. */
-async function withStepsLock(take) {
-  const lock = `${stepsFile}.lock`;
+/** Runs `fn` while holding the lock file `lock`: test files run in parallel processes.
+ * A lock left by a process that died is taken over after a minute. */
+async function withLock(lock, fn) {
+  const deadline = Date.now() + 60_000;
   for (;;) {
     try {
       closeSync(openSync(lock, 'wx'));
       break;
     } catch {
+      if (Date.now() > deadline) {
+        unlinkSync(lock);
+        continue;
+      }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
   try {
-    return take();
+    return await fn();
   } finally {
     unlinkSync(lock);
   }
+}
+
+/** Runs `take` while holding the lock of the steps file: two test files must not take the
+ * same step of one account. */
+async function withStepsLock(take) {
+  return withLock(`${stepsFile}.lock`, take);
 }
 
 /** A code for the demo account `email` that the server has not accepted yet. */
@@ -177,11 +187,16 @@ export async function freshCode(email, secret = demoTotpSecret(email)) {
 /** Fills the second step of login ("Veilig aanmelden") with a fresh code. */
 export async function submitCode(page, email, secret) {
   await page.waitForURL((u) => u.pathname === '/login/code');
-  await page.locator('input[name="code"]').fill(await freshCode(email, secret));
-  await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login/code'),
-    page.locator('form:has(input[name="code"]) button[type="submit"]').click(),
-  ]);
+  // One code of an account in flight at a time: the server takes an account's steps in
+  // increasing order only, so a later step sent first would refuse an earlier one.
+  const account = createHash('sha256').update(email).digest('hex').slice(0, 16);
+  await withLock(`${stepsFile}.${account}.lock`, async () => {
+    await page.locator('input[name="code"]').fill(await freshCode(email, secret));
+    await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login/code'),
+      page.locator('form:has(input[name="code"]) button[type="submit"]').click(),
+    ]);
+  });
   await page.waitForLoadState('load');
 }
 

@@ -36,6 +36,10 @@ const LOGINS: &[(&str, &str)] = &[
         "consultation et encodage, 530-202 (lit en français)",
     ),
     (
+        "camille.lambert@delinde.test",
+        "consultation et encodage, 530-202 (lit en français)",
+    ),
+    (
         "koen.jacobs@sociaal-advies.test",
         "extern consulent, raadplegen bij 530-101 en 530-202",
     ),
@@ -494,6 +498,19 @@ pub async fn load(store: &Store, key: &SecretKey) -> anyhow::Result<()> {
     .await?;
     store
         .insert_sheet(linde, sophie, Rights::Input, None, None, now)
+        .await?;
+    let camille = user(
+        store,
+        key,
+        "camille.lambert@delinde.test",
+        "Camille Lambert",
+        &hash,
+        false,
+        Language::French,
+    )
+    .await?;
+    store
+        .insert_sheet(linde, camille, Rights::Input, None, None, now)
         .await?;
     store
         .insert_sheet(peeters, koen, Rights::Consult, None, None, now)
