@@ -115,7 +115,11 @@ async fn decide(browser: &Browser, action: &str, step: &str, choice: &str) -> Pa
     browser
         .post(
             &format!("{action}/{step}"),
-            &[("csrf_token", &token), ("keuze", choice)],
+            &[
+                ("csrf_token", &token),
+                ("keuze", choice),
+                ("bevestigd", "1"),
+            ],
         )
         .await
 }
@@ -212,6 +216,24 @@ async fn download_fill_upload_and_apply(db: TestDb) {
     assert_eq!(count(&preview, "new"), employees.len(), "{}", preview.body);
     assert_eq!(count(&preview, "errors"), 0);
     assert!(preview.body.contains("id=\"apply-all\""));
+    // Cancelling asks first (the file named, nothing decided), then cancels.
+    let token = master.get(&cancelled).await.csrf_token();
+    let asked = master
+        .post(&format!("{cancelled}/annuleren"), &[("csrf_token", &token)])
+        .await;
+    assert_eq!(asked.status, StatusCode::OK);
+    assert!(
+        asked.body.contains("wordt niet toegepast"),
+        "{}",
+        asked.body
+    );
+    assert!(
+        master
+            .get(&cancelled)
+            .await
+            .body
+            .contains("id=\"apply-all\"")
+    );
     let page = decide(&master, &cancelled, "annuleren", "").await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     assert!(master.get(&cancelled).await.body.contains("geannuleerd"));

@@ -328,14 +328,19 @@ async fn an_exit_is_inclusive_refused_twice_and_withdrawn_the_same_day(db: TestD
     // The master cannot withdraw the input user's exit; its author can, today.
     let master = Browser::logged_in(&base, MASTER_A).await;
     let withdraw = format!("{action}/intrekken");
-    let page = post(&master, &action, &withdraw, &[]).await;
+    let page = post(&master, &action, &withdraw, &[("bevestigd", "1")]).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     let refused = master.get(page.location.as_deref().unwrap()).await;
     assert!(text(&refused).contains("Alleen wie de uittreding registreerde"));
     assert!(!text(&refused).contains("id=\"withdraw\""));
     let page = hr.get(&action).await;
     assert!(text(&page).contains("id=\"withdraw\""));
-    let page = post(&hr, &action, &withdraw, &[]).await;
+    // The button first asks, naming the employee; nothing is withdrawn yet.
+    let asked = post(&hr, &action, &withdraw, &[]).await;
+    assert_eq!(asked.status, StatusCode::OK);
+    assert!(text(&asked).contains("De uittreding van"), "{}", asked.body);
+    assert!(text(&hr.get(&action).await).contains("id=\"withdraw\""));
+    let page = post(&hr, &action, &withdraw, &[("bevestigd", "1")]).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     let page = hr.get(&action).await;
     assert!(text(&page).contains("Ingetrokken"), "{}", page.body);
@@ -689,7 +694,13 @@ async fn an_exit_can_be_withdrawn_until_midnight_in_brussels_by_the_servers_cloc
     clock.advance(TimeDelta::minutes(20));
     let page = hr.get(&action).await;
     assert!(!text(&page).contains("id=\"withdraw\""), "{}", page.body);
-    let page = post(&hr, &action, &format!("{action}/intrekken"), &[]).await;
+    let page = post(
+        &hr,
+        &action,
+        &format!("{action}/intrekken"),
+        &[("bevestigd", "1")],
+    )
+    .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     let refused = hr.get(page.location.as_deref().unwrap()).await;
     assert!(

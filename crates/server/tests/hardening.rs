@@ -56,7 +56,7 @@ async fn reset_at_a(db: &TestDb, master: &Browser, master_id: i64, email: &str) 
     master
         .post(
             &format!("{USERS}/{sheet}/2fa-herstellen"),
-            &[("csrf_token", &token)],
+            &[("csrf_token", &token), ("bevestigd", "1")],
         )
         .await
 }

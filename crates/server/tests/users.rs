@@ -136,7 +136,7 @@ async fn the_master_adds_a_colleague_who_gets_an_invitation_with_a_scope(db: Tes
     let withdrawn = master
         .post(
             &format!("{USERS}/{sheet}/intrekken"),
-            &[("csrf_token", &token)],
+            &[("csrf_token", &token), ("bevestigd", "1")],
         )
         .await;
     assert_eq!(withdrawn.status, StatusCode::SEE_OTHER);
@@ -174,10 +174,29 @@ async fn a_scope_change_or_a_revocation_takes_effect_on_the_next_request(db: Tes
     assert_eq!(consult.get(&tweede).await.status, StatusCode::OK);
 
     let token = master.get(USERS).await.csrf_token();
-    let revoked = master
+    // The button first asks, naming the person, and changes nothing.
+    let asked = master
         .post(
             &format!("{USERS}/{sheet}/intrekken"),
             &[("csrf_token", &token)],
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::OK);
+    assert!(
+        asked.body.contains("name=\"bevestigd\" value=\"1\""),
+        "{}",
+        asked.body
+    );
+    assert!(
+        asked.body.contains("verliest meteen de toegang"),
+        "{}",
+        asked.body
+    );
+    assert_eq!(consult.get(&tweede).await.status, StatusCode::OK);
+    let revoked = master
+        .post(
+            &format!("{USERS}/{sheet}/intrekken"),
+            &[("csrf_token", &token), ("bevestigd", "1")],
         )
         .await;
     assert_eq!(revoked.status, StatusCode::SEE_OTHER);
@@ -197,7 +216,7 @@ async fn the_master_cannot_revoke_or_change_their_own_sheet_and_others_cannot_ma
     let revoke = master
         .post(
             &format!("{USERS}/{own}/intrekken"),
-            &[("csrf_token", &token)],
+            &[("csrf_token", &token), ("bevestigd", "1")],
         )
         .await;
     assert_eq!(revoke.status, StatusCode::UNPROCESSABLE_ENTITY);

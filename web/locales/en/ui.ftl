@@ -469,3 +469,13 @@ language-name-nl = Nederlands
 language-name-fr = Français
 language-name-en = English
 skip-to-content = Skip to content
+
+# Confirming an action that takes something away.
+confirm-back = Back, change nothing
+confirm-revoke = { $name } loses access to this employer in ebdesk straight away.
+confirm-withdraw-invitation = The invitation of { $name } lapses; the link in the e-mail stops working.
+confirm-reset-2fa = The authenticator app and recovery codes of { $name } stop working. At their next login, { $name } sets up a new app. { $name } is told by e-mail.
+confirm-unlock = The account of { $name } is unlocked; the authenticator app is set up again at the next login.
+confirm-withdraw-exit = The exit of { $name } is withdrawn: the affiliation continues as if there had been no exit.
+confirm-cancel-upload = The file { $name } is not applied; no data changes.
+confirm-cancel-upload-action = Cancel the upload

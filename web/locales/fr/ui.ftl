@@ -469,3 +469,13 @@ language-name-nl = Nederlands
 language-name-fr = Français
 language-name-en = English
 skip-to-content = Aller au contenu
+
+# Confirmer une action qui retire quelque chose.
+confirm-back = Retour, sans rien modifier
+confirm-revoke = { $name } perd immédiatement l'accès à cet employeur dans ebdesk.
+confirm-withdraw-invitation = L'invitation de { $name } est annulée ; le lien de l'e-mail ne fonctionne plus.
+confirm-reset-2fa = L'application d'authentification et les codes de récupération de { $name } ne fonctionnent plus. À la prochaine connexion, { $name } configure une nouvelle application. { $name } en est informé(e) par e-mail.
+confirm-unlock = Le compte de { $name } est débloqué ; l'application d'authentification sera configurée à nouveau à la prochaine connexion.
+confirm-withdraw-exit = La sortie de { $name } est retirée : l'affiliation continue comme s'il n'y avait pas eu de sortie.
+confirm-cancel-upload = Le fichier { $name } n'est pas appliqué ; aucune donnée n'est modifiée.
+confirm-cancel-upload-action = Annuler le chargement

@@ -469,3 +469,13 @@ language-name-nl = Nederlands
 language-name-fr = Français
 language-name-en = English
 skip-to-content = Naar de inhoud
+
+# Bevestigen voor een handeling die iets wegneemt.
+confirm-back = Terug, niets wijzigen
+confirm-revoke = { $name } verliest meteen de toegang tot deze werkgever in ebdesk.
+confirm-withdraw-invitation = De uitnodiging van { $name } vervalt; de link in de e-mail werkt niet meer.
+confirm-reset-2fa = De authenticator-app en de herstelcodes van { $name } werken niet meer. Bij de volgende aanmelding stelt { $name } een nieuwe app in. { $name } krijgt hierover een e-mail.
+confirm-unlock = De account van { $name } wordt ontgrendeld; de authenticator-app wordt opnieuw ingesteld bij de volgende aanmelding.
+confirm-withdraw-exit = De uittreding van { $name } wordt ingetrokken: de aansluiting loopt verder alsof er geen uittreding was.
+confirm-cancel-upload = Het bestand { $name } wordt niet toegepast; er verandert niets aan de gegevens.
+confirm-cancel-upload-action = Opladen annuleren

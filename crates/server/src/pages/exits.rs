@@ -9,7 +9,8 @@ use ebdesk_domain::changes::FieldErrors;
 use ebdesk_store::{EmployeeDetail, ExitDone, ExitOutcome, ExitRefusal, ExitRequest, ExitTarget};
 use serde::Serialize;
 
-use crate::shared::decisions::{OnAction, back_to_action, to_action};
+use crate::shared::confirm::Confirmation;
+use crate::shared::decisions::{OnAction, ask_on_action, back_to_action, to_action};
 use crate::shared::local::{display_date, start_of_today, today};
 use crate::shared::{
     AppError, AppState, ChangeTenant, EmployeeToChange, Fields, RouteExt, Tenant, actor,
@@ -283,9 +284,15 @@ fn done_page(
 
 /// Undoes the user's own exit of today; back to the action, which says why when refused.
 pub async fn withdraw_exit(
+    req: HttpRequest,
     state: web::Data<AppState>,
     on: OnAction,
+    confirmation: web::Form<Confirmation>,
 ) -> Result<HttpResponse, AppError> {
+    if !confirmation.given() {
+        let (action, text) = ("exit-withdraw", "confirm-withdraw-exit");
+        return ask_on_action(&state, &on, action, text, req.path()).await;
+    }
     let (scope, now) = (on.tenant.access.scope(), state.now());
     let withdrawn = state
         .store

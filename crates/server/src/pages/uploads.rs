@@ -4,13 +4,14 @@
 
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use ebdesk_i18n::Message;
 use ebdesk_sheets::{FileRejection, UploadLimits};
 use futures_util::StreamExt;
 use serde::Deserialize;
 
-use crate::shared::decisions::{OnAction, back_to_action, refused, to_action};
+use crate::shared::confirm::Confirmation;
+use crate::shared::decisions::{OnAction, ask_on_action, back_to_action, refused, to_action};
 use crate::shared::{
     AppError, AppState, ChangeTenant, RouteExt, Tenant, html, render, tenant_context,
 };
@@ -154,7 +155,16 @@ pub async fn apply(
     }
 }
 
-pub async fn cancel(state: web::Data<AppState>, on: OnAction) -> Result<HttpResponse, AppError> {
+pub async fn cancel(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    on: OnAction,
+    confirmation: web::Form<Confirmation>,
+) -> Result<HttpResponse, AppError> {
+    if !confirmation.given() {
+        let (action, text) = ("confirm-cancel-upload-action", "confirm-cancel-upload");
+        return ask_on_action(&state, &on, action, text, req.path()).await;
+    }
     let scope = on.tenant.access.scope();
     let cancelled = state
         .store

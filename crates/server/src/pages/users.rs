@@ -13,6 +13,7 @@ use ebdesk_domain::changes::parse_date;
 use ebdesk_store::{NewSheet, SheetSettings, StoreError};
 use serde::Serialize;
 
+use crate::shared::confirm::{Confirmation, Question, confirm_page};
 use crate::shared::forms::{login_email, person_name};
 use crate::shared::language::supported;
 use crate::shared::{
@@ -332,6 +333,47 @@ async fn sheet_action(
     }
 }
 
+/// The confirmation page of a button that takes something away, naming the person; 404 for
+/// a sheet or invitation this master does not see.
+async fn ask(
+    state: &AppState,
+    tenant: &MasterTenant,
+    pattern: Option<&str>,
+    id: i64,
+    post_to: &str,
+) -> Result<HttpResponse, AppError> {
+    let access = &tenant.0.access;
+    let (action_key, text_key, name) = if pattern == Some(WITHDRAW_INVITATION) {
+        let invitation = state
+            .store
+            .list_sent_invitations(access)
+            .await?
+            .into_iter()
+            .find(|i| i.invitation_id == id)
+            .ok_or(AppError::NotFound)?;
+        let text = "confirm-withdraw-invitation";
+        ("users-invitation-withdraw", text, invitation.display_name)
+    } else {
+        let sheet = sheet_of(state, tenant, id).await?;
+        let (action, text) = match (pattern, sheet.invited, sheet.locked) {
+            (Some(REVOKE), true, _) => ("users-withdraw", "confirm-withdraw-invitation"),
+            (Some(REVOKE), false, _) => ("users-revoke", "confirm-revoke"),
+            (_, _, true) => ("users-unlock", "confirm-unlock"),
+            _ => ("users-reset-2fa", "confirm-reset-2fa"),
+        };
+        (action, text, sheet.display_name)
+    };
+    let back_to = users_page(tenant);
+    let question = Question {
+        action_key,
+        text_key,
+        name: &name,
+        post_to,
+        back_to: &back_to,
+    };
+    confirm_page(tenant_context(&tenant.0), &question)
+}
+
 /// "Toegang intrekken", "Uitnodiging opnieuw sturen", "2FA herstellen" and withdrawing an
 /// unanswered invitation of an existing account: each one use case on one id of the path.
 pub async fn sheet_button(
@@ -339,11 +381,16 @@ pub async fn sheet_button(
     state: web::Data<AppState>,
     tenant: MasterTenant,
     path: web::Path<(String, i64)>,
+    confirmation: web::Form<Confirmation>,
 ) -> Result<HttpResponse, AppError> {
-    let actor = actor(&req, Some(tenant.0.user.user_id));
+    let pattern = req.match_pattern();
     let (store, access, id) = (&state.store, &tenant.0.access, path.1);
+    if pattern.as_deref() != Some(RESEND_INVITATION) && !confirmation.given() {
+        return ask(&state, &tenant, pattern.as_deref(), id, req.path()).await;
+    }
+    let actor = actor(&req, Some(tenant.0.user.user_id));
     let (url, now) = (&state.settings.public_url, state.now());
-    let result = match req.match_pattern().as_deref() {
+    let result = match pattern.as_deref() {
         Some(REVOKE) => store
             .revoke_sheet(access, id, &actor, now)
             .await

@@ -6,7 +6,10 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use ebdesk_store::{Actor, StoreError};
 use futures_util::future::LocalBoxFuture;
 
-use super::{AppError, ChangeTenant, Tenant, actor, see_other};
+use ebdesk_i18n::Message;
+
+use super::confirm::{Question, confirm_page};
+use super::{AppError, AppState, ChangeTenant, Tenant, actor, see_other, tenant_context};
 
 /// A decision on the action of the path (`{action}`) by a user who may change data: who
 /// decides, on which action id. Whether the action is theirs to decide is the store's
@@ -45,6 +48,43 @@ pub const REFUSALS: [&str; 7] = [
     "exit-withdraw-too-late",
     "exit-withdraw-stale",
 ];
+
+/// The confirmation page of a decision that takes something away (withdrawing an exit,
+/// cancelling an upload), naming the action's employee or, without one, its subject; 404
+/// for an action outside the scope.
+pub async fn ask_on_action(
+    state: &AppState,
+    on: &OnAction,
+    action_key: &'static str,
+    text_key: &'static str,
+    post_to: &str,
+) -> Result<HttpResponse, AppError> {
+    let detail = state
+        .store
+        .find_action(on.tenant.access.scope(), on.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let name = match &detail.action.employee {
+        Some(e) => format!("{} {}", e.first_name, e.last_name),
+        None => {
+            let lang = ebdesk_i18n::language(&on.tenant.user.language);
+            Message::from_stored(&detail.action.description).render(&lang)
+        }
+    };
+    let back_to = format!(
+        "/werkgevers/{}/acties/{}",
+        on.tenant.access.employer().number,
+        on.id
+    );
+    let question = Question {
+        action_key,
+        text_key,
+        name: &name,
+        post_to,
+        back_to: &back_to,
+    };
+    confirm_page(tenant_context(&on.tenant), &question)
+}
 
 /// The page of one action of the tenant's employer ("Overzicht acties"), which every change,
 /// upload and download leads to.

@@ -4,6 +4,7 @@
 //! Pages import from here, never from one another.
 
 pub mod audit;
+pub mod confirm;
 pub mod context;
 pub mod csrf;
 pub mod decisions;

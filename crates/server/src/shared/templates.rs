@@ -97,6 +97,7 @@ mod tests {
                 "street": "Industrieweg 12", "postal_code": "2800", "city": "Mechelen",
                 "notification_email": "v@peeters.test"},
             "rights": "master", "can_change": true, "is_master": true, "languages": ["nl", "fr", "en"], "saved": true,
+            "question": {"action_key": "users-revoke", "text_key": "confirm-revoke", "name": "Els", "post_to": "/x", "back_to": "/y"},
             "choices": [{"number": "530-101", "name": "Peeters", "rights": "consult"}],
             "by": "de beheerder",
             "invitations": [{"invitation_id": 3, "employer_number": "530-202", "employer_name": "De Linde",
