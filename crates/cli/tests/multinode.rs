@@ -628,7 +628,10 @@ async fn two_web_nodes_and_a_worker_share_one_database() {
         )
         .await;
     assert_eq!(applied.status, StatusCode::SEE_OTHER, "{}", applied.body);
-    assert_eq!(applied.location.as_deref(), Some(action.as_str()));
+    assert_eq!(
+        applied.location.as_deref(),
+        Some(format!("{action}?bewaard=toegepast").as_str())
+    );
     let phase: String = sqlx::query_scalar("SELECT phase FROM uploads WHERE action_id = $1")
         .bind(action_id(&action))
         .fetch_one(&pool)

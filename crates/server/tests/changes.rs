@@ -171,9 +171,16 @@ async fn new_affiliation_is_registered_with_every_rule_at_its_field(db: TestDb) 
     good[6] = ("employee_number", "3001");
     let page = post(&hr, &nieuw, &save, &good).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-    let action = page.location.unwrap();
+    // The action's page confirms the save, once, from the redirect's `bewaard`.
+    let location = page.location.unwrap();
+    let (action, saved) = location.split_once('?').unwrap();
+    assert_eq!(saved, "bewaard=aansluiting");
+    let action = action.to_owned();
     assert!(!action.contains(number.as_str()));
+    let page = hr.get(&location).await;
+    assert!(text(&page).contains("De aansluiting is geregistreerd."));
     let page = hr.get(&action).await;
+    assert!(!text(&page).contains("id=\"notice\""));
     assert!(text(&page).contains("Nieuwe aansluiting"));
     assert!(text(&page).contains("Verwerkt"));
     // The later affiliation date was accepted with the WAP warning.
@@ -288,8 +295,12 @@ async fn an_exit_is_inclusive_refused_twice_and_withdrawn_the_same_day(db: TestD
     )
     .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-    let action = page.location.unwrap();
-    let page = hr.get(&action).await;
+    let location = page.location.unwrap();
+    let (action, saved) = location.split_once('?').unwrap();
+    assert_eq!(saved, "bewaard=uittreding");
+    let action = action.to_owned();
+    let page = hr.get(&location).await;
+    assert!(text(&page).contains("De uittreding is geregistreerd."));
     assert!(text(&page).contains("30/04/2026"));
     assert!(
         text(&page).contains("wettelijke termijn is verstreken"),
@@ -685,7 +696,8 @@ async fn an_exit_can_be_withdrawn_until_midnight_in_brussels_by_the_servers_cloc
     )
     .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-    let action = page.location.unwrap();
+    let location = page.location.unwrap();
+    let action = location.split('?').next().unwrap().to_owned();
     let page = hr.get(&action).await;
     assert!(text(&page).contains("15/03/2027"), "{}", page.body);
     assert!(text(&page).contains("id=\"withdraw\""));

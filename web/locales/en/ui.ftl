@@ -479,3 +479,20 @@ confirm-unlock = The account of { $name } is unlocked; the authenticator app is 
 confirm-withdraw-exit = The exit of { $name } is withdrawn: the affiliation continues as if there had been no exit.
 confirm-cancel-upload = The file { $name } is not applied; no data changes.
 confirm-cancel-upload-action = Cancel the upload
+
+# Confirmation after a save.
+notice-change-saved = The change has been saved.
+notice-affiliation-registered = The affiliation has been registered.
+notice-exit-registered = The exit has been registered.
+notice-exit-withdrawn = The exit has been withdrawn.
+notice-upload-applied = The changes from the file have been applied.
+notice-upload-cancelled = The file has been cancelled; nothing has changed.
+notice-user-added = The user has been added and receives an e-mail.
+notice-user-saved = The user sheet has been saved.
+notice-access-revoked = Access has been revoked.
+notice-invitation-resent = The invitation has been sent again.
+notice-second-factor-reset = Two-step verification has been reset; the user receives an e-mail.
+notice-invitation-withdrawn = The invitation has been withdrawn.
+notice-employer-created = The employer has been created.
+notice-master-designated = The master user has been designated and receives an e-mail.
+notice-contract-added = The contract has been added.

@@ -479,3 +479,20 @@ confirm-unlock = Le compte de { $name } est débloqué ; l'application d'authent
 confirm-withdraw-exit = La sortie de { $name } est retirée : l'affiliation continue comme s'il n'y avait pas eu de sortie.
 confirm-cancel-upload = Le fichier { $name } n'est pas appliqué ; aucune donnée n'est modifiée.
 confirm-cancel-upload-action = Annuler le chargement
+
+# Confirmation après un enregistrement.
+notice-change-saved = La modification a été enregistrée.
+notice-affiliation-registered = L'affiliation a été enregistrée.
+notice-exit-registered = La sortie a été enregistrée.
+notice-exit-withdrawn = La sortie a été retirée.
+notice-upload-applied = Les modifications du fichier ont été appliquées.
+notice-upload-cancelled = Le fichier a été annulé ; rien n'a été modifié.
+notice-user-added = L'utilisateur a été ajouté et reçoit un e-mail.
+notice-user-saved = La fiche utilisateur a été enregistrée.
+notice-access-revoked = L'accès a été retiré.
+notice-invitation-resent = L'invitation a été renvoyée.
+notice-second-factor-reset = L'authentification à deux facteurs a été réinitialisée ; l'utilisateur reçoit un e-mail.
+notice-invitation-withdrawn = L'invitation a été retirée.
+notice-employer-created = L'employeur a été créé.
+notice-master-designated = L'utilisateur principal a été désigné et reçoit un e-mail.
+notice-contract-added = Le contrat a été ajouté.

@@ -479,3 +479,20 @@ confirm-unlock = De account van { $name } wordt ontgrendeld; de authenticator-ap
 confirm-withdraw-exit = De uittreding van { $name } wordt ingetrokken: de aansluiting loopt verder alsof er geen uittreding was.
 confirm-cancel-upload = Het bestand { $name } wordt niet toegepast; er verandert niets aan de gegevens.
 confirm-cancel-upload-action = Opladen annuleren
+
+# Bevestiging na een bewaring.
+notice-change-saved = De wijziging is bewaard.
+notice-affiliation-registered = De aansluiting is geregistreerd.
+notice-exit-registered = De uittreding is geregistreerd.
+notice-exit-withdrawn = De uittreding is ingetrokken.
+notice-upload-applied = De wijzigingen uit het bestand zijn toegepast.
+notice-upload-cancelled = Het bestand is geannuleerd; er is niets gewijzigd.
+notice-user-added = De gebruiker is toegevoegd en krijgt een e-mail.
+notice-user-saved = De gebruikersfiche is bewaard.
+notice-access-revoked = De toegang is ingetrokken.
+notice-invitation-resent = De uitnodiging is opnieuw verstuurd.
+notice-second-factor-reset = De tweestapsverificatie is hersteld; de gebruiker krijgt een e-mail.
+notice-invitation-withdrawn = De uitnodiging is ingetrokken.
+notice-employer-created = De werkgever is aangemaakt.
+notice-master-designated = De master user is aangeduid en krijgt een e-mail.
+notice-contract-added = Het contract is toegevoegd.

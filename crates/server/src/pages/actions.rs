@@ -14,9 +14,10 @@ use ebdesk_store::{
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::shared::decisions::{refusal_named, to_action};
+use crate::shared::decisions::{action_path, refusal_named};
 use crate::shared::history::change_details;
 use crate::shared::local::{display_date, start_of_today, today};
+use crate::shared::notice::Notice;
 use crate::shared::pager::{cursor, insert_pager};
 use crate::shared::preview::PreviewView;
 use crate::shared::respond::{attachment, page};
@@ -190,6 +191,7 @@ pub async fn show_action(
     tenant: Tenant,
     path: web::Path<(String, i64)>,
     params: web::Query<DetailParams>,
+    notice: Notice,
 ) -> Result<HttpResponse, AppError> {
     let (_, id) = path.into_inner();
     let scope = tenant.access.scope();
@@ -219,6 +221,7 @@ pub async fn show_action(
     let already_requested = params.bestaand.is_some() && !action.is_final;
     context.insert("already_requested", &already_requested);
     context.insert("action", &action);
+    notice.insert(&mut context);
     page(StatusCode::OK, "action.html", &context)
 }
 
@@ -354,7 +357,7 @@ pub async fn request_insured_overview(
     {
         Ok(DownloadRequest::Queued(id)) => {
             state.jobs.wake();
-            Ok(to_action(&tenant, id))
+            Ok(see_other(&action_path(&tenant, id)))
         }
         Ok(DownloadRequest::Pending(id)) => Ok(see_other(&format!(
             "/werkgevers/{number}/acties/{id}?bestaand=1"

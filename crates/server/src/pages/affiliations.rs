@@ -12,6 +12,7 @@ use ebdesk_store::{AffiliatePerson, ContractChoice, EmployeeDetail, PersonLookup
 use serde::Serialize;
 
 use crate::shared::decisions::to_action;
+use crate::shared::notice::Saved;
 use crate::shared::{
     AppError, AppState, ChangeTenant, Fields, RouteExt, Tenant, actor, html, render, tenant_context,
 };
@@ -208,7 +209,7 @@ pub async fn add_affiliation(
     };
     let actor = actor(&req, Some(tenant.user.user_id));
     match register_affiliation(store, scope, affiliation, &actor, state.now()).await {
-        Ok(done) => Ok(to_action(&tenant, done.action_id)),
+        Ok(done) => Ok(to_action(&tenant, done.action_id, Saved::AFFILIATION)),
         Err(ebdesk_app::Error::Refused(code)) => {
             form.refused(code, shown.is_some());
             invalid(&state, &tenant, &form, shown).await

@@ -9,6 +9,7 @@ use ebdesk_domain::search::classify;
 use ebdesk_store::{EmployeeListQuery, EmployeeListRow, SortOrder, StatusFilter};
 use serde::{Deserialize, Serialize};
 
+use crate::shared::notice::Notice;
 use crate::shared::pager::{cursor, insert_pager};
 use crate::shared::{
     AppError, AppState, RouteExt, Tenant, employee_in_scope, html, render, tenant_context,
@@ -114,6 +115,7 @@ pub async fn show_employee(
     state: web::Data<AppState>,
     tenant: Tenant,
     path: web::Path<(String, i64)>,
+    notice: Notice,
 ) -> Result<HttpResponse, AppError> {
     let (_, employee_id) = path.into_inner();
     let employee = employee_in_scope(&state, &tenant, employee_id).await?;
@@ -132,5 +134,6 @@ pub async fn show_employee(
     );
     context.insert("employee", &employee);
     context.insert("history", &history);
+    notice.insert(&mut context);
     Ok(html(StatusCode::OK, render("employee.html", &context)?))
 }

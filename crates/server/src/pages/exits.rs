@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::shared::confirm::Confirmation;
 use crate::shared::decisions::{OnAction, ask_on_action, back_to_action, to_action};
 use crate::shared::local::{display_date, start_of_today, today};
+use crate::shared::notice::Saved;
 use crate::shared::{
     AppError, AppState, ChangeTenant, EmployeeToChange, Fields, RouteExt, Tenant, actor,
     employee_in_scope, html, render, tenant_context,
@@ -143,7 +144,10 @@ pub async fn exit_employee(
         affiliation_ids: Some(form.affiliations.clone()),
     };
     match exit(&req, &state, &tenant, vec![target], end_date, reason).await? {
-        ExitOutcome::Done(done) => Ok(to_action(&tenant, done.first().map_or(0, |d| d.action_id))),
+        ExitOutcome::Done(done) => {
+            let first = done.first().map_or(0, |d| d.action_id);
+            Ok(to_action(&tenant, first, Saved::EXIT))
+        }
         ExitOutcome::Refused(refusals) => {
             form.refused_at_fields(&refusals);
             exit_page(&tenant, &employee, &form, StatusCode::UNPROCESSABLE_ENTITY)
@@ -298,5 +302,5 @@ pub async fn withdraw_exit(
         .store
         .withdraw_exit(scope, on.id, start_of_today(now), &on.actor, now)
         .await;
-    back_to_action(&on.tenant, on.id, withdrawn)
+    back_to_action(&on.tenant, on.id, withdrawn, Saved::EXIT_WITHDRAWN)
 }

@@ -14,9 +14,8 @@ use serde::Serialize;
 
 use crate::shared::forms::{login_email, person_name};
 use crate::shared::language::supported;
-use crate::shared::{
-    AppError, AppState, Operator, RouteExt, actor, html, page_context, render, see_other,
-};
+use crate::shared::notice::{Notice, Saved, see_other_saying};
+use crate::shared::{AppError, AppState, Operator, RouteExt, actor, html, page_context, render};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.get("/beheer", console)
@@ -218,10 +217,10 @@ pub async fn create_employer(
     let store = &state.store;
     let created = store.create_employer(&employer, &contact_points, &contract, &actor, state.now());
     match created.await {
-        Ok(_) => Ok(see_other(&format!(
-            "/beheer/werkgevers/{}",
-            employer.number
-        ))),
+        Ok(_) => Ok(see_other_saying(
+            &format!("/beheer/werkgevers/{}", employer.number),
+            Saved::EMPLOYER,
+        )),
         Err(StoreError::Refused(key)) => {
             // The employer's number or the contract's number is taken already.
             let at = match key.starts_with("contract") {
@@ -269,6 +268,7 @@ async fn employer_page(
     number: &str,
     form: &EmployerForm,
     status: StatusCode,
+    notice: Notice,
 ) -> Result<HttpResponse, AppError> {
     let employer = state
         .store
@@ -284,6 +284,7 @@ async fn employer_page(
     );
     context.insert("summary", &employer);
     context.insert("form", form);
+    notice.insert(&mut context);
     Ok(html(status, render("operator_employer.html", &context)?))
 }
 
@@ -291,15 +292,10 @@ pub async fn show_employer(
     state: web::Data<AppState>,
     operator: Operator,
     path: web::Path<String>,
+    notice: Notice,
 ) -> Result<HttpResponse, AppError> {
-    employer_page(
-        &state,
-        &operator,
-        &path,
-        &EmployerForm::default(),
-        StatusCode::OK,
-    )
-    .await
+    let form = EmployerForm::default();
+    employer_page(&state, &operator, &path, &form, StatusCode::OK, notice).await
 }
 
 /// Designates (or transfers) the master user, who gets an activation link or a notice.
@@ -331,7 +327,7 @@ pub async fn designate_master(
         .ok();
     let (Some(email), true) = (email, form.errors.is_empty()) else {
         let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return employer_page(&state, &operator, &number, &form, status).await;
+        return employer_page(&state, &operator, &number, &form, status, Notice::default()).await;
     };
     let actor = actor(&req, Some(operator.0.user_id));
     let url = &state.settings.public_url;
@@ -345,7 +341,10 @@ pub async fn designate_master(
         language,
     };
     invite::designate_master(&state.store, &employer, master, url, &actor, now).await?;
-    Ok(see_other(&format!("/beheer/werkgevers/{number}")))
+    Ok(see_other_saying(
+        &format!("/beheer/werkgevers/{number}"),
+        Saved::MASTER,
+    ))
 }
 
 /// Adds a contract (with its categories) to an existing employer.
@@ -373,14 +372,17 @@ pub async fn add_contract(
         let actor = actor(&req, Some(operator.0.user_id));
         let added = (state.store).add_contract(employer_id, &contract, &actor, state.now());
         match added.await {
-            Ok(()) => return Ok(see_other(&format!("/beheer/werkgevers/{number}"))),
+            Ok(()) => {
+                let employer = format!("/beheer/werkgevers/{number}");
+                return Ok(see_other_saying(&employer, Saved::CONTRACT));
+            }
             Err(StoreError::Refused(key)) => errors.insert("contract_number", key),
             Err(err) => return Err(err.into()),
         };
     }
     form.errors = errors;
     let status = StatusCode::UNPROCESSABLE_ENTITY;
-    employer_page(&state, &operator, &number, &form, status).await
+    employer_page(&state, &operator, &number, &form, status, Notice::default()).await
 }
 
 /// Resets the second factor (and lock) of the account with this e-mail.

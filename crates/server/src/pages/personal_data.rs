@@ -14,9 +14,10 @@ use serde::Serialize;
 
 use crate::shared::history::{ChangeRow, change_rows};
 use crate::shared::local::{display_date, today};
+use crate::shared::notice::{Saved, see_other_saying};
 use crate::shared::{
     AppError, AppState, EmployeeToChange, Fields, RouteExt, Tenant, actor, employee_in_scope, html,
-    render, see_other, tenant_context,
+    render, tenant_context,
 };
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -239,11 +240,9 @@ async fn save(
         .await;
     match saved {
         Ok(PersonalDataOutcome::Changed { .. } | PersonalDataOutcome::Unchanged) => {
-            Ok(see_other(&format!(
-                "/werkgevers/{}/werknemers/{}",
-                tenant.access.employer().number,
-                current.id
-            )))
+            let number = &tenant.access.employer().number;
+            let employee = format!("/werkgevers/{number}/werknemers/{}", current.id);
+            Ok(see_other_saying(&employee, Saved::CHANGE))
         }
         Err(StoreError::Refused("employee-changed-meanwhile")) => {
             let current = employee_in_scope(state, tenant, current.id).await?;

@@ -11,9 +11,10 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 
 use crate::shared::confirm::Confirmation;
-use crate::shared::decisions::{OnAction, ask_on_action, back_to_action, refused, to_action};
+use crate::shared::decisions::{OnAction, action_path, ask_on_action, back_to_action, refused};
+use crate::shared::notice::Saved;
 use crate::shared::{
-    AppError, AppState, ChangeTenant, RouteExt, Tenant, html, render, tenant_context,
+    AppError, AppState, ChangeTenant, RouteExt, Tenant, html, render, see_other, tenant_context,
 };
 use ebdesk_app::uploads::apply_upload;
 
@@ -133,7 +134,8 @@ pub async fn receive_upload(
         .create_upload(tenant.access.scope(), &name, &bytes, state.now())
         .await?;
     state.jobs.wake();
-    Ok(to_action(&tenant, id))
+    // The action's page says the file is being checked; no notice on top of it.
+    Ok(see_other(&action_path(&tenant, id)))
 }
 
 #[derive(Deserialize)]
@@ -149,7 +151,7 @@ pub async fn apply(
     let (scope, id) = (on.tenant.access.scope(), on.id);
     let applied = apply_upload(&state.store, scope, id, &form.keuze, &on.actor, state.now()).await;
     match applied {
-        Ok(_) => back_to_action(&on.tenant, id, Ok(())),
+        Ok(_) => back_to_action(&on.tenant, id, Ok(()), Saved::UPLOAD_APPLIED),
         Err(ebdesk_app::Error::Refused(key)) => refused(&on.tenant, id, key),
         Err(err) => Err(err.into()),
     }
@@ -170,7 +172,7 @@ pub async fn cancel(
         .store
         .cancel_upload(scope, on.id, &on.actor, state.now())
         .await;
-    back_to_action(&on.tenant, on.id, cancelled)
+    back_to_action(&on.tenant, on.id, cancelled, Saved::UPLOAD_CANCELLED)
 }
 
 #[cfg(test)]

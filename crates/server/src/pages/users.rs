@@ -16,8 +16,9 @@ use serde::Serialize;
 use crate::shared::confirm::{Confirmation, Question, confirm_page};
 use crate::shared::forms::{login_email, person_name};
 use crate::shared::language::supported;
+use crate::shared::notice::{Notice, Saved, see_other_saying};
 use crate::shared::{
-    AppError, AppState, MasterTenant, RouteExt, actor, html, render, see_other, tenant_context,
+    AppError, AppState, MasterTenant, RouteExt, actor, html, render, tenant_context,
 };
 
 // The one-button actions on a person of "Gebruikers"; one handler tells them apart by route.
@@ -160,6 +161,7 @@ async fn list_page(
     state: &AppState,
     tenant: &MasterTenant,
     error_key: Option<&str>,
+    notice: Notice,
 ) -> Result<HttpResponse, AppError> {
     let today = state.now().date_naive();
     let sheets: Vec<serde_json::Value> = state
@@ -179,6 +181,7 @@ async fn list_page(
     context.insert("sheets", &sheets);
     context.insert("invitations", &invitations);
     context.insert("error_key", &error_key);
+    notice.insert(&mut context);
     let status = if error_key.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -190,8 +193,9 @@ async fn list_page(
 pub async fn list_users(
     state: web::Data<AppState>,
     tenant: MasterTenant,
+    notice: Notice,
 ) -> Result<HttpResponse, AppError> {
-    list_page(&state, &tenant, None).await
+    list_page(&state, &tenant, None, notice).await
 }
 
 pub async fn add_user_form(
@@ -240,7 +244,7 @@ pub async fn add_user(
     let url = &state.settings.public_url;
     let access = &tenant.0.access;
     match invite::add_colleague(&state.store, access, &sheet, url, &actor, state.now()).await {
-        Ok(_) => Ok(see_other(&users_page(&tenant))),
+        Ok(_) => Ok(see_other_saying(&users_page(&tenant), Saved::USER_ADDED)),
         Err(ebdesk_app::Error::Refused(key)) => {
             form.errors.insert("email", key);
             let status = StatusCode::UNPROCESSABLE_ENTITY;
@@ -303,7 +307,7 @@ pub async fn change_user(
     let access = &tenant.0.access;
     let updated = (state.store).update_sheet(access, path.1, &settings, &actor, state.now());
     match updated.await {
-        Ok(()) => Ok(see_other(&users_page(&tenant))),
+        Ok(()) => Ok(see_other_saying(&users_page(&tenant), Saved::USER)),
         Err(StoreError::Refused(key)) => {
             form.errors.insert("rights", key);
             form_page(&state, &tenant, &form, Some(path.1), status).await
@@ -324,11 +328,14 @@ fn users_page(tenant: &MasterTenant) -> String {
 async fn sheet_action(
     state: &AppState,
     tenant: &MasterTenant,
-    result: Result<(), impl Into<ebdesk_app::Error>>,
+    result: Result<(), ebdesk_app::Error>,
+    saved: Saved,
 ) -> Result<HttpResponse, AppError> {
-    match result.map_err(Into::into) {
-        Ok(()) => Ok(see_other(&users_page(tenant))),
-        Err(ebdesk_app::Error::Refused(key)) => list_page(state, tenant, Some(key)).await,
+    match result {
+        Ok(()) => Ok(see_other_saying(&users_page(tenant), saved)),
+        Err(ebdesk_app::Error::Refused(key)) => {
+            list_page(state, tenant, Some(key), Notice::default()).await
+        }
         Err(err) => Err(err.into()),
     }
 }
@@ -390,26 +397,30 @@ pub async fn sheet_button(
     }
     let actor = actor(&req, Some(tenant.0.user.user_id));
     let (url, now) = (&state.settings.public_url, state.now());
-    let result = match pattern.as_deref() {
-        Some(REVOKE) => store
-            .revoke_sheet(access, id, &actor, now)
-            .await
-            .map_err(Into::into),
+    let (result, saved) = match pattern.as_deref() {
+        Some(REVOKE) => {
+            let revoked = store.revoke_sheet(access, id, &actor, now).await;
+            (revoked.map_err(Into::into), Saved::ACCESS_REVOKED)
+        }
         Some(RESEND_INVITATION) => {
-            invite::resend_invitation(store, access, id, url, &actor, now).await
+            let sent = invite::resend_invitation(store, access, id, url, &actor, now).await;
+            (sent, Saved::INVITATION_RESENT)
         }
         Some(RESET_SECOND_FACTOR) => {
             let reset = Reset::ByMaster {
                 access,
                 sheet_id: id,
             };
-            reset_second_factor(store, reset, url, &actor, now).await
+            let done = reset_second_factor(store, reset, url, &actor, now).await;
+            (done, Saved::SECOND_FACTOR_RESET)
         }
-        Some(WITHDRAW_INVITATION) => store
-            .withdraw_sent_invitation(access, id, &actor, now)
-            .await
-            .map_err(Into::into),
+        Some(WITHDRAW_INVITATION) => {
+            let withdrawn = store
+                .withdraw_sent_invitation(access, id, &actor, now)
+                .await;
+            (withdrawn.map_err(Into::into), Saved::INVITATION_WITHDRAWN)
+        }
         _ => return Err(AppError::NotFound),
     };
-    sheet_action(&state, &tenant, result).await
+    sheet_action(&state, &tenant, result, saved).await
 }

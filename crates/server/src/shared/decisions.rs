@@ -9,6 +9,7 @@ use futures_util::future::LocalBoxFuture;
 use ebdesk_i18n::Message;
 
 use super::confirm::{Question, confirm_page};
+use super::notice::{Saved, see_other_saying};
 use super::{AppError, AppState, ChangeTenant, Tenant, actor, see_other, tenant_context};
 
 /// A decision on the action of the path (`{action}`) by a user who may change data: who
@@ -88,11 +89,14 @@ pub async fn ask_on_action(
 
 /// The page of one action of the tenant's employer ("Overzicht acties"), which every change,
 /// upload and download leads to.
-pub fn to_action(tenant: &Tenant, id: i64) -> HttpResponse {
-    see_other(&format!(
-        "/werkgevers/{}/acties/{id}",
-        tenant.access.employer().number
-    ))
+pub fn to_action(tenant: &Tenant, id: i64, saved: Saved) -> HttpResponse {
+    see_other_saying(&action_path(tenant, id), saved)
+}
+
+/// The path of one action's page.
+pub fn action_path(tenant: &Tenant, id: i64) -> String {
+    let number = &tenant.access.employer().number;
+    format!("/werkgevers/{number}/acties/{id}")
 }
 
 /// The refusal a `?geweigerd=` names, when it is one of [`REFUSALS`].
@@ -117,9 +121,10 @@ pub fn back_to_action(
     tenant: &Tenant,
     id: i64,
     outcome: Result<(), StoreError>,
+    saved: Saved,
 ) -> Result<HttpResponse, AppError> {
     match outcome {
-        Ok(()) => Ok(to_action(tenant, id)),
+        Ok(()) => Ok(to_action(tenant, id, saved)),
         Err(StoreError::Refused(key)) => refused(tenant, id, key),
         Err(err) => Err(err.into()),
     }

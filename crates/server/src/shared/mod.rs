@@ -15,6 +15,7 @@ pub mod history;
 pub mod language;
 pub mod local;
 pub mod login;
+pub mod notice;
 pub mod pager;
 pub mod preview;
 pub mod respond;
