@@ -298,6 +298,24 @@ pub async fn show_employer(
     employer_page(&state, &operator, &path, &form, StatusCode::OK, notice).await
 }
 
+/// The master form's name and login address, each checked at its field.
+fn master_fields(
+    fields: &[(String, String)],
+    form: &mut EmployerForm,
+) -> (String, Option<EmailAddress>) {
+    let name = field(fields, "name");
+    let email = field(fields, "email").to_lowercase();
+    form.values.insert("name".to_owned(), name.clone());
+    form.values.insert("email".to_owned(), email.clone());
+    if let Err(code) = person_name(&name) {
+        form.errors.insert("name", code);
+    }
+    let email = login_email(&email)
+        .map_err(|code| form.errors.insert("email", code))
+        .ok();
+    (name, email)
+}
+
 /// Designates (or transfers) the master user, who gets an activation link or a notice.
 pub async fn designate_master(
     req: HttpRequest,
@@ -315,16 +333,7 @@ pub async fn designate_master(
         .find(|e| e.number == number)
         .ok_or(AppError::NotFound)?;
     let mut form = EmployerForm::default();
-    let name = field(&fields, "name");
-    let email = field(&fields, "email").to_lowercase();
-    form.values.insert("name".to_owned(), name.clone());
-    form.values.insert("email".to_owned(), email.clone());
-    if let Err(code) = person_name(&name) {
-        form.errors.insert("name", code);
-    }
-    let email = login_email(&email)
-        .map_err(|code| form.errors.insert("email", code))
-        .ok();
+    let (name, email) = master_fields(&fields, &mut form);
     let (Some(email), true) = (email, form.errors.is_empty()) else {
         let status = StatusCode::UNPROCESSABLE_ENTITY;
         return employer_page(&state, &operator, &number, &form, status, Notice::default()).await;

@@ -8,9 +8,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDate;
 use ebdesk_app::invite;
 use ebdesk_app::second_factor::{Reset, reset_second_factor};
+use ebdesk_domain::EmailAddress;
 use ebdesk_domain::Rights;
 use ebdesk_domain::changes::parse_date;
-use ebdesk_store::{NewSheet, SheetSettings, StoreError};
+use ebdesk_store::{Actor, NewSheet, SheetSettings, StoreError};
 use serde::Serialize;
 
 use crate::shared::confirm::{Confirmation, Question, confirm_page};
@@ -231,17 +232,11 @@ pub async fn add_user(
         let status = StatusCode::UNPROCESSABLE_ENTITY;
         return form_page(&state, &tenant, &form, None, status).await;
     };
-    let sheet = NewSheet {
-        email: email.as_str().to_owned(),
-        display_name: form.name.clone(),
-        // Only a catalog's language; anything else (a forged form) is the master's own.
-        language: supported(&form.language)
-            .unwrap_or(&tenant.0.user.language)
-            .to_owned(),
-        settings,
-    };
-    let actor = actor(&req, Some(tenant.0.user.user_id));
-    let url = &state.settings.public_url;
+    let sheet = new_sheet(&form, &email, settings, &tenant);
+    let (actor, url) = (
+        actor(&req, Some(tenant.0.user.user_id)),
+        &state.settings.public_url,
+    );
     let access = &tenant.0.access;
     match invite::add_colleague(&state.store, access, &sheet, url, &actor, state.now()).await {
         Ok(_) => Ok(see_other_saying(&users_page(&tenant), Saved::USER_ADDED)),
@@ -251,6 +246,23 @@ pub async fn add_user(
             form_page(&state, &tenant, &form, None, status).await
         }
         Err(err) => Err(err.into()),
+    }
+}
+
+/// The person to add, in the language the form chose: only a catalogue's language, anything
+/// else (a forged form) is the master's own.
+fn new_sheet(
+    form: &FormView,
+    email: &EmailAddress,
+    settings: SheetSettings,
+    tenant: &MasterTenant,
+) -> NewSheet {
+    let language = supported(&form.language).unwrap_or(&tenant.0.user.language);
+    NewSheet {
+        email: email.as_str().to_owned(),
+        display_name: form.name.clone(),
+        language: language.to_owned(),
+        settings,
     }
 }
 
@@ -381,6 +393,41 @@ async fn ask(
     confirm_page(tenant_context(&tenant.0), &question)
 }
 
+/// Carries out the button of `pattern` on sheet or invitation `id`, and what it saved.
+async fn press(
+    state: &AppState,
+    tenant: &MasterTenant,
+    pattern: Option<&str>,
+    id: i64,
+    actor: &Actor,
+) -> Result<(Result<(), ebdesk_app::Error>, Saved), AppError> {
+    let (store, access) = (&state.store, &tenant.0.access);
+    let (url, now) = (&state.settings.public_url, state.now());
+    Ok(match pattern {
+        Some(REVOKE) => {
+            let revoked = store.revoke_sheet(access, id, actor, now).await;
+            (revoked.map_err(Into::into), Saved::ACCESS_REVOKED)
+        }
+        Some(RESEND_INVITATION) => {
+            let sent = invite::resend_invitation(store, access, id, url, actor, now).await;
+            (sent, Saved::INVITATION_RESENT)
+        }
+        Some(RESET_SECOND_FACTOR) => {
+            let reset = Reset::ByMaster {
+                access,
+                sheet_id: id,
+            };
+            let done = reset_second_factor(store, reset, url, actor, now).await;
+            (done, Saved::SECOND_FACTOR_RESET)
+        }
+        Some(WITHDRAW_INVITATION) => {
+            let withdrawn = store.withdraw_sent_invitation(access, id, actor, now).await;
+            (withdrawn.map_err(Into::into), Saved::INVITATION_WITHDRAWN)
+        }
+        _ => return Err(AppError::NotFound),
+    })
+}
+
 /// "Toegang intrekken", "Uitnodiging opnieuw sturen", "2FA herstellen" and withdrawing an
 /// unanswered invitation of an existing account: each one use case on one id of the path.
 pub async fn sheet_button(
@@ -391,36 +438,11 @@ pub async fn sheet_button(
     confirmation: web::Form<Confirmation>,
 ) -> Result<HttpResponse, AppError> {
     let pattern = req.match_pattern();
-    let (store, access, id) = (&state.store, &tenant.0.access, path.1);
+    let id = path.1;
     if pattern.as_deref() != Some(RESEND_INVITATION) && !confirmation.given() {
         return ask(&state, &tenant, pattern.as_deref(), id, req.path()).await;
     }
     let actor = actor(&req, Some(tenant.0.user.user_id));
-    let (url, now) = (&state.settings.public_url, state.now());
-    let (result, saved) = match pattern.as_deref() {
-        Some(REVOKE) => {
-            let revoked = store.revoke_sheet(access, id, &actor, now).await;
-            (revoked.map_err(Into::into), Saved::ACCESS_REVOKED)
-        }
-        Some(RESEND_INVITATION) => {
-            let sent = invite::resend_invitation(store, access, id, url, &actor, now).await;
-            (sent, Saved::INVITATION_RESENT)
-        }
-        Some(RESET_SECOND_FACTOR) => {
-            let reset = Reset::ByMaster {
-                access,
-                sheet_id: id,
-            };
-            let done = reset_second_factor(store, reset, url, &actor, now).await;
-            (done, Saved::SECOND_FACTOR_RESET)
-        }
-        Some(WITHDRAW_INVITATION) => {
-            let withdrawn = store
-                .withdraw_sent_invitation(access, id, &actor, now)
-                .await;
-            (withdrawn.map_err(Into::into), Saved::INVITATION_WITHDRAWN)
-        }
-        _ => return Err(AppError::NotFound),
-    };
+    let (result, saved) = press(&state, &tenant, pattern.as_deref(), id, &actor).await?;
     sheet_action(&state, &tenant, result, saved).await
 }
