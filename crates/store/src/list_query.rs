@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use sqlx::error::BoxDynError;
 use sqlx::query::QueryAs;
@@ -79,6 +79,7 @@ pub(crate) enum Bind {
     Str(&'static str),
     Text(String),
     Time(DateTime<Utc>),
+    Date(NaiveDate),
 }
 
 impl From<i64> for Bind {
@@ -111,6 +112,12 @@ impl From<DateTime<Utc>> for Bind {
     }
 }
 
+impl From<NaiveDate> for Bind {
+    fn from(value: NaiveDate) -> Self {
+        Bind::Date(value)
+    }
+}
+
 /// An engine that encodes every [`Bind`]: both of ours.
 pub(crate) trait BindEngine: Database {
     fn add(arguments: &mut Self::Arguments, value: Bind) -> Result<(), BoxDynError>;
@@ -124,6 +131,7 @@ where
     &'static str: for<'q> Encode<'q, DB> + Type<DB>,
     String: for<'q> Encode<'q, DB> + Type<DB>,
     DateTime<Utc>: for<'q> Encode<'q, DB> + Type<DB>,
+    NaiveDate: for<'q> Encode<'q, DB> + Type<DB>,
 {
     fn add(arguments: &mut DB::Arguments, value: Bind) -> Result<(), BoxDynError> {
         match value {
@@ -132,6 +140,7 @@ where
             Bind::Str(v) => arguments.add(v),
             Bind::Text(v) => arguments.add(v),
             Bind::Time(v) => arguments.add(v),
+            Bind::Date(v) => arguments.add(v),
         }
     }
 }
