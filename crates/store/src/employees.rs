@@ -145,6 +145,15 @@ pub(crate) const EMPLOYEE_SQL: &str = "SELECT e.id, e.national_number, e.employe
         e.private_email_known, e.version \
     FROM employees e WHERE e.employer_id = $1 AND e.id = $2";
 
+impl EmployeeFilters {
+    /// True when an entry or exit date bounds the affiliations.
+    pub fn has_period(&self) -> bool {
+        [self.entry_from, self.entry_to, self.exit_from, self.exit_to]
+            .iter()
+            .any(Option::is_some)
+    }
+}
+
 impl DetailRow {
     /// The personal data and the version of the row.
     pub(crate) fn person(self) -> Result<(Person, i64)> {
@@ -202,15 +211,25 @@ fn filtered_query(select: &str, scope: &Scope, query: &EmployeeListQuery) -> Lis
             scope.sheet_id().into(),
         ],
     );
-    q.push(
-        " AND EXISTS (SELECT 1 FROM affiliations a \
-           WHERE a.employee_id = e.id AND a.employer_id = $1 AND ",
-    )
-    .push(IN_SCOPE);
+    let f = &query.filters;
+    // Every employee is checked against their own affiliations (the index on employee_id
+    // covers scope, contract and status), except with a period: the affiliations that
+    // started or ended in it are found through the date's index, usually few.
+    if f.has_period() {
+        q.push(
+            " AND e.id IN (SELECT a.employee_id FROM affiliations a \
+               WHERE a.employer_id = $1 AND ",
+        );
+    } else {
+        q.push(
+            " AND EXISTS (SELECT 1 FROM affiliations a \
+               WHERE a.employee_id = e.id AND a.employer_id = $1 AND ",
+        );
+    }
+    q.push(IN_SCOPE);
     if let StatusFilter::Only(status) = query.status {
         q.push_bind(" AND a.status = ", status.as_str());
     }
-    let f = &query.filters;
     if let Some(contract) = f.contract_id {
         q.push_bind(" AND a.contract_id = ", contract);
     }
@@ -231,16 +250,27 @@ fn filtered_query(select: &str, scope: &Scope, query: &EmployeeListQuery) -> Lis
     match &query.search {
         None => {}
         Some(SearchTerm::Name(prefix)) => {
-            // Each typed word is the start of some word of the name: the employees with such
-            // a word, read as a range of the word index.
-            for (word, upper) in name_search_words(prefix) {
+            // Each typed word is the start of some word of the name. The longest typed word
+            // is read as a range of the word index; each other one is looked up among the
+            // words of those employees only (the primary key), before any employee row.
+            let mut words = name_search_words(prefix).into_iter();
+            if let Some((word, upper)) = words.next() {
                 q.push(
                     " AND e.id IN (SELECT w.employee_id FROM employee_name_words w \
                        WHERE w.employer_id = $1",
                 )
                 .push_bind(" AND w.word >= ", word)
-                .push_bind(" AND w.word < ", upper)
-                .push(")");
+                .push_bind(" AND w.word < ", upper);
+                for (word, upper) in words {
+                    q.push(
+                        " AND EXISTS (SELECT 1 FROM employee_name_words o \
+                           WHERE o.employer_id = $1 AND o.employee_id = w.employee_id",
+                    )
+                    .push_bind(" AND o.word >= ", word)
+                    .push_bind(" AND o.word < ", upper)
+                    .push(")");
+                }
+                q.push(")");
             }
         }
         Some(SearchTerm::NationalNumber(number)) => {
@@ -282,6 +312,10 @@ fn list_query(scope: &Scope, query: &EmployeeListQuery) -> ListQuery {
         alias: "e.",
         key: Some((key, "employees")),
         descending: false,
+        // Everyone a name search finds lies together in name order; a period is read
+        // through its date index, not in name order.
+        sort_matches: matches!(query.search, Some(SearchTerm::Name(_)))
+            || query.filters.has_period(),
     };
     q.page(&keyset, query.cursor, PAGE_SIZE);
     q

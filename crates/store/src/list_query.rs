@@ -165,6 +165,12 @@ pub(crate) struct Keyset<'a> {
     pub key: Option<(&'a str, &'a str)>,
     /// The first page starts at the largest key (newest first).
     pub descending: bool,
+    /// Find the matches first, then sort them: the ORDER BY is written as an expression no
+    /// index provides (`key || ''`, text keys only). For conditions whose matches lie
+    /// together in key order (a name search: everyone called Mertens), where a planner that
+    /// expects them spread out walks the key's index until LIMIT, probing each row, and reads
+    /// most of the table (PostgreSQL, 100 000 employees: 275 ms instead of 2 ms).
+    pub sort_matches: bool,
 }
 
 /// A list query being built: fixed fragments go into the text, every value is bound.
@@ -226,6 +232,11 @@ impl ListQuery {
             }
         }
         let _ = match keyset.key {
+            Some((key, _)) if keyset.sort_matches => write!(
+                self.sql,
+                " ORDER BY {a}{key} || '' {direction}, {a}id {direction} LIMIT {}",
+                limit + 1
+            ),
             Some((key, _)) => write!(
                 self.sql,
                 " ORDER BY {a}{key} {direction}, {a}id {direction} LIMIT {}",
@@ -248,6 +259,7 @@ impl ListQuery {
             alias,
             key: None,
             descending: true,
+            sort_matches: false,
         };
         self.page(&keyset, cursor, limit);
         cursor
@@ -298,6 +310,7 @@ mod tests {
             alias: "x.",
             key: Some(("at", "t")),
             descending: true,
+            sort_matches: false,
         };
         q.page(&keyset, ListCursor::Before(9), 50);
         assert_eq!(
@@ -311,11 +324,33 @@ mod tests {
             alias: "",
             key: None,
             descending: true,
+            sort_matches: false,
         };
         q.page(&by_id, ListCursor::After(9), 10);
         assert_eq!(
             q.sql(),
             "SELECT id FROM t WHERE 1 = 1 AND id < $1 ORDER BY id DESC LIMIT 11"
+        );
+    }
+
+    #[test]
+    fn a_list_that_sorts_its_matches_orders_by_an_expression() {
+        let mut q = ListQuery::new(
+            "SELECT e.id FROM employees e WHERE e.employer_id = $1",
+            [7.into()],
+        );
+        let keyset = Keyset {
+            alias: "e.",
+            key: Some(("search_name", "employees")),
+            descending: false,
+            sort_matches: true,
+        };
+        q.page(&keyset, ListCursor::First, 50);
+        assert!(
+            q.sql()
+                .ends_with(" ORDER BY e.search_name || '' ASC, e.id ASC LIMIT 51"),
+            "{}",
+            q.sql()
         );
     }
 }

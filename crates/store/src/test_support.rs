@@ -137,8 +137,8 @@ macro_rules! store_test {
 /// existed before it, for `engine`: everything after its `-- backfill` line.
 fn name_word_backfill(engine: Engine) -> &'static str {
     let migration = match engine {
-        Engine::Sqlite => include_str!("../../../migrations/sqlite/0011_name_words.sql"),
-        Engine::Postgres => include_str!("../../../migrations/postgres/0011_name_words.sql"),
+        Engine::Sqlite => include_str!("../../../migrations/sqlite/0011_employee_list.sql"),
+        Engine::Postgres => include_str!("../../../migrations/postgres/0011_employee_list.sql"),
     };
     let (_, backfill) = migration
         .split_once("-- backfill\n")

@@ -1,4 +1,6 @@
--- Name words (PostgreSQL). Keep in step with migrations/sqlite/0011_name_words.sql.
+-- The employee list's search and periods (PostgreSQL). Keep in step with
+-- migrations/sqlite/0011_employee_list.sql.
+--
 -- Every word of an employee's search_name, once: the employee search matches each typed word
 -- as the start of some word of the name, in any order, as a range on (employer_id, word).
 -- The store writes the words wherever it writes search_name (insert, change of personal
@@ -13,6 +15,10 @@ CREATE TABLE employee_name_words (
     FOREIGN KEY (employer_id, employee_id) REFERENCES employees (employer_id, id)
 );
 CREATE INDEX employee_name_words_by_word ON employee_name_words (employer_id, word, employee_id);
+
+-- The list's entry and exit periods find the affiliations that started or ended in them.
+CREATE INDEX affiliations_started ON affiliations (employer_id, affiliation_start);
+CREATE INDEX affiliations_ended ON affiliations (employer_id, end_date);
 
 -- backfill
 INSERT INTO employee_name_words (employer_id, employee_id, word)
