@@ -30,6 +30,11 @@ bench *ARGS:
     scripts/bench.sh {{ARGS}}
     scripts/bench_uploads.sh
 
+# The employee list and its count per search and filter, on a database loaded with
+# `ebdesk demo --size N`: just bench-list sqlite://data/ebdesk.sqlite 530-900 master@groot.test
+bench-list URL EMPLOYER EMAIL *CONTRACT:
+    cargo run --release --quiet -p ebdesk-store --example list_timing -- {{URL}} {{EMPLOYER}} {{EMAIL}} {{CONTRACT}}
+
 # Another employer's download behind a burst of 100 (fair queue; BENCH_ROWS rows in the burst).
 bench-queue:
     BENCH_ROWS=${BENCH_ROWS:-10000} cargo test -p ebdesk-cli --test fair_queue_bench -- --ignored --nocapture

@@ -39,6 +39,40 @@ pub fn person_search_key(last_name: &str, first_name: &str) -> String {
     normalize_name(&format!("{last_name} {first_name}"))
 }
 
+/// The words of a search key ([`person_search_key`]) as the word table of the store holds
+/// them: split at its single spaces, each once, in the order of the key. The store's
+/// migration that fills the table for existing employees splits the stored key the same way
+/// in SQL, so the two must agree: words are exactly the space-separated parts.
+pub fn name_words(search_key: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for word in search_key.split(' ').filter(|w| !w.is_empty()) {
+        if !words.iter().any(|w| w == word) {
+            words.push(word.to_owned());
+        }
+    }
+    words
+}
+
+/// The most words a name search looks for; the shortest of any further ones are dropped.
+pub const MAX_SEARCH_WORDS: usize = 6;
+
+/// The words of a name search (normalized with [`normalize_name`]), each of which must be the
+/// start of some word of the name: each once, without a word that is the start of another one
+/// typed (any name word that starts with "jans" starts with "jan"), longest (most selective)
+/// first, at most [`MAX_SEARCH_WORDS`].
+pub fn search_words(name: &str) -> Vec<String> {
+    let typed = name_words(name);
+    let mut words: Vec<String> = typed
+        .iter()
+        .filter(|w| !typed.iter().any(|o| o != *w && o.starts_with(w.as_str())))
+        .cloned()
+        .collect();
+    // Stable: equally long words keep the order they were typed in.
+    words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+    words.truncate(MAX_SEARCH_WORDS);
+    words
+}
+
 /// Exclusive upper bound for a prefix range search on normalized text: prefix + '\u{10FFFF}'. None for an empty prefix.
 ///
 /// Holds under byte-wise (code point) ordering, as Rust strings and SQLite's default BINARY
@@ -133,6 +167,26 @@ mod tests {
     fn the_person_key_puts_the_last_name_first() {
         assert_eq!(person_search_key("De Smet", "Élodie"), "de smet elodie");
         assert_eq!(person_search_key("Peeters", ""), "peeters");
+    }
+
+    #[test]
+    fn a_name_has_each_of_its_words_once() {
+        assert_eq!(
+            name_words(&person_search_key("Van den Broeck", "Jan-Jan Élodie")),
+            vec!["van", "den", "broeck", "jan", "elodie"]
+        );
+        assert_eq!(name_words(""), Vec::<String>::new());
+    }
+
+    #[test]
+    fn search_words_drop_repeats_and_words_implied_by_longer_ones() {
+        assert_eq!(search_words("lien aerts"), vec!["aerts", "lien"]);
+        assert_eq!(search_words("jan jans jan"), vec!["jans"]);
+        assert_eq!(
+            search_words("a b c d e f g h"),
+            vec!["a", "b", "c", "d", "e", "f"]
+        );
+        assert_eq!(search_words(""), Vec::<String>::new());
     }
 
     #[test]
@@ -244,6 +298,21 @@ mod tests {
             let ka = employee_number_sort_key(Some(&a.to_string()));
             let kb = employee_number_sort_key(Some(&b.to_string()));
             prop_assert_eq!(ka.cmp(&kb), a.cmp(&b));
+        }
+
+        #[test]
+        fn every_name_word_is_found_by_each_of_its_prefixes(
+            last in "[a-zA-Z\u{c0}-\u{17f} '.-]{0,20}",
+            first in "[a-zA-Z\u{c0}-\u{17f} '.-]{0,20}",
+            cut in 1usize..6,
+        ) {
+            let words = name_words(&person_search_key(&last, &first));
+            for word in &words {
+                let prefix: String = word.chars().take(cut).collect();
+                let typed = search_words(&normalize_name(&prefix));
+                prop_assert!(typed.iter().all(|t| words.iter().any(|w| w.starts_with(t.as_str()))));
+                prop_assert!(!typed.is_empty());
+            }
         }
 
         #[test]

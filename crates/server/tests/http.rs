@@ -29,6 +29,7 @@ both_engines!(
     the_list_pages_through_120_employees_50_at_a_time,
     an_invalid_query_parameter_gives_a_dutch_400_page,
     no_redirect_or_link_carries_a_full_national_number,
+    the_list_filters_counts_and_answers_bad_filters_with_a_message_at_the_field,
 );
 
 const SESSION: &str = "ebdesk_session";
@@ -842,5 +843,199 @@ async fn no_redirect_or_link_carries_a_full_national_number(db: TestDb) {
         &browser.post("/logout", &[("csrf_token", &token)]).await,
         "logout",
     );
+    db.cleanup().await;
+}
+
+/// The text of the field message with this id (`<p class="field-error" id="…">`).
+fn field_error(page: &Page, id: &str) -> Option<String> {
+    let marker = format!("class=\"field-error\" id=\"{id}\">");
+    let start = page.body.find(&marker)? + marker.len();
+    let end = page.body[start..].find("</p>")? + start;
+    Some(support::unescape(&page.body[start..end]))
+}
+
+/// A's employee list with this query.
+async fn list(b: &Browser, query: Vec<(&str, String)>) -> Page {
+    let pairs: Vec<(&str, &str)> = query.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    b.get_query(&list_path(EMPLOYER_A), &pairs).await
+}
+
+/// The count line above the list.
+fn count_line(page: &Page) -> Option<String> {
+    let marker = "id=\"employee-count\" role=\"status\">";
+    let start = page.body.find(marker)? + marker.len();
+    let end = page.body[start..].find("</p>")? + start;
+    Some(support::unescape(&page.body[start..end]))
+}
+
+async fn the_list_filters_counts_and_answers_bad_filters_with_a_message_at_the_field(db: TestDb) {
+    let f = fixture(&db.store).await;
+    bulk_contract(&db.store, &f, 120).await;
+    let base = spawn_app(db.store.clone()).await;
+    let master = Browser::logged_in(&base, MASTER_A).await;
+    let (c1, c2) = (f.c1.to_string(), f.c2.to_string());
+
+    let all = list(&master, vec![]).await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert_eq!(count_line(&all).as_deref(), Some("125 werknemers"));
+
+    // Contract, search and status combined.
+    let page = list(&master, vec![("contract", c2.clone())]).await;
+    assert_eq!(
+        page.names(),
+        vec![f.person("Beide").name(), f.person("Tweede").name()]
+    );
+    assert_eq!(count_line(&page).as_deref(), Some("2 werknemers"));
+    let page = list(
+        &master,
+        vec![("contract", c2.clone()), ("q", "contract tweede".into())],
+    )
+    .await;
+    assert_eq!(page.names(), vec![f.person("Tweede").name()]);
+    assert_eq!(count_line(&page).as_deref(), Some("1 werknemer"));
+    let page = list(
+        &master,
+        vec![("contract", c1.clone()), ("status", "passive".into())],
+    )
+    .await;
+    assert_eq!(page.names(), vec![f.person("Passief").name()]);
+    // The exit period (the passive affiliation ended on 31/01/2024) and the entry period.
+    let page = list(
+        &master,
+        vec![
+            ("uit_van", "31/01/2024".into()),
+            ("uit_tot", "2024-01-31".into()),
+        ],
+    )
+    .await;
+    assert_eq!(page.names(), vec![f.person("Passief").name()]);
+    // The form keeps the filter, as the date field wants it.
+    assert!(page.body.contains("value=\"2024-01-31\""), "{}", page.body);
+    let page = list(&master, vec![("in_van", "2016-01-01".into())]).await;
+    assert!(page.rows().is_empty());
+    assert_eq!(count_line(&page).as_deref(), Some("0 werknemers"));
+
+    // 125 employees entered in 2015: the pager keeps the period on every page.
+    let mut page = list(
+        &master,
+        vec![
+            ("in_van", "2015-01-01".into()),
+            ("in_tot", "2015-12-31".into()),
+        ],
+    )
+    .await;
+    let mut seen = page.rows().len();
+    while let Some(next) = page.link("next-page") {
+        assert!(next.contains("in_van=2015-01-01") && next.contains("in_tot=2015-12-31"));
+        page = master.get(&next).await;
+        assert_eq!(count_line(&page).as_deref(), Some("125 werknemers"));
+        seen += page.rows().len();
+    }
+    assert_eq!(seen, 125);
+
+    // Refused filters: 400, the page with the message at the field, nothing listed.
+    let b_contract = {
+        let b = Browser::logged_in(&base, support::MASTER_B).await;
+        let own = b.get(&list_path(EMPLOYER_B)).await;
+        let marker = "<option value=\"";
+        let at = own.body.find("id=\"contract\"").unwrap();
+        let rest = &own.body[at..];
+        let start = rest.find(marker).unwrap() + marker.len();
+        let rest = &rest[start..];
+        // The first option is "all contracts" (value ""); the next is B's contract.
+        let start = rest.find(marker).unwrap() + marker.len();
+        rest[start..start + rest[start..].find('"').unwrap()].to_owned()
+    };
+    assert!(b_contract.parse::<i64>().is_ok(), "{b_contract}");
+    let long = "x".repeat(10_000);
+    for (query, field, message) in [
+        (
+            vec![("contract", "999999".to_owned())],
+            "contract-error",
+            "Kies een contract uit de lijst.",
+        ),
+        (
+            vec![("contract", b_contract.clone())],
+            "contract-error",
+            "Kies een contract uit de lijst.",
+        ),
+        (
+            vec![("contract", "abc".to_owned())],
+            "contract-error",
+            "Kies een contract uit de lijst.",
+        ),
+        (
+            vec![("categorie", "-1".to_owned())],
+            "categorie-error",
+            "Kies een categorie uit de lijst.",
+        ),
+        (
+            vec![("in_van", "2020-13-45".to_owned())],
+            "in_van-error",
+            "Dit is geen geldige datum. Schrijf de datum als dd/mm/jjjj, bijvoorbeeld 01/05/2026.",
+        ),
+        (
+            vec![
+                ("uit_van", "2024-02-01".to_owned()),
+                ("uit_tot", "2024-01-01".to_owned()),
+            ],
+            "uit_tot-error",
+            "Deze datum ligt vóór het begin van de periode.",
+        ),
+        (
+            vec![("q", long.clone())],
+            "q-error",
+            "Typ hoogstens 100 tekens om te zoeken.",
+        ),
+    ] {
+        let page = list(&master, query.clone()).await;
+        let what = format!(
+            "{:?}",
+            query.iter().map(|(k, v)| (k, v.len())).collect::<Vec<_>>()
+        );
+        assert_eq!(page.status, StatusCode::BAD_REQUEST, "{what}");
+        assert_eq!(
+            field_error(&page, field).as_deref(),
+            Some(message),
+            "{what}"
+        );
+        assert!(page.rows().is_empty(), "{what}");
+        assert!(count_line(&page).is_none(), "{what}");
+        assert!(page.body.contains("lang=\"nl\""), "{what}");
+        assert!(!page.body.contains("Buiten"), "{what}");
+        let lower = page.body.to_lowercase();
+        for word in [
+            "sqlx",
+            "panicked",
+            "backtrace",
+            "storeerror",
+            "apperror",
+            "error(",
+        ] {
+            assert!(!lower.contains(word), "{what}: {word}");
+        }
+    }
+    // B's contract is not even named on A's page.
+    let page = list(&master, vec![]).await;
+    assert!(!page.body.contains("530/000201"));
+
+    // The consult user (contract 1 only) asking for contract 2: refused like an unknown one,
+    // and contract 2 and its employees are nowhere on the page.
+    let consult = Browser::logged_in(&base, CONSULT_A).await;
+    let all = list(&consult, vec![]).await;
+    assert_eq!(count_line(&all).as_deref(), Some("4 werknemers"));
+    assert!(!all.body.contains("530/000102"));
+    for query in [
+        vec![("contract", c2.clone())],
+        vec![("contract", c2.clone()), ("q", "tweede".into())],
+    ] {
+        let page = list(&consult, query).await;
+        assert_eq!(page.status, StatusCode::BAD_REQUEST);
+        assert_eq!(
+            field_error(&page, "contract-error").as_deref(),
+            Some("Kies een contract uit de lijst.")
+        );
+        assert!(!page.body.contains("Tweede") && !page.body.contains("530/000102"));
+    }
     db.cleanup().await;
 }

@@ -262,7 +262,7 @@ impl Store {
     /// work in the middle of the first users' requests.
     pub async fn finish_bulk_load(&self) -> Result<()> {
         if let Pool::Postgres(pool) = &self.pool {
-            sqlx::query("VACUUM (ANALYZE) employees, affiliations")
+            sqlx::query("VACUUM (ANALYZE) employees, employee_name_words, affiliations")
                 .execute(pool)
                 .await?;
         }

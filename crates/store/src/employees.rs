@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use ebdesk_domain::changes::Person;
-use ebdesk_domain::search::{SearchTerm, prefix_upper_bound};
+use ebdesk_domain::search::{SearchTerm, prefix_upper_bound, search_words};
 use ebdesk_domain::{AffiliationStatus, Gender, Language, NationalNumber};
 use serde::Serialize;
 
@@ -33,8 +33,26 @@ pub enum SortOrder {
 pub struct EmployeeListQuery {
     pub search: Option<SearchTerm>,
     pub status: StatusFilter,
+    pub filters: EmployeeFilters,
     pub sort: SortOrder,
     pub cursor: ListCursor,
+}
+
+/// What an employee's affiliations must have for the list to keep them, besides the status:
+/// one affiliation inside the scope must meet all of them (and the status filter) at once.
+/// A contract or category outside the scope matches nothing. Dates are inclusive.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EmployeeFilters {
+    pub contract_id: Option<i64>,
+    pub category_id: Option<i64>,
+    /// The affiliation started on or after this date ("in dienst/aangesloten van").
+    pub entry_from: Option<NaiveDate>,
+    /// The affiliation started on or before this date.
+    pub entry_to: Option<NaiveDate>,
+    /// The affiliation ended on or after this date (it has an end date).
+    pub exit_from: Option<NaiveDate>,
+    /// The affiliation ended on or before this date (it has an end date).
+    pub exit_to: Option<NaiveDate>,
 }
 
 /// One line of the employee list.
@@ -127,6 +145,15 @@ pub(crate) const EMPLOYEE_SQL: &str = "SELECT e.id, e.national_number, e.employe
         e.private_email_known, e.version \
     FROM employees e WHERE e.employer_id = $1 AND e.id = $2";
 
+impl EmployeeFilters {
+    /// True when an entry or exit date bounds the affiliations.
+    pub fn has_period(&self) -> bool {
+        [self.entry_from, self.entry_to, self.exit_from, self.exit_to]
+            .iter()
+            .any(Option::is_some)
+    }
+}
+
 impl DetailRow {
     /// The personal data and the version of the row.
     pub(crate) fn person(self) -> Result<(Person, i64)> {
@@ -163,37 +190,87 @@ fn national_number(value: &str) -> Result<NationalNumber> {
         .map_err(|_| StoreError::Corrupt("national number in the database".to_owned()))
 }
 
-/// Composes the list query. Only fixed fragments go into the text; every value is bound.
-fn list_query(scope: &Scope, query: &EmployeeListQuery) -> ListQuery {
+/// The words of a name search, as the list query binds them (see [`search_words`]).
+fn name_search_words(prefix: &str) -> Vec<(String, String)> {
+    search_words(prefix)
+        .into_iter()
+        .filter_map(|word| prefix_upper_bound(&word).map(|upper| (word, upper)))
+        .collect()
+}
+
+/// Composes the list query (`select` and what follows `FROM employees e`): the employer,
+/// the scope, the filters and the search. Only fixed fragments go into the text; every value
+/// is bound.
+fn filtered_query(select: &str, scope: &Scope, query: &EmployeeListQuery) -> ListQuery {
     const IN_SCOPE: &str = in_scope_sql!("a.contract_id", "$2", "$3");
     let mut q = ListQuery::new(
-        format!(
-            "SELECT e.id, e.national_number, e.employee_number, e.last_name, e.first_name, \
-               CAST((SELECT MIN({STATUS_RANK}) FROM affiliations a \
-                 WHERE a.employee_id = e.id AND a.employer_id = $1 AND {IN_SCOPE}) AS BIGINT) AS status_rank \
-             FROM employees e WHERE e.employer_id = $1"
-        ),
+        format!("{select} FROM employees e WHERE e.employer_id = $1"),
         [
             scope.employer_id().into(),
             scope.all_contracts().into(),
             scope.sheet_id().into(),
         ],
     );
-    q.push(
-        " AND EXISTS (SELECT 1 FROM affiliations a \
-           WHERE a.employee_id = e.id AND a.employer_id = $1 AND ",
-    )
-    .push(IN_SCOPE);
+    let f = &query.filters;
+    // Every employee is checked against their own affiliations (the index on employee_id
+    // covers scope, contract and status), except with a period: the affiliations that
+    // started or ended in it are found through the date's index, usually few.
+    if f.has_period() {
+        q.push(
+            " AND e.id IN (SELECT a.employee_id FROM affiliations a \
+               WHERE a.employer_id = $1 AND ",
+        );
+    } else {
+        q.push(
+            " AND EXISTS (SELECT 1 FROM affiliations a \
+               WHERE a.employee_id = e.id AND a.employer_id = $1 AND ",
+        );
+    }
+    q.push(IN_SCOPE);
     if let StatusFilter::Only(status) = query.status {
         q.push_bind(" AND a.status = ", status.as_str());
+    }
+    if let Some(contract) = f.contract_id {
+        q.push_bind(" AND a.contract_id = ", contract);
+    }
+    if let Some(category) = f.category_id {
+        q.push_bind(" AND a.category_id = ", category);
+    }
+    for (fragment, date) in [
+        (" AND a.affiliation_start >= ", f.entry_from),
+        (" AND a.affiliation_start <= ", f.entry_to),
+        (" AND a.end_date >= ", f.exit_from),
+        (" AND a.end_date <= ", f.exit_to),
+    ] {
+        if let Some(date) = date {
+            q.push_bind(fragment, date);
+        }
     }
     q.push(")");
     match &query.search {
         None => {}
         Some(SearchTerm::Name(prefix)) => {
-            if let Some(upper) = prefix_upper_bound(prefix) {
-                q.push_bind(" AND e.search_name >= ", prefix.clone())
-                    .push_bind(" AND e.search_name < ", upper);
+            // Each typed word is the start of some word of the name. The longest typed word
+            // is read as a range of the word index; each other one is looked up among the
+            // words of those employees only (the primary key), before any employee row.
+            let mut words = name_search_words(prefix).into_iter();
+            if let Some((word, upper)) = words.next() {
+                q.push(
+                    " AND e.id IN (SELECT w.employee_id FROM employee_name_words w \
+                       WHERE w.employer_id = $1",
+                )
+                .push_bind(" AND w.word >= ", word)
+                .push_bind(" AND w.word < ", upper);
+                for (word, upper) in words {
+                    q.push(
+                        " AND EXISTS (SELECT 1 FROM employee_name_words o \
+                           WHERE o.employer_id = $1 AND o.employee_id = w.employee_id",
+                    )
+                    .push_bind(" AND o.word >= ", word)
+                    .push_bind(" AND o.word < ", upper)
+                    .push(")");
+                }
+                q.push(")");
             }
         }
         Some(SearchTerm::NationalNumber(number)) => {
@@ -215,6 +292,18 @@ fn list_query(scope: &Scope, query: &EmployeeListQuery) -> ListQuery {
             }
         }
     }
+    q
+}
+
+/// The page query: [`filtered_query`] with the columns of a row, the order and the keyset.
+fn list_query(scope: &Scope, query: &EmployeeListQuery) -> ListQuery {
+    const IN_SCOPE: &str = in_scope_sql!("a.contract_id", "$2", "$3");
+    let select = format!(
+        "SELECT e.id, e.national_number, e.employee_number, e.last_name, e.first_name, \
+           CAST((SELECT MIN({STATUS_RANK}) FROM affiliations a \
+             WHERE a.employee_id = e.id AND a.employer_id = $1 AND {IN_SCOPE}) AS BIGINT) AS status_rank"
+    );
+    let mut q = filtered_query(&select, scope, query);
     let key = match query.sort {
         SortOrder::Name => "search_name",
         SortOrder::Number => "number_sort",
@@ -223,6 +312,10 @@ fn list_query(scope: &Scope, query: &EmployeeListQuery) -> ListQuery {
         alias: "e.",
         key: Some((key, "employees")),
         descending: false,
+        // Everyone a name search finds lies together in name order; a period is read
+        // through its date index, not in name order.
+        sort_matches: matches!(query.search, Some(SearchTerm::Name(_)))
+            || query.filters.has_period(),
     };
     q.page(&keyset, query.cursor, PAGE_SIZE);
     q
@@ -248,6 +341,18 @@ impl Store {
                 status: status_from_rank(row.status_rank),
             })
         })
+    }
+
+    /// How many employees [`Store::list_employees`] finds for `query` over all its pages (its
+    /// sort and cursor do not matter): exact, counted in the scope like the list.
+    pub async fn count_employees(&self, scope: &Scope, query: &EmployeeListQuery) -> Result<i64> {
+        let (count,): (i64,) = with_pool!(self, pool, Db => {
+            filtered_query("SELECT COUNT(*)", scope, query)
+                .build::<Db, _>()?
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(count)
     }
 
     /// The employee with this id, if they have an affiliation inside the scope; only the

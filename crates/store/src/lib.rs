@@ -44,8 +44,8 @@ pub use changes::{
 pub use db::{Engine, Store};
 pub use effects::{Actor, OutgoingMail};
 pub use employees::{
-    Affiliation, EmployeeDetail, EmployeeListPage, EmployeeListQuery, EmployeeListRow, SortOrder,
-    StatusFilter,
+    Affiliation, EmployeeDetail, EmployeeFilters, EmployeeListPage, EmployeeListQuery,
+    EmployeeListRow, SortOrder, StatusFilter,
 };
 pub use employers::{Category, ContactPoint, Contract, Employer};
 pub use error::StoreError;

@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use sqlx::error::BoxDynError;
 use sqlx::query::QueryAs;
@@ -79,6 +79,7 @@ pub(crate) enum Bind {
     Str(&'static str),
     Text(String),
     Time(DateTime<Utc>),
+    Date(NaiveDate),
 }
 
 impl From<i64> for Bind {
@@ -111,6 +112,12 @@ impl From<DateTime<Utc>> for Bind {
     }
 }
 
+impl From<NaiveDate> for Bind {
+    fn from(value: NaiveDate) -> Self {
+        Bind::Date(value)
+    }
+}
+
 /// An engine that encodes every [`Bind`]: both of ours.
 pub(crate) trait BindEngine: Database {
     fn add(arguments: &mut Self::Arguments, value: Bind) -> Result<(), BoxDynError>;
@@ -124,6 +131,7 @@ where
     &'static str: for<'q> Encode<'q, DB> + Type<DB>,
     String: for<'q> Encode<'q, DB> + Type<DB>,
     DateTime<Utc>: for<'q> Encode<'q, DB> + Type<DB>,
+    NaiveDate: for<'q> Encode<'q, DB> + Type<DB>,
 {
     fn add(arguments: &mut DB::Arguments, value: Bind) -> Result<(), BoxDynError> {
         match value {
@@ -132,6 +140,7 @@ where
             Bind::Str(v) => arguments.add(v),
             Bind::Text(v) => arguments.add(v),
             Bind::Time(v) => arguments.add(v),
+            Bind::Date(v) => arguments.add(v),
         }
     }
 }
@@ -156,6 +165,12 @@ pub(crate) struct Keyset<'a> {
     pub key: Option<(&'a str, &'a str)>,
     /// The first page starts at the largest key (newest first).
     pub descending: bool,
+    /// Find the matches first, then sort them: the ORDER BY is written as an expression no
+    /// index provides (`key || ''`, text keys only). For conditions whose matches lie
+    /// together in key order (a name search: everyone called Mertens), where a planner that
+    /// expects them spread out walks the key's index until LIMIT, probing each row, and reads
+    /// most of the table (PostgreSQL, 100 000 employees: 275 ms instead of 2 ms).
+    pub sort_matches: bool,
 }
 
 /// A list query being built: fixed fragments go into the text, every value is bound.
@@ -217,6 +232,11 @@ impl ListQuery {
             }
         }
         let _ = match keyset.key {
+            Some((key, _)) if keyset.sort_matches => write!(
+                self.sql,
+                " ORDER BY {a}{key} || '' {direction}, {a}id {direction} LIMIT {}",
+                limit + 1
+            ),
             Some((key, _)) => write!(
                 self.sql,
                 " ORDER BY {a}{key} {direction}, {a}id {direction} LIMIT {}",
@@ -239,6 +259,7 @@ impl ListQuery {
             alias,
             key: None,
             descending: true,
+            sort_matches: false,
         };
         self.page(&keyset, cursor, limit);
         cursor
@@ -289,6 +310,7 @@ mod tests {
             alias: "x.",
             key: Some(("at", "t")),
             descending: true,
+            sort_matches: false,
         };
         q.page(&keyset, ListCursor::Before(9), 50);
         assert_eq!(
@@ -302,11 +324,33 @@ mod tests {
             alias: "",
             key: None,
             descending: true,
+            sort_matches: false,
         };
         q.page(&by_id, ListCursor::After(9), 10);
         assert_eq!(
             q.sql(),
             "SELECT id FROM t WHERE 1 = 1 AND id < $1 ORDER BY id DESC LIMIT 11"
+        );
+    }
+
+    #[test]
+    fn a_list_that_sorts_its_matches_orders_by_an_expression() {
+        let mut q = ListQuery::new(
+            "SELECT e.id FROM employees e WHERE e.employer_id = $1",
+            [7.into()],
+        );
+        let keyset = Keyset {
+            alias: "e.",
+            key: Some(("search_name", "employees")),
+            descending: false,
+            sort_matches: true,
+        };
+        q.page(&keyset, ListCursor::First, 50);
+        assert!(
+            q.sql()
+                .ends_with(" ORDER BY e.search_name || '' ASC, e.id ASC LIMIT 51"),
+            "{}",
+            q.sql()
         );
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use ebdesk_domain::search::{employee_number_sort_key, person_search_key};
+use ebdesk_domain::search::{employee_number_sort_key, name_words, person_search_key};
 use ebdesk_domain::{AffiliationStatus, Gender, Language, NationalNumber, Rights};
 
 use crate::db::{BeginWrite, Pool, with_pool};
@@ -67,17 +67,127 @@ pub struct NewAffiliation {
     pub status: AffiliationStatus,
 }
 
-/// The search columns of an employee, `search_name` and `number_sort`, computed in Rust so
-/// that both engines compare them alike (see docs/architecture.md).
+/// The search columns of an employee, `search_name` and `number_sort`, and the words of
+/// `employee_name_words`, computed in Rust so that both engines compare them alike (see
+/// docs/architecture.md). The one place they are computed.
+pub(crate) struct SearchKeys {
+    pub(crate) name: String,
+    pub(crate) number_sort: String,
+    pub(crate) words: Vec<String>,
+}
+
 pub(crate) fn search_keys(
     last_name: &str,
     first_name: &str,
     employee_number: Option<&str>,
-) -> (String, String) {
-    (
-        person_search_key(last_name, first_name),
-        employee_number_sort_key(employee_number),
-    )
+) -> SearchKeys {
+    let name = person_search_key(last_name, first_name);
+    SearchKeys {
+        words: name_words(&name),
+        name,
+        number_sort: employee_number_sort_key(employee_number),
+    }
+}
+
+/// Writes the name words of employees to `employee_name_words`, in the caller's
+/// transaction: `(employee id, word)` rows of the employer. SQLite takes multi-row
+/// statements with `?` placeholders, PostgreSQL one statement with the rows as arrays.
+pub(crate) trait NameWords {
+    fn insert_name_words(
+        &mut self,
+        employer_id: i64,
+        rows: &[(i64, String)],
+    ) -> impl Future<Output = Result<()>> + Send;
+
+    /// Replaces the words of one employee (after a change of name).
+    fn replace_name_words(
+        &mut self,
+        employer_id: i64,
+        employee_id: i64,
+        words: &[String],
+    ) -> impl Future<Output = Result<()>> + Send;
+}
+
+const DELETE_NAME_WORDS: &str =
+    "DELETE FROM employee_name_words WHERE employer_id = $1 AND employee_id = $2";
+
+/// `(id, word)` for every word of each employee.
+pub(crate) fn word_rows<'a>(
+    employees: impl IntoIterator<Item = (i64, &'a [String])>,
+) -> Vec<(i64, String)> {
+    employees
+        .into_iter()
+        .flat_map(|(id, words)| words.iter().map(move |w| (id, w.clone())))
+        .collect()
+}
+
+impl NameWords for sqlx::Transaction<'static, sqlx::Sqlite> {
+    async fn insert_name_words(&mut self, employer_id: i64, rows: &[(i64, String)]) -> Result<()> {
+        for part in rows.chunks(BATCH_ROWS) {
+            let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+                "INSERT INTO employee_name_words (employer_id, employee_id, word) ",
+            );
+            insert.push_values(part, |mut row, (employee_id, word)| {
+                row.push_bind(employer_id)
+                    .push_bind(*employee_id)
+                    .push_bind(word.clone());
+            });
+            insert
+                .build()
+                .execute(&mut **self)
+                .await
+                .map_err(StoreError::from_write)?;
+        }
+        Ok(())
+    }
+
+    async fn replace_name_words(
+        &mut self,
+        employer_id: i64,
+        employee_id: i64,
+        words: &[String],
+    ) -> Result<()> {
+        sqlx::query(DELETE_NAME_WORDS)
+            .bind(employer_id)
+            .bind(employee_id)
+            .execute(&mut **self)
+            .await?;
+        self.insert_name_words(employer_id, &word_rows([(employee_id, words)]))
+            .await
+    }
+}
+
+impl NameWords for sqlx::Transaction<'static, sqlx::Postgres> {
+    async fn insert_name_words(&mut self, employer_id: i64, rows: &[(i64, String)]) -> Result<()> {
+        const WORDS: &str = "INSERT INTO employee_name_words (employer_id, employee_id, word) \
+            SELECT $1, ee, w FROM UNNEST($2::bigint[], $3::text[]) AS t (ee, w)";
+        if rows.is_empty() {
+            return Ok(());
+        }
+        sqlx::query(WORDS)
+            .bind(employer_id)
+            .bind(column(rows, |(id, _)| *id))
+            .bind(column(rows, |(_, w)| w.clone()))
+            .execute(&mut **self)
+            .await
+            .map_err(StoreError::from_write)?;
+        Ok(())
+    }
+
+    async fn replace_name_words(
+        &mut self,
+        employer_id: i64,
+        employee_id: i64,
+        words: &[String],
+    ) -> Result<()> {
+        sqlx::query(DELETE_NAME_WORDS)
+            .bind(employer_id)
+            .bind(employee_id)
+            .execute(&mut **self)
+            .await?;
+        self.insert_name_words(employer_id, &word_rows([(employee_id, words)]))
+            .await
+    }
 }
 
 /// The start of every INSERT of employees: the columns, in the order that
@@ -93,9 +203,10 @@ pub(crate) use insert_employees_sql;
 
 /// Binds one new employee (version 1) in a `QueryBuilder::push_values` row after
 /// [`insert_employees_sql!`]. `$e` has the fields of a `Person`: a [`NewEmployee`] or one.
+/// The caller then writes the employee's name words ([`NameWords`]).
 macro_rules! push_employee_values {
     ($row:expr, $employer_id:expr, $e:expr, $private_email_known:expr, $now:expr) => {{
-        let (search_name, number_sort) = $crate::provisioning::search_keys(
+        let keys = $crate::provisioning::search_keys(
             &$e.last_name,
             &$e.first_name,
             $e.employee_number.as_deref(),
@@ -110,8 +221,8 @@ macro_rules! push_employee_values {
             .push_bind($e.birth_date)
             .push_bind($e.business_email.clone())
             .push_bind($private_email_known)
-            .push_bind(search_name)
-            .push_bind(number_sort)
+            .push_bind(keys.name)
+            .push_bind(keys.number_sort)
             .push_bind(1_i64)
             .push_bind($now)
             .push_bind($now);
@@ -259,21 +370,26 @@ impl Store {
     }
 }
 
-/// Each employee's database id, by national number, from `RETURNING id, national_number`.
+/// The affiliations and the name words of the employees, each with its employee's database
+/// id, found by national number in `RETURNING id, national_number`.
+#[allow(clippy::type_complexity)]
 fn affiliations_with_ids(
     employees: &[NewEmployee],
     returned: Vec<(i64, String)>,
-) -> Result<Vec<(i64, &NewAffiliation)>> {
+) -> Result<(Vec<(i64, &NewAffiliation)>, Vec<(i64, String)>)> {
     let ids: HashMap<String, i64> = returned.into_iter().map(|(id, nn)| (nn, id)).collect();
     let mut affiliations = Vec::new();
+    let mut words = Vec::new();
     for e in employees {
         let id = ids
             .get(e.national_number.as_str())
             .copied()
             .ok_or_else(|| StoreError::Corrupt("inserted employee not returned".to_owned()))?;
         affiliations.extend(e.affiliations.iter().map(|a| (id, a)));
+        let keys = search_keys(&e.last_name, &e.first_name, e.employee_number.as_deref());
+        words.extend(word_rows([(id, keys.words.as_slice())]));
     }
-    Ok(affiliations)
+    Ok((affiliations, words))
 }
 
 async fn insert_employees_sqlite(
@@ -292,7 +408,8 @@ async fn insert_employees_sqlite(
         .fetch_all(&mut **tx)
         .await
         .map_err(StoreError::from_write)?;
-    let affiliations = affiliations_with_ids(chunk, returned)?;
+    let (affiliations, words) = affiliations_with_ids(chunk, returned)?;
+    tx.insert_name_words(employer_id, &words).await?;
     for part in affiliations.chunks(BATCH_ROWS) {
         let mut insert = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
             "INSERT INTO affiliations (employer_id, employee_id, contract_id, \
@@ -328,7 +445,8 @@ async fn insert_employees_postgres(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let returned = insert_employee_rows_postgres(tx, employer_id, employees, now).await?;
-    let affiliations = affiliations_with_ids(employees, returned)?;
+    let (affiliations, words) = affiliations_with_ids(employees, returned)?;
+    tx.insert_name_words(employer_id, &words).await?;
     insert_affiliation_rows_postgres(tx, employer_id, &affiliations).await
 }
 
@@ -354,7 +472,10 @@ async fn insert_employee_rows_postgres(
     );
     let (search_names, number_sorts): (Vec<String>, Vec<String>) = employees
         .iter()
-        .map(|e| search_keys(&e.last_name, &e.first_name, e.employee_number.as_deref()))
+        .map(|e| {
+            let keys = search_keys(&e.last_name, &e.first_name, e.employee_number.as_deref());
+            (keys.name, keys.number_sort)
+        })
         .unzip();
     let returned = sqlx::query_as(EMPLOYEES)
         .bind(employer_id)

@@ -132,3 +132,38 @@ macro_rules! store_test {
         }
     };
 }
+
+/// The statement of migration 0011 that fills `employee_name_words` for the employees that
+/// existed before it, for `engine`: everything after its `-- backfill` line.
+fn name_word_backfill(engine: Engine) -> &'static str {
+    let migration = match engine {
+        Engine::Sqlite => include_str!("../../../migrations/sqlite/0011_employee_list.sql"),
+        Engine::Postgres => include_str!("../../../migrations/postgres/0011_employee_list.sql"),
+    };
+    let (_, backfill) = migration
+        .split_once("-- backfill\n")
+        .expect("migration 0011 has a backfill part");
+    backfill
+}
+
+impl Store {
+    /// Every row of `employee_name_words`, sorted: (employer, employee, word).
+    pub async fn all_name_words(&self) -> Vec<(i64, i64, String)> {
+        const SQL: &str = "SELECT employer_id, employee_id, word FROM employee_name_words";
+        let mut rows: Vec<(i64, i64, String)> = crate::db::with_pool!(self, pool => {
+            sqlx::query_as(SQL).fetch_all(pool).await.unwrap()
+        });
+        rows.sort();
+        rows
+    }
+
+    /// Empties `employee_name_words` and fills it again with the migration's backfill, as
+    /// for a database that had employees before the table existed.
+    pub async fn rerun_name_word_backfill(&self) {
+        let backfill = name_word_backfill(self.engine());
+        crate::db::with_pool!(self, pool => {
+            sqlx::query("DELETE FROM employee_name_words").execute(pool).await.unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(backfill)).execute(pool).await.unwrap();
+        });
+    }
+}

@@ -190,6 +190,7 @@ fn list_query(search: Option<&str>, cursor: ListCursor) -> EmployeeListQuery {
     EmployeeListQuery {
         search: search.and_then(ebdesk_domain::search::classify),
         status: StatusFilter::All,
+        filters: Default::default(),
         sort: SortOrder::Name,
         cursor,
     }

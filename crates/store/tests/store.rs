@@ -136,6 +136,7 @@ fn query(search: &str) -> EmployeeListQuery {
     EmployeeListQuery {
         search: classify(search),
         status: StatusFilter::All,
+        filters: Default::default(),
         sort: SortOrder::Name,
         cursor: ListCursor::First,
     }

@@ -64,6 +64,22 @@ col-employment-start = Employment start date
 col-affiliation-start = Affiliation date
 col-end-date = Exit date
 no-employees-found = No employees match your search.
+employee-count = { $count ->
+    [one] 1 employee
+   *[other] { $count } employees
+}
+filters-more = Filters
+filter-all-contracts = All contracts
+filter-all-categories = All categories
+filter-period-in = Affiliation date
+filter-period-uit = Exit date
+filter-period-van = From
+filter-period-tot = Up to and including
+filter-contract-unknown = Choose a contract from the list.
+filter-category-unknown = Choose a category from the list.
+filter-category-other-contract = This category does not belong to the chosen contract.
+filter-period-reversed = This date is before the start of the period.
+search-too-long = Type at most 100 characters to search.
 pages = Pages
 page-number = Page { $number }
 previous-page = « Previous

@@ -64,6 +64,22 @@ col-employment-start = Date d'entrée en service
 col-affiliation-start = Date d'affiliation
 col-end-date = Date de sortie
 no-employees-found = Aucun travailleur ne correspond à votre recherche.
+employee-count = { $count ->
+    [one] { $count } travailleur
+   *[other] { $count } travailleurs
+}
+filters-more = Filtres
+filter-all-contracts = Tous les contrats
+filter-all-categories = Toutes les catégories
+filter-period-in = Date d'affiliation
+filter-period-uit = Date de sortie
+filter-period-van = Du
+filter-period-tot = Au (inclus)
+filter-contract-unknown = Choisissez un contrat dans la liste.
+filter-category-unknown = Choisissez une catégorie dans la liste.
+filter-category-other-contract = Cette catégorie n'appartient pas au contrat choisi.
+filter-period-reversed = Cette date précède le début de la période.
+search-too-long = Tapez au maximum 100 caractères pour la recherche.
 pages = Pages
 page-number = Page { $number }
 previous-page = « Précédente

@@ -64,6 +64,22 @@ col-employment-start = Datum in dienst
 col-affiliation-start = Datum aansluiting
 col-end-date = Datum uittreding
 no-employees-found = Geen werknemers gevonden die aan uw zoekopdracht voldoen.
+employee-count = { $count ->
+    [one] 1 werknemer
+   *[other] { $count } werknemers
+}
+filters-more = Filters
+filter-all-contracts = Alle contracten
+filter-all-categories = Alle categorieën
+filter-period-in = Datum aansluiting
+filter-period-uit = Datum uittreding
+filter-period-van = Van
+filter-period-tot = Tot en met
+filter-contract-unknown = Kies een contract uit de lijst.
+filter-category-unknown = Kies een categorie uit de lijst.
+filter-category-other-contract = Deze categorie hoort niet bij het gekozen contract.
+filter-period-reversed = Deze datum ligt vóór het begin van de periode.
+search-too-long = Typ hoogstens 100 tekens om te zoeken.
 pages = Pagina's
 page-number = Pagina { $number }
 previous-page = « Vorige

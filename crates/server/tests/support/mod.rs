@@ -625,6 +625,7 @@ async fn employee_id(store: &Store, user_id: i64, employer: &str, nn: &NationalN
             &EmployeeListQuery {
                 search: Some(SearchTerm::NationalNumber(nn.clone())),
                 status: StatusFilter::All,
+                filters: Default::default(),
                 sort: SortOrder::Name,
                 cursor: ListCursor::First,
             },

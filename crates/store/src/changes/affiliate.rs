@@ -11,7 +11,9 @@ use super::{ChangeAction, change_rights_in_tx, insert_change_action};
 use crate::audit::AuditEvent;
 use crate::db::{BeginWrite, with_pool};
 use crate::effects::{Actor, Effects, write_effects};
-use crate::provisioning::{insert_employees_sql, push_employee_values};
+use crate::provisioning::{
+    NameWords, insert_employees_sql, push_employee_values, search_keys, word_rows,
+};
 use crate::scope::in_scope_sql;
 use crate::{EmployeeDetail, Result, Scope, Store, StoreError};
 
@@ -129,6 +131,9 @@ macro_rules! insert_new_person_in_tx {
             .fetch_one(&mut *$tx)
             .await
             .map_err(StoreError::from_write)?;
+        let keys = search_keys(&p.last_name, &p.first_name, p.employee_number.as_deref());
+        $tx.insert_name_words($employer_id, &word_rows([(id, keys.words.as_slice())]))
+            .await?;
         id
     }};
 }

@@ -12,7 +12,7 @@ use crate::audit::AuditEvent;
 use crate::db::{BeginWrite, with_pool};
 use crate::effects::{Actor, Effects, write_effects};
 use crate::employees::{DetailRow, EMPLOYEE_SQL};
-use crate::provisioning::search_keys;
+use crate::provisioning::{NameWords, search_keys};
 use crate::{EmployeeDetail, Result, Scope, Store, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,7 +99,7 @@ macro_rules! update_person_in_tx {
                version = version + 1, updated_at = $14 \
             WHERE employer_id = $1 AND id = $2 AND version = $3";
         let after: &Person = $after;
-        let (search_name, number_sort) = search_keys(
+        let keys = search_keys(
             &after.last_name,
             &after.first_name,
             after.employee_number.as_deref(),
@@ -116,8 +116,8 @@ macro_rules! update_person_in_tx {
             .bind(after.language.as_str())
             .bind(after.birth_date)
             .bind(after.business_email.clone())
-            .bind(search_name)
-            .bind(number_sort)
+            .bind(keys.name)
+            .bind(keys.number_sort)
             .bind($now)
             .execute(&mut *$tx)
             .await
@@ -125,6 +125,8 @@ macro_rules! update_person_in_tx {
         if updated.rows_affected() != 1 {
             return Err(StoreError::Refused("employee-changed-meanwhile"));
         }
+        $tx.replace_name_words($employer_id, $id, &keys.words)
+            .await?;
     }};
 }
 

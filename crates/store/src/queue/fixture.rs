@@ -139,6 +139,7 @@ async fn employee_ids(store: &Store, master: &Scope) -> (i64, i64) {
     let query = EmployeeListQuery {
         search: None,
         status: StatusFilter::All,
+        filters: Default::default(),
         sort: SortOrder::Name,
         cursor: ListCursor::First,
     };

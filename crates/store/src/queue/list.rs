@@ -173,6 +173,7 @@ fn list_query(scope: &Scope, filter: &ActionFilter) -> ListQuery {
         alias: "x.",
         key: Some(("requested_at", "actions")),
         descending: true,
+        sort_matches: false,
     };
     q.page(&keyset, filter.cursor, ACTION_PAGE_SIZE);
     q

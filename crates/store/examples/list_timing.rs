@@ -1,0 +1,156 @@
+//! Times the employee list and its count on an existing database, as the Werknemers page
+//! asks them (first page, then the count), for a few searches and filters.
+//!
+//!   cargo run --release -p ebdesk-store --example list_timing -- <database url> <employer
+//!   number> <user e-mail> [contract id]
+//!
+//! With `ebdesk demo --size 100000` loaded: `sqlite://data/ebdesk.sqlite 530-900
+//! master@groot.test`. Prints the median of 15 runs of each, after 3 unmeasured ones.
+
+use std::time::{Duration, Instant};
+
+use chrono::{NaiveDate, Utc};
+use ebdesk_domain::AffiliationStatus;
+use ebdesk_domain::search::classify;
+use ebdesk_store::{
+    EmployeeFilters, EmployeeListQuery, ListCursor, SortOrder, StatusFilter, Store,
+};
+
+fn median(mut times: Vec<Duration>) -> f64 {
+    times.sort();
+    times[times.len() / 2].as_secs_f64() * 1000.0
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let [_, url, employer, email, rest @ ..] = args.as_slice() else {
+        return Err(
+            "usage: list_timing <database url> <employer number> <user e-mail> [contract id]"
+                .into(),
+        );
+    };
+    let contract: Option<i64> = rest.first().map(|c| c.parse()).transpose()?;
+    let store = Store::connect(url).await?;
+    let user = store
+        .find_account_by_email(email)
+        .await?
+        .ok_or("no such user")?;
+    let access = store
+        .find_access(user.id, employer, Utc::now().date_naive())
+        .await?
+        .ok_or("no sheet there")?;
+    let scope = access.scope();
+    let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+    let cases: Vec<(&str, &str, StatusFilter, EmployeeFilters)> = vec![
+        (
+            "everything",
+            "",
+            StatusFilter::All,
+            EmployeeFilters::default(),
+        ),
+        (
+            "q=mertens",
+            "mertens",
+            StatusFilter::All,
+            EmployeeFilters::default(),
+        ),
+        (
+            "q=anouk mertens",
+            "anouk mertens",
+            StatusFilter::All,
+            EmployeeFilters::default(),
+        ),
+        ("q=m", "m", StatusFilter::All, EmployeeFilters::default()),
+        (
+            "q=zzz (nobody)",
+            "zzz",
+            StatusFilter::All,
+            EmployeeFilters::default(),
+        ),
+        (
+            "q=12345 (number)",
+            "12345",
+            StatusFilter::All,
+            EmployeeFilters::default(),
+        ),
+        (
+            "status=passive",
+            "",
+            StatusFilter::Only(AffiliationStatus::Passive),
+            EmployeeFilters::default(),
+        ),
+        (
+            "contract",
+            "",
+            StatusFilter::All,
+            EmployeeFilters {
+                contract_id: contract,
+                ..Default::default()
+            },
+        ),
+        (
+            "in 2020",
+            "",
+            StatusFilter::All,
+            EmployeeFilters {
+                entry_from: date(2020, 1, 1),
+                entry_to: date(2020, 12, 31),
+                ..Default::default()
+            },
+        ),
+        (
+            "uit jan 2024",
+            "",
+            StatusFilter::All,
+            EmployeeFilters {
+                exit_from: date(2024, 1, 1),
+                exit_to: date(2024, 1, 31),
+                ..Default::default()
+            },
+        ),
+        (
+            "q=lien + contract + in 2020",
+            "lien",
+            StatusFilter::All,
+            EmployeeFilters {
+                contract_id: contract,
+                entry_from: date(2020, 1, 1),
+                entry_to: date(2020, 12, 31),
+                ..Default::default()
+            },
+        ),
+    ];
+    println!("| case | rows | count | list ms | count ms |");
+    println!("|---|---:|---:|---:|---:|");
+    for (name, q, status, filters) in cases {
+        let query = EmployeeListQuery {
+            search: classify(q),
+            status,
+            filters,
+            sort: SortOrder::Name,
+            cursor: ListCursor::First,
+        };
+        let (mut list_times, mut count_times) = (Vec::new(), Vec::new());
+        let (mut rows, mut count) = (0, 0);
+        for run in 0..18 {
+            let t = Instant::now();
+            rows = store.list_employees(scope, &query).await?.rows.len();
+            let listed = t.elapsed();
+            let t = Instant::now();
+            count = store.count_employees(scope, &query).await?;
+            let counted = t.elapsed();
+            if run >= 3 {
+                list_times.push(listed);
+                count_times.push(counted);
+            }
+        }
+        println!(
+            "| {name} | {rows} | {count} | {:.1} | {:.1} |",
+            median(list_times),
+            median(count_times)
+        );
+    }
+    store.close().await;
+    Ok(())
+}
