@@ -45,7 +45,7 @@ pub struct EmployeeListQuery {
 pub struct EmployeeFilters {
     pub contract_id: Option<i64>,
     pub category_id: Option<i64>,
-    /// The affiliation started on or after this date ("in dienst/aangesloten van").
+    /// The affiliation started on or after this date.
     pub entry_from: Option<NaiveDate>,
     /// The affiliation started on or before this date.
     pub entry_to: Option<NaiveDate>,
