@@ -21,6 +21,51 @@ fn median(mut times: Vec<Duration>) -> f64 {
     times[times.len() / 2].as_secs_f64() * 1000.0
 }
 
+/// What is timed: a name, what is typed, the status and the filters.
+type Case = (&'static str, &'static str, StatusFilter, EmployeeFilters);
+
+fn cases(contract: Option<i64>) -> Vec<Case> {
+    let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+    let none = EmployeeFilters::default;
+    let all = StatusFilter::All;
+    let in_2020 = EmployeeFilters {
+        entry_from: date(2020, 1, 1),
+        entry_to: date(2020, 12, 31),
+        ..none()
+    };
+    let contract_only = EmployeeFilters {
+        contract_id: contract,
+        ..none()
+    };
+    let left_jan_2024 = EmployeeFilters {
+        exit_from: date(2024, 1, 1),
+        exit_to: date(2024, 1, 31),
+        ..none()
+    };
+    let passive = StatusFilter::Only(AffiliationStatus::Passive);
+    vec![
+        ("everything", "", all, none()),
+        ("q=mertens", "mertens", all, none()),
+        ("q=anouk mertens", "anouk mertens", all, none()),
+        ("q=m", "m", all, none()),
+        ("q=zzz (nobody)", "zzz", all, none()),
+        ("q=12345 (number)", "12345", all, none()),
+        ("status=passive", "", passive, none()),
+        ("contract", "", all, contract_only),
+        ("in 2020", "", all, in_2020.clone()),
+        ("uit jan 2024", "", all, left_jan_2024),
+        (
+            "q=lien + contract + in 2020",
+            "lien",
+            all,
+            EmployeeFilters {
+                contract_id: contract,
+                ..in_2020
+            },
+        ),
+    ]
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
@@ -41,86 +86,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?
         .ok_or("no sheet there")?;
     let scope = access.scope();
-    let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
-    let cases: Vec<(&str, &str, StatusFilter, EmployeeFilters)> = vec![
-        (
-            "everything",
-            "",
-            StatusFilter::All,
-            EmployeeFilters::default(),
-        ),
-        (
-            "q=mertens",
-            "mertens",
-            StatusFilter::All,
-            EmployeeFilters::default(),
-        ),
-        (
-            "q=anouk mertens",
-            "anouk mertens",
-            StatusFilter::All,
-            EmployeeFilters::default(),
-        ),
-        ("q=m", "m", StatusFilter::All, EmployeeFilters::default()),
-        (
-            "q=zzz (nobody)",
-            "zzz",
-            StatusFilter::All,
-            EmployeeFilters::default(),
-        ),
-        (
-            "q=12345 (number)",
-            "12345",
-            StatusFilter::All,
-            EmployeeFilters::default(),
-        ),
-        (
-            "status=passive",
-            "",
-            StatusFilter::Only(AffiliationStatus::Passive),
-            EmployeeFilters::default(),
-        ),
-        (
-            "contract",
-            "",
-            StatusFilter::All,
-            EmployeeFilters {
-                contract_id: contract,
-                ..Default::default()
-            },
-        ),
-        (
-            "in 2020",
-            "",
-            StatusFilter::All,
-            EmployeeFilters {
-                entry_from: date(2020, 1, 1),
-                entry_to: date(2020, 12, 31),
-                ..Default::default()
-            },
-        ),
-        (
-            "uit jan 2024",
-            "",
-            StatusFilter::All,
-            EmployeeFilters {
-                exit_from: date(2024, 1, 1),
-                exit_to: date(2024, 1, 31),
-                ..Default::default()
-            },
-        ),
-        (
-            "q=lien + contract + in 2020",
-            "lien",
-            StatusFilter::All,
-            EmployeeFilters {
-                contract_id: contract,
-                entry_from: date(2020, 1, 1),
-                entry_to: date(2020, 12, 31),
-                ..Default::default()
-            },
-        ),
-    ];
+    let cases = cases(contract);
     println!("| case | rows | count | list ms | count ms |");
     println!("|---|---:|---:|---:|---:|");
     for (name, q, status, filters) in cases {

@@ -45,7 +45,7 @@ pub struct EmployeeListQuery {
 pub struct EmployeeFilters {
     pub contract_id: Option<i64>,
     pub category_id: Option<i64>,
-    /// The affiliation started on or after this date ("in dienst/aangesloten van").
+    /// The affiliation started on or after this date.
     pub entry_from: Option<NaiveDate>,
     /// The affiliation started on or before this date.
     pub entry_to: Option<NaiveDate>,
@@ -202,7 +202,6 @@ fn name_search_words(prefix: &str) -> Vec<(String, String)> {
 /// the scope, the filters and the search. Only fixed fragments go into the text; every value
 /// is bound.
 fn filtered_query(select: &str, scope: &Scope, query: &EmployeeListQuery) -> ListQuery {
-    const IN_SCOPE: &str = in_scope_sql!("a.contract_id", "$2", "$3");
     let mut q = ListQuery::new(
         format!("{select} FROM employees e WHERE e.employer_id = $1"),
         [
@@ -211,7 +210,17 @@ fn filtered_query(select: &str, scope: &Scope, query: &EmployeeListQuery) -> Lis
             scope.sheet_id().into(),
         ],
     );
-    let f = &query.filters;
+    push_affiliation_filters(&mut q, query.status, &query.filters);
+    if let Some(search) = &query.search {
+        push_search(&mut q, search);
+    }
+    q
+}
+
+/// The employee has an affiliation inside the scope (`$2`, `$3`) that meets the status and
+/// every filter.
+fn push_affiliation_filters(q: &mut ListQuery, status: StatusFilter, f: &EmployeeFilters) {
+    const IN_SCOPE: &str = in_scope_sql!("a.contract_id", "$2", "$3");
     // Every employee is checked against their own affiliations (the index on employee_id
     // covers scope, contract and status), except with a period: the affiliations that
     // started or ended in it are found through the date's index, usually few.
@@ -227,7 +236,7 @@ fn filtered_query(select: &str, scope: &Scope, query: &EmployeeListQuery) -> Lis
         );
     }
     q.push(IN_SCOPE);
-    if let StatusFilter::Only(status) = query.status {
+    if let StatusFilter::Only(status) = status {
         q.push_bind(" AND a.status = ", status.as_str());
     }
     if let Some(contract) = f.contract_id {
@@ -247,9 +256,12 @@ fn filtered_query(select: &str, scope: &Scope, query: &EmployeeListQuery) -> Lis
         }
     }
     q.push(")");
-    match &query.search {
-        None => {}
-        Some(SearchTerm::Name(prefix)) => {
+}
+
+/// The employee matches what was typed in the search box.
+fn push_search(q: &mut ListQuery, search: &SearchTerm) {
+    match search {
+        SearchTerm::Name(prefix) => {
             // Each typed word is the start of some word of the name. The longest typed word
             // is read as a range of the word index; each other one is looked up among the
             // words of those employees only (the primary key), before any employee row.
@@ -273,10 +285,10 @@ fn filtered_query(select: &str, scope: &Scope, query: &EmployeeListQuery) -> Lis
                 q.push(")");
             }
         }
-        Some(SearchTerm::NationalNumber(number)) => {
+        SearchTerm::NationalNumber(number) => {
             q.push_bind(" AND e.national_number = ", number.as_str().to_owned());
         }
-        Some(SearchTerm::Number(text)) => {
+        SearchTerm::Number(text) => {
             // An employee number, or the start of a national number typed without its end.
             let digits: String = text.chars().filter(char::is_ascii_digit).collect();
             match prefix_upper_bound(&digits) {
@@ -292,7 +304,6 @@ fn filtered_query(select: &str, scope: &Scope, query: &EmployeeListQuery) -> Lis
             }
         }
     }
-    q
 }
 
 /// The page query: [`filtered_query`] with the columns of a row, the order and the keyset.

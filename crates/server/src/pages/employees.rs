@@ -38,10 +38,10 @@ pub struct ListParams {
     contract: Option<String>,
     /// A category id (of a contract of the scope).
     categorie: Option<String>,
-    /// Affiliation start ("in dienst/aangesloten") from / to, inclusive.
+    /// Affiliation start date ("Datum aansluiting") from / to, inclusive.
     in_van: Option<String>,
     in_tot: Option<String>,
-    /// Affiliation end ("uit dienst") from / to, inclusive.
+    /// Affiliation end date ("Datum uittreding") from / to, inclusive.
     uit_van: Option<String>,
     uit_tot: Option<String>,
     after: Option<i64>,
