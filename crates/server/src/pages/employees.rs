@@ -290,6 +290,31 @@ fn filter_query_string(view: &FilterView, status: &str, sort: &str) -> String {
     serde_urlencoded::to_string(pairs).unwrap_or_default()
 }
 
+/// The filter form as chosen: status, sort, the contracts and categories to pick from, and
+/// whether the "Filters" box opens (it does when a filter is set or refused).
+fn insert_filters(
+    context: &mut tera::Context,
+    view: &FilterView,
+    contracts: &[Contract],
+    categories: &[Category],
+    status: &str,
+    sort: &str,
+) {
+    context.insert("status", status);
+    context.insert("sort", sort);
+    context.insert("statuses", &["all", "active", "passive", "terminated"]);
+    let set = |k: &&str| {
+        view.errors.contains_key(k) || view.values.get(*k).is_some_and(|v| !v.is_empty())
+    };
+    context.insert("filters_open", &MORE_FILTERS.iter().any(set));
+    let chosen = |key: &str| view.values.get(key).map_or("", String::as_str);
+    let contract_list = contract_choices(contracts, chosen("contract"));
+    context.insert("filter_contracts", &contract_list);
+    let groups = category_groups(contracts, categories, chosen("categorie"));
+    context.insert("category_groups", &groups);
+    context.insert("list_query", &filter_query_string(view, status, sort));
+}
+
 pub async fn list_employees(
     state: web::Data<AppState>,
     tenant: Tenant,
@@ -309,26 +334,8 @@ pub async fn list_employees(
     };
     let mut context = tenant_context(&tenant);
     context.insert("q", params.q.as_deref().unwrap_or_default());
-    context.insert("status", status);
-    context.insert("sort", sort);
-    context.insert("statuses", &["all", "active", "passive", "terminated"]);
     context.insert("page", &params.page.unwrap_or(1).max(1));
-    context.insert(
-        "filters_open",
-        &MORE_FILTERS.iter().any(|k| {
-            view.errors.contains_key(k) || view.values.get(k).is_some_and(|v| !v.is_empty())
-        }),
-    );
-    let chosen = |key: &str| view.values.get(key).map_or("", String::as_str);
-    context.insert(
-        "filter_contracts",
-        &contract_choices(&contracts, chosen("contract")),
-    );
-    context.insert(
-        "category_groups",
-        &category_groups(&contracts, &categories, chosen("categorie")),
-    );
-    context.insert("list_query", &filter_query_string(&view, status, sort));
+    insert_filters(&mut context, &view, &contracts, &categories, status, sort);
     let refused = !view.errors.is_empty();
     context.insert("filter_form", &view);
     if refused {
@@ -337,10 +344,8 @@ pub async fn list_employees(
         context.insert("total", &Option::<i64>::None);
         context.insert("next_after", &Option::<i64>::None);
         context.insert("previous_before", &Option::<i64>::None);
-        return Ok(html(
-            StatusCode::BAD_REQUEST,
-            render("employees.html", &context)?,
-        ));
+        let body = render("employees.html", &context)?;
+        return Ok(html(StatusCode::BAD_REQUEST, body));
     }
     let page = state.store.list_employees(scope, &query).await?;
     let total = state.store.count_employees(scope, &query).await?;
