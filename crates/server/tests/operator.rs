@@ -51,7 +51,12 @@ async fn the_operator_creates_an_employer_and_designates_its_master(db: TestDb) 
     let hash = ebdesk_app::credentials::hash_password(PASSWORD).unwrap();
     new_operator(&db.store, OPERATOR, "Beheerder", &hash).await;
     let base = spawn_app(db.store.clone()).await;
-    let operator = Browser::logged_in(&base, OPERATOR).await;
+    // The operator lands on the console, not on an empty employer choice.
+    let operator = Browser::new(&base);
+    operator.login(OPERATOR, PASSWORD).await;
+    let landed = operator.submit_code(OPERATOR).await;
+    assert_eq!(landed.location.as_deref(), Some("/beheer"));
+    assert_eq!(operator.get("/").await.location.as_deref(), Some("/beheer"));
 
     let bad = post(
         &operator,

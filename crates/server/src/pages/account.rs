@@ -121,7 +121,7 @@ pub async fn submit_code(
     state.store.clear_login_failures(&keys[0]).await?;
     state.store.record_login(account.id, now).await?;
     audit::login_succeeded(&state.store, &actor, second_factor, now).await?;
-    let next = landing(&state, account.id, now).await?;
+    let next = landing(&state, &account, now).await?;
     let old = Some(user.token_hash());
     start_session(&state, &req, user.user_id, SessionStage::Full, old, &next).await
 }
@@ -192,7 +192,12 @@ async fn wrong_code(
 
 /// Where a login lands: the one employer, or the picker when there are several or an
 /// invitation waits there.
-async fn landing(state: &AppState, user_id: i64, now: DateTime<Utc>) -> Result<String, AppError> {
+async fn landing(
+    state: &AppState,
+    account: &Account,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let user_id = account.id;
     let choices = state
         .store
         .list_employer_choices(user_id, now.date_naive())
@@ -203,6 +208,8 @@ async fn landing(state: &AppState, user_id: i64, now: DateTime<Utc>) -> Result<S
         .await?
         .is_empty();
     Ok(match choices.as_slice() {
+        // The operator's work is the console, unless they also have an employer's sheet.
+        [] if account.is_operator && !invited => "/beheer".to_owned(),
         [only] if !invited => format!("/werkgevers/{}", only.number),
         _ => "/werkgevers".to_owned(),
     })

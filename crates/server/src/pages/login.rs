@@ -27,6 +27,7 @@ pub struct LoginForm {
 
 pub async fn home(user: Option<SessionUser>) -> HttpResponse {
     match user {
+        Some(user) if user.is_operator => see_other("/beheer"),
         Some(_) => see_other("/werkgevers"),
         None => see_other("/login"),
     }
