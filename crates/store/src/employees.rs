@@ -366,6 +366,24 @@ impl Store {
         Ok(count)
     }
 
+    /// Like [`Store::count_employees`], but reads at most `cap + 1` matches: the answer is
+    /// exact up to `cap`, and `cap + 1` means "more than `cap`". A list page shows this
+    /// count, so its cost stays bounded however large the employer.
+    pub async fn count_employees_up_to(
+        &self,
+        scope: &Scope,
+        query: &EmployeeListQuery,
+        cap: i64,
+    ) -> Result<i64> {
+        let (count,): (i64,) = with_pool!(self, pool, Db => {
+            let mut q = filtered_query("SELECT COUNT(*) FROM (SELECT 1", scope, query);
+            q.push_bind(" LIMIT ", cap.saturating_add(1));
+            q.push(") AS capped");
+            q.build::<Db, _>()?.fetch_one(pool).await?
+        });
+        Ok(count)
+    }
+
     /// The employee with this id, if they have an affiliation inside the scope; only the
     /// affiliations inside the scope come with them.
     pub async fn find_employee(&self, scope: &Scope, id: i64) -> Result<Option<EmployeeDetail>> {

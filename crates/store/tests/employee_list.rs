@@ -240,6 +240,14 @@ fn query(search: &str, filters: EmployeeFilters) -> EmployeeListQuery {
 async fn found(store: &Store, access: &Access, q: &EmployeeListQuery) -> (Vec<String>, i64) {
     let page = store.list_employees(access.scope(), q).await.unwrap();
     let count = store.count_employees(access.scope(), q).await.unwrap();
+    // The capped count the page uses: exact up to its cap, cap + 1 beyond.
+    let scope = access.scope();
+    let capped = store.count_employees_up_to(scope, q, 1000).await.unwrap();
+    assert_eq!(capped, count);
+    if count > 1 {
+        let over = store.count_employees_up_to(scope, q, 1).await.unwrap();
+        assert_eq!(over, 2, "more than the cap reads as cap + 1");
+    }
     let names = page
         .rows
         .into_iter()

@@ -512,3 +512,4 @@ notice-invitation-withdrawn = The invitation has been withdrawn.
 notice-employer-created = The employer has been created.
 notice-master-designated = The master user has been designated and receives an e-mail.
 notice-contract-added = The contract has been added.
+employee-count-more = More than { $count } employees

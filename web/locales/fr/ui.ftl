@@ -512,3 +512,4 @@ notice-invitation-withdrawn = L'invitation a été retirée.
 notice-employer-created = L'employeur a été créé.
 notice-master-designated = L'utilisateur principal a été désigné et reçoit un e-mail.
 notice-contract-added = Le contrat a été ajouté.
+employee-count-more = Plus de { $count } travailleurs

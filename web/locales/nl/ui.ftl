@@ -512,3 +512,4 @@ notice-invitation-withdrawn = De uitnodiging is ingetrokken.
 notice-employer-created = De werkgever is aangemaakt.
 notice-master-designated = De master user is aangeduid en krijgt een e-mail.
 notice-contract-added = Het contract is toegevoegd.
+employee-count-more = Meer dan { $count } werknemers

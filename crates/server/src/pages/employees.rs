@@ -315,6 +315,10 @@ fn insert_filters(
     context.insert("list_query", &filter_query_string(view, status, sort));
 }
 
+/// The list counts exactly up to this many employees and says "more than" beyond: an exact
+/// count of a large employer costs more than the page itself (docs/decisions.md).
+const COUNT_CAP: i64 = 1000;
+
 pub async fn list_employees(
     state: web::Data<AppState>,
     tenant: Tenant,
@@ -348,7 +352,10 @@ pub async fn list_employees(
         return Ok(html(StatusCode::BAD_REQUEST, body));
     }
     let page = state.store.list_employees(scope, &query).await?;
-    let total = state.store.count_employees(scope, &query).await?;
+    let total = (state.store)
+        .count_employees_up_to(scope, &query, COUNT_CAP)
+        .await?;
+    context.insert("count_cap", &COUNT_CAP);
     let rows: Vec<ListRowView> = page.rows.iter().map(ListRowView::of).collect();
     context.insert("total", &Some(total));
     insert_pager(&mut context, &page, |r| r.id);
