@@ -137,7 +137,13 @@ const MATRIX: &[Row] = &[
         [S, 422, 403, 403, 403, 403],
     ),
     ("GET", "/werkgevers/{employer}/auditlog", MASTER_READ),
+    (
+        "GET",
+        "/werkgevers/{employer}/auditlog/download",
+        MASTER_READ,
+    ),
     ("GET", "/beheer/auditlog", OPERATOR_ONLY),
+    ("GET", "/beheer/auditlog/download", OPERATOR_ONLY),
     ("GET", "/beheer/outbox", OPERATOR_ONLY),
     // No such message: 404 for the operator.
     (

@@ -205,8 +205,8 @@ async fn the_operator_creates_an_employer_and_designates_its_master(db: TestDb) 
     let log = operator
         .get_query("/beheer/auditlog", &[("employer", "530-303")])
         .await;
-    assert!(log.body.contains("master_transferred"));
-    assert!(log.body.contains("employer_created"));
+    assert!(log.body.contains("Master user aangeduid"));
+    assert!(log.body.contains("Werkgever aangemaakt"));
     assert!(db.store.verify_audit_chain().await.unwrap().is_intact());
 
     // Nobody else reaches the console.

@@ -4,6 +4,11 @@
 //! text a user reads (sheet names, headers, labels, help, messages) is a key of the catalog
 //! (web/locales/*/sheets.ftl), rendered in a language the caller gives.
 
+/// The media type of every workbook ebdesk writes.
+pub const XLSX_CONTENT_TYPE: &str =
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+mod audit_book;
 #[cfg(test)]
 mod catalogue;
 pub mod child;
@@ -20,6 +25,7 @@ mod upload;
 mod wire;
 mod write;
 
+pub use audit_book::{AuditLogRow, audit_log_workbook_name, write_audit_log};
 pub use error_book::{error_workbook_name, write_error_workbook};
 pub use errors::{FileRejection, RowError, SheetError};
 pub use limits::UploadLimits;

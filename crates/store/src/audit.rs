@@ -40,6 +40,7 @@ use serde::{Serialize, Serializer};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use crate::audit_names::AuditNames;
 use crate::db::{BeginWrite, with_pool};
 use crate::list_query::{ListQuery, Page};
 use crate::{Result, Scope, Store, StoreError};
@@ -481,6 +482,8 @@ pub enum AuditEmployer {
 pub struct AuditFilter {
     pub event: Option<AuditEvent>,
     pub user_id: Option<i64>,
+    /// Entries by the user with this e-mail (exact, as stored: lower case).
+    pub user_email: Option<String>,
     /// Inclusive.
     pub since: Option<DateTime<Utc>>,
     /// Exclusive.
@@ -496,6 +499,7 @@ impl Default for AuditFilter {
         AuditFilter {
             event: None,
             user_id: None,
+            user_email: None,
             since: None,
             until: None,
             before_id: None,
@@ -523,6 +527,9 @@ pub struct AuditRecord {
 #[derive(Debug, Clone, Serialize)]
 pub struct AuditPage {
     pub rows: Vec<AuditRecord>,
+    /// What the rows' details name by id.
+    #[serde(skip)]
+    pub names: AuditNames,
     /// Set `AuditFilter::before_id` to this for the next (older) page; None on the last.
     pub next_before: Option<i64>,
 }
@@ -610,6 +617,9 @@ impl Store {
         if let Some(user_id) = filter.user_id {
             q.push_bind(" AND a.user_id = ", user_id);
         }
+        if let Some(email) = &filter.user_email {
+            q.push_bind(" AND u.email = ", email.clone());
+        }
         if let Some(since) = filter.since {
             q.push_bind(" AND a.at >= ", since);
         }
@@ -623,7 +633,12 @@ impl Store {
         let (rows, next_before) = Page::from_fetched(rows, cursor, limit)
             .try_map(AuditRecord::try_from)?
             .into_older(|r| r.id);
-        Ok(AuditPage { rows, next_before })
+        let names = self.audit_names(employer, &rows).await?;
+        Ok(AuditPage {
+            rows,
+            names,
+            next_before,
+        })
     }
 
     /// Walks every chain in id order, recomputes each hash and checks each link. Reports

@@ -7,6 +7,7 @@
 
 mod accounts;
 mod audit;
+mod audit_names;
 mod changes;
 mod db;
 mod effects;
@@ -36,6 +37,7 @@ pub use audit::{
     BreakReason, BrokenEntry, ChainVerification, GENESIS_HASH, MAX_AUDIT_PAGE,
     find_forbidden_content,
 };
+pub use audit_names::{AuditNames, NamedEmployee};
 pub use changes::{
     AffiliatePerson, AffiliationDone, ContractChoice, ExitDone, ExitOutcome, ExitRefusal,
     ExitRequest, ExitTarget, HistoryEntry, NewAffiliationRequest, PersonLookup,

@@ -112,3 +112,13 @@ sheet-help-7 = "{ sheet-col-private-email-known }" is { sheet-value-yes } if the
 sheet-help-8 = Save the file as an Excel workbook (.xlsx; LibreOffice can do this too) and upload it in ebdesk under Uploads. You will first see a summary of the changes and errors; nothing changes until you confirm.
 # $rows: the maximum number of rows; $mb: the maximum file size in MB.
 sheet-help-9 = A file may contain at most { $rows } rows and be at most { $mb } MB in size.
+
+## Audit log
+audit-book-file-name = audit-log.xlsx
+audit-book-sheet = Audit log
+audit-book-when = When
+audit-book-employer = Employer number
+audit-book-who = Who
+audit-book-event = Event
+audit-book-details = What
+audit-book-ip = IP address

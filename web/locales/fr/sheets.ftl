@@ -112,3 +112,13 @@ sheet-help-7 = La colonne "{ sheet-col-private-email-known }" indique "{ sheet-v
 sheet-help-8 = Enregistrez le fichier en tant que classeur Excel (.xlsx ; également depuis LibreOffice) et chargez-le dans "Chargements". Vous verrez d'abord un récapitulatif des modifications et des erreurs ; rien ne change tant que vous n'avez pas confirmé.
 # $rows : le nombre maximal de lignes ; $mb : la taille maximale du fichier en Mo.
 sheet-help-9 = Un fichier peut compter au maximum { $rows } lignes et peser au maximum { $mb } Mo.
+
+## Journal d'audit
+audit-book-file-name = journal-d-audit.xlsx
+audit-book-sheet = Journal d'audit
+audit-book-when = Quand
+audit-book-employer = Numéro d'organisateur
+audit-book-who = Qui
+audit-book-event = Événement
+audit-book-details = Quoi
+audit-book-ip = Adresse IP

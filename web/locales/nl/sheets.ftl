@@ -112,3 +112,13 @@ sheet-help-7 = "{ sheet-col-private-email-known }" is { sheet-value-yes } als de
 sheet-help-8 = Bewaar het bestand als Excel-werkmap (.xlsx; ook vanuit LibreOffice) en laad het op bij Downloads en uploads. U ziet eerst een overzicht van de wijzigingen en de fouten; er verandert niets tot u bevestigt.
 # $rows: het grootste aantal rijen; $mb: de grootste bestandsgrootte in MB.
 sheet-help-9 = Een bestand mag maximaal { $rows } rijen tellen en { $mb } MB groot zijn.
+
+## Auditlog
+audit-book-file-name = auditlog.xlsx
+audit-book-sheet = Auditlog
+audit-book-when = Wanneer
+audit-book-employer = Nummer inrichter
+audit-book-who = Wie
+audit-book-event = Gebeurtenis
+audit-book-details = Wat
+audit-book-ip = IP-adres

@@ -10,7 +10,7 @@ use super::{internal, requester_access};
 use crate::{JobContext, JobError, JobHandler, JobOutcome};
 
 /// The content type of an xlsx workbook.
-pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub const XLSX: &str = ebdesk_sheets::XLSX_CONTENT_TYPE;
 
 /// Rows in flight between the database and the writer: enough to keep both busy.
 const BUFFER_ROWS: usize = 1024;

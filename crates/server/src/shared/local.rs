@@ -1,6 +1,6 @@
 //! The calendar of the users: Belgium. A change takes effect "today" as Brussels counts it.
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::Brussels;
 
 /// Today's date in Brussels.
@@ -10,11 +10,25 @@ pub fn today(now: DateTime<Utc>) -> NaiveDate {
 
 /// When today began in Brussels, as a UTC time (for "the same day" rules).
 pub fn start_of_today(now: DateTime<Utc>) -> DateTime<Utc> {
-    let midnight = today(now).and_hms_opt(0, 0, 0).unwrap_or_default();
+    start_of(today(now))
+}
+
+/// When `date` begins in Brussels, as a UTC time.
+pub fn start_of(date: NaiveDate) -> DateTime<Utc> {
+    let midnight = date.and_time(NaiveTime::MIN);
+    // Brussels never skips midnight; `earliest` only guards against it.
     Brussels
         .from_local_datetime(&midnight)
         .earliest()
-        .map_or(now, |t| t.with_timezone(&Utc))
+        .map_or_else(
+            || Utc.from_utc_datetime(&midnight),
+            |t| t.with_timezone(&Utc),
+        )
+}
+
+/// A moment as the clock in Brussels shows it.
+pub fn local_time(at: DateTime<Utc>) -> NaiveDateTime {
+    at.with_timezone(&Brussels).naive_local()
 }
 
 /// A date as the pages show it.
