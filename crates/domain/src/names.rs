@@ -85,6 +85,23 @@ fn is_hidden(c: char) -> bool {
     ) || u & 0xFFFE == 0xFFFE
 }
 
+/// How a list names its people: "Mertens, Anouk", and where the same name appears more than
+/// once, the name with what tells them apart (the employee number, else the masked national
+/// number): "Mertens, Anouk (1043)". `people` is (name, what tells apart), in list order.
+pub fn told_apart(people: &[(String, String)]) -> Vec<String> {
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (name, _) in people {
+        *seen.entry(name.as_str()).or_default() += 1;
+    }
+    people
+        .iter()
+        .map(|(name, apart)| match seen.get(name.as_str()) {
+            Some(n) if *n > 1 => format!("{name} ({apart})"),
+            _ => name.clone(),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -179,5 +196,22 @@ mod tests {
             let text = format!("Eva{before}{c}{after}Maes");
             prop_assert!(check_name(&text).is_err());
         }
+    }
+
+    #[test]
+    fn repeated_names_are_told_apart_and_others_left_alone() {
+        let people = [
+            ("Mertens, Anouk".to_owned(), "1043".to_owned()),
+            ("Peeters, Jan".to_owned(), "7".to_owned()),
+            ("Mertens, Anouk".to_owned(), "85.07.30-***.**".to_owned()),
+        ];
+        assert_eq!(
+            told_apart(&people),
+            [
+                "Mertens, Anouk (1043)",
+                "Peeters, Jan",
+                "Mertens, Anouk (85.07.30-***.**)"
+            ]
+        );
     }
 }

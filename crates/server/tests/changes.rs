@@ -372,6 +372,39 @@ fn affiliation_id(body: &str) -> String {
     body[start..end].to_owned()
 }
 
+async fn namesakes_are_told_apart_in_the_bulk_exit(db: TestDb) {
+    let (f, base) = setup(&db).await;
+    support::namesakes(&db.store, &f).await;
+    let hr = Browser::logged_in(&base, INPUT_A).await;
+    let list = hr
+        .get_query(&path("/werknemers"), &[("q", "mertens")])
+        .await;
+    let ids: Vec<String> = list.rows().iter().map(|(id, _)| id.to_string()).collect();
+    assert_eq!(ids.len(), 2, "{}", list.body);
+    let chosen: Vec<(&str, &str)> = ids.iter().map(|id| ("werknemer", id.as_str())).collect();
+    let form = hr.get_query(&path("/uittredingen"), &chosen).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let page = text(&form);
+    assert!(page.contains("Mertens, Anouk (1043)"), "{page}");
+    // Without an employee number: the masked national number (born 08/03/1988).
+    assert!(page.contains("Mertens, Anouk (88.03.08-"), "{page}");
+    // A name that does not repeat stays as it is.
+    let peeters = f.person("Peeters").id.to_string();
+    let single = hr
+        .get_query(
+            &path("/uittredingen"),
+            &[("werknemer", &peeters), (chosen[0].0, chosen[0].1)],
+        )
+        .await;
+    assert!(single.body.contains("Peeters, Jan</li>"), "{}", single.body);
+    assert!(
+        single.body.contains("Mertens, Anouk</li>"),
+        "{}",
+        single.body
+    );
+    db.cleanup().await;
+}
+
 async fn several_employees_exit_at_once_or_not_at_all(db: TestDb) {
     let (f, base) = setup(&db).await;
     let hr = Browser::logged_in(&base, INPUT_A).await;
@@ -441,6 +474,24 @@ async fn several_employees_exit_at_once_or_not_at_all(db: TestDb) {
     }
     let actions = hr.get_query(&path("/acties"), &[("soort", "exit")]).await;
     assert!(text(&actions).contains("Peeters, Jan") && text(&actions).contains("Çelik, Ayşe"));
+    // The master reads both exits in the log in words, as the store recorded them.
+    let master = Browser::logged_in(&base, MASTER_A).await;
+    let log = text(
+        &master
+            .get_query(&path("/auditlog"), &[("event", "employee_exited")])
+            .await,
+    );
+    for words in [
+        "Werknemer: Peeters, Jan (1001)",
+        "Werknemer: Çelik, Ayşe (1002)",
+        "Reden: Einde contract",
+    ] {
+        assert!(log.contains(words), "{words:?} missing from {log}");
+    }
+    assert!(
+        !log.contains("affiliation_ids") && !log.contains("end_of_contract"),
+        "{log}"
+    );
     // A consult user is refused every form; an input user of the first contract only
     // does not find the employee of the second (404), in the list's exit either.
     let consult = Browser::logged_in(&base, CONSULT_A).await;
@@ -729,5 +780,6 @@ both_engines!(
     new_affiliation_is_registered_with_every_rule_at_its_field,
     an_exit_is_inclusive_refused_twice_and_withdrawn_the_same_day,
     several_employees_exit_at_once_or_not_at_all,
+    namesakes_are_told_apart_in_the_bulk_exit,
     personal_data_changes_are_confirmed_and_never_overwrite_silently,
 );

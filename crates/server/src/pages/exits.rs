@@ -6,6 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDate;
 use ebdesk_domain::ExitReason;
 use ebdesk_domain::changes::FieldErrors;
+use ebdesk_domain::names::told_apart;
 use ebdesk_store::{EmployeeDetail, ExitDone, ExitOutcome, ExitRefusal, ExitRequest, ExitTarget};
 use serde::Serialize;
 
@@ -182,7 +183,8 @@ async fn exit(
         .await?)
 }
 
-/// The employees chosen in the list, by name; a 404 when one is outside the scope.
+/// The employees chosen in the list, by name (told apart where names repeat); a 404 when
+/// one is outside the scope.
 async fn chosen_employees(
     state: &AppState,
     tenant: &Tenant,
@@ -191,12 +193,16 @@ async fn chosen_employees(
     if ids.len() > MAX_EMPLOYEES {
         return Err(AppError::BadRequest);
     }
-    let mut employees = Vec::with_capacity(ids.len());
+    let mut people = Vec::with_capacity(ids.len());
     for id in ids {
         let e = employee_in_scope(state, tenant, *id).await?;
-        employees.push((e.id, format!("{}, {}", e.last_name, e.first_name)));
+        let apart = e
+            .employee_number
+            .unwrap_or_else(|| e.national_number.masked());
+        people.push((e.id, (format!("{}, {}", e.last_name, e.first_name), apart)));
     }
-    Ok(employees)
+    let (ids, names): (Vec<i64>, Vec<(String, String)>) = people.into_iter().unzip();
+    Ok(ids.into_iter().zip(told_apart(&names)).collect())
 }
 
 fn bulk_page(
@@ -263,11 +269,29 @@ pub async fn exit_employees(
     match exit(&req, &state, &tenant, targets, end_date, reason).await? {
         ExitOutcome::Done(done) => done_page(&tenant, &done, end_date),
         ExitOutcome::Refused(refusals) => {
-            form.refusals = refusals.into_iter().map(|r| (r.name, r.code)).collect();
             let employees = chosen_employees(&state, &tenant, &ids).await?;
+            form.refusals = named_as_chosen(&refusals, &employees);
             bulk_page(&tenant, &employees, &form, StatusCode::UNPROCESSABLE_ENTITY)
         }
     }
+}
+
+/// The refusals, each with its employee named as in the list of the chosen (so that two
+/// "Mertens, Anouk" stay apart).
+fn named_as_chosen(
+    refusals: &[ExitRefusal],
+    chosen: &[(i64, String)],
+) -> Vec<(String, &'static str)> {
+    let named = |r: &ExitRefusal| chosen.iter().find(|(id, _)| *id == r.employee_id);
+    refusals
+        .iter()
+        .map(|r| {
+            (
+                named(r).map_or_else(|| r.name.clone(), |e| e.1.clone()),
+                r.code,
+            )
+        })
+        .collect()
 }
 
 /// "Uittreding voor de selectie" done: how many, and whether late.

@@ -844,3 +844,27 @@ pub async fn bulk_contract(store: &Store, fixture: &Fixture, count: usize) {
         .await
         .unwrap();
 }
+
+/// Two active employees of A named "Mertens, Anouk" (contract 530/000101): one with
+/// employee number 1043, one without.
+pub async fn namesakes(store: &Store, fixture: &Fixture) {
+    let category = store
+        .insert_category(fixture.employer_a, fixture.c1, "Kaderleden")
+        .await
+        .unwrap();
+    let spec = |serial, number| Spec {
+        last: "Mertens",
+        first: "Anouk",
+        birth: date(1988, 3, 8),
+        serial,
+        number,
+        affiliations: vec![(fixture.c1, category, AffiliationStatus::Active)],
+    };
+    let mut without_number = employee(&spec(42, "0"));
+    without_number.employee_number = None;
+    let rows = [employee(&spec(40, "1043")), without_number];
+    store
+        .insert_employees(fixture.employer_a, &rows, Utc::now())
+        .await
+        .unwrap();
+}
