@@ -20,7 +20,7 @@ pub use shared::secrets::SecretKey;
 pub use shared::templates::template_names;
 pub use shared::totp::{code_at as totp_code_at, generate_secret as generate_totp_secret};
 pub use shared::{AppSettings, AppState};
-use shared::{RouteExt, csrf, response_policy, session, templates};
+use shared::{RouteExt, csrf, error, response_policy, session, templates};
 
 /// A running server: its bound address and the future that drives it.
 pub struct Application {
@@ -79,6 +79,7 @@ impl Application {
                     Err::<HttpResponse, _>(AppError::NotFound)
                 }))
                 .wrap(from_fn(csrf::verify_csrf))
+                .wrap(from_fn(error::error_pages_in_language))
                 .wrap(from_fn(session::load_session))
                 .wrap(from_fn(move |req, next| {
                     response_policy::response_policy(req, next, deadlines)

@@ -16,6 +16,7 @@ both_engines!(
     the_login_page_speaks_the_browsers_language_until_the_switch_says_otherwise,
     the_account_language_wins_and_the_person_changes_it_on_their_account_page,
     a_reset_mail_is_written_in_the_account_holders_language,
+    error_pages_speak_the_readers_language,
 );
 
 async fn the_login_page_speaks_the_browsers_language_until_the_switch_says_otherwise(db: TestDb) {
@@ -66,6 +67,13 @@ async fn the_account_language_wins_and_the_person_changes_it_on_their_account_pa
         )
         .await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(
+        refused
+            .body
+            .contains("Choisissez une des langues de la liste."),
+        "{}",
+        refused.body
+    );
     let saved = b
         .post(
             "/mijn-account",
@@ -87,6 +95,37 @@ async fn the_account_language_wins_and_the_person_changes_it_on_their_account_pa
     let account = db.store.find_account(f.master_a).await.unwrap().unwrap();
     assert_eq!(account.language, "en");
 
+    db.cleanup().await;
+}
+
+async fn error_pages_speak_the_readers_language(db: TestDb) {
+    let f = fixture(&db.store).await;
+    db.store.set_language(f.master_a, "en").await.unwrap();
+    let base = spawn_app(db.store.clone()).await;
+    let visitor = Browser::new(&base);
+    let french = [("accept-language", "fr-BE,fr;q=0.9")];
+    let missing = visitor.get_with_headers("/nergens", &french).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(
+        missing.body.contains("Page introuvable"),
+        "{}",
+        missing.body
+    );
+    // Logged in, the account's language wins over the browser's; for a handler's error
+    // (another employer) as for an unknown path.
+    let english = Browser::logged_in(&base, MASTER_A).await;
+    for path in ["/nergens", "/werkgevers/530-202/werknemers"] {
+        let page = english.get_with_headers(path, &french).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND);
+        assert!(page.body.contains("Page not found"), "{}", page.body);
+    }
+    // A Dutch reader sees the Dutch page as before.
+    let dutch = visitor.get("/nergens").await;
+    assert!(
+        dutch.body.contains("Pagina niet gevonden"),
+        "{}",
+        dutch.body
+    );
     db.cleanup().await;
 }
 
@@ -112,6 +151,39 @@ async fn a_reset_mail_is_written_in_the_account_holders_language(db: TestDb) {
         .unwrap();
     assert_eq!(mail.subject, "ebdesk : choisissez un nouveau mot de passe");
     assert!(mail.body_text.starts_with("Bonjour "), "{}", mail.body_text);
+
+    // The link is used: the notice that the password changed is French too.
+    let start = mail.body_text.find("/wachtwoord-herstellen/").unwrap();
+    let link: String = mail.body_text[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    let token = b.get(&link).await.csrf_token();
+    let new_password = "een-heel-nieuw-wachtwoord-42";
+    let done = b
+        .post(
+            &link,
+            &[
+                ("password", new_password),
+                ("password_repeat", new_password),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    let notice = db
+        .store
+        .find_latest_email_to(MASTER_A)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        notice
+            .body_text
+            .contains("Le mot de passe de votre compte ebdesk vient d'être modifié"),
+        "{}",
+        notice.body_text
+    );
 
     db.cleanup().await;
 }

@@ -76,7 +76,12 @@ impl TokenPurpose {
 /// The state of a link someone opened.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TokenState {
-    Valid { user_id: i64, email: String },
+    /// `language` is the holder's (for the mail that says what the link did).
+    Valid {
+        user_id: i64,
+        email: String,
+        language: String,
+    },
     Expired,
     Used,
     Unknown,
@@ -86,6 +91,7 @@ pub enum TokenState {
 struct TokenRow {
     user_id: i64,
     email: String,
+    language: String,
     expires_at: DateTime<Utc>,
     used_at: Option<DateTime<Utc>>,
 }
@@ -152,7 +158,7 @@ impl Store {
         purpose: TokenPurpose,
         now: DateTime<Utc>,
     ) -> Result<TokenState> {
-        const SQL: &str = "SELECT t.user_id, u.email, t.expires_at, t.used_at \
+        const SQL: &str = "SELECT t.user_id, u.email, u.language, t.expires_at, t.used_at \
             FROM user_tokens t JOIN users u ON u.id = t.user_id \
             WHERE t.token_hash = $1 AND t.purpose = $2 AND NOT u.disabled";
         let row: Option<TokenRow> = with_pool!(self, pool => {
@@ -169,6 +175,7 @@ impl Store {
             Some(row) => TokenState::Valid {
                 user_id: row.user_id,
                 email: row.email,
+                language: row.language,
             },
         })
     }

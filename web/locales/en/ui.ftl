@@ -605,3 +605,4 @@ audit-second-factor-recovery_code = recovery code
 audit-second-factor-totp_enrolment = app set up
 audit-choice-alles = all changes
 audit-choice-geldige = only the rows without errors
+profile-language-unknown = Choose one of the languages in the list.

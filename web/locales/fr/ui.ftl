@@ -605,3 +605,4 @@ audit-second-factor-recovery_code = code de récupération
 audit-second-factor-totp_enrolment = application configurée
 audit-choice-alles = toutes les modifications
 audit-choice-geldige = uniquement les lignes sans erreurs
+profile-language-unknown = Choisissez une des langues de la liste.

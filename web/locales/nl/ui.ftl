@@ -605,3 +605,4 @@ audit-second-factor-recovery_code = herstelcode
 audit-second-factor-totp_enrolment = app ingesteld
 audit-choice-alles = alle wijzigingen
 audit-choice-geldige = enkel de rijen zonder fouten
+profile-language-unknown = Kies een van de talen in de lijst.

@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 use ebdesk_app::credentials::{hash_password_async, hash_token};
 use ebdesk_app::mails::{self, AccountNotice, Recipient};
 use ebdesk_app::password_reset::send_password_reset;
-use ebdesk_domain::Language;
 use ebdesk_domain::access::{TotpCheck, check_new_password};
 use ebdesk_store::{Account, Actor, OutgoingMail, SessionStage, TokenPurpose, TokenState};
 use serde::Deserialize;
@@ -393,16 +392,13 @@ pub async fn set_password_form(
         .store
         .find_token(&hash_token(&path), purpose_of(&req), state.now())
         .await?;
-    if let Some(problem) = link_problem(&found) {
-        return message_page(&req, StatusCode::GONE, problem);
-    }
-    let TokenState::Valid { email, .. } = found else {
-        return message_page(&req, StatusCode::GONE, "link-unknown");
+    let TokenState::Valid { email, .. } = &found else {
+        return link_gone(&req, &found);
     };
     let mut response = login_page(&req, "", None, StatusCode::OK)?;
     // login_page set the CSRF cookie; reuse its token in this form.
     let token = crate::shared::csrf::cookie_token(&response).unwrap_or_default();
-    let body = password_page(&req, &email, &token, None)?;
+    let body = password_page(&req, email, &token, None)?;
     *response.status_mut() = body.status();
     Ok(response.set_body(body.into_body()))
 }
@@ -422,17 +418,24 @@ fn password_notice(
     state: &AppState,
     purpose: TokenPurpose,
     email: &str,
+    language: &str,
 ) -> Result<Option<OutgoingMail>, AppError> {
     if purpose == TokenPurpose::Activation {
         return Ok(None);
     }
-    let holder = Recipient::new(email, "", Language::Dutch.as_str());
+    let holder = Recipient::new(email, "", language);
     let url = &state.settings.public_url;
     Ok(Some(mails::account_notice(
         holder,
         url,
         AccountNotice::PasswordChanged,
     )?))
+}
+
+/// The page of a link that no longer works: why (expired, used, unknown).
+fn link_gone(req: &HttpRequest, found: &TokenState) -> Result<HttpResponse, AppError> {
+    let problem = link_problem(found).unwrap_or("link-unknown");
+    message_page(req, StatusCode::GONE, problem)
 }
 
 pub async fn set_password(
@@ -445,19 +448,20 @@ pub async fn set_password(
     let purpose = purpose_of(&req);
     let token_hash = hash_token(&path);
     let found = state.store.find_token(&token_hash, purpose, now).await?;
-    let TokenState::Valid { user_id, email } = found else {
-        return message_page(
-            &req,
-            StatusCode::GONE,
-            link_problem(&found).unwrap_or("link-unknown"),
-        );
+    let TokenState::Valid {
+        user_id,
+        email,
+        language,
+    } = found
+    else {
+        return link_gone(&req, &found);
     };
     if let Some(key) = refusal(&form, &email) {
         return password_page(&req, &email, &form.csrf_token, Some(key));
     }
     let hash = hash_password_async(form.password.clone()).await?;
     let actor = actor(&req, Some(user_id));
-    let notice = password_notice(&state, purpose, &email)?;
+    let notice = password_notice(&state, purpose, &email, &language)?;
     let Some(user_id) = state
         .store
         .set_password_with_token(&token_hash, purpose, &hash, notice, &actor, now)

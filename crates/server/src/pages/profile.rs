@@ -14,17 +14,26 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .post("/mijn-account", change_language);
 }
 
-fn profile(
-    user: &SessionUser,
-    lang: &str,
-    saved: bool,
-    status: StatusCode,
-) -> Result<HttpResponse, AppError> {
+/// What the page says besides the form: the save, or what was wrong with the choice.
+enum Said {
+    Nothing,
+    Saved,
+    UnknownLanguage,
+}
+
+fn profile(user: &SessionUser, lang: &str, said: Said) -> Result<HttpResponse, AppError> {
     let mut context = page_context(user);
     // The page speaks the language just chosen.
     context.insert("lang", lang);
     context.insert("languages", &LANGUAGES);
-    context.insert("saved", &saved);
+    context.insert("saved", &matches!(said, Said::Saved));
+    let status = match said {
+        Said::UnknownLanguage => {
+            context.insert("language_error", "profile-language-unknown");
+            StatusCode::BAD_REQUEST
+        }
+        Said::Nothing | Said::Saved => StatusCode::OK,
+    };
     page(status, "profile.html", &context)
 }
 
@@ -38,8 +47,11 @@ pub async fn profile_page(
     user: SessionUser,
     query: web::Query<ProfileQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let saved = query.bewaard.is_some();
-    profile(&user, &user.language.clone(), saved, StatusCode::OK)
+    let said = match query.bewaard {
+        Some(_) => Said::Saved,
+        None => Said::Nothing,
+    };
+    profile(&user, &user.language, said)
 }
 
 #[derive(Deserialize)]
@@ -47,13 +59,16 @@ pub struct LanguageForm {
     language: String,
 }
 
-/// Saves the language; anything but a catalog's language is refused (400), nothing stored.
+/// Saves the language; anything but a catalog's language is refused (400, said at the
+/// field), nothing stored.
 pub async fn change_language(
     state: web::Data<AppState>,
     user: SessionUser,
     form: web::Form<LanguageForm>,
 ) -> Result<HttpResponse, AppError> {
-    let language = supported(&form.language).ok_or(AppError::BadRequest)?;
+    let Some(language) = supported(&form.language) else {
+        return profile(&user, &user.language, Said::UnknownLanguage);
+    };
     state.store.set_language(user.user_id, language).await?;
     Ok(see_other("/mijn-account?bewaard=1"))
 }

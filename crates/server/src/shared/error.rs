@@ -1,11 +1,16 @@
-//! One error type for every handler, and its one mapping to HTTP: a Dutch page that never
-//! shows the cause (that goes to the log).
+//! One error type for every handler, and its one mapping to HTTP: a page that never shows
+//! the cause (that goes to the log), in the reader's language ([`error_pages_in_language`]).
 
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::error::InternalError;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{ContentType, LOCATION};
+use actix_web::middleware::Next;
 use actix_web::{HttpResponse, ResponseError};
 use ebdesk_store::{SessionStage, StoreError};
 
+use super::language::request_language;
 use super::templates::render_error_page;
 
 #[derive(Debug, thiserror::Error)]
@@ -111,11 +116,67 @@ impl ResponseError for AppError {
         if let AppError::Internal(cause) = self {
             tracing::error!(cause = %cause, "request failed");
         }
-        HttpResponse::build(self.status_code())
+        let page = ErrorPage {
+            key: self.page_key(),
+            status: self.status_code(),
+        };
+        page.response(DEFAULT_LANGUAGE)
+    }
+}
+
+/// The language of an error page made without its request (what `error_response` gets).
+const DEFAULT_LANGUAGE: &str = "nl";
+
+/// An error page, remembered on its response so that it can be shown again in the
+/// reader's language.
+#[derive(Debug, Clone, Copy)]
+struct ErrorPage {
+    key: &'static str,
+    status: StatusCode,
+}
+
+impl ErrorPage {
+    fn response(self, lang: &str) -> HttpResponse {
+        let body = render_error_page(self.key, self.status.as_u16(), lang);
+        let mut response = HttpResponse::build(self.status)
             .insert_header(ContentType::html())
-            .body(render_error_page(
-                self.page_key(),
-                self.status_code().as_u16(),
-            ))
+            .body(body);
+        response.extensions_mut().insert(self);
+        response
+    }
+
+    fn of<B>(response: &HttpResponse<B>) -> Option<ErrorPage> {
+        response.extensions().get::<ErrorPage>().copied()
+    }
+}
+
+/// Shows every error page in the language of the account (or, before login, of the
+/// visitor). `ResponseError` has no request, so [`AppError`] renders Dutch; this middleware,
+/// just inside the session's, renders the same page again in the reader's language. (The
+/// few errors of the outer layers, a request timeout, stay Dutch.)
+pub async fn error_pages_in_language(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
+    let lang = request_language(req.request());
+    match next.call(req).await {
+        Ok(res) => match ErrorPage::of(res.response()) {
+            Some(page) if lang != DEFAULT_LANGUAGE => {
+                let (req, _) = res.into_parts();
+                let localized = page.response(&lang);
+                Ok(ServiceResponse::new(req, localized).map_into_right_body())
+            }
+            _ => Ok(res.map_into_left_body()),
+        },
+        Err(err) => {
+            let response = err.error_response();
+            match ErrorPage::of(&response) {
+                Some(page) if lang != DEFAULT_LANGUAGE => {
+                    let localized = page.response(&lang);
+                    Err(InternalError::from_response(err, localized).into())
+                }
+                _ => Err(err),
+            }
+        }
     }
 }

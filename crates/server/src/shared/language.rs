@@ -3,11 +3,11 @@
 //! cookie), else the first language of the browser's Accept-Language that has a catalog,
 //! else Dutch.
 
-use actix_web::HttpRequest;
 use actix_web::cookie::{Cookie, SameSite, time::Duration};
 use actix_web::http::header::ACCEPT_LANGUAGE;
+use actix_web::{HttpMessage, HttpRequest};
 
-use super::is_https;
+use super::{SessionUser, is_https};
 
 /// The languages of the pages, in the switch's order.
 pub const LANGUAGES: [&str; 3] = ["nl", "fr", "en"];
@@ -49,6 +49,15 @@ pub fn visitor_language(req: &HttpRequest) -> &'static str {
         })
         .or_else(|| from_browser(req))
         .unwrap_or(LANGUAGES[0])
+}
+
+/// The language of whoever sent `req`: the account's when a session is loaded, else the
+/// visitor's.
+pub fn request_language(req: &HttpRequest) -> String {
+    match req.extensions().get::<SessionUser>() {
+        Some(user) => user.language.clone(),
+        None => visitor_language(req).to_owned(),
+    }
 }
 
 /// The cookie that keeps the switch's choice, when this request made one.

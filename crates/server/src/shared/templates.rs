@@ -52,9 +52,9 @@ pub fn render(name: &str, context: &tera::Context) -> Result<String, AppError> {
 }
 
 /// The Dutch error page; falls back to plain text if even that cannot render.
-pub fn render_error_page(key: &str, status: u16) -> String {
+pub fn render_error_page(key: &str, status: u16, lang: &str) -> String {
     let mut context = tera::Context::new();
-    context.insert("lang", "nl");
+    context.insert("lang", lang);
     context.insert("key", key);
     context.insert("status", &status);
     render("error.html", &context).unwrap_or_else(|err| {
@@ -97,6 +97,7 @@ mod tests {
                 "street": "Industrieweg 12", "postal_code": "2800", "city": "Mechelen",
                 "notification_email": "v@peeters.test"},
             "rights": "master", "can_change": true, "is_master": true, "languages": ["nl", "fr", "en"], "saved": true, "count_cap": 1000,
+            "language_error": "profile-language-unknown",
             "question": {"action_key": "users-revoke", "text_key": "confirm-revoke", "name": "Els", "post_to": "/x", "back_to": "/y"},
             "choices": [{"number": "530-101", "name": "Peeters", "rights": "consult"}],
             "by": "de beheerder",
@@ -242,7 +243,7 @@ mod tests {
 
     #[test]
     fn the_error_page_says_in_dutch_what_happened_and_nothing_else() {
-        let html = render_error_page("error-internal", 500);
+        let html = render_error_page("error-internal", 500, "nl");
         assert!(html.contains("Er ging iets mis"));
         assert!(html.contains("500"));
     }
