@@ -513,3 +513,27 @@ notice-employer-created = The employer has been created.
 notice-master-designated = The master user has been designated and receives an e-mail.
 notice-contract-added = The contract has been added.
 employee-count-more = More than { $count } employees
+
+## Notification address: one term everywhere (nl notificatieadres, fr adresse de notification, en notification address)
+notification-pending = { $email } has been waiting for confirmation since { $since } and only then becomes the notification address.
+notification-pending-expired = The confirmation link for { $email } expired on { $date }; the notification address was not changed. Please request the change again.
+notification-change-title = Change the notification address
+notification-change-text = The new address receives an e-mail with a confirmation link (valid for 72 hours). Until someone opens that link and confirms, notifications keep going to the current notification address. A new request replaces the previous one.
+notification-field-new = New notification address (a distribution list)
+notification-change-button = Send confirmation link
+notification-address-unchanged = This is already the employer's notification address.
+notification-confirm-title = Confirm the new notification address
+notification-confirm-text = Make { $email } the notification address of { $employer } in ebdesk. The employer's notifications will then go to this address, and the previous notification address will receive a message that it has been replaced.
+notification-confirm-button = Confirm
+notification-confirmed-title = Notification address changed
+notification-confirmed = The new notification address has been confirmed. From now on, notifications go to this address.
+notification-link-expired-title = Link expired
+notification-link-expired = This confirmation link has expired (it was valid for 72 hours); the notification address was not changed. Please ask the employer's master user to request the change again.
+notification-link-used-title = Link already used
+notification-link-used = The new notification address has already been confirmed with this link. There is nothing left to do.
+notification-link-unknown-title = Link not valid
+notification-link-unknown = This confirmation link is not (or no longer) valid: a newer request replaced it, or the link from the e-mail is incomplete. The notification address was not changed.
+operator-save-data = Save details
+operator-number-fixed = The employer number { $number } does not change.
+notice-notification-requested = The confirmation link has been sent to the new address. Until someone confirms, the current notification address stays in use.
+notice-employer-data-saved = The employer's details have been saved.

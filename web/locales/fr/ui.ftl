@@ -513,3 +513,27 @@ notice-employer-created = L'employeur a été créé.
 notice-master-designated = L'utilisateur principal a été désigné et reçoit un e-mail.
 notice-contract-added = Le contrat a été ajouté.
 employee-count-more = Plus de { $count } travailleurs
+
+## Adresse de notification : un seul terme partout (nl notificatieadres, fr adresse de notification, en notification address)
+notification-pending = { $email } attend une confirmation depuis le { $since } et ne deviendra l'adresse de notification qu'à ce moment.
+notification-pending-expired = Le lien de confirmation pour { $email } a expiré le { $date } ; l'adresse de notification n'a pas été modifiée. Introduisez à nouveau la demande.
+notification-change-title = Modifier l'adresse de notification
+notification-change-text = La nouvelle adresse reçoit un e-mail avec un lien de confirmation (valable 72 heures). Tant que personne n'a ouvert ce lien et confirmé, les notifications continuent d'aller à l'adresse de notification actuelle. Une nouvelle demande remplace la précédente.
+notification-field-new = Nouvelle adresse de notification (une liste de distribution)
+notification-change-button = Envoyer le lien de confirmation
+notification-address-unchanged = C'est déjà l'adresse de notification de l'employeur.
+notification-confirm-title = Confirmer la nouvelle adresse de notification
+notification-confirm-text = Faites de { $email } l'adresse de notification de { $employer } dans ebdesk. Les notifications de cet employeur iront alors à cette adresse, et l'adresse de notification précédente recevra un message indiquant qu'elle a été remplacée.
+notification-confirm-button = Confirmer
+notification-confirmed-title = Adresse de notification modifiée
+notification-confirmed = La nouvelle adresse de notification est confirmée. Les notifications vont désormais à cette adresse.
+notification-link-expired-title = Lien expiré
+notification-link-expired = Ce lien de confirmation a expiré (il était valable 72 heures) ; l'adresse de notification n'a pas été modifiée. Demandez à l'utilisateur principal de l'employeur d'introduire à nouveau la modification.
+notification-link-used-title = Lien déjà utilisé
+notification-link-used = La nouvelle adresse de notification a déjà été confirmée avec ce lien. Il n'y a plus rien à faire.
+notification-link-unknown-title = Lien non valable
+notification-link-unknown = Ce lien de confirmation n'est pas (ou plus) valable : une demande plus récente l'a remplacé, ou le lien de l'e-mail n'est pas complet. L'adresse de notification n'a pas été modifiée.
+operator-save-data = Enregistrer les données
+operator-number-fixed = Le numéro d'employeur { $number } ne change pas.
+notice-notification-requested = Le lien de confirmation a été envoyé à la nouvelle adresse. Tant que personne n'a confirmé, l'adresse de notification actuelle reste utilisée.
+notice-employer-data-saved = Les données de l'employeur ont été enregistrées.

@@ -513,3 +513,27 @@ notice-employer-created = De werkgever is aangemaakt.
 notice-master-designated = De master user is aangeduid en krijgt een e-mail.
 notice-contract-added = Het contract is toegevoegd.
 employee-count-more = Meer dan { $count } werknemers
+
+## Notificatieadres: één woord overal (nl notificatieadres, fr adresse de notification, en notification address)
+notification-pending = { $email } wacht op bevestiging sinds { $since } en wordt pas dan het notificatieadres.
+notification-pending-expired = De bevestigingslink voor { $email } is verlopen op { $date }; het notificatieadres werd niet gewijzigd. Vraag de wijziging opnieuw aan.
+notification-change-title = Notificatieadres wijzigen
+notification-change-text = Het nieuwe adres krijgt een e-mail met een bevestigingslink (72 uur geldig). Tot iemand die link opent en bevestigt, blijven de meldingen naar het huidige notificatieadres gaan. Een nieuwe aanvraag vervangt de vorige.
+notification-field-new = Nieuw notificatieadres (een distributielijst)
+notification-change-button = Bevestigingslink versturen
+notification-address-unchanged = Dit is al het notificatieadres van de werkgever.
+notification-confirm-title = Nieuw notificatieadres bevestigen
+notification-confirm-text = Maak { $email } het notificatieadres van { $employer } in ebdesk. De meldingen voor deze werkgever gaan dan naar dit adres, en het vorige notificatieadres krijgt een bericht dat het vervangen werd.
+notification-confirm-button = Bevestigen
+notification-confirmed-title = Notificatieadres gewijzigd
+notification-confirmed = Het nieuwe notificatieadres is bevestigd. De meldingen gaan vanaf nu naar dit adres.
+notification-link-expired-title = Link verlopen
+notification-link-expired = Deze bevestigingslink is verlopen (hij was 72 uur geldig); het notificatieadres werd niet gewijzigd. Vraag de master user van de werkgever om de wijziging opnieuw aan te vragen.
+notification-link-used-title = Link al gebruikt
+notification-link-used = Met deze link werd het nieuwe notificatieadres al bevestigd. Er is niets meer te doen.
+notification-link-unknown-title = Link ongeldig
+notification-link-unknown = Deze bevestigingslink is niet (meer) geldig: een nieuwere aanvraag verving hem, of de link uit de e-mail is niet volledig. Het notificatieadres werd niet gewijzigd.
+operator-save-data = Gegevens bewaren
+operator-number-fixed = Het werkgeversnummer { $number } verandert niet.
+notice-notification-requested = De bevestigingslink is verstuurd naar het nieuwe adres. Tot iemand bevestigt, blijft het huidige notificatieadres in gebruik.
+notice-employer-data-saved = De gegevens van de werkgever zijn bewaard.
