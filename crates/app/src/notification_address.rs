@@ -7,14 +7,22 @@
 
 use chrono::{DateTime, Utc};
 use ebdesk_domain::EmailAddress;
+use ebdesk_domain::access::ThrottlePolicy;
 use ebdesk_store::{
-    Access, Actor, Employer, LinkProblem, NotificationChangeRequest, NotificationLink,
-    NotificationRequester, Store,
+    Access, Actor, AttemptGrant, Employer, LinkProblem, NotificationChangeRequest,
+    NotificationLink, NotificationRequester, Store,
 };
 
 use crate::Error;
 use crate::credentials::{NOTIFICATION_LINK_VALIDITY, hash_token, random_token};
 use crate::mails::{self, Recipient, RequestedBy};
+
+/// Confirmation mails per employer: 5 an hour. A request mails an address that is not the
+/// employer's yet; this keeps the form from being a way to flood someone's mailbox.
+pub const REQUEST_THROTTLE: ThrottlePolicy = ThrottlePolicy {
+    max_failures: 5,
+    window: chrono::Duration::hours(1),
+};
 
 /// Who asks for the new address.
 #[derive(Debug, Clone, Copy)]
@@ -35,8 +43,9 @@ impl Requester<'_> {
 }
 
 /// Asks for `typed` as the employer's new notification address: checked as an e-mail
-/// address (`Error::Refused` with the message key otherwise, or when it is the current
-/// one), stored as pending, and mailed a confirmation link in `language` (the requester's).
+/// address (`Error::Refused` with the message key otherwise, when it is the current one, or
+/// after [`REQUEST_THROTTLE`]'s number of requests), stored as pending, and mailed a
+/// confirmation link in `language` (the requester's).
 pub async fn request_change(
     store: &Store,
     requester: Requester<'_>,
@@ -50,6 +59,11 @@ pub async fn request_change(
     let employer = requester.employer();
     if new.as_str() == employer.notification_email {
         return Err(Error::Refused("notification-address-unchanged"));
+    }
+    let key = format!("notification:{}", employer.id);
+    if let AttemptGrant::Throttled(_) = store.begin_attempt(&[(key, REQUEST_THROTTLE)], now).await?
+    {
+        return Err(Error::Refused("notification-too-many"));
     }
     let (by, mail_by) = match requester {
         Requester::Master { access, name } => (

@@ -268,6 +268,30 @@ async fn nobody_else_asks_or_confirms(db: TestDb) {
     );
     assert_eq!(address(&db, EMPLOYER_A).await, "ander@proef.test");
     assert_eq!(address(&db, EMPLOYER_B).await, OLD);
+    // No mail cannon: five links an hour per employer, then a message at the field.
+    for n in 3..=5 {
+        let to = format!("lijst{n}@proef.test");
+        let page = post(&master_a, ASK_A, HOME_A, &[("notification_email", &to)]).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "request {n}");
+    }
+    let sixth = [("notification_email", "lijst6@proef.test")];
+    let page = post(&master_a, ASK_A, HOME_A, &sixth).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        text(&page).contains("al vijf bevestigingslinks"),
+        "{}",
+        page.body
+    );
+    assert!(
+        db.store
+            .find_latest_email_to("lijst6@proef.test")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // Another employer is not held back by A's requests.
+    let page = post(&master_b, ASK_B, "/werkgevers/530-202", &sixth).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
     db.cleanup().await;
 }
 
@@ -340,6 +364,15 @@ async fn the_operator_asks_through_the_same_use_case(db: TestDb) {
     new_operator(&db.store, OPERATOR, "Beheerder", &hash).await;
     let base = spawn_app(db.store.clone()).await;
     let operator = Browser::logged_in(&base, OPERATOR).await;
+    // The operator reads English: both mails are written in the requester's language.
+    let operator_id = db
+        .store
+        .find_account_by_email(OPERATOR)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    db.store.set_language(operator_id, "en").await.unwrap();
     let page = "/beheer/werkgevers/530-202";
     let ask = "/beheer/werkgevers/530-202/notificatieadres";
     let bad = post(
@@ -363,12 +396,16 @@ async fn the_operator_asks_through_the_same_use_case(db: TestDb) {
     assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
     let shown = text(&operator.get(page).await);
     assert!(
-        shown.contains(&format!("{NEW} wacht op bevestiging")),
+        shown.contains(&format!("{NEW} has been waiting for confirmation")),
         "{shown}"
     );
     let mail = db.store.find_latest_email_to(NEW).await.unwrap().unwrap();
+    assert_eq!(
+        mail.record.subject,
+        "ebdesk: confirm the new notification address"
+    );
     assert!(
-        mail.body_text.contains("De beheerder van ebdesk vroeg"),
+        mail.body_text.contains("The ebdesk administrator asked"),
         "{}",
         mail.body_text
     );
@@ -378,6 +415,11 @@ async fn the_operator_asks_through_the_same_use_case(db: TestDb) {
     let done = confirm(&base, &link_in_mail(&db, NEW).await).await;
     assert_eq!(done.status, StatusCode::OK);
     assert_eq!(address(&db, EMPLOYER_B).await, NEW);
+    let notice = db.store.find_latest_email_to(OLD).await.unwrap().unwrap();
+    assert_eq!(
+        notice.record.subject,
+        "ebdesk: the notification address has been changed"
+    );
     assert_eq!(address(&db, EMPLOYER_A).await, OLD);
     db.cleanup().await;
 }

@@ -522,6 +522,7 @@ notification-change-text = The new address receives an e-mail with a confirmatio
 notification-field-new = New notification address (a distribution list)
 notification-change-button = Send confirmation link
 notification-address-unchanged = This is already the employer's notification address.
+notification-too-many = Five confirmation links have already been sent for this employer in the past hour. Please try again later.
 notification-confirm-title = Confirm the new notification address
 notification-confirm-text = Make { $email } the notification address of { $employer } in ebdesk. The employer's notifications will then go to this address, and the previous notification address will receive a message that it has been replaced.
 notification-confirm-button = Confirm

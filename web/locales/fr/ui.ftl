@@ -522,6 +522,7 @@ notification-change-text = La nouvelle adresse reçoit un e-mail avec un lien de
 notification-field-new = Nouvelle adresse de notification (une liste de distribution)
 notification-change-button = Envoyer le lien de confirmation
 notification-address-unchanged = C'est déjà l'adresse de notification de l'employeur.
+notification-too-many = Cinq liens de confirmation ont déjà été envoyés pour cet employeur au cours de la dernière heure. Réessayez plus tard.
 notification-confirm-title = Confirmer la nouvelle adresse de notification
 notification-confirm-text = Faites de { $email } l'adresse de notification de { $employer } dans ebdesk. Les notifications de cet employeur iront alors à cette adresse, et l'adresse de notification précédente recevra un message indiquant qu'elle a été remplacée.
 notification-confirm-button = Confirmer

@@ -522,6 +522,7 @@ notification-change-text = Het nieuwe adres krijgt een e-mail met een bevestigin
 notification-field-new = Nieuw notificatieadres (een distributielijst)
 notification-change-button = Bevestigingslink versturen
 notification-address-unchanged = Dit is al het notificatieadres van de werkgever.
+notification-too-many = Voor deze werkgever werden het voorbije uur al vijf bevestigingslinks verstuurd. Probeer het later opnieuw.
 notification-confirm-title = Nieuw notificatieadres bevestigen
 notification-confirm-text = Maak { $email } het notificatieadres van { $employer } in ebdesk. De meldingen voor deze werkgever gaan dan naar dit adres, en het vorige notificatieadres krijgt een bericht dat het vervangen werd.
 notification-confirm-button = Bevestigen
