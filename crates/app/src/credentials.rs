@@ -17,6 +17,8 @@ use crate::Error;
 
 /// How long an activation link stays valid.
 pub const ACTIVATION_VALIDITY: Duration = Duration::hours(72);
+/// How long the link that confirms a new notification address stays valid.
+pub const NOTIFICATION_LINK_VALIDITY: Duration = Duration::hours(72);
 /// How long a password reset link stays valid.
 pub const RESET_VALIDITY: Duration = Duration::hours(1);
 

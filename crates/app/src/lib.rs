@@ -5,6 +5,7 @@ pub mod affiliations;
 pub mod credentials;
 pub mod invite;
 pub mod mails;
+pub mod notification_address;
 pub mod password_reset;
 pub mod second_factor;
 pub mod uploads;

@@ -164,6 +164,68 @@ pub enum ResetBy<'a> {
     MasterOf(&'a str),
 }
 
+/// The link that confirms a new notification address.
+pub fn notification_link(public_url: &str, token: &str) -> String {
+    format!("{public_url}/notificatieadres/{token}")
+}
+
+/// Who asked for a new notification address, as the mail to that address names them.
+#[derive(Debug, Clone, Copy)]
+pub enum RequestedBy<'a> {
+    /// The employer's master user, by name.
+    Master(&'a str),
+    /// The operator of ebdesk.
+    Operator,
+}
+
+/// To a new notification address: confirm it with the link (72 hours); the current address
+/// stays in use until then (the mail does not name it: whoever holds the new mailbox need
+/// not learn it).
+pub fn notification_confirmation(
+    to: Recipient<'_>,
+    public_url: &str,
+    token: &str,
+    employer: &str,
+    by: RequestedBy<'_>,
+) -> Result<OutgoingMail, Error> {
+    let lang = written_in(to.language);
+    let by = match by {
+        RequestedBy::Master(name) => ebdesk_i18n::lookup(
+            &lang,
+            "mail-notification-by-master",
+            &[("name", name.to_owned())],
+        ),
+        RequestedBy::Operator => ebdesk_i18n::lookup(&lang, "mail-notification-by-operator", &[]),
+    };
+    let mut context = tera::Context::new();
+    context.insert("employer", employer);
+    context.insert("by", &by);
+    context.insert("link", &notification_link(public_url, token));
+    compose(
+        to,
+        "mail-notification-confirm-subject",
+        "mail_notification_confirm.txt",
+        context,
+    )
+}
+
+/// To the notification address that was just replaced by `new`.
+pub fn notification_replaced(
+    to: Recipient<'_>,
+    employer: &str,
+    new: &str,
+) -> Result<OutgoingMail, Error> {
+    let mut context = tera::Context::new();
+    context.insert("employer", employer);
+    context.insert("new", new);
+    compose(
+        to,
+        "mail-notification-replaced-subject",
+        "mail_notification_replaced.txt",
+        context,
+    )
+}
+
 /// Tells an account holder that their second factor was reset, and by whom.
 pub fn totp_reset(
     to: Recipient<'_>,
@@ -282,8 +344,25 @@ mod tests {
             locked(an()).unwrap(),
             account_notice(an(), url, AccountNotice::TotpEnrolled).unwrap(),
             account_notice(an(), url, AccountNotice::PasswordChanged).unwrap(),
+            notification_confirmation(
+                an(),
+                url,
+                "N",
+                "Bouwbedrijf Peeters NV",
+                RequestedBy::Master("An Peeters"),
+            )
+            .unwrap(),
+            notification_confirmation(
+                an(),
+                url,
+                "N",
+                "Bouwbedrijf Peeters NV",
+                RequestedBy::Operator,
+            )
+            .unwrap(),
+            notification_replaced(an(), "Bouwbedrijf Peeters NV", "nieuw@peeters.test").unwrap(),
         ];
-        assert_eq!(mails.len(), template_names().len() + 1);
+        assert_eq!(mails.len(), template_names().len() + 2);
         for mail in &mails {
             assert!(mail.subject.starts_with("ebdesk: "), "{}", mail.subject);
             assert!(mail.body.ends_with("ebdesk\n"), "{}", mail.body);
@@ -326,6 +405,18 @@ mod tests {
                 .contains("hersteld door de master user van Bouwbedrijf Peeters NV.")
         );
         assert!(mails[7].body.contains("https://ebdesk.test/login"));
+        assert!(
+            mails[9]
+                .body
+                .contains("https://ebdesk.test/notificatieadres/N")
+        );
+        assert!(mails[9].body.contains("An Peeters, master user, vroeg"));
+        assert!(mails[10].body.contains("De beheerder van ebdesk vroeg"));
+        assert!(
+            mails[11]
+                .body
+                .contains("gaan de meldingen naar nieuw@peeters.test")
+        );
     }
 
     #[test]

@@ -120,3 +120,62 @@ fn every_message_renders_in_every_language_by_itself() {
         }
     }
 }
+
+/// One word per notion: the employer's notification address (a distribution list) is
+/// "notificatieadres", "adresse de notification", "notification address" wherever a text
+/// names it, on the pages, in the forms and in the mails.
+#[test]
+fn the_notification_address_has_one_name_per_language() {
+    let names = [
+        (
+            "nl",
+            "notificatieadres",
+            [
+                "meldingsadres",
+                "notificatie-e-mail",
+                "notificatie-mailadres",
+                "distributieadres",
+            ],
+        ),
+        (
+            "fr",
+            "adresse de notification",
+            [
+                "adresse d'avis",
+                "adresse d'alerte",
+                "adresse de contact",
+                "adresse de diffusion",
+            ],
+        ),
+        (
+            "en",
+            "notification address",
+            [
+                "alert address",
+                "notify address",
+                "notifications address",
+                "mailing address",
+            ],
+        ),
+    ];
+    for (lang, name, others) in names {
+        let dir = root().join(lang);
+        let mut uses = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "ftl") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap().to_lowercase();
+            for other in others {
+                assert!(
+                    !text.contains(other),
+                    "{}: {other:?} instead of {name:?}",
+                    path.display()
+                );
+            }
+            uses += text.matches(name).count();
+        }
+        assert!(uses > 10, "{lang}: {name:?} is used {uses} times");
+    }
+}

@@ -109,7 +109,11 @@ impl Application {
 
 /// A path as the access log may show it: the secret part of a link replaced by `…`.
 fn redacted_path(path: &str) -> String {
-    for prefix in ["/activeren/", "/wachtwoord-herstellen/"] {
+    for prefix in [
+        "/activeren/",
+        "/wachtwoord-herstellen/",
+        "/notificatieadres/",
+    ] {
         if path.starts_with(prefix) {
             return format!("{prefix}…");
         }

@@ -62,7 +62,17 @@ const MATRIX: &[Row] = &[
     ("POST", "/wachtwoord-vergeten", [200; 6]),
     ("GET", "/wachtwoord-herstellen/{token}", [410; 6]),
     ("POST", "/wachtwoord-herstellen/{token}", [410; 6]),
+    // The notification address's confirmation link: the token is the right (a made-up one
+    // is gone for everyone).
+    ("GET", "/notificatieadres/{token}", [410; 6]),
+    ("POST", "/notificatieadres/{token}", [410; 6]),
     ("GET", "/werkgevers/{employer}", TENANT_READ),
+    // A new notification address: the master only (an empty form is refused at its field).
+    (
+        "POST",
+        "/werkgevers/{employer}/notificatieadres",
+        [S, 404, 403, 403, 404, 422],
+    ),
     ("GET", "/werkgevers/{employer}/werknemers", TENANT_READ),
     // An employee of the second contract: outside the consult user's scope.
     (
@@ -129,6 +139,16 @@ const MATRIX: &[Row] = &[
     (
         "POST",
         "/beheer/werkgevers/{number}/contracten",
+        [S, 422, 403, 403, 403, 403],
+    ),
+    (
+        "POST",
+        "/beheer/werkgevers/{number}/gegevens",
+        [S, 422, 403, 403, 403, 403],
+    ),
+    (
+        "POST",
+        "/beheer/werkgevers/{number}/notificatieadres",
         [S, 422, 403, 403, 403, 403],
     ),
     (

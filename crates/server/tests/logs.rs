@@ -77,6 +77,30 @@ async fn nothing_secret_or_personal_is_ever_logged(db: TestDb) {
         .find_map(|w| w.find("/wachtwoord-herstellen/").map(|i| w[i..].to_owned()))
         .unwrap();
     b.get(&link).await;
+    // A new notification address is asked for; its link is opened and confirmed.
+    browser
+        .post(
+            "/werkgevers/530-101/notificatieadres",
+            &[
+                ("notification_email", "lijst@a.test"),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    let mail = db.store.find_latest_email_to("lijst@a.test").await;
+    let notification_link = mail
+        .unwrap()
+        .unwrap()
+        .body_text
+        .split_whitespace()
+        .find_map(|w| w.find("/notificatieadres/").map(|i| w[i..].to_owned()))
+        .unwrap();
+    let reader = Browser::new(&base);
+    let form = reader.get(&notification_link).await.csrf_token();
+    let done = reader
+        .post(&notification_link, &[("csrf_token", &form)])
+        .await;
+    assert_eq!(done.status, reqwest::StatusCode::OK);
     browser.post("/logout", &[("csrf_token", &token)]).await;
 
     let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
@@ -90,6 +114,10 @@ async fn nothing_secret_or_personal_is_ever_logged(db: TestDb) {
             &person.national_number.formatted(),
         ),
         ("reset token", reset_token),
+        (
+            "notification link token",
+            notification_link.rsplit('/').next().unwrap(),
+        ),
         ("TOTP secret", &totp_secret(MASTER_A)),
         ("CSRF token", &token),
     ] {

@@ -214,4 +214,108 @@ async fn the_operator_creates_an_employer_and_designates_its_master(db: TestDb) 
     db.cleanup().await;
 }
 
-both_engines!(the_operator_creates_an_employer_and_designates_its_master);
+async fn the_operator_changes_an_employers_data_checked_as_when_creating(db: TestDb) {
+    let f = support::fixture(&db.store).await;
+    let hash = ebdesk_app::credentials::hash_password(PASSWORD).unwrap();
+    new_operator(&db.store, OPERATOR, "Beheerder", &hash).await;
+    let base = spawn_app(db.store.clone()).await;
+    let operator = Browser::logged_in(&base, OPERATOR).await;
+    let page = "/beheer/werkgevers/530-101";
+    let save = "/beheer/werkgevers/530-101/gegevens";
+    // The form is filled with the data as stored.
+    let shown = operator.get(page).await;
+    assert!(
+        shown.body.contains("value=\"Bouwbedrijf Proef NV\""),
+        "{}",
+        shown.body
+    );
+    assert!(shown.body.contains("value=\"Proefstraat 1\""));
+    let before = db.store.find_employer("530-101").await.unwrap().unwrap();
+    let fields = |kbo: &'static str, name: &'static str| {
+        vec![
+            ("name", name.to_owned()),
+            ("kbo", kbo.to_owned()),
+            ("street", "Nieuwstraat 9".to_owned()),
+            ("postal_code", "".to_owned()),
+            ("city", "Mechelen".to_owned()),
+            // Not editable: ignored.
+            ("number", "530-999".to_owned()),
+            ("notification_email", "kaper@kwaad.test".to_owned()),
+        ]
+    };
+    // Refused at each field, with what was typed kept, and nothing changed.
+    let bad = post(
+        &operator,
+        save,
+        page,
+        &fields("0403.170.702", "Bouw\u{202e}bedrijf"),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("id=\"data-kbo-error\""), "{}", bad.body);
+    assert!(bad.body.contains("controlecijfers"));
+    assert!(bad.body.contains("id=\"data-postal_code-error\""));
+    assert!(bad.body.contains("id=\"data-name-error\""));
+    assert!(bad.body.contains("value=\"Nieuwstraat 9\""));
+    let unchanged = db.store.find_employer("530-101").await.unwrap().unwrap();
+    assert_eq!(format!("{unchanged:?}"), format!("{before:?}"));
+
+    let mut good = fields("0403.170.701", "Bouwbedrijf Proef & Zonen NV");
+    good[3].1 = "2800".to_owned();
+    let ok = post(&operator, save, page, &good).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let landed = operator.get(ok.location.as_deref().unwrap()).await;
+    assert!(
+        landed
+            .body
+            .contains("De gegevens van de werkgever zijn bewaard.")
+    );
+    let after = db.store.find_employer("530-101").await.unwrap().unwrap();
+    assert_eq!(after.id, f.employer_a);
+    assert_eq!(after.name, "Bouwbedrijf Proef & Zonen NV");
+    assert_eq!(after.street, "Nieuwstraat 9");
+    assert_eq!(
+        (after.number.as_str(), after.kbo_number.as_str()),
+        ("530-101", before.kbo_number.as_str())
+    );
+    assert_eq!(after.notification_email, before.notification_email);
+    assert!(db.store.find_employer("530-999").await.unwrap().is_none());
+    // The master sees the new name; the log has only what changed.
+    let master = Browser::logged_in(&base, support::MASTER_A).await;
+    assert!(
+        master
+            .get("/werkgevers/530-101")
+            .await
+            .body
+            .contains("Nieuwstraat 9")
+    );
+    let log = operator
+        .get_query(
+            "/beheer/auditlog",
+            &[("employer", "530-101"), ("event", "employer_changed")],
+        )
+        .await;
+    assert!(log.body.contains("Nieuwstraat 9"), "{}", log.body);
+    assert!(
+        !log.body.contains("Mechelen"),
+        "the city did not change: {}",
+        log.body
+    );
+    // Another employer's page is untouched; an unknown one is not found.
+    let other = db.store.find_employer("530-202").await.unwrap().unwrap();
+    assert_eq!(other.street, "Proefstraat 1");
+    let missing = post(
+        &operator,
+        "/beheer/werkgevers/530-999/gegevens",
+        page,
+        &good,
+    )
+    .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    db.cleanup().await;
+}
+
+both_engines!(
+    the_operator_creates_an_employer_and_designates_its_master,
+    the_operator_changes_an_employers_data_checked_as_when_creating,
+);

@@ -114,6 +114,13 @@ audit_events! {
     InvitationDeclined = "invitation_declined",
     MasterTransferred = "master_transferred",
     EmployerCreated = "employer_created",
+    /// The operator changed an employer's data (name, KBO number, address): the changed
+    /// fields only, before and after.
+    EmployerChanged = "employer_changed",
+    /// A new notification address was asked; it waits for its confirmation link.
+    NotificationAddressRequested = "notification_address_requested",
+    /// The new notification address confirmed its link and replaced the old one.
+    NotificationAddressChanged = "notification_address_changed",
     ContractAdded = "contract_added",
     /// A download or export that contains personal data.
     PersonalDataDownloaded = "personal_data_downloaded",

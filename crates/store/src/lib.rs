@@ -19,6 +19,7 @@ mod insured;
 mod invitations;
 mod keys;
 mod list_query;
+mod notification;
 mod operator;
 mod outbox;
 mod provisioning;
@@ -56,7 +57,11 @@ pub use insured::InsuredEntry;
 pub use invitations::{INVITATION_VALIDITY, ReceivedInvitation, SentInvitation};
 pub use keys::{KeyCheck, use_secret_key};
 pub use list_query::{ListCursor, Page};
-pub use operator::{EmployerSummary, NewContract};
+pub use notification::{
+    LinkProblem, NotificationChangeRequest, NotificationLink, NotificationRequester,
+    PendingNotificationChange,
+};
+pub use operator::{EmployerDetails, EmployerSummary, NewContract};
 #[cfg(feature = "test-support")]
 pub use outbox::OpenedEmail;
 pub use outbox::{

@@ -2,7 +2,7 @@
 //! Not tenant-scoped: only the operator console calls these, behind the `Operator` guard.
 
 use chrono::{DateTime, Utc};
-use ebdesk_domain::Rights;
+use ebdesk_domain::{KboNumber, Rights};
 use serde::Serialize;
 use serde_json::json;
 
@@ -21,6 +21,52 @@ pub struct EmployerSummary {
     pub kbo_number: String,
     pub master_email: Option<String>,
     pub master_invited: Option<bool>,
+}
+
+/// The data of an employer the operator may change. Its number never changes; its
+/// notification address changes only through a confirmed link (see
+/// [`Store::request_notification_change`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EmployerDetails {
+    pub name: String,
+    pub kbo_number: String,
+    pub street: String,
+    pub postal_code: String,
+    pub city: String,
+}
+
+impl EmployerDetails {
+    /// (field, value) in a fixed order, for the audit entry's before and after.
+    fn fields(&self) -> [(&'static str, &str); 5] {
+        [
+            ("name", &self.name),
+            ("kbo_number", &self.kbo_number),
+            ("street", &self.street),
+            ("postal_code", &self.postal_code),
+            ("city", &self.city),
+        ]
+    }
+}
+
+/// True when both are the same KBO number, however written (the demo data and older rows
+/// keep it with dots, the operator's form stores the ten digits).
+fn same_kbo(a: &str, b: &str) -> bool {
+    match (KboNumber::parse(a), KboNumber::parse(b)) {
+        (Ok(a), Ok(b)) => a.as_str() == b.as_str(),
+        _ => a == b,
+    }
+}
+
+/// The fields that differ, as `{"before": {..}, "after": {..}}`; None when none does.
+fn details_change(before: &EmployerDetails, after: &EmployerDetails) -> Option<serde_json::Value> {
+    let (mut was, mut is) = (serde_json::Map::new(), serde_json::Map::new());
+    for ((field, old), (_, new)) in before.fields().into_iter().zip(after.fields()) {
+        if old != new {
+            was.insert(field.to_owned(), json!(old));
+            is.insert(field.to_owned(), json!(new));
+        }
+    }
+    (!was.is_empty()).then(|| json!({ "before": was, "after": is }))
 }
 
 /// A first contract with its categories, created with the employer.
@@ -85,6 +131,62 @@ impl Store {
             write_effects!(tx, effects, actor, now);
             tx.commit().await?;
             Ok(id)
+        })
+    }
+
+    /// The employer with this number, all its data (the operator's view; not tenant-scoped).
+    pub async fn find_employer(&self, number: &str) -> Result<Option<crate::Employer>> {
+        const SQL: &str = "SELECT id, number, name, kbo_number, street, postal_code, city, \
+            notification_email FROM employers WHERE number = $1";
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(SQL).bind(number.to_owned()).fetch_optional(pool).await?
+        }))
+    }
+
+    /// Changes an employer's data, with an audit entry of the fields that changed (before and
+    /// after), in one transaction. Answers how many fields changed (0: nothing written);
+    /// [`StoreError::NotFound`] for an employer that does not exist.
+    pub async fn update_employer_details(
+        &self,
+        employer_id: i64,
+        details: &EmployerDetails,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<usize> {
+        // A write first, so that PostgreSQL locks the row before it is read: the "before"
+        // of the audit entry is what this change replaces (SQLite's BEGIN IMMEDIATE
+        // serializes writers anyway).
+        const LOCK: &str = "UPDATE employers SET name = name WHERE id = $1";
+        const READ: &str = "SELECT name, kbo_number, street, postal_code, city \
+            FROM employers WHERE id = $1";
+        const WRITE: &str = "UPDATE employers SET name = $2, kbo_number = $3, street = $4, \
+            postal_code = $5, city = $6 WHERE id = $1";
+        let mut d = details.clone();
+        with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let locked = sqlx::query(LOCK).bind(employer_id).execute(&mut *tx).await?;
+            if locked.rows_affected() == 0 {
+                return Err(StoreError::NotFound);
+            }
+            let (name, kbo_number, street, postal_code, city): (String, String, String, String, String) =
+                sqlx::query_as(READ).bind(employer_id).fetch_one(&mut *tx).await?;
+            let before = EmployerDetails { name, kbo_number, street, postal_code, city };
+            if same_kbo(&before.kbo_number, &d.kbo_number) {
+                d.kbo_number = before.kbo_number.clone();
+            }
+            let Some(change) = details_change(&before, &d) else {
+                return Ok(0);
+            };
+            let changed = change["after"].as_object().map_or(0, serde_json::Map::len);
+            sqlx::query(WRITE)
+                .bind(employer_id).bind(d.name).bind(d.kbo_number).bind(d.street)
+                .bind(d.postal_code).bind(d.city)
+                .execute(&mut *tx).await?;
+            let mut effects = Effects::default();
+            effects.audit(Some(employer_id), AuditEvent::EmployerChanged, change);
+            write_effects!(tx, effects, actor, now);
+            tx.commit().await?;
+            Ok(changed)
         })
     }
 

@@ -29,3 +29,13 @@ mail-totp-reset-body = The two-step verification of your ebdesk account has just
 mail-totp-reset-not-you = Did you not ask for this? Then change your password immediately with "Forgot password?" at { $link } and notify the ebdesk administrator.
 mail-totp-reset-by-operator = the ebdesk administrator
 mail-totp-reset-by-master = the master user of { $employer }
+
+mail-notification-confirm-subject = ebdesk: confirm the new notification address
+mail-notification-confirm-body = { $by } asked to make this address the notification address of { $employer } in ebdesk: the employer's notifications will then arrive at this address. Please confirm it via this link (valid for 72 hours, can be used once):
+mail-notification-confirm-until = Until someone confirms, notifications keep going to the current notification address.
+mail-notification-confirm-unexpected = Were you not expecting this e-mail? Then you can ignore it: nothing will change.
+mail-notification-by-master = { $name }, master user,
+mail-notification-by-operator = The ebdesk administrator
+mail-notification-replaced-subject = ebdesk: the notification address has been changed
+mail-notification-replaced-body = This address is no longer the notification address of { $employer } in ebdesk: from now on, notifications go to { $new }. The new address confirmed the change via a link.
+mail-notification-replaced-not-you = Did you not know about this? Then contact the master user of { $employer } or the ebdesk administrator immediately.

@@ -29,3 +29,13 @@ mail-totp-reset-body = L'authentification à deux facteurs de votre compte ebdes
 mail-totp-reset-not-you = Vous n'avez pas demandé cette réinitialisation ? Modifiez alors immédiatement votre mot de passe via "Mot de passe oublié" sur { $link } et prévenez l'administrateur d'ebdesk.
 mail-totp-reset-by-operator = l'administrateur d'ebdesk
 mail-totp-reset-by-master = l'utilisateur principal de { $employer }
+
+mail-notification-confirm-subject = ebdesk : confirmez la nouvelle adresse de notification
+mail-notification-confirm-body = { $by } a demandé que cette adresse devienne l'adresse de notification de { $employer } dans ebdesk : les notifications destinées à l'employeur arriveront alors à cette adresse. Confirmez-le via ce lien (valable 72 heures, utilisable une seule fois) :
+mail-notification-confirm-until = Tant que personne n'a confirmé, les notifications continuent d'aller à l'adresse de notification actuelle.
+mail-notification-confirm-unexpected = Vous n'attendiez pas cet e-mail ? Vous pouvez l'ignorer : rien ne change.
+mail-notification-by-master = { $name }, utilisateur principal,
+mail-notification-by-operator = L'administrateur d'ebdesk
+mail-notification-replaced-subject = ebdesk : l'adresse de notification a été modifiée
+mail-notification-replaced-body = Cette adresse n'est plus l'adresse de notification de { $employer } dans ebdesk : les notifications vont désormais à { $new }. Cette nouvelle adresse a confirmé la modification via un lien.
+mail-notification-replaced-not-you = Vous n'étiez pas au courant ? Contactez alors immédiatement l'utilisateur principal de { $employer } ou l'administrateur d'ebdesk.

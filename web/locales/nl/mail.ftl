@@ -29,3 +29,13 @@ mail-totp-reset-body = De tweestapsverificatie van uw ebdesk-account werd zopas 
 mail-totp-reset-not-you = Hebt u hier niet om gevraagd? Wijzig dan meteen uw wachtwoord via "Wachtwoord vergeten" op { $link } en verwittig de beheerder van ebdesk.
 mail-totp-reset-by-operator = de beheerder van ebdesk
 mail-totp-reset-by-master = de master user van { $employer }
+
+mail-notification-confirm-subject = ebdesk: bevestig het nieuwe notificatieadres
+mail-notification-confirm-body = { $by } vroeg om dit adres het notificatieadres van { $employer } in ebdesk te maken: de meldingen voor de werkgever komen dan op dit adres toe. Bevestig het via deze link (72 uur geldig, één keer te gebruiken):
+mail-notification-confirm-until = Tot iemand bevestigt, blijven de meldingen naar het huidige notificatieadres gaan.
+mail-notification-confirm-unexpected = Verwachtte u deze e-mail niet? Dan mag u hem negeren: er verandert niets.
+mail-notification-by-master = { $name }, master user,
+mail-notification-by-operator = De beheerder van ebdesk
+mail-notification-replaced-subject = ebdesk: het notificatieadres werd gewijzigd
+mail-notification-replaced-body = Dit adres is niet langer het notificatieadres van { $employer } in ebdesk: vanaf nu gaan de meldingen naar { $new }. Dat nieuwe adres bevestigde de wijziging via een link.
+mail-notification-replaced-not-you = Wist u hier niet van? Neem dan meteen contact op met de master user van { $employer } of met de beheerder van ebdesk.

@@ -319,6 +319,19 @@ fn insert_filters(
 /// count of a large employer costs more than the page itself (docs/decisions.md).
 const COUNT_CAP: i64 = 1000;
 
+/// The status filter and the sort order of a list query, as the form and links name them.
+fn list_labels(query: &EmployeeListQuery) -> (&'static str, &'static str) {
+    let status = match query.status {
+        StatusFilter::All => "all",
+        StatusFilter::Only(s) => s.as_str(),
+    };
+    let sort = match query.sort {
+        SortOrder::Name => "name",
+        SortOrder::Number => "number",
+    };
+    (status, sort)
+}
+
 pub async fn list_employees(
     state: web::Data<AppState>,
     tenant: Tenant,
@@ -328,14 +341,7 @@ pub async fn list_employees(
     let contracts = state.store.list_contracts(scope).await?;
     let categories = state.store.list_categories(scope).await?;
     let (query, view) = params.query(&contracts, &categories)?;
-    let status = match query.status {
-        StatusFilter::All => "all",
-        StatusFilter::Only(s) => s.as_str(),
-    };
-    let sort = match query.sort {
-        SortOrder::Name => "name",
-        SortOrder::Number => "number",
-    };
+    let (status, sort) = list_labels(&query);
     let mut context = tenant_context(&tenant);
     context.insert("q", params.q.as_deref().unwrap_or_default());
     context.insert("page", &params.page.unwrap_or(1).max(1));

@@ -10,6 +10,7 @@ mod employer_choice;
 mod employer_home;
 mod exits;
 mod login;
+mod notification_link;
 mod operator;
 mod personal_data;
 mod profile;
@@ -24,6 +25,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     cfg.configure(login::routes)
         .configure(employer_choice::routes)
         .configure(account::routes)
+        .configure(notification_link::routes)
         .configure(profile::routes)
         .configure(users::routes)
         .configure(operator::routes)

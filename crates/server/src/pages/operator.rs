@@ -6,15 +6,19 @@ use std::collections::HashMap;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use ebdesk_app::invite::{self, Invitee};
+use ebdesk_app::notification_address::Requester;
 use ebdesk_app::second_factor::{self, Reset};
 use ebdesk_domain::names::{NameError, check_name};
 use ebdesk_domain::{EmailAddress, KboNumber};
-use ebdesk_store::{NewContactPoint, NewContract, NewEmployer, StoreError};
+use ebdesk_store::{
+    Employer, EmployerDetails, NewContactPoint, NewContract, NewEmployer, StoreError,
+};
 use serde::Serialize;
 
 use crate::shared::forms::{login_email, person_name};
 use crate::shared::language::supported;
 use crate::shared::notice::{Notice, Saved, see_other_saying};
+use crate::shared::notification::{self, NotificationForm};
 use crate::shared::{AppError, AppState, Operator, RouteExt, actor, html, page_context, render};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -22,6 +26,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .get("/beheer/werkgevers/nieuw", new_employer_form)
         .post("/beheer/werkgevers", create_employer)
         .get("/beheer/werkgevers/{number}", show_employer)
+        .post("/beheer/werkgevers/{number}/gegevens", update_employer)
+        .post(
+            "/beheer/werkgevers/{number}/notificatieadres",
+            request_notification_address,
+        )
         .post("/beheer/werkgevers/{number}/master", designate_master)
         .post("/beheer/werkgevers/{number}/contracten", add_contract)
         .post("/beheer/2fa-herstellen", reset_second_factor);
@@ -54,7 +63,7 @@ pub async fn console(
     console_page(&state, &operator, None, StatusCode::OK).await
 }
 
-#[derive(Default, Serialize)]
+#[derive(Clone, Default, Serialize)]
 struct EmployerForm {
     values: HashMap<String, String>,
     errors: HashMap<&'static str, &'static str>,
@@ -242,6 +251,36 @@ fn employer_from(
     if !is_number(&value("number"), '-', 1..=6) {
         errors.insert("number", "operator-employer-number-invalid");
     }
+    let details = details_from(value, errors);
+    let notification = EmailAddress::parse(&value("notification_email"))
+        .map_err(|e| errors.insert("notification_email", e.code()));
+    let EmployerDetails {
+        name,
+        kbo_number,
+        street,
+        postal_code,
+        city,
+    } = details?;
+    Some(NewEmployer {
+        number: value("number"),
+        name,
+        kbo_number,
+        street,
+        postal_code,
+        city,
+        notification_email: notification.ok()?.as_str().to_owned(),
+    })
+}
+
+/// The fields of an employer's data, as the create and the edit form name them.
+const DETAIL_FIELDS: [&str; 5] = ["name", "kbo", "street", "postal_code", "city"];
+
+/// The data of an employer (the create and the edit form check it alike), or the messages
+/// in `errors`.
+fn details_from(
+    value: &dyn Fn(&str) -> String,
+    errors: &mut HashMap<&'static str, &'static str>,
+) -> Option<EmployerDetails> {
     for key in ["name", "street", "postal_code", "city"] {
         if value(key).is_empty() {
             errors.insert(key, "operator-field-required");
@@ -249,43 +288,95 @@ fn employer_from(
     }
     check_name_field(&value("name"), "name", errors);
     let kbo = KboNumber::parse(&value("kbo")).map_err(|e| errors.insert("kbo", e.code()));
-    let notification = EmailAddress::parse(&value("notification_email"))
-        .map_err(|e| errors.insert("notification_email", e.code()));
-    Some(NewEmployer {
-        number: value("number"),
+    Some(EmployerDetails {
         name: value("name"),
         kbo_number: kbo.ok()?.as_str().to_owned(),
         street: value("street"),
         postal_code: value("postal_code"),
         city: value("city"),
-        notification_email: notification.ok()?.as_str().to_owned(),
     })
+}
+
+/// The edit form filled with the employer's data as stored.
+fn details_form(employer: &Employer) -> EmployerForm {
+    let kbo = KboNumber::parse(&employer.kbo_number)
+        .map_or_else(|_| employer.kbo_number.clone(), |k| k.formatted());
+    let values = [
+        ("name", employer.name.clone()),
+        ("kbo", kbo),
+        ("street", employer.street.clone()),
+        ("postal_code", employer.postal_code.clone()),
+        ("city", employer.city.clone()),
+    ];
+    EmployerForm {
+        values: values.map(|(k, v)| (k.to_owned(), v)).into(),
+        errors: HashMap::new(),
+    }
+}
+
+/// The forms of the employer page, as typed when one was refused.
+#[derive(Default)]
+struct EmployerForms {
+    /// The master and contract forms.
+    form: EmployerForm,
+    /// The employer's data; None: as stored.
+    details: Option<EmployerForm>,
+    notification: NotificationForm,
+}
+
+impl EmployerForms {
+    fn with_form(form: EmployerForm) -> Self {
+        EmployerForms {
+            form,
+            ..Default::default()
+        }
+    }
 }
 
 async fn employer_page(
     state: &AppState,
     operator: &Operator,
     number: &str,
-    form: &EmployerForm,
+    forms: &EmployerForms,
     status: StatusCode,
     notice: Notice,
 ) -> Result<HttpResponse, AppError> {
-    let employer = state
-        .store
-        .list_employers()
-        .await?
-        .into_iter()
-        .find(|e| e.number == number)
-        .ok_or(AppError::NotFound)?;
+    let store = &state.store;
+    let employers = store.list_employers().await?;
+    let summary = employers.into_iter().find(|e| e.number == number);
+    let employer = store.find_employer(number).await?;
+    let (Some(summary), Some(employer)) = (summary, employer) else {
+        return Err(AppError::NotFound);
+    };
     let mut context = page_context(&operator.0);
     context.insert(
         "contracts",
-        &state.store.list_employer_contracts(employer.id).await?,
+        &store.list_employer_contracts(employer.id).await?,
     );
-    context.insert("summary", &employer);
-    context.insert("form", form);
+    context.insert("summary", &summary);
+    context.insert("form", &forms.form);
+    let details = forms.details.clone();
+    context.insert(
+        "data_form",
+        &details.unwrap_or_else(|| details_form(&employer)),
+    );
+    let pending = store.find_pending_notification_change_of(employer.id, state.now());
+    let post_to = Some(format!("/beheer/werkgevers/{number}/notificatieadres"));
+    notification::insert(&mut context, pending.await?, &forms.notification, post_to);
+    context.insert("details", &employer);
     notice.insert(&mut context);
     Ok(html(status, render("operator_employer.html", &context)?))
+}
+
+/// The employer page again, with a refused form as typed and its messages (422).
+async fn refused(
+    state: &AppState,
+    operator: &Operator,
+    number: &str,
+    forms: EmployerForms,
+) -> Result<HttpResponse, AppError> {
+    let status = StatusCode::UNPROCESSABLE_ENTITY;
+    employer_page(state, operator, number, &forms, status, Notice::default()).await
 }
 
 pub async fn show_employer(
@@ -294,8 +385,73 @@ pub async fn show_employer(
     path: web::Path<String>,
     notice: Notice,
 ) -> Result<HttpResponse, AppError> {
-    let form = EmployerForm::default();
-    employer_page(&state, &operator, &path, &form, StatusCode::OK, notice).await
+    let forms = EmployerForms::default();
+    employer_page(&state, &operator, &path, &forms, StatusCode::OK, notice).await
+}
+
+/// Changes the employer's data (not its number); refused at the fields, nothing changed.
+pub async fn update_employer(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    operator: Operator,
+    path: web::Path<String>,
+    fields: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let number = path.into_inner();
+    let store = &state.store;
+    let employer_id = store.find_employer_id(&number).await?;
+    let employer_id = employer_id.ok_or(AppError::NotFound)?;
+    let mut form = EmployerForm::default();
+    for key in DETAIL_FIELDS {
+        form.values.insert(key.to_owned(), field(&fields, key));
+    }
+    let value = |key: &str| form.values.get(key).cloned().unwrap_or_default();
+    let mut errors = HashMap::new();
+    let details = details_from(&value, &mut errors);
+    let (Some(details), true) = (details, errors.is_empty()) else {
+        form.errors = errors;
+        let forms = EmployerForms {
+            details: Some(form),
+            ..Default::default()
+        };
+        return refused(&state, &operator, &number, forms).await;
+    };
+    let actor = actor(&req, Some(operator.0.user_id));
+    store
+        .update_employer_details(employer_id, &details, &actor, state.now())
+        .await?;
+    let page = format!("/beheer/werkgevers/{number}");
+    Ok(see_other_saying(&page, Saved::EMPLOYER_DATA))
+}
+
+/// The operator asks for a new notification address, as the master can (the same use case).
+pub async fn request_notification_address(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    operator: Operator,
+    path: web::Path<String>,
+    fields: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let number = path.into_inner();
+    let employer = state.store.find_employer(&number).await?;
+    let employer = employer.ok_or(AppError::NotFound)?;
+    let actor = actor(&req, Some(operator.0.user_id));
+    let requester = Requester::Operator(&employer);
+    let language = &operator.0.language;
+    let asked = notification::request(&state, requester, fields.into_inner(), language, &actor);
+    match asked.await? {
+        Ok(()) => {
+            let page = format!("/beheer/werkgevers/{number}");
+            Ok(see_other_saying(&page, Saved::NOTIFICATION_REQUESTED))
+        }
+        Err(notification) => {
+            let forms = EmployerForms {
+                notification,
+                ..Default::default()
+            };
+            refused(&state, &operator, &number, forms).await
+        }
+    }
 }
 
 /// The master form's name and login address, each checked at its field.
@@ -335,8 +491,7 @@ pub async fn designate_master(
     let mut form = EmployerForm::default();
     let (name, email) = master_fields(&fields, &mut form);
     let (Some(email), true) = (email, form.errors.is_empty()) else {
-        let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return employer_page(&state, &operator, &number, &form, status, Notice::default()).await;
+        return refused(&state, &operator, &number, EmployerForms::with_form(form)).await;
     };
     let actor = actor(&req, Some(operator.0.user_id));
     let url = &state.settings.public_url;
@@ -390,8 +545,7 @@ pub async fn add_contract(
         };
     }
     form.errors = errors;
-    let status = StatusCode::UNPROCESSABLE_ENTITY;
-    employer_page(&state, &operator, &number, &form, status, Notice::default()).await
+    refused(&state, &operator, &number, EmployerForms::with_form(form)).await
 }
 
 /// Resets the second factor (and lock) of the account with this e-mail.

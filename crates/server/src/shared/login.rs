@@ -27,11 +27,7 @@ pub fn login_page_with_time(
     status: actix_web::http::StatusCode,
     retry_time: &str,
 ) -> Result<HttpResponse, AppError> {
-    let token = req
-        .cookie(CSRF_COOKIE)
-        .map(|c| c.value().to_owned())
-        .filter(|v| v.len() >= 32)
-        .unwrap_or_else(random_token);
+    let (token, cookie) = pre_login_csrf(req);
     let mut context = tera::Context::new();
     context.insert("lang", visitor_language(req));
     context.insert("csrf_token", &token);
@@ -39,12 +35,6 @@ pub fn login_page_with_time(
     context.insert("error_key", &error_key);
     context.insert("retry_time", retry_time);
     let body = render("login.html", &context)?;
-    let cookie = Cookie::build(CSRF_COOKIE, token)
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Strict)
-        .secure(is_https(req))
-        .finish();
     let mut response = html(status, body);
     response
         .add_cookie(&cookie)
@@ -55,4 +45,21 @@ pub fn login_page_with_time(
             .map_err(|e| AppError::Internal(e.to_string()))?;
     }
     Ok(response)
+}
+
+/// The pre-login CSRF token of this visitor (their cookie's, or a new one) and the cookie
+/// that carries it, for a form shown to someone without a session.
+pub fn pre_login_csrf(req: &HttpRequest) -> (String, Cookie<'static>) {
+    let token = req
+        .cookie(CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| v.len() >= 32)
+        .unwrap_or_else(random_token);
+    let cookie = Cookie::build(CSRF_COOKIE, token.clone())
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(is_https(req))
+        .finish();
+    (token, cookie)
 }

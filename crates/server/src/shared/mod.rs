@@ -16,6 +16,7 @@ pub mod language;
 pub mod local;
 pub mod login;
 pub mod notice;
+pub mod notification;
 pub mod pager;
 pub mod preview;
 pub mod respond;

@@ -11,7 +11,7 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use super::{AppError, see_other};
 
 /// What was saved: (code in the URL, catalogue key).
-const NOTICES: [(&str, &str); 15] = [
+const NOTICES: [(&str, &str); 17] = [
     ("wijziging", "notice-change-saved"),
     ("aansluiting", "notice-affiliation-registered"),
     ("uittreding", "notice-exit-registered"),
@@ -27,6 +27,8 @@ const NOTICES: [(&str, &str); 15] = [
     ("werkgever", "notice-employer-created"),
     ("master", "notice-master-designated"),
     ("contract", "notice-contract-added"),
+    ("gegevens", "notice-employer-data-saved"),
+    ("notificatieadres", "notice-notification-requested"),
 ];
 
 /// A save to confirm on the next page.
@@ -49,6 +51,8 @@ impl Saved {
     pub const EMPLOYER: Saved = Saved("werkgever");
     pub const MASTER: Saved = Saved("master");
     pub const CONTRACT: Saved = Saved("contract");
+    pub const EMPLOYER_DATA: Saved = Saved("gegevens");
+    pub const NOTIFICATION_REQUESTED: Saved = Saved("notificatieadres");
 }
 
 /// Redirect (303) to `location`, which then confirms `saved`.
@@ -111,6 +115,8 @@ mod tests {
             Saved::EMPLOYER,
             Saved::MASTER,
             Saved::CONTRACT,
+            Saved::EMPLOYER_DATA,
+            Saved::NOTIFICATION_REQUESTED,
         ] {
             assert!(
                 NOTICES.iter().any(|(code, _)| *code == saved.0),
