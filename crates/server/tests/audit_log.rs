@@ -68,6 +68,27 @@ async fn history(store: &Store, f: &Fixture) {
     let upload = json!({ "action_id": 13, "counts": { "choice": "geldige", "rows": 40, "new": 3,
         "changed": 2, "removed": 0, "unchanged": 35, "warnings": 1, "error_rows": 2 } });
     entry(store, f, f.master_a, 25, AuditEvent::UploadApplied, upload).await;
+    let details = json!({ "before": { "name": "Bouwbedrijf Proef NV", "city": "Gent" },
+        "after": { "name": "Bouwbedrijf Proef BV", "city": "Gent" } });
+    entry(
+        store,
+        f,
+        f.master_a,
+        27,
+        AuditEvent::EmployerChanged,
+        details,
+    )
+    .await;
+    let address = json!({ "before": "oud@a.test", "after": "nieuw@a.test" });
+    entry(
+        store,
+        f,
+        f.master_a,
+        28,
+        AuditEvent::NotificationAddressChanged,
+        address,
+    )
+    .await;
     let foreign = json!({ "action_id": 14, "employee_id": f.b.id });
     entry(store, f, f.master_a, 26, AuditEvent::ExitWithdrawn, foreign).await;
 }
@@ -122,6 +143,9 @@ async fn the_master_reads_the_log_in_words_and_filters_it(db: TestDb) {
         "Toegepast: enkel de rijen zonder fouten",
         "Rijen met fouten: 2",
         "Uittreding ingetrokken",
+        "Gegevens van de werkgever gewijzigd",
+        "Naam: Bouwbedrijf Proef NV → Bouwbedrijf Proef BV",
+        "Notificatieadres: oud@a.test → nieuw@a.test",
     ] {
         assert!(all.contains(words), "{words:?} missing from {all}");
     }
@@ -131,6 +155,8 @@ async fn the_master_reads_the_log_in_words_and_filters_it(db: TestDb) {
         "\"before\"",
         "retirement",
         "{\"",
+        // An unchanged field of a change is not listed.
+        "Gemeente",
         &f.b.last_name,
     ] {
         assert!(!all.contains(raw), "{raw:?} shown in {all}");

@@ -92,6 +92,8 @@ impl Words<'_> {
                 ),
             ),
             "kbo_number" => self.say("audit-detail-kbo", text(value)),
+            "current" => self.say("audit-detail-notification-current", text(value)),
+            "requested" => self.say("audit-detail-notification-requested", text(value)),
             "file" => self.say("audit-detail-file", text(value)),
             "step" => self.say(
                 "audit-detail-step",
@@ -245,6 +247,10 @@ impl Words<'_> {
     /// new master user.
     fn before_after(&self, all: &Map<String, Value>, out: &mut Vec<String>) {
         let (before, after) = (&all["before"], all.get("after").unwrap_or(&Value::Null));
+        if self.entry.event == AuditEvent::NotificationAddressChanged {
+            let field = self.label("employer-notification");
+            return out.push(self.change_line(field, plain(before), plain(after)));
+        }
         if self.entry.event == AuditEvent::MasterTransferred {
             let who = |v: &Value| match v.is_null() {
                 true => "—".to_owned(),
@@ -312,4 +318,32 @@ fn date(value: &Value) -> String {
     NaiveDate::parse_from_str(&text, "%Y-%m-%d")
         .map(|d| d.format("%d/%m/%Y").to_string())
         .unwrap_or(text)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use std::borrow::Cow;
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    /// A new event without its name in a catalogue would show its code: every event has a
+    /// name in every language, in that language's own catalogue.
+    #[test]
+    fn every_event_has_a_name_in_every_language() {
+        for lang in ebdesk_i18n::languages() {
+            for event in AuditEvent::ALL {
+                let name = Message {
+                    key: Cow::Owned(format!("audit-event-{}", event.as_str())),
+                    args: BTreeMap::new(),
+                };
+                assert!(
+                    name.try_render_in(&lang).is_some(),
+                    "{} has no name in {lang}",
+                    event.as_str()
+                );
+            }
+        }
+    }
 }
