@@ -13,6 +13,7 @@ pub mod kbo;
 pub mod names;
 pub mod national_number;
 pub mod people;
+pub mod premium;
 pub mod rights;
 pub mod search;
 

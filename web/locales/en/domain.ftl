@@ -32,3 +32,9 @@ email-contains-space = An e-mail address cannot contain spaces.
 
 login-email-free-mail = Please use an e-mail address of the organisation, not an address from a free provider such as Gmail, Outlook, Hotmail or Telenet.
 login-email-generic = Please use a personal e-mail address, not a generic address of a department such as info@, hr@ or personnel@.
+
+## Premiums: reason codes of regularisations
+premium-reason-new-affiliation = New affiliation
+premium-reason-salary = Change of salary or work fraction
+premium-reason-exit = Exit
+premium-reason-category-move = Move to another category

@@ -32,3 +32,9 @@ email-contains-space = Une adresse e-mail ne peut pas contenir d'espaces.
 
 login-email-free-mail = Utilisez une adresse e-mail de l'organisation, pas l'adresse d'un fournisseur gratuit comme Gmail, Outlook, Hotmail ou Telenet.
 login-email-generic = Utilisez une adresse e-mail personnelle, pas l'adresse générique d'un service comme info@, hr@ ou personnel@.
+
+## Primes : codes de motif des régularisations
+premium-reason-new-affiliation = Nouvelle affiliation
+premium-reason-salary = Modification du salaire ou de la fraction d'occupation
+premium-reason-exit = Sortie
+premium-reason-category-move = Transfert vers une autre catégorie

@@ -32,3 +32,9 @@ email-contains-space = Een e-mailadres mag geen spaties bevatten.
 
 login-email-free-mail = Gebruik een e-mailadres van de organisatie, geen adres van een gratis provider zoals Gmail, Outlook, Hotmail of Telenet.
 login-email-generic = Gebruik een persoonlijk e-mailadres, geen algemeen adres van een dienst zoals info@, hr@ of personeel@.
+
+## Premies: redencodes van regularisaties
+premium-reason-new-affiliation = Nieuwe aansluiting
+premium-reason-salary = Wijziging van loon of arbeidsbreuk
+premium-reason-exit = Uittreding
+premium-reason-category-move = Verplaatsing naar een andere categorie
