@@ -11,9 +11,11 @@
 //! - It is computed exactly and rounded once, to the cent, half away from zero.
 //! - Days without a salary or a rule in force count for nothing and are reported.
 
+mod communication;
 mod money;
 mod regularisation;
 
+pub use communication::StructuredCommunication;
 pub use money::{Cents, Fraction, Rate, round_half_away};
 pub use regularisation::{ReasonCode, Regularisation, regularise};
 
