@@ -17,6 +17,7 @@ mod errors;
 mod inspect;
 mod limits;
 mod normalize;
+mod premium_book;
 mod preview;
 mod read;
 mod stored;
@@ -29,6 +30,7 @@ pub use audit_book::{AuditLogRow, audit_log_workbook_name, write_audit_log};
 pub use error_book::{error_workbook_name, write_error_workbook};
 pub use errors::{FileRejection, RowError, SheetError};
 pub use limits::UploadLimits;
+pub use premium_book::{premium_statement_name, write_premium_statement};
 pub use preview::{
     EmailChange, KnownEmployee, KnownEmployees, KnownRow, PROGRESS_EVERY, PreviewBuilder,
     PreviewError, PreviewWarning, UploadPreview, WARNING_READ_ONLY_IGNORED, WARNING_SHARED_EMAIL,

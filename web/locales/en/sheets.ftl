@@ -122,3 +122,20 @@ audit-book-who = Who
 audit-book-event = Event
 audit-book-details = What
 audit-book-ip = IP address
+
+## Premium statement
+premium-book-file-name = Premium statement { $month }.xlsx
+premium-book-sheet = Statement { $month }
+premium-book-col-month = Month
+premium-book-col-contract = Contract
+premium-book-col-category = Category
+premium-book-col-employee-number = Employee number
+premium-book-col-name = Name
+premium-book-col-national-number = National number
+premium-book-col-salary = Pensionable annual salary
+premium-book-col-fraction = Work fraction
+premium-book-col-days = Days
+premium-book-col-premium = Premium
+premium-book-col-reason = Reason code
+premium-book-subtotal = Subtotal { $contract } { $category }
+premium-book-total = Total

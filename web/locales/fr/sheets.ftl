@@ -122,3 +122,20 @@ audit-book-who = Qui
 audit-book-event = Événement
 audit-book-details = Quoi
 audit-book-ip = Adresse IP
+
+## Bordereau de primes
+premium-book-file-name = Bordereau de primes { $month }.xlsx
+premium-book-sheet = Bordereau { $month }
+premium-book-col-month = Mois
+premium-book-col-contract = Contrat
+premium-book-col-category = Catégorie
+premium-book-col-employee-number = Matricule
+premium-book-col-name = Nom
+premium-book-col-national-number = Numéro de registre national
+premium-book-col-salary = Rémunération annuelle de référence
+premium-book-col-fraction = Fraction d'occupation
+premium-book-col-days = Jours
+premium-book-col-premium = Prime
+premium-book-col-reason = Code motif
+premium-book-subtotal = Sous-total { $contract } { $category }
+premium-book-total = Total

@@ -122,3 +122,20 @@ audit-book-who = Wie
 audit-book-event = Gebeurtenis
 audit-book-details = Wat
 audit-book-ip = IP-adres
+
+## Premiebordereel
+premium-book-file-name = Premiebordereel { $month }.xlsx
+premium-book-sheet = Premiebordereel { $month }
+premium-book-col-month = Maand
+premium-book-col-contract = Contract
+premium-book-col-category = Categorie
+premium-book-col-employee-number = Werknemersnummer
+premium-book-col-name = Naam
+premium-book-col-national-number = Rijksregisternummer
+premium-book-col-salary = Pensioengevend jaarloon
+premium-book-col-fraction = Arbeidsbreuk
+premium-book-col-days = Dagen
+premium-book-col-premium = Premie
+premium-book-col-reason = Redencode
+premium-book-subtotal = Subtotaal { $contract } { $category }
+premium-book-total = Totaal

@@ -14,10 +14,12 @@
 mod communication;
 mod money;
 mod regularisation;
+mod statement;
 
 pub use communication::StructuredCommunication;
 pub use money::{Cents, Fraction, Rate, round_half_away};
 pub use regularisation::{ReasonCode, Regularisation, regularise};
+pub use statement::{StatementLine, Subtotal, due_date, in_statement_order, subtotals, total};
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
