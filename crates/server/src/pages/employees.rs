@@ -10,7 +10,7 @@ use ebdesk_domain::AffiliationStatus;
 use ebdesk_domain::changes::{FieldErrors, parse_date};
 use ebdesk_domain::search::classify;
 use ebdesk_store::{
-    Category, Contract, EmployeeFilters, EmployeeListQuery, EmployeeListRow, SortOrder,
+    Category, Contract, EmployeeFilters, EmployeeListQuery, EmployeeListRow, ListCursor, SortOrder,
     StatusFilter,
 };
 use serde::{Deserialize, Serialize};
@@ -352,9 +352,14 @@ pub async fn list_employees(
         return Ok(html(StatusCode::BAD_REQUEST, body));
     }
     let page = state.store.list_employees(scope, &query).await?;
-    let total = (state.store)
-        .count_employees_up_to(scope, &query, COUNT_CAP)
-        .await?;
+    let total = if query.cursor == ListCursor::First && !page.has_next {
+        // The first page holds every match: its rows are the count.
+        i64::try_from(page.rows.len()).unwrap_or(i64::MAX)
+    } else {
+        (state.store)
+            .count_employees_up_to(scope, &query, COUNT_CAP)
+            .await?
+    };
     context.insert("count_cap", &COUNT_CAP);
     let rows: Vec<ListRowView> = page.rows.iter().map(ListRowView::of).collect();
     context.insert("total", &Some(total));
