@@ -521,16 +521,17 @@ fn capped_name_count(
     );
     if let Some(((word, upper), others)) = words.split_first() {
         q.push_bind(" AND w.word >= ", word.clone())
-            .push_bind(" AND w.word < ", upper.clone())
-            .push(
-                " AND NOT EXISTS (SELECT 1 FROM employee_name_words d \
-                   WHERE d.employer_id = $1 AND d.employee_id = w.employee_id",
-            )
-            .push_bind(" AND d.word >= ", word.clone())
-            .push(" AND d.word < w.word)");
+            .push_bind(" AND w.word < ", upper.clone());
+        // The other words first: they keep the fewest.
         for (word, upper) in others {
             push_word_check(&mut q, "w.employee_id", word, upper);
         }
+        q.push(
+            " AND NOT EXISTS (SELECT 1 FROM employee_name_words d \
+               WHERE d.employer_id = $1 AND d.employee_id = w.employee_id",
+        )
+        .push_bind(" AND d.word >= ", word.clone())
+        .push(" AND d.word < w.word)");
     }
     push_affiliation_filters(&mut q, "w.employee_id", query.status, &query.filters);
     q.push_bind(" LIMIT ", cap.saturating_add(1))
@@ -563,13 +564,43 @@ impl Store {
         scope: &Scope,
         query: &EmployeeListQuery,
     ) -> Result<EmployeeListPage> {
-        let plan = self.name_plan(scope, query, true).await?;
-        let mut rows = self.fetch_list(scope, query, plan.as_ref()).await?;
+        let plan = self.name_plan(scope, query).await?;
+        self.page_by_plan(scope, query, plan.as_ref()).await
+    }
+
+    /// One page of [`Store::list_employees`] and the count of
+    /// [`Store::count_employees_up_to`], as the list page shows them: the name search's plan
+    /// is chosen once, and a first page without a next one is its own count.
+    pub async fn list_employees_counted(
+        &self,
+        scope: &Scope,
+        query: &EmployeeListQuery,
+        cap: i64,
+    ) -> Result<(EmployeeListPage, i64)> {
+        let plan = self.name_plan(scope, query).await?;
+        let page = self.page_by_plan(scope, query, plan.as_ref()).await?;
+        let count = if query.cursor == ListCursor::First && !page.has_next {
+            i64::try_from(page.rows.len())
+                .unwrap_or(i64::MAX)
+                .min(cap.saturating_add(1))
+        } else {
+            self.count_by_plan(scope, query, plan.as_ref(), cap).await?
+        };
+        Ok((page, count))
+    }
+
+    async fn page_by_plan(
+        &self,
+        scope: &Scope,
+        query: &EmployeeListQuery,
+        plan: Option<&NamePlan>,
+    ) -> Result<EmployeeListPage> {
+        let mut rows = self.fetch_list(scope, query, plan).await?;
         if let Some(NamePlan::Walk(words)) = plan {
             if rows.len() <= PAGE_SIZE {
                 // No full page within the walk: the matches lie further on or far apart, or
                 // the list ends. Read the matches first after all.
-                let plan = NamePlan::MatchesFirst(words);
+                let plan = NamePlan::MatchesFirst(words.clone());
                 rows = self.fetch_list(scope, query, Some(&plan)).await?;
             }
         }
@@ -598,12 +629,11 @@ impl Store {
     }
 
     /// How a name search reads its matches (see [`SearchTuning`]); None for every other
-    /// list. `walk`: whether it may walk the list (a page may, a count does not).
+    /// list.
     async fn name_plan(
         &self,
         scope: &Scope,
         query: &EmployeeListQuery,
-        walk: bool,
     ) -> Result<Option<NamePlan>> {
         let Some(SearchTerm::Name(prefix)) = &query.search else {
             return Ok(None);
@@ -631,7 +661,7 @@ impl Store {
             .is_some_and(|(n, _)| usize::try_from(*n).is_ok_and(|n| n < tuning.rare_below));
         let words: Vec<WordRange> = ranked.into_iter().map(|(_, w)| w).collect();
         // A period is read through its date index: its matches come first anyway.
-        Ok(Some(if rare || !walk || query.filters.has_period() {
+        Ok(Some(if rare || query.filters.has_period() {
             NamePlan::MatchesFirst(words)
         } else {
             NamePlan::Walk(words)
@@ -659,9 +689,21 @@ impl Store {
         query: &EmployeeListQuery,
         cap: i64,
     ) -> Result<i64> {
-        let q = match (&query.search, self.name_plan(scope, query, false).await?) {
+        let plan = self.name_plan(scope, query).await?;
+        self.count_by_plan(scope, query, plan.as_ref(), cap).await
+    }
+
+    async fn count_by_plan(
+        &self,
+        scope: &Scope,
+        query: &EmployeeListQuery,
+        plan: Option<&NamePlan>,
+        cap: i64,
+    ) -> Result<i64> {
+        // A count does not walk: it reads the rarest word's matches until it has enough.
+        let q = match (&query.search, plan) {
             (_, Some(NamePlan::MatchesFirst(words) | NamePlan::Walk(words))) => {
-                capped_name_count(scope, query, &words, cap)
+                capped_name_count(scope, query, words, cap)
             }
             (None, None) => capped_affiliation_count(scope, query, cap),
             (Some(_), None) => {

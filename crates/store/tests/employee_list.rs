@@ -740,6 +740,17 @@ store_test!(
                             None => expected = Some(pages),
                             Some(e) => assert_eq!(&pages, e, "{plan}: {what}"),
                         }
+                        // The page's own call: the same first page, the same count.
+                        for cap in [1000, 60, 1] {
+                            let (page, n) = s
+                                .list_employees_counted(access.scope(), &q, cap)
+                                .await
+                                .unwrap();
+                            let ids: Vec<i64> = page.rows.iter().map(|r| r.id).collect();
+                            let first = &expected.as_ref().unwrap()[0].0;
+                            assert_eq!(&ids, first, "{plan} counted: {what}");
+                            assert_eq!(n, exact.min(cap + 1), "{plan} counted, cap {cap}: {what}");
+                        }
                         for cap in [1000, 60, 10, 1, 0] {
                             let capped = s.count_employees_up_to(access.scope(), &q, cap).await;
                             assert_eq!(

@@ -351,15 +351,9 @@ pub async fn list_employees(
         let body = render("employees.html", &context)?;
         return Ok(html(StatusCode::BAD_REQUEST, body));
     }
-    let page = state.store.list_employees(scope, &query).await?;
-    let total = if query.cursor == ListCursor::First && !page.has_next {
-        // The first page holds every match: its rows are the count.
-        i64::try_from(page.rows.len()).unwrap_or(i64::MAX)
-    } else {
-        (state.store)
-            .count_employees_up_to(scope, &query, COUNT_CAP)
-            .await?
-    };
+    let (page, total) = (state.store)
+        .list_employees_counted(scope, &query, COUNT_CAP)
+        .await?;
     context.insert("count_cap", &COUNT_CAP);
     let rows: Vec<ListRowView> = page.rows.iter().map(ListRowView::of).collect();
     context.insert("total", &Some(total));
