@@ -146,6 +146,8 @@ struct ListRow {
     last_name: String,
     first_name: String,
     status_rank: i64,
+    /// How many rows the query found before its LIMIT, when it says (see [`list_select`]).
+    found: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -422,12 +424,20 @@ fn list_keyset<'a>(alias: &'a str, query: &EmployeeListQuery, sort_matches: bool
 }
 
 /// The columns of a row of the list.
-fn list_select() -> String {
+/// `counted`: each row also says how many rows the query finds before its LIMIT (a window
+/// over every match, for a query that reads and sorts them all anyway).
+fn list_select(counted: bool) -> String {
     const IN_SCOPE: &str = in_scope_sql!("a.contract_id", "$2", "$3");
+    let found = if counted {
+        "COUNT(*) OVER ()"
+    } else {
+        "CAST(NULL AS BIGINT)"
+    };
     format!(
         "SELECT e.id, e.national_number, e.employee_number, e.last_name, e.first_name, \
            CAST((SELECT MIN({STATUS_RANK}) FROM affiliations a \
-             WHERE a.employee_id = e.id AND a.employer_id = $1 AND {IN_SCOPE}) AS BIGINT) AS status_rank"
+             WHERE a.employee_id = e.id AND a.employer_id = $1 AND {IN_SCOPE}) AS BIGINT) AS status_rank, \
+           {found} AS found"
     )
 }
 
@@ -446,7 +456,10 @@ fn list_query(
         Some(NamePlan::MatchesFirst(words)) => (Some(words.as_slice()), true),
         None => (None, query.filters.has_period()),
     };
-    let mut q = filtered_query(&list_select(), scope, query, words);
+    // The matches of a name search's first page are all read and sorted: they count
+    // themselves on the way.
+    let counted = words.is_some() && query.cursor == ListCursor::First;
+    let mut q = filtered_query(&list_select(counted), scope, query, words);
     q.page(
         &list_keyset("e.", query, sort_matches),
         query.cursor,
@@ -469,7 +482,7 @@ fn walk_query(
         format!(
             "{} FROM employees e WHERE e.employer_id = $1 AND e.id IN (SELECT l.id \
                FROM employees l WHERE l.employer_id = $1",
-            list_select()
+            list_select(false)
         ),
         scope,
     );
@@ -565,12 +578,13 @@ impl Store {
         query: &EmployeeListQuery,
     ) -> Result<EmployeeListPage> {
         let plan = self.name_plan(scope, query).await?;
-        self.page_by_plan(scope, query, plan.as_ref()).await
+        Ok(self.page_by_plan(scope, query, plan.as_ref()).await?.0)
     }
 
     /// One page of [`Store::list_employees`] and the count of
     /// [`Store::count_employees_up_to`], as the list page shows them: the name search's plan
-    /// is chosen once, and a first page without a next one is its own count.
+    /// is chosen once; a first page that read every match (a name search's matches first)
+    /// or that has no next page tells the count itself.
     pub async fn list_employees_counted(
         &self,
         scope: &Scope,
@@ -578,23 +592,26 @@ impl Store {
         cap: i64,
     ) -> Result<(EmployeeListPage, i64)> {
         let plan = self.name_plan(scope, query).await?;
-        let page = self.page_by_plan(scope, query, plan.as_ref()).await?;
-        let count = if query.cursor == ListCursor::First && !page.has_next {
-            i64::try_from(page.rows.len())
-                .unwrap_or(i64::MAX)
-                .min(cap.saturating_add(1))
-        } else {
-            self.count_by_plan(scope, query, plan.as_ref(), cap).await?
+        let (page, found) = self.page_by_plan(scope, query, plan.as_ref()).await?;
+        let count = match found {
+            Some(found) => found,
+            None if query.cursor == ListCursor::First && !page.has_next => {
+                i64::try_from(page.rows.len()).unwrap_or(i64::MAX)
+            }
+            None => self.count_by_plan(scope, query, plan.as_ref(), cap).await?,
         };
+        let count = count.min(cap.saturating_add(1));
         Ok((page, count))
     }
 
+    /// The page, and how many employees the query found over all pages when it read them
+    /// all (the first page of a name search that read its matches first).
     async fn page_by_plan(
         &self,
         scope: &Scope,
         query: &EmployeeListQuery,
         plan: Option<&NamePlan>,
-    ) -> Result<EmployeeListPage> {
+    ) -> Result<(EmployeeListPage, Option<i64>)> {
         let mut rows = self.fetch_list(scope, query, plan).await?;
         if let Some(NamePlan::Walk(words)) = plan {
             if rows.len() <= PAGE_SIZE {
@@ -604,7 +621,8 @@ impl Store {
                 rows = self.fetch_list(scope, query, Some(&plan)).await?;
             }
         }
-        Page::from_fetched(rows, query.cursor, PAGE_SIZE).try_map(|row| {
+        let found = rows.first().and_then(|row| row.found);
+        let page = Page::from_fetched(rows, query.cursor, PAGE_SIZE).try_map(|row| {
             Ok(EmployeeListRow {
                 id: row.id,
                 national_number: national_number(&row.national_number)?,
@@ -613,7 +631,8 @@ impl Store {
                 first_name: row.first_name,
                 status: status_from_rank(row.status_rank),
             })
-        })
+        })?;
+        Ok((page, found))
     }
 
     async fn fetch_list(
@@ -705,7 +724,16 @@ impl Store {
             (_, Some(NamePlan::MatchesFirst(words) | NamePlan::Walk(words))) => {
                 capped_name_count(scope, query, words, cap)
             }
-            (None, None) => capped_affiliation_count(scope, query, cap),
+            // A period reads its date index: the count too.
+            (None, None) if !query.filters.has_period() => {
+                capped_affiliation_count(scope, query, cap)
+            }
+            (None, None) => {
+                let mut q = filtered_query("SELECT COUNT(*) FROM (SELECT 1", scope, query, None);
+                q.push_bind(" LIMIT ", cap.saturating_add(1));
+                q.push(") AS capped");
+                q
+            }
             (Some(_), None) => {
                 let mut q = filtered_query("SELECT COUNT(*) FROM (SELECT 1", scope, query, None);
                 q.push_bind(" LIMIT ", cap.saturating_add(1));
