@@ -44,8 +44,13 @@ type WordRange = (String, String);
 /// matches are read first (the rarest) in front.
 enum NamePlan {
     /// Each employee of the scope with a word in the range of every typed word: the matches
-    /// of the first word, then sorted.
-    MatchesFirst(Vec<WordRange>),
+    /// of the first word, then sorted. `count_all`: few matches are expected (a rare word,
+    /// or several words together), and the first page counts them all on the way, instead
+    /// of a count query that stops at its cap (cheaper when there are many).
+    MatchesFirst {
+        words: Vec<WordRange>,
+        count_all: bool,
+    },
     /// Walk the list's order, at most [`SearchTuning::walk_rows`] employees, and keep those
     /// whose name has every typed word, until the page is full.
     Walk(Vec<WordRange>),
@@ -453,12 +458,15 @@ fn list_query(
         Some(NamePlan::Walk(words)) => return walk_query(scope, query, words, walk_rows),
         // Everyone a name search finds lies together in name order: read them first. So
         // is a period, through its date index.
-        Some(NamePlan::MatchesFirst(words)) => (Some(words.as_slice()), true),
+        Some(NamePlan::MatchesFirst { words, count_all }) => {
+            (Some((words.as_slice(), *count_all)), true)
+        }
         None => (None, query.filters.has_period()),
     };
-    // The matches of a name search's first page are all read and sorted: they count
+    // The matches of a name search's first page are all read and sorted: they can count
     // themselves on the way.
-    let counted = words.is_some() && query.cursor == ListCursor::First;
+    let counted = words.is_some_and(|(_, all)| all) && query.cursor == ListCursor::First;
+    let words = words.map(|(words, _)| words);
     let mut q = filtered_query(&list_select(counted), scope, query, words);
     q.page(
         &list_keyset("e.", query, sort_matches),
@@ -617,7 +625,10 @@ impl Store {
             if rows.len() <= PAGE_SIZE {
                 // No full page within the walk: the matches lie further on or far apart, or
                 // the list ends. Read the matches first after all.
-                let plan = NamePlan::MatchesFirst(words.clone());
+                let plan = NamePlan::MatchesFirst {
+                    words: words.clone(),
+                    count_all: words.len() > 1,
+                };
                 rows = self.fetch_list(scope, query, Some(&plan)).await?;
             }
         }
@@ -681,7 +692,10 @@ impl Store {
         let words: Vec<WordRange> = ranked.into_iter().map(|(_, w)| w).collect();
         // A period is read through its date index: its matches come first anyway.
         Ok(Some(if rare || query.filters.has_period() {
-            NamePlan::MatchesFirst(words)
+            NamePlan::MatchesFirst {
+                words,
+                count_all: rare,
+            }
         } else {
             NamePlan::Walk(words)
         }))
@@ -721,7 +735,7 @@ impl Store {
     ) -> Result<i64> {
         // A count does not walk: it reads the rarest word's matches until it has enough.
         let q = match (&query.search, plan) {
-            (_, Some(NamePlan::MatchesFirst(words) | NamePlan::Walk(words))) => {
+            (_, Some(NamePlan::MatchesFirst { words, .. } | NamePlan::Walk(words))) => {
                 capped_name_count(scope, query, words, cap)
             }
             // A period reads its date index: the count too.
