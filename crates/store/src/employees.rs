@@ -621,16 +621,16 @@ impl Store {
         plan: Option<&NamePlan>,
     ) -> Result<(EmployeeListPage, Option<i64>)> {
         let mut rows = self.fetch_list(scope, query, plan).await?;
-        if let Some(NamePlan::Walk(words)) = plan {
-            if rows.len() <= PAGE_SIZE {
-                // No full page within the walk: the matches lie further on or far apart, or
-                // the list ends. Read the matches first after all.
-                let plan = NamePlan::MatchesFirst {
-                    words: words.clone(),
-                    count_all: words.len() > 1,
-                };
-                rows = self.fetch_list(scope, query, Some(&plan)).await?;
-            }
+        if let Some(NamePlan::Walk(words)) = plan
+            && rows.len() <= PAGE_SIZE
+        {
+            // No full page within the walk: the matches lie further on or far apart, or the
+            // list ends. Read the matches first after all.
+            let plan = NamePlan::MatchesFirst {
+                words: words.clone(),
+                count_all: words.len() > 1,
+            };
+            rows = self.fetch_list(scope, query, Some(&plan)).await?;
         }
         let found = rows.first().and_then(|row| row.found);
         let page = Page::from_fetched(rows, query.cursor, PAGE_SIZE).try_map(|row| {
@@ -831,6 +831,7 @@ impl Store {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
     use crate::list_query::Bind;

@@ -10,7 +10,7 @@ use ebdesk_domain::AffiliationStatus;
 use ebdesk_domain::changes::{FieldErrors, parse_date};
 use ebdesk_domain::search::classify;
 use ebdesk_store::{
-    Category, Contract, EmployeeFilters, EmployeeListQuery, EmployeeListRow, ListCursor, SortOrder,
+    Category, Contract, EmployeeFilters, EmployeeListQuery, EmployeeListRow, SortOrder,
     StatusFilter,
 };
 use serde::{Deserialize, Serialize};
