@@ -20,7 +20,8 @@
 #   BENCH_THREADS=2 BENCH_CONNECTIONS=8
 #   BENCH_ENGINES=sqlite,postgres
 #   BENCH_SEARCHES="nn|jan peeters|zzz|mertens"   more searches, separated by |; "nn" is the
-#                         national number of the first row of the list's first page
+#                         national number of the first row of the list's first page (read
+#                         from that employee's page: the list masks it)
 #   BENCH_LOAD_1M=1       also the 1 000 000 load (BENCH_LOAD_SIZE to change that size)
 #   BENCH_PG=postgres://postgres@127.0.0.1:5432   the PostgreSQL server (trust auth)
 #   EBDESK_BIN=path       use this binary instead of building target/release/ebdesk
@@ -298,9 +299,13 @@ if ((routes)); then
     for search in "${search_list[@]}"; do
       [[ -n "$search" ]] || continue
       if [[ "$search" == nn ]]; then
+        # The list masks national numbers: read the first row's from its employee page.
         search="$(curl -fsS -H "Cookie: $COOKIE" "$BASE/werkgevers/$employer/werknemers" \
-          | perl -ne 'if (/<td class="mono nn">([^<]+)</) { print $1; exit }')" \
-          || die "no national number on the first page"
+          | perl -ne 'if (!$f && m{href="(/werkgevers/[^"/]+/werknemers/\d+)"}) { print $1; $f = 1 }')" \
+          || die "no employee link on the first page"
+        search="$(curl -fsS -H "Cookie: $COOKIE" "$BASE$search" \
+          | perl -ne 'if (!$f && /(\d\d\.\d\d\.\d\d-\d\d\d\.\d\d)/) { print $1; $f = 1 }')" \
+          || die "no national number on the first employee's page"
         names+=("list, search a national number")
       else
         names+=("list, search q=$search")
