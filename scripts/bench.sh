@@ -8,6 +8,8 @@
 #   /werkgevers/530-900/werknemers           first page of the list
 #   /werkgevers/530-900/werknemers?q=jan     a name search
 #   page 200 of the list                     reached by following a.next-page 199 times
+# and the searches of $BENCH_SEARCHES (a national number of the first page, several words,
+# a word nobody has, a common last name far down the list; set it empty to skip them).
 # and prints a markdown table per engine. With --load-1m (or BENCH_LOAD_1M=1) it also times
 # `ebdesk demo --size 1000000` on each engine and reports the peak RSS.
 #
@@ -17,6 +19,9 @@
 #   BENCH_SECONDS=10      duration of each wrk run
 #   BENCH_THREADS=2 BENCH_CONNECTIONS=8
 #   BENCH_ENGINES=sqlite,postgres
+#   BENCH_SEARCHES="nn|jan peeters|zzz|mertens"   more searches, separated by |; "nn" is the
+#                         national number of the first row of the list's first page (read
+#                         from that employee's page: the list masks it)
 #   BENCH_LOAD_1M=1       also the 1 000 000 load (BENCH_LOAD_SIZE to change that size)
 #   BENCH_PG=postgres://postgres@127.0.0.1:5432   the PostgreSQL server (trust auth)
 #   EBDESK_BIN=path       use this binary instead of building target/release/ebdesk
@@ -33,6 +38,7 @@ connections="${BENCH_CONNECTIONS:-8}"
 engines="${BENCH_ENGINES:-sqlite,postgres}"
 load_1m="${BENCH_LOAD_1M:-0}"
 load_size="${BENCH_LOAD_SIZE:-1000000}"
+searches="${BENCH_SEARCHES-nn|jan peeters|zzz|mertens}"
 routes=1
 pg_server="${BENCH_PG:-postgres://postgres@127.0.0.1:5432}"
 pg_server="${pg_server%/}"
@@ -289,6 +295,23 @@ if ((routes)); then
 
     names=("/robots.txt (trivial)" "list, first page" "list, search q=jan" "list, page $PAGE_NO")
     urls=("$BASE/robots.txt" "$BASE/werkgevers/$employer/werknemers" "$BASE/werkgevers/$employer/werknemers?q=jan" "$PAGE_URL")
+    IFS='|' read -r -a search_list <<<"$searches"
+    for search in "${search_list[@]}"; do
+      [[ -n "$search" ]] || continue
+      if [[ "$search" == nn ]]; then
+        # The list masks national numbers: read the first row's from its employee page.
+        search="$(curl -fsS -H "Cookie: $COOKIE" "$BASE/werkgevers/$employer/werknemers" \
+          | perl -ne 'if (!$f && m{href="(/werkgevers/[^"/]+/werknemers/\d+)"}) { print $1; $f = 1 }')" \
+          || die "no employee link on the first page"
+        search="$(curl -fsS -H "Cookie: $COOKIE" "$BASE$search" \
+          | perl -ne 'if (!$f && /(\d\d\.\d\d\.\d\d-\d\d\d\.\d\d)/) { print $1; $f = 1 }')" \
+          || die "no national number on the first employee's page"
+        names+=("list, search a national number")
+      else
+        names+=("list, search q=$search")
+      fi
+      urls+=("$BASE/werkgevers/$employer/werknemers?q=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote_plus(sys.argv[1]))' "$search")")
+    done
     rows=()
     trivial_rps=0
     for i in "${!urls[@]}"; do

@@ -145,6 +145,9 @@ const SQLITE_CONNECTIONS: u32 = 4;
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) pool: Pool,
+    /// When the employee list's name search walks the list and when it reads its matches
+    /// first (tests set it to try every plan on a small database).
+    pub(crate) search: crate::employees::SearchTuning,
 }
 
 /// Bytes of heap all SQLite connections of the process aim to stay under.
@@ -168,6 +171,7 @@ impl Store {
                 .await?;
             Ok(Store {
                 pool: Pool::Postgres(pool),
+                search: Default::default(),
             })
         } else if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
@@ -205,6 +209,7 @@ impl Store {
             .await?;
         Ok(Store {
             pool: Pool::Sqlite(pool),
+            search: Default::default(),
         })
     }
 

@@ -48,7 +48,7 @@ pub use db::{Engine, Store};
 pub use effects::{Actor, OutgoingMail};
 pub use employees::{
     Affiliation, EmployeeDetail, EmployeeFilters, EmployeeListPage, EmployeeListQuery,
-    EmployeeListRow, SortOrder, StatusFilter,
+    EmployeeListRow, SearchTuning, SortOrder, StatusFilter,
 };
 pub use employers::{Category, ContactPoint, Contract, Employer};
 pub use error::StoreError;

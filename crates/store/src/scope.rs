@@ -37,6 +37,16 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// A scope for the unit tests of the SQL text.
+    #[cfg(test)]
+    pub(crate) fn for_test(employer_id: i64, sheet_id: i64, all_contracts: bool) -> Scope {
+        Scope {
+            employer_id,
+            sheet_id,
+            all_contracts,
+        }
+    }
+
     pub fn employer_id(&self) -> i64 {
         self.employer_id
     }

@@ -147,6 +147,13 @@ fn name_word_backfill(engine: Engine) -> &'static str {
 }
 
 impl Store {
+    /// The same store, with the name search's plan chosen by `tuning` (to try every plan on
+    /// a few employees).
+    pub fn with_search_tuning(mut self, tuning: crate::SearchTuning) -> Self {
+        self.search = tuning;
+        self
+    }
+
     /// Every row of `employee_name_words`, sorted: (employer, employee, word).
     pub async fn all_name_words(&self) -> Vec<(i64, i64, String)> {
         const SQL: &str = "SELECT employer_id, employee_id, word FROM employee_name_words";

@@ -10,7 +10,8 @@ use ebdesk_domain::search::classify;
 use ebdesk_domain::{AffiliationStatus, Gender, Language, NationalNumber, Rights};
 use ebdesk_store::{
     Access, Actor, EmployeeFilters, EmployeeListQuery, ListCursor, NewAffiliation, NewEmployee,
-    NewEmployer, NewUser, PersonalDataOutcome, SortOrder, StatusFilter, Store, store_test,
+    NewEmployer, NewUser, PersonalDataOutcome, SearchTuning, SortOrder, StatusFilter, Store,
+    store_test,
 };
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -618,6 +619,172 @@ store_test!(
         assert!(written.iter().any(|(_, _, w)| w == "cagla"));
         s.rerun_name_word_backfill().await;
         assert_eq!(s.all_name_words().await, written);
+        db.cleanup().await;
+    }
+);
+
+/// The plans of a name search, as `SearchTuning` forces them on a few employees: the
+/// matches first; a walk of the list's order that fills the page (a common word), or ends
+/// before (the matches further on, or the list's end), then the matches first.
+fn plans() -> Vec<(&'static str, SearchTuning)> {
+    let tuning = |rare_below, walk_rows| SearchTuning {
+        rare_below,
+        walk_rows,
+    };
+    vec![
+        ("matches first", tuning(1_000_000, 1)),
+        ("walk up to 120 employees", tuning(0, 120)),
+        ("walk up to 60 employees", tuning(0, 60)),
+        ("walk up to 7 employees", tuning(0, 7)),
+        ("walk when 40 words or more", tuning(40, 100)),
+    ]
+}
+
+/// Every page from the first to the last and back again: each page's ids and neighbours.
+async fn all_pages(
+    store: &Store,
+    access: &Access,
+    q: &EmployeeListQuery,
+) -> Vec<(Vec<i64>, bool, bool)> {
+    let mut q = q.clone();
+    let mut pages = Vec::new();
+    loop {
+        let page = store.list_employees(access.scope(), &q).await.unwrap();
+        let ids: Vec<i64> = page.rows.iter().map(|r| r.id).collect();
+        pages.push((ids.clone(), page.has_previous, page.has_next));
+        match ids.last() {
+            Some(&last) if page.has_next => q.cursor = ListCursor::After(last),
+            _ => break,
+        }
+    }
+    // And back from the last page.
+    while let Some(&first) = pages.last().and_then(|p| p.0.first()) {
+        if !pages.last().unwrap().1 {
+            break;
+        }
+        q.cursor = ListCursor::Before(first);
+        let page = store.list_employees(access.scope(), &q).await.unwrap();
+        let ids: Vec<i64> = page.rows.iter().map(|r| r.id).collect();
+        pages.push((ids, page.has_previous, page.has_next));
+    }
+    pages
+}
+
+store_test!(
+    every_plan_of_the_name_search_finds_the_same_pages_and_counts,
+    |db| {
+        let f = fixture(&db.store).await;
+        // 120 more in two contracts: every third a Jan, every third a "Jana Janssens" (two
+        // words that start with "jan": counted once), the rest Mark.
+        let extra: Vec<NewEmployee> = (20..140)
+            .map(|i| {
+                let first = ["Jan", "Jana Janssens", "Mark"][usize::from(i % 3)];
+                let aff = if i % 2 == 0 {
+                    (f.c1, f.k1, date(2021, 1, 1), None)
+                } else {
+                    (f.c2, f.k2, date(2021, 1, 1), Some(date(2023, 1, 1)))
+                };
+                employee(i, &format!("Reeks{i:03}"), first, &[aff])
+            })
+            .collect();
+        db.store
+            .insert_employees(f.master.scope().employer_id(), &extra, Utc::now())
+            .await
+            .unwrap();
+        let mut variants: Vec<(SortOrder, StatusFilter, EmployeeFilters)> = vec![
+            (SortOrder::Name, StatusFilter::All, Default::default()),
+            (SortOrder::Number, StatusFilter::All, Default::default()),
+            (
+                SortOrder::Name,
+                StatusFilter::Only(AffiliationStatus::Active),
+                Default::default(),
+            ),
+        ];
+        variants.push((
+            SortOrder::Name,
+            StatusFilter::All,
+            EmployeeFilters {
+                contract_id: Some(f.c2),
+                ..Default::default()
+            },
+        ));
+        let searches = [
+            "jan",
+            "janssens jana",
+            "jan reeks",
+            "reeks1 mark",
+            "reeks",
+            "r",
+            "lien",
+            "aerts lien",
+            "zzz",
+            "jan zzz",
+            // Inside a word, not at its start: nobody.
+            "eeks",
+            "ien",
+            "v d b m l marie broeck",
+        ];
+        for access in [&f.master, &f.consult_c1] {
+            for (sort, status, filters) in &variants {
+                for search in searches {
+                    let mut q = query(search, filters.clone());
+                    q.sort = *sort;
+                    q.status = *status;
+                    let what = format!("q={search:?} {sort:?} {status:?} {filters:?}");
+                    let exact = db.store.count_employees(access.scope(), &q).await.unwrap();
+                    let mut expected = None;
+                    for (plan, tuning) in plans() {
+                        let s = db.store.clone().with_search_tuning(tuning);
+                        let pages = all_pages(&s, access, &q).await;
+                        match &expected {
+                            None => expected = Some(pages),
+                            Some(e) => assert_eq!(&pages, e, "{plan}: {what}"),
+                        }
+                        // The page's own call: the same first page, the same count.
+                        for cap in [1000, 60, 1] {
+                            let (page, n) = s
+                                .list_employees_counted(access.scope(), &q, cap)
+                                .await
+                                .unwrap();
+                            let ids: Vec<i64> = page.rows.iter().map(|r| r.id).collect();
+                            let first = &expected.as_ref().unwrap()[0].0;
+                            assert_eq!(&ids, first, "{plan} counted: {what}");
+                            assert_eq!(n, exact.min(cap + 1), "{plan} counted, cap {cap}: {what}");
+                        }
+                        for cap in [1000, 60, 10, 1, 0] {
+                            let capped = s.count_employees_up_to(access.scope(), &q, cap).await;
+                            assert_eq!(
+                                capped.unwrap(),
+                                exact.min(cap + 1),
+                                "{plan} cap {cap}: {what}"
+                            );
+                        }
+                    }
+                    // The pages hold every match once.
+                    let pages = expected.unwrap();
+                    let forward: Vec<i64> = pages
+                        .iter()
+                        .scan(true, |more, p| {
+                            let this = *more;
+                            *more = p.2;
+                            this.then(|| p.0.clone())
+                        })
+                        .flatten()
+                        .collect();
+                    let mut unique = forward.clone();
+                    unique.sort();
+                    unique.dedup();
+                    assert_eq!(unique.len(), forward.len(), "{what}");
+                    assert_eq!(i64::try_from(forward.len()).unwrap(), exact, "{what}");
+                }
+            }
+        }
+        // What the searches find, once: Jan and the Janssens, each once.
+        let m = &f.master;
+        let jan = found(&db.store, m, &query("jan", Default::default())).await;
+        assert_eq!(jan.1, 80);
+        let double = found(&db.store, m, &query("janssens jana", Default::default())).await;
+        assert_eq!(double.1, 40);
         db.cleanup().await;
     }
 );

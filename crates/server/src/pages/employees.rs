@@ -357,9 +357,8 @@ pub async fn list_employees(
         let body = render("employees.html", &context)?;
         return Ok(html(StatusCode::BAD_REQUEST, body));
     }
-    let page = state.store.list_employees(scope, &query).await?;
-    let total = (state.store)
-        .count_employees_up_to(scope, &query, COUNT_CAP)
+    let (page, total) = (state.store)
+        .list_employees_counted(scope, &query, COUNT_CAP)
         .await?;
     context.insert("count_cap", &COUNT_CAP);
     let rows: Vec<ListRowView> = page.rows.iter().map(ListRowView::of).collect();
