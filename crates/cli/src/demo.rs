@@ -2,11 +2,15 @@
 
 use anyhow::{Context, anyhow};
 use chrono::{Duration, NaiveDate, Utc};
+use ebdesk_domain::premium::{Cents, Fraction, PlanRule, Rate, RuleFrom, SalaryFrom};
 use ebdesk_domain::{
     AffiliationStatus, ExitReason, Gender, KboNumber, Language, NationalNumber, Rights,
 };
 use ebdesk_keys::SecretKey;
-use ebdesk_store::{NewAffiliation, NewContactPoint, NewEmployee, NewEmployer, NewUser, Store};
+use ebdesk_store::{
+    AffiliationKey, NewAffiliation, NewContactPoint, NewEmployee, NewEmployer, NewPlanRule,
+    NewSalary, NewUser, Store,
+};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -109,6 +113,93 @@ fn mail_part(text: &str) -> String {
 struct Catalog {
     /// (contract id, category ids)
     contracts: Vec<(i64, Vec<i64>)>,
+    /// The categories whose members earn an executive's salary.
+    executives: Vec<i64>,
+}
+
+/// The plan rules of a demo category, oldest first: (from, rule).
+fn plan_rules(category: &str) -> anyhow::Result<Vec<(NaiveDate, PlanRule)>> {
+    let date = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| anyhow!("date"));
+    let flat = |millionths| PlanRule::Flat {
+        rate: Rate(millionths),
+    };
+    let since = date(1980, 1, 1)?;
+    Ok(match category {
+        "Bedienden" => vec![(since, flat(40_000)), (date(2024, 1, 1)?, flat(50_000))],
+        "Kaderleden" => vec![(
+            since,
+            PlanRule::TwoTier {
+                low: Rate(30_000),
+                high: Rate(100_000),
+                threshold: Cents(7_000_000),
+            },
+        )],
+        "Arbeiders" => vec![(since, flat(30_000))],
+        "Zorgpersoneel" => vec![(since, flat(35_000))],
+        _ => vec![(since, flat(45_000))],
+    })
+}
+
+/// Salaries for the affiliations of `keys`: varied, higher for executives, about one in
+/// four part-time, and a raise from 2025 for some who started before.
+fn salaries(
+    rng: &mut StdRng,
+    keys: &[AffiliationKey],
+    catalog: &Catalog,
+) -> anyhow::Result<Vec<NewSalary>> {
+    let raise_from = NaiveDate::from_ymd_opt(2025, 1, 1).ok_or_else(|| anyhow!("date"))?;
+    let mut out = Vec::with_capacity(keys.len() * 5 / 4);
+    for key in keys {
+        let euros: i64 = if catalog.executives.contains(&key.category_id) {
+            rng.gen_range(650..1_200) * 100
+        } else {
+            rng.gen_range(280..600) * 100
+        };
+        let fraction = match rng.gen_range(0..20) {
+            0..=1 => 5_000,
+            2..=3 => 8_000,
+            4 => 6_000,
+            _ => 10_000,
+        };
+        let fraction = Fraction::new(fraction).ok_or_else(|| anyhow!("fraction"))?;
+        let salary = |from, euros: i64| NewSalary {
+            affiliation_id: key.id,
+            salary: SalaryFrom {
+                from,
+                annual: Cents(euros * 100),
+                fraction,
+            },
+        };
+        out.push(salary(key.affiliation_start, euros));
+        if key.affiliation_start < raise_from && rng.gen_bool(0.3) {
+            out.push(salary(raise_from, euros * 103 / 100));
+        }
+    }
+    Ok(out)
+}
+
+/// Gives the employer's affiliations with an id above `after` their salaries; answers the
+/// last id seen.
+async fn load_salaries(
+    store: &Store,
+    employer_id: i64,
+    catalog: &Catalog,
+    mut after: i64,
+) -> anyhow::Result<i64> {
+    const PAGE: i64 = 10_000;
+    let now = Utc::now();
+    loop {
+        let keys = store
+            .list_affiliation_keys(employer_id, after, PAGE)
+            .await?;
+        let Some(last) = keys.last() else {
+            return Ok(after);
+        };
+        let mut rng = StdRng::seed_from_u64(last.id.unsigned_abs());
+        after = last.id;
+        let batch = salaries(&mut rng, &keys, catalog)?;
+        store.insert_salaries(employer_id, &batch, now).await?;
+    }
 }
 
 async fn employer(
@@ -155,6 +246,7 @@ async fn employer(
     }
     let mut catalog = Catalog {
         contracts: Vec::new(),
+        executives: Vec::new(),
     };
     for (contract_number, contract_name, categories) in contracts {
         let contract_id = store
@@ -162,7 +254,16 @@ async fn employer(
             .await?;
         let mut category_ids = Vec::new();
         for category in *categories {
-            category_ids.push(store.insert_category(id, contract_id, category).await?);
+            let category_id = store.insert_category(id, contract_id, category).await?;
+            for (from, rule) in plan_rules(category)? {
+                let rule = RuleFrom { from, rule };
+                let new = NewPlanRule { category_id, rule };
+                store.insert_plan_rule(id, &new).await?;
+            }
+            if *category == "Kaderleden" {
+                catalog.executives.push(category_id);
+            }
+            category_ids.push(category_id);
         }
         catalog.contracts.push((contract_id, category_ids));
     }
@@ -371,6 +472,7 @@ pub async fn load(store: &Store, key: &SecretKey) -> anyhow::Result<()> {
             now,
         )
         .await?;
+    load_salaries(store, peeters, &peeters_catalog, 0).await?;
 
     let (linde, linde_catalog) = employer(
         store,
@@ -393,6 +495,7 @@ pub async fn load(store: &Store, key: &SecretKey) -> anyhow::Result<()> {
             now,
         )
         .await?;
+    load_salaries(store, linde, &linde_catalog, 0).await?;
 
     user(
         store,
@@ -552,6 +655,7 @@ pub async fn load_large_employer(
     const CHUNK: usize = 10_000;
     let mut start = 0;
     let mut chunks = 0_u32;
+    let mut salaries_after = 0_i64;
     while start < size {
         let count = CHUNK.min(size - start);
         let batch = affiliates(900, start, count, "groot.test", &catalog)?;
@@ -559,6 +663,9 @@ pub async fn load_large_employer(
             .insert_employees(groot, &batch, now)
             .await
             .context("inserting affiliates")?;
+        salaries_after = load_salaries(store, groot, &catalog, salaries_after)
+            .await
+            .context("inserting salaries")?;
         start += count;
         chunks += 1;
         // Statistics that still say "empty" make PostgreSQL plan scans for every check.

@@ -74,6 +74,7 @@ const MATRIX: &[Row] = &[
         [S, 404, 403, 403, 404, 422],
     ),
     ("GET", "/werkgevers/{employer}/werknemers", TENANT_READ),
+    ("GET", "/werkgevers/{employer}/categorieen", TENANT_READ),
     // An employee of the second contract: outside the consult user's scope.
     (
         "GET",

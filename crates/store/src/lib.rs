@@ -22,6 +22,7 @@ mod list_query;
 mod notification;
 mod operator;
 mod outbox;
+mod premium;
 mod provisioning;
 mod queue;
 mod scope;
@@ -68,6 +69,7 @@ pub use outbox::{
     ClaimedEmail, EmailStatus, FailureKind, FailureOutcome, MAX_EMAIL_ATTEMPTS, OutboxFilter,
     OutboxPage, OutboxRecord, OutgoingEmail, retry_delay,
 };
+pub use premium::{AffiliationKey, CategoryRules, NewPlanRule, NewSalary, SalaryRecord};
 pub use provisioning::{NewAffiliation, NewContactPoint, NewEmployee, NewEmployer, NewUser};
 #[cfg(feature = "test-support")]
 pub use queue::fixture as queue_fixture;

@@ -641,3 +641,18 @@ operator-save-data = Save details
 operator-number-fixed = The employer number { $number } does not change.
 notice-notification-requested = The confirmation link has been sent to the new address. Until someone confirms, the current notification address stays in use.
 notice-employer-data-saved = The employer's details have been saved.
+
+## Categories: each category's pension rule, per period
+menu-categories = Categories
+categories-title = Categories and pension rules
+categories-intro = Per contract, the personnel categories and how their yearly pension allowance is computed: the rule in force today and the other periods.
+categories-category = Category
+categories-in-force = Rule today
+categories-other-periods = Other periods
+categories-rule-flat = { $rate } of the pensionable annual salary
+categories-rule-two-tier = { $low } up to { $threshold }, { $high } above
+categories-period = from { $from } up to and including { $until }
+categories-period-open = from { $from }
+categories-no-rule = No rule is in force today.
+categories-none = This contract has no categories.
+categories-no-contracts = You have access to no contract.

@@ -641,3 +641,18 @@ operator-save-data = Enregistrer les données
 operator-number-fixed = Le numéro d'employeur { $number } ne change pas.
 notice-notification-requested = Le lien de confirmation a été envoyé à la nouvelle adresse. Tant que personne n'a confirmé, l'adresse de notification actuelle reste utilisée.
 notice-employer-data-saved = Les données de l'employeur ont été enregistrées.
+
+## Catégories : la règle de pension de chaque catégorie, par période
+menu-categories = Catégories
+categories-title = Catégories et règles de pension
+categories-intro = Par contrat, les catégories de personnel et le calcul de leur allocation de pension annuelle : la règle en vigueur aujourd'hui et les autres périodes.
+categories-category = Catégorie
+categories-in-force = Règle en vigueur
+categories-other-periods = Autres périodes
+categories-rule-flat = { $rate } de la rémunération annuelle de référence
+categories-rule-two-tier = { $low } jusqu'à { $threshold }, { $high } au-delà
+categories-period = du { $from } au { $until } inclus
+categories-period-open = à partir du { $from }
+categories-no-rule = Aucune règle n'est en vigueur aujourd'hui.
+categories-none = Ce contrat n'a pas de catégorie.
+categories-no-contracts = Vous n'avez accès à aucun contrat.

@@ -641,3 +641,18 @@ operator-save-data = Gegevens bewaren
 operator-number-fixed = Het werkgeversnummer { $number } verandert niet.
 notice-notification-requested = De bevestigingslink is verstuurd naar het nieuwe adres. Tot iemand bevestigt, blijft het huidige notificatieadres in gebruik.
 notice-employer-data-saved = De gegevens van de werkgever zijn bewaard.
+
+## Categorieën: de pensioenregel van elke categorie, per periode
+menu-categories = Categorieën
+categories-title = Categorieën en pensioenregels
+categories-intro = Per contract de personeelscategorieën en hoe hun jaarlijkse pensioentoelage berekend wordt: de regel die vandaag geldt en de andere periodes.
+categories-category = Categorie
+categories-in-force = Regel vandaag
+categories-other-periods = Andere periodes
+categories-rule-flat = { $rate } van het pensioengevend jaarloon
+categories-rule-two-tier = { $low } tot { $threshold }, { $high } daarboven
+categories-period = van { $from } tot en met { $until }
+categories-period-open = vanaf { $from }
+categories-no-rule = Vandaag geldt geen regel.
+categories-none = Dit contract heeft geen categorieën.
+categories-no-contracts = U hebt toegang tot geen enkel contract.

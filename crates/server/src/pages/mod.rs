@@ -5,6 +5,7 @@ mod account;
 mod actions;
 mod affiliations;
 mod audit;
+mod categories;
 mod employees;
 mod employer_choice;
 mod employer_home;
@@ -35,6 +36,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .configure(affiliations::routes)
         .configure(exits::routes)
         .configure(personal_data::routes)
+        .configure(categories::routes)
         .configure(employer_home::routes)
         .configure(employees::routes);
 }

@@ -1,0 +1,367 @@
+//! Plan rules and salaries: stored per period, read only inside the scope, and fed to the
+//! premium engine. Every test runs on SQLite and on PostgreSQL.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use ebdesk_domain::premium::{
+    Cents, Fraction, Month, PlanRule, Rate, RuleFrom, SalaryFrom, premium_for_month,
+};
+use ebdesk_domain::{AffiliationStatus, Gender, Language, NationalNumber, Rights};
+use ebdesk_store::{
+    Access, NewAffiliation, NewEmployee, NewEmployer, NewPlanRule, NewSalary, NewUser, Store,
+    StoreError, store_test,
+};
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap()
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+const FIVE_PERCENT: PlanRule = PlanRule::Flat { rate: Rate(50_000) };
+const KADER: PlanRule = PlanRule::TwoTier {
+    low: Rate(30_000),
+    high: Rate(100_000),
+    threshold: Cents(7_000_000),
+};
+
+struct Fixture {
+    employer: i64,
+    /// Contract 1: Bedienden, Kaderleden; contract 2: Arbeiders.
+    bedienden: i64,
+    kader: i64,
+    arbeiders: i64,
+    /// Employer B's one category.
+    other_category: i64,
+    /// The affiliations of A: one per category, in the order above.
+    affiliations: Vec<i64>,
+    /// B's one affiliation.
+    other_affiliation: i64,
+    master: Access,
+    /// Consult, restricted to contract 1.
+    restricted: Access,
+    master_b: Access,
+}
+
+fn employer(number: &str) -> NewEmployer {
+    NewEmployer {
+        number: number.to_owned(),
+        name: format!("Werkgever {number}"),
+        kbo_number: "0403170701".to_owned(),
+        street: "Straat 1".to_owned(),
+        postal_code: "1000".to_owned(),
+        city: "Brussel".to_owned(),
+        notification_email: "lijst@werkgever.test".to_owned(),
+    }
+}
+
+fn employee(i: u16, contract: i64, category: i64) -> NewEmployee {
+    let birth = date(1980, 1, 1) + Duration::days(i64::from(i));
+    NewEmployee {
+        national_number: NationalNumber::from_birth_date(birth, 2 * i + 1).unwrap(),
+        employee_number: Some(format!("{}", 100 + i)),
+        last_name: format!("Naam{i}"),
+        first_name: "Test".to_owned(),
+        gender: Gender::Male,
+        language: Language::Dutch,
+        birth_date: birth,
+        business_email: None,
+        private_email_known: false,
+        affiliations: vec![NewAffiliation {
+            contract_id: contract,
+            category_id: category,
+            employment_start: date(2020, 1, 1),
+            affiliation_start: date(2020, 1, 1),
+            end_date: None,
+            exit_reason: None,
+            status: AffiliationStatus::Active,
+        }],
+    }
+}
+
+async fn user(store: &Store, email: &str) -> i64 {
+    let user = NewUser {
+        email: email.to_owned(),
+        display_name: email.to_owned(),
+        password_hash: None,
+        language: Language::Dutch,
+        is_operator: false,
+    };
+    store.insert_user(&user, t0()).await.unwrap()
+}
+
+async fn access(store: &Store, user_id: i64, number: &str) -> Access {
+    store
+        .find_access(user_id, number, t0().date_naive())
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// The ids of the employer's affiliations, one per category of `categories`, in that order.
+async fn affiliation_ids(store: &Store, employer_id: i64, categories: &[i64]) -> Vec<i64> {
+    let keys = store.list_affiliation_keys(employer_id, 0, 100);
+    let keys = keys.await.unwrap();
+    let of = |category| keys.iter().find(|k| k.category_id == category).unwrap().id;
+    categories.iter().map(|c| of(*c)).collect()
+}
+
+async fn fixture(s: &Store) -> Fixture {
+    let a = s.insert_employer(&employer("530-101"), t0()).await.unwrap();
+    let b = s.insert_employer(&employer("530-202"), t0()).await.unwrap();
+    let c1 = s
+        .insert_contract(a, "530/000101", "Bedienden")
+        .await
+        .unwrap();
+    let c2 = s
+        .insert_contract(a, "530/000102", "Arbeiders")
+        .await
+        .unwrap();
+    let cb = s
+        .insert_contract(b, "530/000201", "Personeel")
+        .await
+        .unwrap();
+    let bedienden = s.insert_category(a, c1, "Bedienden").await.unwrap();
+    let kader = s.insert_category(a, c1, "Kaderleden").await.unwrap();
+    let arbeiders = s.insert_category(a, c2, "Arbeiders").await.unwrap();
+    let other_category = s.insert_category(b, cb, "Zorgpersoneel").await.unwrap();
+    let people = [
+        employee(1, c1, bedienden),
+        employee(2, c1, kader),
+        employee(3, c2, arbeiders),
+    ];
+    s.insert_employees(a, &people, t0()).await.unwrap();
+    s.insert_employees(b, &[employee(4, cb, other_category)], t0())
+        .await
+        .unwrap();
+    let (master, consult, master_b) = (
+        user(s, "master@a.test").await,
+        user(s, "consult@a.test").await,
+        user(s, "master@b.test").await,
+    );
+    s.insert_sheet(a, master, Rights::Master, None, None, t0())
+        .await
+        .unwrap();
+    s.insert_sheet(a, consult, Rights::Consult, Some(&[c1]), None, t0())
+        .await
+        .unwrap();
+    s.insert_sheet(b, master_b, Rights::Master, None, None, t0())
+        .await
+        .unwrap();
+    Fixture {
+        employer: a,
+        bedienden,
+        kader,
+        arbeiders,
+        other_category,
+        affiliations: affiliation_ids(s, a, &[bedienden, kader, arbeiders]).await,
+        other_affiliation: affiliation_ids(s, b, &[other_category]).await[0],
+        master: access(s, master, "530-101").await,
+        restricted: access(s, consult, "530-101").await,
+        master_b: access(s, master_b, "530-202").await,
+    }
+}
+
+fn rule(category_id: i64, from: NaiveDate, rule: PlanRule) -> NewPlanRule {
+    NewPlanRule {
+        category_id,
+        rule: RuleFrom { from, rule },
+    }
+}
+
+fn salary(affiliation_id: i64, from: NaiveDate, euros: i64, fraction: u16) -> NewSalary {
+    NewSalary {
+        affiliation_id,
+        salary: SalaryFrom {
+            from,
+            annual: Cents(euros * 100),
+            fraction: Fraction::new(fraction).unwrap(),
+        },
+    }
+}
+
+async fn load_rules(s: &Store, f: &Fixture) {
+    let three = PlanRule::Flat { rate: Rate(30_000) };
+    for new in [
+        rule(
+            f.bedienden,
+            date(2020, 1, 1),
+            PlanRule::Flat { rate: Rate(40_000) },
+        ),
+        rule(f.bedienden, date(2026, 1, 1), FIVE_PERCENT),
+        rule(f.kader, date(2020, 1, 1), KADER),
+        rule(f.arbeiders, date(2020, 1, 1), three),
+    ] {
+        s.insert_plan_rule(f.employer, &new).await.unwrap();
+    }
+}
+
+store_test!(rules_are_read_per_category_inside_the_scope_only, |db| {
+    let s = &db.store;
+    let f = fixture(s).await;
+    load_rules(s, &f).await;
+    let b = rule(f.other_category, date(2020, 1, 1), FIVE_PERCENT);
+    s.insert_plan_rule(f.master_b.employer().id, &b)
+        .await
+        .unwrap();
+
+    let all = s.list_category_rules(f.master.scope()).await.unwrap();
+    let names: Vec<&str> = all.iter().map(|c| c.category.name.as_str()).collect();
+    assert_eq!(names, ["Bedienden", "Kaderleden", "Arbeiders"]);
+    let bedienden = &all[0];
+    assert_eq!(bedienden.rules.len(), 2);
+    assert_eq!(bedienden.rules[0].from, date(2020, 1, 1));
+    assert_eq!(
+        bedienden.in_force(date(2026, 3, 2)).unwrap().rule,
+        FIVE_PERCENT
+    );
+    assert_eq!(
+        bedienden.in_force(date(2025, 12, 31)).unwrap().rule,
+        PlanRule::Flat { rate: Rate(40_000) }
+    );
+    assert!(bedienden.in_force(date(2019, 12, 31)).is_none());
+    assert_eq!(all[1].rules[0].rule, KADER);
+
+    // The consult user of contract 1 sees its two categories, not Arbeiders.
+    let restricted = s.list_category_rules(f.restricted.scope()).await.unwrap();
+    let names: Vec<&str> = restricted
+        .iter()
+        .map(|c| c.category.name.as_str())
+        .collect();
+    assert_eq!(names, ["Bedienden", "Kaderleden"]);
+
+    // B sees only its own.
+    let other = s.list_category_rules(f.master_b.scope()).await.unwrap();
+    assert_eq!(other.len(), 1);
+    assert_eq!(other[0].category.id, f.other_category);
+    db.cleanup().await;
+});
+
+store_test!(
+    a_rule_is_one_per_category_and_day_and_of_its_own_employer,
+    |db| {
+        let s = &db.store;
+        let f = fixture(s).await;
+        load_rules(s, &f).await;
+        let again = s
+            .insert_plan_rule(f.employer, &rule(f.bedienden, date(2026, 1, 1), KADER))
+            .await;
+        assert!(matches!(again, Err(StoreError::Duplicate)), "{again:?}");
+        // Another employer's category: its composite foreign key refuses it.
+        let foreign = rule(f.other_category, date(2021, 1, 1), KADER);
+        assert!(s.insert_plan_rule(f.employer, &foreign).await.is_err());
+        // A salary of another employer's affiliation likewise.
+        let foreign = salary(f.other_affiliation, date(2026, 1, 1), 40_000, 10_000);
+        assert!(
+            s.insert_salaries(f.employer, &[foreign], t0())
+                .await
+                .is_err()
+        );
+        db.cleanup().await;
+    }
+);
+
+store_test!(
+    salaries_keep_their_history_and_stay_inside_the_scope,
+    |db| {
+        let s = &db.store;
+        let f = fixture(s).await;
+        let (bediende, arbeider) = (f.affiliations[0], f.affiliations[2]);
+        let salaries = [
+            salary(bediende, date(2026, 3, 16), 60_000, 10_000),
+            salary(bediende, date(2026, 1, 1), 48_000, 10_000),
+            salary(arbeider, date(2025, 1, 1), 36_000, 8_000),
+        ];
+        let loaded = s.insert_salaries(f.employer, &salaries, t0()).await;
+        assert_eq!(loaded.unwrap(), 3);
+        let history = s.list_affiliation_salaries(f.master.scope(), bediende);
+        let history = history.await.unwrap();
+        let periods: Vec<(NaiveDate, i64)> = history
+            .iter()
+            .map(|r| (r.salary.from, r.salary.annual.0))
+            .collect();
+        assert_eq!(
+            periods,
+            [
+                (date(2026, 1, 1), 4_800_000),
+                (date(2026, 3, 16), 6_000_000)
+            ]
+        );
+        assert_eq!(history[0].recorded_at, t0());
+        let part_time = s.list_affiliation_salaries(f.master.scope(), arbeider);
+        let part_time = part_time.await.unwrap();
+        assert_eq!(part_time[0].salary.fraction.ten_thousandths(), 8_000);
+
+        // Contract 2 lies outside the restricted scope; A's affiliations outside B's.
+        let hidden = s.list_affiliation_salaries(f.restricted.scope(), arbeider);
+        assert!(hidden.await.unwrap().is_empty());
+        let hidden = s.list_affiliation_salaries(f.master_b.scope(), bediende);
+        assert!(hidden.await.unwrap().is_empty());
+        let seen = s.list_affiliation_salaries(f.restricted.scope(), bediende);
+        assert_eq!(seen.await.unwrap().len(), 2);
+        let again = salary(bediende, date(2026, 1, 1), 1, 10_000);
+        let duplicate = s.insert_salaries(f.employer, &[again], t0()).await;
+        assert!(
+            matches!(duplicate, Err(StoreError::Duplicate)),
+            "{duplicate:?}"
+        );
+        db.cleanup().await;
+    }
+);
+
+store_test!(affiliation_terms_give_the_engine_its_premium, |db| {
+    let s = &db.store;
+    let f = fixture(s).await;
+    load_rules(s, &f).await;
+    let (bediende, kader, arbeider) = (f.affiliations[0], f.affiliations[1], f.affiliations[2]);
+    s.insert_salaries(
+        f.employer,
+        &[
+            salary(bediende, date(2026, 1, 1), 48_000, 10_000),
+            salary(bediende, date(2026, 3, 16), 60_000, 10_000),
+            salary(kader, date(2020, 1, 1), 90_000, 10_000),
+            salary(arbeider, date(2020, 1, 1), 36_000, 5_000),
+        ],
+        t0(),
+    )
+    .await
+    .unwrap();
+    let terms = |id| s.affiliation_terms(f.master.scope(), id);
+    let march = Month::new(2026, 3).unwrap();
+
+    // 5 % of 48 000 € for 15 days and of 60 000 € for 16: (15 × 200 + 16 × 250) / 31.
+    let bediende_terms = terms(bediende).await.unwrap().unwrap();
+    assert_eq!(bediende_terms.start, Some(date(2020, 1, 1)));
+    assert_eq!(bediende_terms.end, None);
+    let premium = premium_for_month(&bediende_terms, march);
+    assert_eq!(premium.premium, Cents(22_581));
+    assert_eq!(premium.days_unpriced, 0);
+    // In 2025 the rule was 4 % but no salary was known: nothing, reported.
+    let december = premium_for_month(&bediende_terms, Month::new(2025, 12).unwrap());
+    assert_eq!((december.premium, december.days_unpriced), (Cents(0), 31));
+
+    // 3 % of 70 000 € and 10 % of 20 000 €: 4 100 € a year, 341,67 € a month.
+    let kader_terms = terms(kader).await.unwrap().unwrap();
+    assert_eq!(
+        premium_for_month(&kader_terms, march).premium,
+        Cents(34_167)
+    );
+    // 3 % of 36 000 € at half time: 540 € a year, 45 € a month.
+    let arbeider_terms = terms(arbeider).await.unwrap().unwrap();
+    assert_eq!(
+        premium_for_month(&arbeider_terms, march).premium,
+        Cents(4_500)
+    );
+
+    // Outside the scope: nothing at all.
+    let restricted = s.affiliation_terms(f.restricted.scope(), arbeider);
+    assert_eq!(restricted.await.unwrap(), None);
+    let other = s.affiliation_terms(f.master_b.scope(), bediende);
+    assert_eq!(other.await.unwrap(), None);
+    let mine = s.affiliation_terms(f.master.scope(), f.other_affiliation);
+    assert_eq!(mine.await.unwrap(), None);
+    db.cleanup().await;
+});

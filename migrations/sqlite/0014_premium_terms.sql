@@ -1,0 +1,46 @@
+-- What the premium engine needs (SQLite). Keep in step with
+-- migrations/postgres/0014_premium_terms.sql.
+--
+-- category_plan_rules: the plan rule of a category from valid_from on, until the next row of
+-- the category. kind 'flat' takes rate_millionths; 'two_tier' takes low_millionths up to
+-- threshold_cents (yearly) and high_millionths above it. Rates in millionths (5 % = 50000),
+-- amounts in cents.
+--
+-- affiliation_salaries: the pensionable annual salary of a full-time worker and the work
+-- fraction (ten-thousandths, full time = 10000) of an affiliation from valid_from on. A new
+-- row is a new period: the history stays.
+
+CREATE TABLE category_plan_rules (
+    id INTEGER PRIMARY KEY,
+    employer_id INTEGER NOT NULL,
+    category_id INTEGER NOT NULL,
+    valid_from TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    rate_millionths INTEGER,
+    low_millionths INTEGER,
+    high_millionths INTEGER,
+    threshold_cents INTEGER,
+    UNIQUE (category_id, valid_from),
+    FOREIGN KEY (employer_id, category_id) REFERENCES categories (employer_id, id),
+    CHECK (
+        (kind = 'flat' AND rate_millionths >= 0 AND low_millionths IS NULL
+            AND high_millionths IS NULL AND threshold_cents IS NULL)
+        OR (kind = 'two_tier' AND rate_millionths IS NULL AND low_millionths >= 0
+            AND high_millionths >= 0 AND threshold_cents >= 0)
+    )
+);
+CREATE INDEX category_plan_rules_employer ON category_plan_rules (employer_id, category_id);
+
+CREATE TABLE affiliation_salaries (
+    id INTEGER PRIMARY KEY,
+    employer_id INTEGER NOT NULL,
+    affiliation_id INTEGER NOT NULL,
+    valid_from TEXT NOT NULL,
+    annual_cents INTEGER NOT NULL CHECK (annual_cents >= 0),
+    fraction_ten_thousandths INTEGER NOT NULL
+        CHECK (fraction_ten_thousandths BETWEEN 0 AND 10000),
+    created_at TEXT NOT NULL,
+    UNIQUE (affiliation_id, valid_from),
+    FOREIGN KEY (employer_id, affiliation_id) REFERENCES affiliations (employer_id, id)
+);
+CREATE INDEX affiliation_salaries_employer ON affiliation_salaries (employer_id, affiliation_id);
