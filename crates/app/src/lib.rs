@@ -8,6 +8,7 @@ pub mod mails;
 pub mod notification_address;
 pub mod password_reset;
 pub mod second_factor;
+pub mod statements;
 pub mod uploads;
 
 use ebdesk_store::StoreError;

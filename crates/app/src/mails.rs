@@ -140,6 +140,20 @@ fn employer_mail(
     compose(to, subject_key, template, context)
 }
 
+/// To the employer's notification address: the statement of `month` ("11/2026") is issued.
+pub fn statement_issued(
+    to: Recipient<'_>,
+    public_url: &str,
+    employer: &str,
+    month: &str,
+) -> Result<OutgoingMail, Error> {
+    let mut context = tera::Context::new();
+    context.insert("employer", employer);
+    context.insert("month", month);
+    context.insert("link", &login_link(public_url));
+    compose(to, "mail-statement-subject", "mail_statement.txt", context)
+}
+
 /// The password reset link (1 hour).
 pub fn password_reset(
     to: Recipient<'_>,
@@ -361,6 +375,7 @@ mod tests {
             )
             .unwrap(),
             notification_replaced(an(), "Bouwbedrijf Peeters NV", "nieuw@peeters.test").unwrap(),
+            statement_issued(an(), url, "Bouwbedrijf Peeters NV", "11/2026").unwrap(),
         ];
         assert_eq!(mails.len(), template_names().len() + 2);
         for mail in &mails {

@@ -155,6 +155,13 @@ enum Command {
         /// Jobs run at once.
         #[arg(long, env = "EBDESK_JOBS", default_value_t = 2)]
         jobs: usize,
+        /// The address users reach ebdesk at, for links in notices.
+        #[arg(
+            long,
+            env = "EBDESK_PUBLIC_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
+        public_url: String,
     },
     /// Applies the database migrations.
     Migrate {
@@ -306,9 +313,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             init_tracing(&db.log_level);
             add_operator(&db, &email, name, &public_url).await?;
         }
-        Command::Worker { db, jobs } => {
+        Command::Worker {
+            db,
+            jobs,
+            public_url,
+        } => {
             init_tracing(&db.log_level);
-            run_worker(&db, jobs).await?;
+            run_worker(&db, jobs, public_url.trim_end_matches('/')).await?;
         }
         Command::Migrate { db } => {
             init_tracing(&db.log_level);
@@ -329,9 +340,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 }
 
 /// `ebdesk worker`: only the job worker, until SIGINT/SIGTERM.
-async fn run_worker(db: &DbArgs, jobs: usize) -> anyhow::Result<()> {
+async fn run_worker(db: &DbArgs, jobs: usize, public_url: &str) -> anyhow::Result<()> {
     let (store, _) = open_store_with_key(db).await?;
-    worker::run_until_signal(store, jobs).await
+    worker::run_until_signal(store, jobs, public_url).await
 }
 
 /// `ebdesk migrate`.

@@ -26,9 +26,13 @@ pub async fn run(
         .unwrap_or_else(|| format!("http://{bind}"))
         .trim_end_matches('/')
         .to_owned();
-    let settings = AppSettings::new(secret_key, public_url);
+    let settings = AppSettings::new(secret_key, public_url.clone());
     let worker = if jobs > 0 {
-        Some(worker::RunningWorker::start(store.clone(), jobs)?)
+        Some(worker::RunningWorker::start(
+            store.clone(),
+            jobs,
+            &public_url,
+        )?)
     } else {
         None
     };

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use ebdesk_domain::SystemClock;
 use ebdesk_jobs::kinds::{ParserCommand, register_all};
+use ebdesk_jobs::scheduler::{SCHEDULE_INTERVAL, run_scheduler};
 use ebdesk_jobs::{JobNotifier, Worker, WorkerConfig};
 use ebdesk_store::Store;
 use tokio::task::JoinHandle;
@@ -18,18 +19,34 @@ pub struct RunningWorker {
 }
 
 impl RunningWorker {
-    /// Starts a worker with every job kind, `concurrency` jobs at a time.
-    pub fn start(store: Store, concurrency: usize) -> anyhow::Result<RunningWorker> {
+    /// Starts a worker with every job kind, `concurrency` jobs at a time, and the scheduler
+    /// beside it; `public_url` is where users reach ebdesk (links in notices).
+    pub fn start(
+        store: Store,
+        concurrency: usize,
+        public_url: &str,
+    ) -> anyhow::Result<RunningWorker> {
         let parser = ParserCommand::current_exe().context("locating the ebdesk binary")?;
         let config = WorkerConfig {
             concurrency: concurrency.max(1),
             ..WorkerConfig::default()
         };
-        let mut worker = Worker::new(store, Arc::new(SystemClock), config);
-        register_all(&mut worker, parser);
+        let mut worker = Worker::new(store.clone(), Arc::new(SystemClock), config);
+        register_all(&mut worker, parser, public_url);
         let notifier = worker.notifier();
         let shutdown = CancellationToken::new();
-        let task = tokio::spawn(worker.run(shutdown.clone()));
+        let scheduler = run_scheduler(
+            store,
+            Arc::new(SystemClock),
+            public_url.to_owned(),
+            SCHEDULE_INTERVAL,
+            notifier.clone(),
+            shutdown.clone(),
+        );
+        let worker = worker.run(shutdown.clone());
+        let task = tokio::spawn(async move {
+            tokio::join!(worker, scheduler);
+        });
         Ok(RunningWorker {
             notifier,
             shutdown,
@@ -47,8 +64,12 @@ impl RunningWorker {
 }
 
 /// Runs a worker until SIGINT or SIGTERM.
-pub async fn run_until_signal(store: Store, concurrency: usize) -> anyhow::Result<()> {
-    let worker = RunningWorker::start(store, concurrency)?;
+pub async fn run_until_signal(
+    store: Store,
+    concurrency: usize,
+    public_url: &str,
+) -> anyhow::Result<()> {
+    let worker = RunningWorker::start(store, concurrency, public_url)?;
     println!("ebdesk worker draait; stop met Ctrl-C.");
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         .context("listening for SIGTERM")?;

@@ -19,6 +19,8 @@ pub enum ActionKind {
     Exit,
     /// "Wijziging persoonsgegevens".
     PersonalDataChange,
+    /// "Premiebordereel": a month's premium statement as a workbook (issued first when due).
+    PremiumStatement,
 }
 
 impl ActionKind {
@@ -29,6 +31,7 @@ impl ActionKind {
         ActionKind::NewAffiliation,
         ActionKind::Exit,
         ActionKind::PersonalDataChange,
+        ActionKind::PremiumStatement,
     ];
 
     /// The kinds that change an employee: they are the employee's "Historiek".
@@ -46,6 +49,7 @@ impl ActionKind {
             ActionKind::NewAffiliation => "new_affiliation",
             ActionKind::Exit => "exit",
             ActionKind::PersonalDataChange => "personal_data_change",
+            ActionKind::PremiumStatement => "premium_statement",
         }
     }
 

@@ -10,6 +10,7 @@
 mod handler;
 pub mod kinds;
 mod retry;
+pub mod scheduler;
 mod worker;
 
 pub use handler::{JobContext, JobError, JobHandler, JobOutcome};

@@ -18,6 +18,7 @@ mod inspect;
 mod limits;
 mod normalize;
 mod premium_book;
+mod premium_pdf;
 mod preview;
 mod read;
 mod stored;
@@ -31,6 +32,7 @@ pub use error_book::{error_workbook_name, write_error_workbook};
 pub use errors::{FileRejection, RowError, SheetError};
 pub use limits::UploadLimits;
 pub use premium_book::{premium_statement_name, write_premium_statement};
+pub use premium_pdf::{StatementSummary, write_statement_pdf};
 pub use preview::{
     EmailChange, KnownEmployee, KnownEmployees, KnownRow, PROGRESS_EVERY, PreviewBuilder,
     PreviewError, PreviewWarning, UploadPreview, WARNING_READ_ONLY_IGNORED, WARNING_SHARED_EMAIL,

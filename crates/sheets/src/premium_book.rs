@@ -2,7 +2,7 @@
 //! after each contract's category, and the total. Texts in the reader's language; amounts
 //! are numbers (cents / 100) with two decimals, so the reader can add them up again.
 
-use ebdesk_domain::premium::{Month, StatementLine, subtotals, total};
+use ebdesk_domain::premium::{Month, StatementLine};
 use ebdesk_i18n::{LanguageIdentifier, Message};
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
@@ -56,16 +56,18 @@ fn euros(cents: i64) -> f64 {
     cents as f64 / 100.0
 }
 
-/// Writes the statement of `month` made of `lines` (in statement order, see
-/// `domain::premium::in_statement_order`).
+/// Writes the statement of `month` from `lines` in statement order (see
+/// `domain::premium::in_statement_order`): a subtotal row closes each contract's category.
+/// Rows are flushed to a temporary file as they come, so memory stays flat whatever the
+/// count.
 pub fn write_premium_statement(
-    lines: &[StatementLine],
+    lines: impl IntoIterator<Item = StatementLine>,
     month: Month,
     lang: &LanguageIdentifier,
 ) -> Result<Vec<u8>, SheetError> {
     let styles = Styles::new();
     let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet();
+    let sheet = workbook.add_worksheet_with_constant_memory()?;
     let title = Message::new("premium-book-sheet").with("month", month.label());
     sheet.set_name(title.render(lang).replace('/', "-"))?;
     for (col, (key, width)) in (0u16..).zip(COLUMNS) {
@@ -73,24 +75,50 @@ pub fn write_premium_statement(
         sheet.write_string_with_format(0, col, Message::new(key).render(lang), &styles.header)?;
     }
     let mut row = 1u32;
-    for sum in subtotals(lines) {
-        let group = lines
-            .iter()
-            .filter(|l| l.contract == sum.contract && l.category == sum.category);
-        for line in group {
-            write_line(sheet, row, line, &styles)?;
-            row += 1;
+    let mut group: Option<(String, String, i64)> = None;
+    let mut total = 0_i64;
+    for line in lines {
+        let same = group.as_ref().is_some_and(|(contract, category, _)| {
+            *contract == line.contract && *category == line.category
+        });
+        if !same {
+            if let Some(done) = group.take() {
+                row = write_subtotal(sheet, row, &done, lang, &styles)?;
+            }
+            group = Some((line.contract.clone(), line.category.clone(), 0));
         }
-        let label = Message::new("premium-book-subtotal")
-            .with("contract", sum.contract.as_str())
-            .with("category", sum.category.as_str());
-        write_sum(sheet, row, &label.render(lang), sum.amount.0, &styles)?;
-        row += 2;
+        write_line(sheet, row, &line, &styles)?;
+        if let Some((_, _, sum)) = group.as_mut() {
+            *sum += line.premium.0;
+        }
+        total += line.premium.0;
+        row = row
+            .checked_add(1)
+            .ok_or(rust_xlsxwriter::XlsxError::RowColumnLimitError)?;
+    }
+    if let Some(done) = group.take() {
+        row = write_subtotal(sheet, row, &done, lang, &styles)?;
     }
     let label = Message::new("premium-book-total").render(lang);
-    write_sum(sheet, row, &label, total(lines).0, &styles)?;
+    write_sum(sheet, row, &label, total, &styles)?;
     sheet.set_freeze_panes(1, 0)?;
+    workbook.set_zip_compression_level(3);
     Ok(workbook.save_to_buffer()?)
+}
+
+/// The subtotal row of a contract's category and a blank row; the next free row.
+fn write_subtotal(
+    sheet: &mut Worksheet,
+    row: u32,
+    (contract, category, cents): &(String, String, i64),
+    lang: &LanguageIdentifier,
+    styles: &Styles,
+) -> Result<u32, SheetError> {
+    let label = Message::new("premium-book-subtotal")
+        .with("contract", contract.as_str())
+        .with("category", category.as_str());
+    write_sum(sheet, row, &label.render(lang), *cents, styles)?;
+    Ok(row + 2)
 }
 
 fn write_line(
@@ -165,7 +193,7 @@ mod tests {
         in_statement_order(&mut lines);
         let month = Month::new(2026, 11).unwrap();
         let french = ebdesk_i18n::language("fr");
-        let bytes = write_premium_statement(&lines, month, &french).unwrap();
+        let bytes = write_premium_statement(lines, month, &french).unwrap();
         let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
         let range = book.worksheet_range_at(0).unwrap().unwrap();
         let rows: Vec<Vec<Data>> = range.rows().map(<[Data]>::to_vec).collect();

@@ -134,6 +134,10 @@ audit_events! {
     EmployeeExited = "employee_exited",
     /// An exit undone by its author the same day.
     ExitWithdrawn = "exit_withdrawn",
+    /// A month's premium statement was issued (the month, its total and lines).
+    PremiumStatementIssued = "premium_statement_issued",
+    /// A statement's workbook or PDF was downloaded (the month, the format, the lines).
+    PremiumStatementDownloaded = "premium_statement_downloaded",
 }
 
 impl Serialize for AuditEvent {

@@ -28,6 +28,7 @@ mod queue;
 mod scope;
 mod sessions;
 mod sheets;
+mod statements;
 mod uploads;
 
 #[cfg(feature = "test-support")]
@@ -80,6 +81,9 @@ pub use queue::{
 pub use scope::{Access, EmployerChoice, Scope};
 pub use sessions::{NewSession, SessionRecord, SessionStage};
 pub use sheets::{ActivationLink, Invitation, NewSheet, SheetAdded, SheetRow, SheetSettings};
+pub use statements::{
+    ChargeStatus, IssueNotice, StatementCharge, StatementHeader, StatementIssue, StatementSubtotal,
+};
 pub use uploads::{EmailUpdate, UploadFile, UploadPhase, UploadRecord};
 
 /// Result of every store call.

@@ -62,8 +62,8 @@ pub struct AffiliationKey {
 }
 
 #[derive(sqlx::FromRow)]
-struct RuleRow {
-    category_id: i64,
+pub(crate) struct RuleRow {
+    pub(crate) category_id: i64,
     valid_from: NaiveDate,
     kind: String,
     rate_millionths: Option<i64>,
@@ -73,7 +73,7 @@ struct RuleRow {
 }
 
 impl RuleRow {
-    fn rule(&self) -> Result<RuleFrom> {
+    pub(crate) fn rule(&self) -> Result<RuleFrom> {
         let corrupt = || StoreError::Corrupt(format!("plan rule of category {}", self.category_id));
         let rate = |value: Option<i64>| {
             value
@@ -126,7 +126,7 @@ fn rule_columns(rule: PlanRule) -> RuleColumns {
 }
 
 #[derive(sqlx::FromRow)]
-struct SalaryRow {
+pub(crate) struct SalaryRow {
     valid_from: NaiveDate,
     annual_cents: i64,
     fraction_ten_thousandths: i64,
@@ -134,7 +134,7 @@ struct SalaryRow {
 }
 
 impl SalaryRow {
-    fn record(&self) -> Result<SalaryRecord> {
+    pub(crate) fn record(&self) -> Result<SalaryRecord> {
         let fraction = u16::try_from(self.fraction_ten_thousandths)
             .ok()
             .and_then(Fraction::new)

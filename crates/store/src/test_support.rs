@@ -81,6 +81,11 @@ impl TestDb {
         })
     }
 
+    /// The engine the database runs on.
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
     /// Closes the pool and removes the database.
     pub async fn cleanup(self) {
         self.store.close().await;

@@ -39,3 +39,6 @@ mail-notification-by-operator = The ebdesk administrator
 mail-notification-replaced-subject = ebdesk: the notification address has been changed
 mail-notification-replaced-body = This address is no longer the notification address of { $employer } in ebdesk: from now on, notifications go to { $new }. The new address confirmed the change via a link.
 mail-notification-replaced-not-you = Did you not know about this? Then contact the master user of { $employer } or the ebdesk administrator immediately.
+
+mail-statement-subject = ebdesk: your premium statement is available
+mail-statement-body = The premium statement of { $employer } for the month { $month } has been issued. Log in to ebdesk to find it under Downloads and in the action overview, with the amount to pay, the due date and the structured communication:

@@ -39,3 +39,6 @@ mail-notification-by-operator = L'administrateur d'ebdesk
 mail-notification-replaced-subject = ebdesk : l'adresse de notification a été modifiée
 mail-notification-replaced-body = Cette adresse n'est plus l'adresse de notification de { $employer } dans ebdesk : les notifications vont désormais à { $new }. Cette nouvelle adresse a confirmé la modification via un lien.
 mail-notification-replaced-not-you = Vous n'étiez pas au courant ? Contactez alors immédiatement l'utilisateur principal de { $employer } ou l'administrateur d'ebdesk.
+
+mail-statement-subject = ebdesk : votre bordereau de primes est disponible
+mail-statement-body = Le bordereau de primes de { $employer } pour le mois { $month } est établi. Après connexion, vous le trouverez dans ebdesk sous Téléchargements et dans l'aperçu des actions, avec le montant à payer, l'échéance et la communication structurée :

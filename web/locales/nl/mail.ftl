@@ -39,3 +39,6 @@ mail-notification-by-operator = De beheerder van ebdesk
 mail-notification-replaced-subject = ebdesk: het notificatieadres werd gewijzigd
 mail-notification-replaced-body = Dit adres is niet langer het notificatieadres van { $employer } in ebdesk: vanaf nu gaan de meldingen naar { $new }. Dat nieuwe adres bevestigde de wijziging via een link.
 mail-notification-replaced-not-you = Wist u hier niet van? Neem dan meteen contact op met de master user van { $employer } of met de beheerder van ebdesk.
+
+mail-statement-subject = ebdesk: uw premiebordereel is beschikbaar
+mail-statement-body = Het premiebordereel van { $employer } voor de maand { $month } is opgemaakt. U vindt het na aanmelding in ebdesk onder Downloads en in Overzicht acties, met het te betalen bedrag, de vervaldag en de gestructureerde mededeling:

@@ -18,7 +18,7 @@ mod statement;
 
 pub use communication::StructuredCommunication;
 pub use money::{Cents, Fraction, Rate, round_half_away};
-pub use regularisation::{ReasonCode, Regularisation, regularise};
+pub use regularisation::{ReasonCode, Regularisation, reason_for, regularise};
 pub use statement::{StatementLine, Subtotal, due_date, in_statement_order, subtotals, total};
 
 use chrono::{Datelike, NaiveDate};
@@ -139,6 +139,34 @@ impl Month {
         self.last_day().day()
     }
 
+    /// Reads "2026-11", as months are stored and sent in forms.
+    pub fn parse(text: &str) -> Option<Month> {
+        let (year, month) = text.split_once('-')?;
+        if year.len() != 4 || month.len() != 2 {
+            return None;
+        }
+        Month::new(year.parse().ok()?, month.parse().ok()?)
+    }
+
+    /// "2026-11": the stored form, read back by [`Month::parse`].
+    pub fn key(self) -> String {
+        format!("{:04}-{:02}", self.year, self.month)
+    }
+
+    /// The month before.
+    pub fn previous(self) -> Month {
+        match self.month {
+            1 => Month {
+                year: self.year - 1,
+                month: 12,
+            },
+            m => Month {
+                year: self.year,
+                month: m - 1,
+            },
+        }
+    }
+
     /// "mm/jjjj", as statements name their month.
     pub fn label(self) -> String {
         format!("{:02}/{}", self.month, self.year)
@@ -153,6 +181,8 @@ pub struct MonthPremium {
     pub days: u32,
     /// Covered days without a salary or a rule in force (they count for nothing).
     pub days_unpriced: u32,
+    /// The salary in force on the last covered day, if any (what a statement line shows).
+    pub salary: Option<SalaryFrom>,
 }
 
 /// What was in force on `day`: the entry with the latest `from` on or before it.
@@ -171,6 +201,7 @@ pub fn premium_for_month(terms: &AffiliationTerms, month: Month) -> MonthPremium
             premium: Cents::ZERO,
             days: 0,
             days_unpriced: 0,
+            salary: None,
         };
     };
     let first = month.first_day().max(start);
@@ -200,6 +231,9 @@ pub fn premium_for_month(terms: &AffiliationTerms, month: Month) -> MonthPremium
         premium: Cents(round_half_away(exact, denominator)),
         days,
         days_unpriced,
+        salary: (days > 0)
+            .then(|| in_force(&terms.salaries, |s| s.from, last))
+            .flatten(),
     }
 }
 

@@ -38,6 +38,11 @@ impl ReasonCode {
         }
     }
 
+    /// Reads the code a statement line stores.
+    pub fn from_code(code: &str) -> Option<ReasonCode> {
+        ReasonCode::ALL.into_iter().find(|r| r.code() == code)
+    }
+
     /// Message key of the reason's name.
     pub fn label_key(self) -> &'static str {
         match self {
@@ -79,4 +84,44 @@ pub fn regularise(
         due,
         reason,
     })
+}
+
+/// Why what a month costs now differs from what was billed for it, from the days covered
+/// then and now: a move to another category changed the days (40); the month was not billed
+/// at all (05); fewer or more days, by an exit or its withdrawal (30); the same days, so the
+/// salary or the work fraction changed (25). `moved`: the affiliation was opened or closed
+/// by a category move.
+pub fn reason_for(billed_days: u32, due_days: u32, moved: bool) -> ReasonCode {
+    if moved && billed_days != due_days {
+        return ReasonCode::CategoryMove;
+    }
+    match (billed_days, due_days) {
+        (0, _) => ReasonCode::NewAffiliation,
+        (billed, due) if billed != due => ReasonCode::Exit,
+        _ => ReasonCode::SalaryOrFraction,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reason_follows_from_the_days_billed_and_due() {
+        assert_eq!(reason_for(0, 21, false), ReasonCode::NewAffiliation);
+        assert_eq!(reason_for(30, 20, false), ReasonCode::Exit);
+        assert_eq!(reason_for(20, 30, false), ReasonCode::Exit);
+        assert_eq!(reason_for(30, 30, false), ReasonCode::SalaryOrFraction);
+        assert_eq!(reason_for(30, 14, true), ReasonCode::CategoryMove);
+        assert_eq!(reason_for(0, 17, true), ReasonCode::CategoryMove);
+        assert_eq!(reason_for(30, 30, true), ReasonCode::SalaryOrFraction);
+    }
+
+    #[test]
+    fn stored_codes_read_back() {
+        for reason in ReasonCode::ALL {
+            assert_eq!(ReasonCode::from_code(reason.code()), Some(reason));
+        }
+        assert_eq!(ReasonCode::from_code("99"), None);
+    }
 }

@@ -22,7 +22,8 @@ pub struct StatementLine {
     pub month: Month,
     pub salary: Cents,
     pub fraction: Fraction,
-    pub days: u32,
+    /// Days charged; negative on a regularisation that takes days back.
+    pub days: i32,
     pub premium: Cents,
     /// Set on a regularisation.
     pub reason: Option<ReasonCode>,

@@ -226,3 +226,24 @@ proptest! {
         prop_assert_eq!(total, due);
     }
 }
+
+#[test]
+fn months_read_and_write_their_stored_form_and_step_back_across_years() {
+    assert_eq!(Month::parse("2026-11"), Some(month(2026, 11)));
+    assert_eq!(month(2026, 1).key(), "2026-01");
+    assert_eq!(Month::parse(&month(2031, 7).key()), Some(month(2031, 7)));
+    for bad in [
+        "2026-13",
+        "2026-00",
+        "2026-1",
+        "26-11",
+        "2026/11",
+        "",
+        "x-y",
+        "2026-11-01",
+    ] {
+        assert_eq!(Month::parse(bad), None, "{bad}");
+    }
+    assert_eq!(month(2026, 1).previous(), month(2025, 12));
+    assert_eq!(month(2026, 7).previous().next(), month(2026, 7));
+}

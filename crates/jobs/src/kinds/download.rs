@@ -20,7 +20,7 @@ pub struct InsuredOverviewDownload;
 /// The language of the workbook: the payload's `language` (`{"language": "nl"}`) when the
 /// catalog has it; otherwise, and for a payload without it (jobs queued before it existed:
 /// `{}`), the default language.
-fn payload_language(payload: &str) -> LanguageIdentifier {
+pub(super) fn payload_language(payload: &str) -> LanguageIdentifier {
     let requested = serde_json::from_str::<serde_json::Value>(payload)
         .ok()
         .and_then(|value| {

@@ -1,9 +1,11 @@
 //! The job kinds of this build: what each action does when a worker runs it.
 
 mod download;
+mod statement;
 mod upload;
 
 pub use download::InsuredOverviewDownload;
+pub use statement::{PremiumStatementDownload, REASON_NO_STATEMENT};
 pub use upload::{InsuredOverviewUpload, ParserCommand};
 
 use ebdesk_domain::Rights;
@@ -42,9 +44,14 @@ fn internal(err: impl std::fmt::Display) -> JobError {
     JobError::transient(crate::REASON_INTERNAL).with_source(err.to_string())
 }
 
-/// Registers every kind of this build on `worker`; uploads are parsed by `parser`.
-pub fn register_all(worker: &mut crate::Worker, parser: ParserCommand) {
+/// Registers every kind of this build on `worker`; uploads are parsed by `parser`;
+/// `public_url` is where users reach ebdesk (for links in notices).
+pub fn register_all(worker: &mut crate::Worker, parser: ParserCommand, public_url: &str) {
     worker
+        .register(
+            ebdesk_domain::ActionKind::PremiumStatement,
+            PremiumStatementDownload::new(public_url),
+        )
         .register(
             ebdesk_domain::ActionKind::InsuredOverviewDownload,
             InsuredOverviewDownload,

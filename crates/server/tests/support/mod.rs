@@ -154,7 +154,7 @@ pub async fn spawn_app_with_worker_clock(
         ..Default::default()
     };
     let mut worker = ebdesk_jobs::Worker::new(store.clone(), clock, config);
-    ebdesk_jobs::kinds::register_all(&mut worker, parser);
+    ebdesk_jobs::kinds::register_all(&mut worker, parser, "http://ebdesk.test");
     let notifier = worker.notifier();
     tokio::spawn(worker.run(tokio_util::sync::CancellationToken::new()));
     let settings = AppSettings::new(TEST_KEY.clone(), "http://ebdesk.test".to_owned());

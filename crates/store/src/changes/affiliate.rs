@@ -158,13 +158,13 @@ macro_rules! existing_person_in_tx {
 /// The new active affiliation, unless the person has one in that contract that has not
 /// ended before the new start (`affiliation-overlap`); its id.
 macro_rules! insert_affiliation_in_tx {
-    ($tx:ident, $employer_id:expr, $employee_id:expr, $request:expr) => {{
+    ($tx:ident, $employer_id:expr, $employee_id:expr, $request:expr, $now:expr) => {{
         const ENDS: &str = "SELECT end_date FROM affiliations \
             WHERE employer_id = $1 AND employee_id = $2 AND contract_id = $3";
         const INSERT: &str = "INSERT INTO affiliations (employer_id, employee_id, \
                contract_id, category_id, employment_start, affiliation_start, end_date, \
-               exit_reason, status) \
-             VALUES ($1, $2, $3, $4, $5, $6, NULL, NULL, 'active') RETURNING id";
+               exit_reason, status, terms_changed_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, NULL, NULL, 'active', $7) RETURNING id";
         let r = $request;
         let ends: Vec<Option<NaiveDate>> = sqlx::query_scalar(ENDS)
             .bind($employer_id)
@@ -185,6 +185,7 @@ macro_rules! insert_affiliation_in_tx {
             .bind(r.category_id)
             .bind(r.employment_start)
             .bind(r.affiliation_start)
+            .bind($now)
             .fetch_one(&mut *$tx)
             .await?;
         id
@@ -271,7 +272,7 @@ impl Store {
             let warning =
                 check_affiliation_dates(birth_date, r.employment_start, r.affiliation_start)
                     .map_err(|(_, code)| StoreError::Refused(code))?;
-            let affiliation_id = insert_affiliation_in_tx!(tx, employer_id, employee_id, r);
+            let affiliation_id = insert_affiliation_in_tx!(tx, employer_id, employee_id, r, now);
             let details = json!({
                 "affiliation_id": affiliation_id,
                 "contract": choice.contract_number,

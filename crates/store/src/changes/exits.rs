@@ -120,9 +120,9 @@ macro_rules! exit_target_in_tx {
 
 /// Ends the affiliations of `$plan` ([`PlannedExit`]) as `$request` says, in `$tx`.
 macro_rules! end_affiliations_in_tx {
-    ($tx:expr, $employer_id:expr, $plan:expr, $request:expr) => {{
+    ($tx:expr, $employer_id:expr, $plan:expr, $request:expr, $now:expr) => {{
         const END: &str = "UPDATE affiliations SET status = 'passive', end_date = $3, \
-            exit_reason = $4 WHERE employer_id = $1 AND id = $2 AND status = 'active'";
+            exit_reason = $4, terms_changed_at = $5 WHERE employer_id = $1 AND id = $2 AND status = 'active'";
         let request: &ExitRequest = $request;
         for id in &$plan.affiliation_ids {
             let ended = sqlx::query(END)
@@ -130,6 +130,7 @@ macro_rules! end_affiliations_in_tx {
                 .bind(*id)
                 .bind(request.end_date)
                 .bind(request.reason.as_str())
+                .bind($now)
                 .execute(&mut *$tx)
                 .await?;
             if ended.rows_affected() != 1 {
@@ -242,7 +243,7 @@ impl Store {
             let mut done = Vec::with_capacity(planned.len());
             let mut effects = Effects::default();
             for plan in planned {
-                end_affiliations_in_tx!(tx, employer_id, &plan, request);
+                end_affiliations_in_tx!(tx, employer_id, &plan, request, now);
                 let payload = exit_payload(request, &plan);
                 let action = ChangeAction {
                     kind: ActionKind::Exit,
@@ -292,7 +293,7 @@ impl Store {
             action_visible_sql!("x")
         );
         const RESTORE: &str = "UPDATE affiliations SET status = 'active', end_date = NULL, \
-            exit_reason = NULL \
+            exit_reason = NULL, terms_changed_at = $4 \
             WHERE employer_id = $1 AND id = $2 AND status = 'passive' AND end_date = $3";
         const WITHDRAW: &str = "UPDATE actions SET status = 'withdrawn', status_at = $3 \
             WHERE employer_id = $1 AND id = $2 AND status = 'processed'";
@@ -324,6 +325,7 @@ impl Store {
                     .bind(employer_id)
                     .bind(*id)
                     .bind(payload.end_date)
+                    .bind(now)
                     .execute(&mut *tx)
                     .await?;
                 if restored.rows_affected() != 1 {

@@ -109,7 +109,16 @@ impl Words<'_> {
                 self.label(&format!("audit-choice-{}", text(value))),
             ),
             "rows" | "new" | "changed" | "removed" | "unchanged" | "warnings" | "error_rows"
-            | "entries" => self.count(key, value),
+            | "entries" | "lines" => self.count(key, value),
+            "month" => self.say("audit-detail-month", month(value)),
+            "total_cents" => self.say(
+                "audit-detail-total",
+                crate::shared::amounts::format_amount(
+                    ebdesk_domain::premium::Cents(value.as_i64().unwrap_or_default()),
+                    &self.lang.to_string(),
+                ),
+            ),
+            "format" => self.say("audit-detail-format", text(value).to_uppercase()),
             _ => Message::new("audit-detail-other")
                 .with("key", key)
                 .with("value", text(value))
@@ -318,6 +327,12 @@ fn date(value: &Value) -> String {
     NaiveDate::parse_from_str(&text, "%Y-%m-%d")
         .map(|d| d.format("%d/%m/%Y").to_string())
         .unwrap_or(text)
+}
+
+/// "2026-11" as statements name it: 11/2026.
+fn month(value: &Value) -> String {
+    let text = plain(value);
+    ebdesk_domain::premium::Month::parse(&text).map_or(text, |m| m.label())
 }
 
 #[cfg(test)]
