@@ -75,6 +75,13 @@ const MATRIX: &[Row] = &[
     ),
     ("GET", "/werkgevers/{employer}/werknemers", TENANT_READ),
     ("GET", "/werkgevers/{employer}/categorieen", TENANT_READ),
+    ("GET", "/werkgevers/{employer}/premies", TENANT_READ),
+    // This month's statement, issued by the fixture.
+    (
+        "GET",
+        "/werkgevers/{employer}/premies/{month}/pdf",
+        TENANT_READ,
+    ),
     // An employee of the second contract: outside the consult user's scope.
     (
         "GET",
@@ -190,6 +197,12 @@ const MATRIX: &[Row] = &[
         "POST",
         "/werkgevers/{employer}/downloads/overzicht-verzekerden",
         [S, 404, 303, 303, 404, 303],
+    ),
+    // The matrix posts no month (400).
+    (
+        "POST",
+        "/werkgevers/{employer}/downloads/premiebordereel",
+        [S, 404, 400, 400, 404, 400],
     ),
     // Uploads and decisions: input and master only. The matrix posts a plain form: no file
     // (400), no choice (400); cancelling a download is refused back to its page (303).
@@ -359,6 +372,17 @@ async fn every_route_answers_every_role_as_the_matrix_says(db: TestDb) {
         .complete_job_with_file(job.id, &job.lease_token, &file, Utc::now())
         .await
         .unwrap();
+    let this_month = ebdesk_domain::premium::Month::of(Utc::now().date_naive());
+    db.store
+        .issue_statement(
+            access.employer().id,
+            this_month,
+            &ebdesk_store::IssueNotice::default(),
+            &ebdesk_store::Actor::default(),
+            Utc::now(),
+        )
+        .await
+        .unwrap();
     // Two invitations of A to existing accounts: master B, and an outside consultant.
     let hash_x = ebdesk_app::credentials::hash_password(PASSWORD).unwrap();
     new_user(&db.store, "extern@c.test", "Extern", &hash_x).await;
@@ -407,6 +431,7 @@ async fn every_route_answers_every_role_as_the_matrix_says(db: TestDb) {
             .replace("{number}", EMPLOYER_A)
             .replace("{id}", "999999")
             .replace("{action}", &action.to_string())
+            .replace("{month}", &this_month.key())
     };
 
     // The master of A goes last: revoking the consult user's sheet changes what follows.

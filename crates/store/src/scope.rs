@@ -55,6 +55,11 @@ impl Scope {
         self.sheet_id
     }
 
+    /// Whether the scope covers every contract of the employer.
+    pub fn covers_all_contracts(&self) -> bool {
+        self.all_contracts
+    }
+
     pub(crate) fn all_contracts(&self) -> bool {
         self.all_contracts
     }

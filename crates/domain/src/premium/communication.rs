@@ -5,6 +5,10 @@
 
 use std::fmt;
 
+/// The insurer's account that statements are paid to (the demo insurer's; one insurer per
+/// installation).
+pub const INSURER_ACCOUNT: &str = "BE35 3101 2345 6737";
+
 /// A valid structured communication.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct StructuredCommunication(u64);
@@ -66,6 +70,25 @@ impl fmt::Display for StructuredCommunication {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn the_insurer_account_is_a_valid_belgian_iban() {
+        let compact: String = INSURER_ACCOUNT
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        assert!(compact.starts_with("BE") && compact.len() == 16);
+        // ISO 13616: the country and check digits move to the end, letters become numbers
+        // (B = 11, E = 14), and the whole is 1 modulo 97.
+        let moved = format!("{}1114{}", &compact[4..], &compact[2..4]);
+        let remainder = moved
+            .bytes()
+            .fold(0_u64, |r, digit| (r * 10 + u64::from(digit - b'0')) % 97);
+        assert_eq!(remainder, 1);
+        // The Belgian account's own check: the first ten digits modulo 97.
+        let account: u64 = compact[4..14].parse().unwrap();
+        assert_eq!(account % 97, compact[14..].parse::<u64>().unwrap());
+    }
 
     #[test]
     fn the_check_is_the_number_modulo_97_and_97_for_zero() {

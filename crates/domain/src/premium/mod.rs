@@ -16,7 +16,7 @@ mod money;
 mod regularisation;
 mod statement;
 
-pub use communication::StructuredCommunication;
+pub use communication::{INSURER_ACCOUNT, StructuredCommunication};
 pub use money::{Cents, Fraction, Rate, round_half_away};
 pub use regularisation::{ReasonCode, Regularisation, reason_for, regularise};
 pub use statement::{StatementLine, Subtotal, due_date, in_statement_order, subtotals, total};

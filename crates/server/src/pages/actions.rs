@@ -5,6 +5,8 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Months, Utc};
+use ebdesk_app::statements::{may_issue, statement_action};
+use ebdesk_domain::premium::Month;
 use ebdesk_domain::{ActionKind, ActionStatus};
 use ebdesk_i18n::{LanguageIdentifier, Message};
 use ebdesk_store::{
@@ -33,6 +35,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .post(
             "/werkgevers/{employer}/downloads/overzicht-verzekerden",
             request_insured_overview,
+        )
+        .post(
+            "/werkgevers/{employer}/downloads/premiebordereel",
+            request_statement,
         );
 }
 
@@ -327,9 +333,61 @@ pub async fn fetch_file(
     Ok(attachment(&file.content_type, file.file_name, file.content))
 }
 
-pub async fn downloads_page(tenant: Tenant) -> Result<HttpResponse, AppError> {
-    let context = tenant_context(&tenant);
+/// The months whose statement can be asked for: those issued, and the current one from
+/// its 15th (the request issues it), latest first.
+async fn statement_months(state: &AppState, tenant: &Tenant) -> Result<Vec<Month>, AppError> {
+    let employer_id = tenant.access.employer().id;
+    let mut months = state.store.list_statement_months(employer_id).await?;
+    let today = state.today();
+    let current = Month::of(today);
+    if may_issue(current, today, months.first().copied()) {
+        months.insert(0, current);
+    }
+    Ok(months)
+}
+
+/// The downloads page, with `statement_error` at the month field when a request failed.
+async fn downloads_context(state: &AppState, tenant: &Tenant) -> Result<tera::Context, AppError> {
+    let months: Vec<serde_json::Value> = statement_months(state, tenant)
+        .await?
+        .into_iter()
+        .map(|m| json!({ "key": m.key(), "label": m.label() }))
+        .collect();
+    let mut context = tenant_context(tenant);
+    context.insert("statement_months", &months);
+    Ok(context)
+}
+
+pub async fn downloads_page(
+    state: web::Data<AppState>,
+    tenant: Tenant,
+) -> Result<HttpResponse, AppError> {
+    let context = downloads_context(&state, &tenant).await?;
     Ok(html(StatusCode::OK, render("downloads.html", &context)?))
+}
+
+#[derive(Deserialize)]
+pub struct StatementRequest {
+    maand: String,
+}
+
+/// Queues "Premiebordereel" of the chosen month (issued first when it is due). A month
+/// that is neither issued nor due is refused at the field.
+pub async fn request_statement(
+    state: web::Data<AppState>,
+    tenant: Tenant,
+    form: web::Form<StatementRequest>,
+) -> Result<HttpResponse, AppError> {
+    let chosen = Month::parse(form.maand.trim());
+    let months = statement_months(&state, &tenant).await?;
+    let Some(month) = chosen.filter(|m| months.contains(m)) else {
+        let mut context = downloads_context(&state, &tenant).await?;
+        context.insert("statement_error", "statement-month-unknown");
+        let body = render("downloads.html", &context)?;
+        return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body));
+    };
+    let action = statement_action(month, tenant.user.language.as_str());
+    queue_download(&state, &tenant, &action).await
 }
 
 /// Queues "Overzicht verzekerden" and shows its action, which updates itself until the
@@ -339,7 +397,6 @@ pub async fn request_insured_overview(
     state: web::Data<AppState>,
     tenant: Tenant,
 ) -> Result<HttpResponse, AppError> {
-    let now = state.now();
     let action = NewAction {
         kind: ActionKind::InsuredOverviewDownload,
         description: Message::new("action-description-requested")
@@ -349,21 +406,31 @@ pub async fn request_insured_overview(
         payload: json!({ "language": tenant.user.language }).to_string(),
         effective_date: None,
     };
+    queue_download(&state, &tenant, &action).await
+}
+
+/// Queues `action` for the user and shows it, or the same download still pending; a user
+/// with too many pending downloads is asked to wait (429).
+async fn queue_download(
+    state: &AppState,
+    tenant: &Tenant,
+    action: &NewAction,
+) -> Result<HttpResponse, AppError> {
     let number = &tenant.access.employer().number;
     match state
         .store
-        .request_download(tenant.access.scope(), &action, now)
+        .request_download(tenant.access.scope(), action, state.now())
         .await
     {
         Ok(DownloadRequest::Queued(id)) => {
             state.jobs.wake();
-            Ok(see_other(&action_path(&tenant, id)))
+            Ok(see_other(&action_path(tenant, id)))
         }
         Ok(DownloadRequest::Pending(id)) => Ok(see_other(&format!(
             "/werkgevers/{number}/acties/{id}?bestaand=1"
         ))),
         Err(StoreError::Refused("download-limit")) => {
-            let mut context = tenant_context(&tenant);
+            let mut context = downloads_context(state, tenant).await?;
             context.insert("download_limit", &PENDING_DOWNLOADS_PER_USER);
             let body = render("downloads.html", &context)?;
             Ok(crate::shared::html(StatusCode::TOO_MANY_REQUESTS, body))

@@ -14,6 +14,7 @@ mod login;
 mod notification_link;
 mod operator;
 mod personal_data;
+mod premiums;
 mod profile;
 mod uploads;
 mod users;
@@ -37,6 +38,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .configure(exits::routes)
         .configure(personal_data::routes)
         .configure(categories::routes)
+        .configure(premiums::routes)
         .configure(employer_home::routes)
         .configure(employees::routes);
 }

@@ -115,6 +115,13 @@ mod tests {
                     "rate": null, "low": "3 %", "high": "10 %", "threshold": "70 000,00 €"}]},
                 {"name": "Kaderleden", "current": null, "others": []}]},
                 {"number": "530/000102", "name": "Arbeiders", "categories": []}],
+            "year": 2026, "previous_year": 2025, "next_year": null,
+            "months": [{"key": "2026-11", "label": "11/2026", "charges": [
+                {"contract": "530/000101", "amount": "563,33 €", "paid": "0,00 €",
+                 "outstanding": "563,33 €", "due_date": "30/11/2026", "status": "late",
+                 "communication": "+++000/0000/00101+++"}]}],
+            "statement_months": [{"key": "2026-11", "label": "11/2026"}],
+            "statement_error": "statement-month-unknown",
             "q": "jan", "sort": "name", "statuses": ["all", "active", "passive", "terminated"],
             "next_after": 7, "previous_before": 3, "total": 1234, "filters_open": true,
             "list_query": "q=jan&status=all&sort=name",

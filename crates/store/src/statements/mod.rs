@@ -60,6 +60,19 @@ impl Store {
         }))
     }
 
+    /// The months the employer has a statement of, latest first.
+    pub async fn list_statement_months(&self, employer_id: i64) -> Result<Vec<Month>> {
+        const SQL: &str =
+            "SELECT month FROM premium_statements WHERE employer_id = $1 ORDER BY month DESC";
+        let months: Vec<String> = with_pool!(self, pool => {
+            sqlx::query_scalar(SQL).bind(employer_id).fetch_all(pool).await?
+        });
+        months
+            .iter()
+            .map(|m| Month::parse(m).ok_or_else(|| StoreError::Corrupt("month".to_owned())))
+            .collect()
+    }
+
     /// The latest month the employer has a statement of.
     pub async fn latest_statement_month(&self, employer_id: i64) -> Result<Option<Month>> {
         const SQL: &str = "SELECT MAX(month) FROM premium_statements WHERE employer_id = $1";
