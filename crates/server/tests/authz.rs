@@ -136,6 +136,14 @@ const MATRIX: &[Row] = &[
     ),
     // The operator console: the operator only (empty forms are refused at their fields).
     ("GET", "/beheer", OPERATOR_ONLY),
+    // Payments: the operator only; the matrix posts no fields (400) and no file (400).
+    ("GET", "/beheer/betalingen", OPERATOR_ONLY),
+    ("POST", "/beheer/betalingen", [S, 400, 403, 403, 403, 403]),
+    (
+        "POST",
+        "/beheer/betalingen/bestand",
+        [S, 400, 403, 403, 403, 403],
+    ),
     ("GET", "/beheer/werkgevers/nieuw", OPERATOR_ONLY),
     ("POST", "/beheer/werkgevers", [S, 422, 403, 403, 403, 403]),
     ("GET", "/beheer/werkgevers/{number}", OPERATOR_ONLY),

@@ -18,14 +18,17 @@ use ebdesk_store::test_support::TestDb;
 use ebdesk_store::{Actor, IssueNotice, NewPlanRule, NewSalary, Store};
 use reqwest::StatusCode;
 use support::{
-    Browser, CONSULT_A, EMPLOYER_A, Fixture, MASTER_A, MASTER_B, fixture, spawn_app_with_worker,
-    unescape,
+    Browser, CONSULT_A, EMPLOYER_A, Fixture, MASTER_A, MASTER_B, PASSWORD, fixture, new_operator,
+    spawn_app_with_worker, unescape,
 };
 
 both_engines!(
     charges_and_the_pdf_show_the_scope_only_and_the_pdf_is_audited,
     the_workbook_of_a_month_is_requested_and_made_for_the_scope,
+    the_operator_records_payments_once_by_hand_and_from_a_bank_file,
 );
+
+const OPERATOR: &str = "beheer@ebdesk.test";
 
 fn parser() -> ebdesk_jobs::kinds::ParserCommand {
     // Statements parse nothing: the parser child never starts.
@@ -218,4 +221,145 @@ async fn the_workbook_of_a_month_is_requested_and_made_for_the_scope(db: TestDb)
     assert!(names.contains(&"Peeters, Jan"), "{names:?}");
     assert!(!names.contains(&"Tweede, Contract"), "{names:?}");
     db.cleanup().await;
+}
+
+/// The text of `<dd id="count-NAME">N</dd>`.
+fn count(body: &str, name: &str) -> String {
+    let marker = format!("id=\"count-{name}\">");
+    let start = body
+        .find(&marker)
+        .unwrap_or_else(|| panic!("{name}: {body}"))
+        + marker.len();
+    body[start..].split('<').next().unwrap().to_owned()
+}
+
+async fn the_operator_records_payments_once_by_hand_and_from_a_bank_file(db: TestDb) {
+    let f = fixture(&db.store).await;
+    let month = issued(&db.store, &f).await;
+    let hash = ebdesk_app::credentials::hash_password(PASSWORD).unwrap();
+    new_operator(&db.store, OPERATOR, "Beheerder", &hash).await;
+    let base = spawn_app_with_worker(db.store.clone(), parser()).await;
+    let today = Utc::now().date_naive();
+    let access = db
+        .store
+        .find_access(f.consult_a, EMPLOYER_A, today)
+        .await
+        .unwrap()
+        .unwrap();
+    let header = db
+        .store
+        .find_statement(access.scope(), month, today)
+        .await
+        .unwrap()
+        .unwrap();
+    let charge = &header.charges[0];
+    let operator = Browser::logged_in(&base, OPERATOR).await;
+
+    // A wrong communication is refused at its field; nothing is recorded.
+    let form = operator.get("/beheer/betalingen").await;
+    assert_eq!(form.status, StatusCode::OK);
+    let (token, nonce) = (form.csrf_token(), field_value(&form.body, "formulier"));
+    let wrong = operator
+        .post(
+            "/beheer/betalingen",
+            &[
+                ("csrf_token", &token),
+                ("formulier", &nonce),
+                ("mededeling", "+++000/0000/00000+++"),
+                ("bedrag", "-3"),
+                ("datum", "31/02/2026"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for id in ["mededeling", "bedrag", "datum"] {
+        assert!(
+            wrong.body.contains(&format!("id=\"payment-{id}-error\"")),
+            "{id}"
+        );
+    }
+
+    // Half the charge by hand; the same form sent twice records it once.
+    let half = format!(
+        "{},{:02}",
+        charge.amount_cents / 200,
+        (charge.amount_cents / 2) % 100
+    );
+    for (round, expected) in [(0, ("1", "0")), (1, ("0", "1"))] {
+        let sent = operator
+            .post(
+                "/beheer/betalingen",
+                &[
+                    ("csrf_token", &token),
+                    ("formulier", &nonce),
+                    ("mededeling", &charge.communication),
+                    ("bedrag", &half),
+                    ("datum", &today.format("%d/%m/%Y").to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(sent.status, StatusCode::OK, "{round}: {}", sent.body);
+        assert_eq!(count(&sent.body, "recorded"), expected.0, "{round}");
+        assert_eq!(count(&sent.body, "already"), expected.1, "{round}");
+    }
+    let page = unescape(
+        &Browser::logged_in(&base, CONSULT_A)
+            .await
+            .get(&premies())
+            .await
+            .body,
+    );
+    assert!(
+        page.contains("charge-open"),
+        "half paid is still open: {page}"
+    );
+
+    // The rest from a bank file, read twice; bad rows are reported with their line.
+    let rest = charge.amount_cents - charge.amount_cents / 2;
+    let csv = format!(
+        "Datum;Bedrag;Mededeling;Referentie\n\
+         {date};{euros},{cents:02};{communication};BANK-1\n\
+         {date};12,00;+++000/0000/00000+++;BANK-2\n\
+         {date};abc;{communication};BANK-3\n",
+        date = today.format("%d/%m/%Y"),
+        euros = rest / 100,
+        cents = rest % 100,
+        communication = charge.communication,
+    );
+    for expected in [("1", "0"), ("0", "1")] {
+        let path = format!("/beheer/betalingen/bestand?csrf_token={token}");
+        let read = operator
+            .upload(&path, "bestand", "bank.csv", csv.clone().into_bytes())
+            .await;
+        assert_eq!(read.status, StatusCode::OK, "{}", read.body);
+        assert_eq!(count(&read.body, "recorded"), expected.0);
+        assert_eq!(count(&read.body, "already"), expected.1);
+        assert_eq!(count(&read.body, "problems"), "2");
+        assert!(read.body.contains("<td>3</td>") && read.body.contains("<td>4</td>"));
+    }
+    let page = unescape(
+        &Browser::logged_in(&base, CONSULT_A)
+            .await
+            .get(&premies())
+            .await
+            .body,
+    );
+    assert!(page.contains("charge-paid"), "{page}");
+    assert!(page.contains("Betaald"), "{page}");
+
+    // A file without the columns is refused as a whole.
+    let path = format!("/beheer/betalingen/bestand?csrf_token={token}");
+    let odd = operator
+        .upload(&path, "bestand", "x.csv", b"a;b\n1;2\n".to_vec())
+        .await;
+    assert_eq!(odd.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(odd.body.contains("id=\"payment-file-error\""));
+    db.cleanup().await;
+}
+
+/// The value of the hidden input `name`.
+fn field_value(body: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = body.find(&marker).unwrap() + marker.len();
+    body[start..].split('"').next().unwrap().to_owned()
 }

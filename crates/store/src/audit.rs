@@ -138,6 +138,10 @@ audit_events! {
     PremiumStatementIssued = "premium_statement_issued",
     /// A statement's workbook or PDF was downloaded (the month, the format, the lines).
     PremiumStatementDownloaded = "premium_statement_downloaded",
+    /// The operator recorded a payment of a charge (by hand or from a bank file).
+    PremiumPaymentRecorded = "premium_payment_recorded",
+    /// A reminder went to the notification address for a charge unpaid after its due date.
+    PremiumReminderSent = "premium_reminder_sent",
 }
 
 impl Serialize for AuditEvent {

@@ -82,7 +82,8 @@ pub use scope::{Access, EmployerChoice, Scope};
 pub use sessions::{NewSession, SessionRecord, SessionStage};
 pub use sheets::{ActivationLink, Invitation, NewSheet, SheetAdded, SheetRow, SheetSettings};
 pub use statements::{
-    ChargeStatus, IssueNotice, StatementCharge, StatementHeader, StatementIssue, StatementSubtotal,
+    ChargeStatus, ChargeToRemind, IssueNotice, NewPayment, PaymentResult, StatementCharge,
+    StatementHeader, StatementIssue, StatementSubtotal,
 };
 pub use uploads::{EmailUpdate, UploadFile, UploadPhase, UploadRecord};
 

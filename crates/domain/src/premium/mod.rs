@@ -13,6 +13,7 @@
 
 mod communication;
 mod money;
+pub mod payments;
 mod regularisation;
 mod statement;
 

@@ -13,6 +13,7 @@ mod exits;
 mod login;
 mod notification_link;
 mod operator;
+mod payments;
 mod personal_data;
 mod premiums;
 mod profile;
@@ -31,6 +32,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .configure(profile::routes)
         .configure(users::routes)
         .configure(operator::routes)
+        .configure(payments::routes)
         .configure(audit::routes)
         .configure(actions::routes)
         .configure(uploads::routes)

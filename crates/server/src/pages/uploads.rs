@@ -7,11 +7,11 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use ebdesk_i18n::Message;
 use ebdesk_sheets::{FileRejection, UploadLimits};
-use futures_util::StreamExt;
 use serde::Deserialize;
 
 use crate::shared::confirm::Confirmation;
 use crate::shared::decisions::{OnAction, action_path, ask_on_action, back_to_action, refused};
+use crate::shared::file_field::{ReceivedFile, read_file_field};
 use crate::shared::notice::Saved;
 use crate::shared::{
     AppError, AppState, ChangeTenant, RouteExt, Tenant, html, render, see_other, tenant_context,
@@ -63,43 +63,6 @@ fn quick_refusal(file_name: &str, bytes: &[u8]) -> Option<FileRejection> {
     }
 }
 
-/// The file field as received: its name, and its bytes unless there were more than the limit.
-struct ReceivedFile {
-    name: String,
-    bytes: Option<Vec<u8>>,
-}
-
-/// Reads the file field, stopping (without buffering the rest) past `max` bytes.
-async fn read_file_field(
-    mut multipart: Multipart,
-    max: u64,
-) -> Result<Option<ReceivedFile>, AppError> {
-    while let Some(field) = multipart.next().await {
-        let mut field = field.map_err(|e| crate::shared::response_policy::body_error(&e.into()))?;
-        if field.name() != Some(FILE_FIELD) {
-            continue;
-        }
-        let name = field
-            .content_disposition()
-            .and_then(|d| d.get_filename())
-            .map(|n| n.rsplit(['/', '\\']).next().unwrap_or(n).to_owned())
-            .unwrap_or_default();
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|e| crate::shared::response_policy::body_error(&e.into()))?;
-            if (bytes.len() + chunk.len()) as u64 > max {
-                return Ok(Some(ReceivedFile { name, bytes: None }));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        return Ok(Some(ReceivedFile {
-            name,
-            bytes: Some(bytes),
-        }));
-    }
-    Ok(None)
-}
-
 pub async fn receive_upload(
     state: web::Data<AppState>,
     ChangeTenant(tenant): ChangeTenant,
@@ -108,7 +71,7 @@ pub async fn receive_upload(
     let limits = UploadLimits::default();
     let choose = || form_page(&tenant, Some(Message::new("upload-choose-file")));
     let Some(ReceivedFile { name, bytes }) =
-        read_file_field(multipart, limits.max_file_bytes).await?
+        read_file_field(multipart, FILE_FIELD, limits.max_file_bytes).await?
     else {
         return choose();
     };

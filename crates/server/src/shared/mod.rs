@@ -11,6 +11,7 @@ pub mod csrf;
 pub mod decisions;
 pub mod error;
 pub mod extract;
+pub mod file_field;
 pub mod forms;
 pub mod history;
 pub mod language;

@@ -7,6 +7,7 @@
 //! two scheduler runs race, the second finds the pair taken and writes nothing.
 
 mod compute;
+mod payments;
 mod read;
 mod write;
 
@@ -18,6 +19,7 @@ use crate::effects::{Actor, OutgoingMail};
 use crate::queue::NewAction;
 use crate::{Result, Store, StoreError};
 
+pub use payments::{ChargeToRemind, NewPayment, PaymentResult};
 pub use read::{ChargeStatus, StatementCharge, StatementHeader, StatementSubtotal};
 
 /// How far back, before the previous statement read its data, the next one looks for late

@@ -119,6 +119,21 @@ impl Words<'_> {
                 ),
             ),
             "format" => self.say("audit-detail-format", text(value).to_uppercase()),
+            "charge_id" => self.say(
+                "audit-detail-charge",
+                value
+                    .as_u64()
+                    .and_then(ebdesk_domain::premium::StructuredCommunication::for_number)
+                    .map_or_else(|| text(value), |c| c.to_string()),
+            ),
+            "amount_cents" => self.say(
+                "audit-detail-amount",
+                crate::shared::amounts::format_amount(
+                    ebdesk_domain::premium::Cents(value.as_i64().unwrap_or_default()),
+                    &self.lang.to_string(),
+                ),
+            ),
+            "paid_on" => self.say("audit-detail-paid-on", date(value)),
             _ => Message::new("audit-detail-other")
                 .with("key", key)
                 .with("value", text(value))
