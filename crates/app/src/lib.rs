@@ -2,6 +2,7 @@
 //! is written once here and called without HTTP. "Now" is always an argument.
 
 pub mod affiliations;
+pub mod amounts;
 pub mod credentials;
 pub mod invite;
 pub mod mails;

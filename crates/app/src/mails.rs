@@ -154,6 +154,39 @@ pub fn statement_issued(
     compose(to, "mail-statement-subject", "mail_statement.txt", context)
 }
 
+/// What a reminder of an unpaid charge says, every text written the reader's way.
+#[derive(Debug, Clone, Copy)]
+pub struct Reminder<'a> {
+    pub employer: &'a str,
+    pub month: &'a str,
+    pub contract: &'a str,
+    pub due: &'a str,
+    pub amount: &'a str,
+    pub communication: &'a str,
+}
+
+/// To the employer's notification address: a charge is still unpaid after its due date.
+pub fn statement_reminder(
+    to: Recipient<'_>,
+    public_url: &str,
+    reminder: Reminder<'_>,
+) -> Result<OutgoingMail, Error> {
+    let mut context = tera::Context::new();
+    context.insert("employer", reminder.employer);
+    context.insert("month", reminder.month);
+    context.insert("contract", reminder.contract);
+    context.insert("due", reminder.due);
+    context.insert("amount", reminder.amount);
+    context.insert("communication", reminder.communication);
+    context.insert("link", &login_link(public_url));
+    compose(
+        to,
+        "mail-reminder-subject",
+        "mail_statement_reminder.txt",
+        context,
+    )
+}
+
 /// The password reset link (1 hour).
 pub fn password_reset(
     to: Recipient<'_>,
@@ -376,6 +409,19 @@ mod tests {
             .unwrap(),
             notification_replaced(an(), "Bouwbedrijf Peeters NV", "nieuw@peeters.test").unwrap(),
             statement_issued(an(), url, "Bouwbedrijf Peeters NV", "11/2026").unwrap(),
+            statement_reminder(
+                an(),
+                url,
+                Reminder {
+                    employer: "Bouwbedrijf Peeters NV",
+                    month: "11/2026",
+                    contract: "530/000101",
+                    due: "30/11/2026",
+                    amount: "563,33 €",
+                    communication: "+++000/0000/10101+++",
+                },
+            )
+            .unwrap(),
         ];
         assert_eq!(mails.len(), template_names().len() + 2);
         for mail in &mails {

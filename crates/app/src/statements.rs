@@ -5,13 +5,14 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Europe::Brussels;
 use ebdesk_domain::ActionKind;
-use ebdesk_domain::premium::Month;
+use ebdesk_domain::premium::{Cents, Month, StructuredCommunication};
 use ebdesk_i18n::Message;
 use ebdesk_store::{Actor, Employer, IssueNotice, NewAction, OutgoingMail, StatementIssue, Store};
 use serde_json::json;
 
 use crate::Error;
-use crate::mails::{Recipient, statement_issued};
+use crate::amounts::format_amount;
+use crate::mails::{Recipient, Reminder, statement_issued, statement_reminder};
 
 /// The day of the month a statement is issued on.
 pub const ISSUE_DAY: u32 = 15;
@@ -77,6 +78,52 @@ pub async fn issue_month(
     Ok(store
         .issue_statement(employer.id, month, &notice, actor, now)
         .await?)
+}
+
+/// How long after its due date an unpaid charge is reminded.
+pub const REMIND_AFTER_DAYS: u64 = 15;
+
+/// The scheduler's other step: one reminder to the notification address for every charge
+/// still unpaid 15 days after its due date. Safe on several nodes: each charge is reminded
+/// once. Answers how many this call sent.
+pub async fn remind_late(
+    store: &Store,
+    public_url: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, Error> {
+    let today = brussels_today(now);
+    let Some(before) = today.checked_sub_days(chrono::Days::new(REMIND_AFTER_DAYS)) else {
+        return Ok(0);
+    };
+    let mut sent = 0;
+    for charge in store.list_charges_to_remind(before).await? {
+        let language = store
+            .master_language(charge.employer_id)
+            .await?
+            .unwrap_or_else(|| ebdesk_i18n::default_language().to_string());
+        let lang = crate::mails::written_in(&language).to_string();
+        let month = Month::parse(&charge.month).map_or(charge.month.clone(), |m| m.label());
+        let outstanding = Cents(charge.amount_cents - charge.paid_cents);
+        let communication = u64::try_from(charge.charge_id)
+            .ok()
+            .and_then(StructuredCommunication::for_number)
+            .map(|c| c.to_string())
+            .unwrap_or_default();
+        let mail = statement_reminder(
+            Recipient::new(&charge.notification_email, &charge.employer_name, &language),
+            public_url,
+            Reminder {
+                employer: &charge.employer_name,
+                month: &month,
+                contract: &charge.contract_number,
+                due: &charge.due_date.format("%d/%m/%Y").to_string(),
+                amount: &format_amount(outstanding, &lang),
+                communication: &communication,
+            },
+        )?;
+        sent += usize::from(store.remind_charge(charge.charge_id, mail, now).await?);
+    }
+    Ok(sent)
 }
 
 /// The scheduler's step: from the 15th on, issues the current month for every employer

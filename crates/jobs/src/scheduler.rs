@@ -1,6 +1,7 @@
 //! Work that comes by the calendar rather than by a request: from the 15th on, the month's
-//! premium statements. Every worker node runs the scheduler; issuing is once per employer
-//! and month whatever the number of nodes (see `ebdesk_store::Store::issue_statement`).
+//! premium statements; 15 days after a due date, the reminder of what is still unpaid.
+//! Every worker node runs the scheduler; each statement is issued and each reminder sent
+//! once whatever the number of nodes (see `ebdesk_store::Store::issue_statement`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -34,6 +35,12 @@ pub async fn run_scheduler(
             }
             Err(ebdesk_app::Error::Store(err)) if err.is_closed() => break,
             Err(err) => error!(error = %err, "issuing the premium statements failed"),
+        }
+        match ebdesk_app::statements::remind_late(&store, &public_url, clock.now()).await {
+            Ok(0) => {}
+            Ok(sent) => info!(sent, "reminders of unpaid premiums queued"),
+            Err(ebdesk_app::Error::Store(err)) if err.is_closed() => break,
+            Err(err) => error!(error = %err, "reminding unpaid premiums failed"),
         }
         tokio::select! {
             biased;

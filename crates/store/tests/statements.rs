@@ -10,7 +10,7 @@ use ebdesk_domain::premium::StructuredCommunication;
 use ebdesk_domain::{ActionKind, ExitReason};
 use ebdesk_store::{
     ActionFilter, Actor, ChargeStatus, Engine, ExitOutcome, ExitRequest, ExitTarget, IssueNotice,
-    NewAction, OutboxFilter, OutgoingMail, StatementHeader,
+    NewAction, NewPayment, OutboxFilter, OutgoingMail, PaymentResult, StatementHeader,
 };
 use premium_fixture::*;
 
@@ -259,3 +259,104 @@ store_test!(issued_lines_can_be_neither_changed_nor_deleted, |db| {
     assert_eq!(lines(s, &f.master, header.id).await.len(), 3);
     db.cleanup().await;
 });
+
+store_test!(
+    payments_count_once_and_late_charges_are_reminded_once,
+    |db| {
+        let s = &db.store;
+        let f = priced(s).await;
+        let november = month(2026, 11);
+        assert!(issue(s, &f, november, at(2026, 11, 15)).await);
+        let header = statement(s, &f.master, november, date(2026, 12, 20)).await;
+        let (bedienden, arbeiders) = (&header.charges[0], &header.charges[1]);
+        let operator = user(s, "beheer@ebdesk.test").await;
+        let actor = Actor {
+            user_id: Some(operator),
+            ip: None,
+        };
+        let paid = |charge_id: i64, cents: i64, reference: &str| NewPayment {
+            charge_id,
+            amount: Cents(cents),
+            paid_on: date(2026, 11, 28),
+            bank_reference: reference.to_owned(),
+        };
+        let payments = [
+            paid(arbeiders.id, arbeiders.amount_cents, "B-1"),
+            paid(arbeiders.id, arbeiders.amount_cents, "B-1"),
+            paid(999_999, 100, "B-2"),
+        ];
+        let now = at(2026, 11, 28);
+        let results = s.record_payments(&payments, &actor, now).await.unwrap();
+        assert_eq!(
+            results,
+            [
+                PaymentResult::Recorded,
+                PaymentResult::AlreadyRecorded,
+                PaymentResult::UnknownCharge
+            ]
+        );
+        // The same file again: nothing more.
+        let again = s
+            .record_payments(&payments[..1], &actor, now)
+            .await
+            .unwrap();
+        assert_eq!(again, [PaymentResult::AlreadyRecorded]);
+        let after = statement(s, &f.master, november, date(2026, 12, 20)).await;
+        assert_eq!(after.charges[1].status, ChargeStatus::Paid);
+        assert_eq!(after.charges[1].paid_cents, arbeiders.amount_cents);
+        assert_eq!(after.charges[0].status, ChargeStatus::Late);
+
+        // Fifteen days after the due date, the unpaid charge only; reminded once by two nodes.
+        let due = s.list_charges_to_remind(date(2026, 12, 15)).await.unwrap();
+        assert_eq!(
+            due.iter().map(|c| c.charge_id).collect::<Vec<_>>(),
+            [bedienden.id]
+        );
+        assert!(
+            s.list_charges_to_remind(date(2026, 11, 30))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let mail = || OutgoingMail {
+            to: "lijst@werkgever.test".to_owned(),
+            subject: "Herinnering".to_owned(),
+            body: "Nog te betalen".to_owned(),
+        };
+        let later = at(2026, 12, 16);
+        let (one, two) = tokio::join!(
+            s.remind_charge(bedienden.id, mail(), later),
+            s.remind_charge(bedienden.id, mail(), later)
+        );
+        assert_eq!(
+            [one.unwrap(), two.unwrap()].iter().filter(|r| **r).count(),
+            1
+        );
+        assert!(
+            s.list_charges_to_remind(date(2026, 12, 15))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let filter = OutboxFilter {
+            to: Some("lijst@werkgever.test".to_owned()),
+            ..OutboxFilter::default()
+        };
+        let subjects: Vec<String> = s
+            .list_outbox(&filter)
+            .await
+            .unwrap()
+            .rows
+            .into_iter()
+            .map(|r| r.subject)
+            .collect();
+        assert_eq!(subjects.iter().filter(|s| *s == "Herinnering").count(), 1);
+
+        // Without an operator, nothing is recorded.
+        let nobody = s
+            .record_payments(&payments[..1], &Actor::default(), now)
+            .await;
+        assert!(matches!(nobody, Err(StoreError::Forbidden)));
+        db.cleanup().await;
+    }
+);

@@ -42,3 +42,8 @@ mail-notification-replaced-not-you = Did you not know about this? Then contact t
 
 mail-statement-subject = ebdesk: your premium statement is available
 mail-statement-body = The premium statement of { $employer } for the month { $month } has been issued. Log in to ebdesk to find it under Downloads and in the action overview, with the amount to pay, the due date and the structured communication:
+
+mail-reminder-subject = ebdesk: reminder, premiums not yet paid
+mail-reminder-body = The premiums of { $employer } for the month { $month }, contract { $contract }, were due by { $due }. We have not yet received the full amount.
+mail-reminder-amount = Still to pay: { $amount }, with the structured communication { $communication }.
+mail-reminder-paid = Have you paid in the meantime? Then you may ignore this reminder. What is paid and what is outstanding is shown in ebdesk under Premiums charged:

@@ -42,3 +42,8 @@ mail-notification-replaced-not-you = Vous n'étiez pas au courant ? Contactez al
 
 mail-statement-subject = ebdesk : votre bordereau de primes est disponible
 mail-statement-body = Le bordereau de primes de { $employer } pour le mois { $month } est établi. Après connexion, vous le trouverez dans ebdesk sous Téléchargements et dans l'aperçu des actions, avec le montant à payer, l'échéance et la communication structurée :
+
+mail-reminder-subject = ebdesk : rappel, primes non encore payées
+mail-reminder-body = Les primes de { $employer } pour le mois { $month }, contrat { $contract }, étaient à payer au plus tard le { $due }. Nous n'avons pas encore reçu le montant complet.
+mail-reminder-amount = Reste à payer : { $amount }, avec la communication structurée { $communication }.
+mail-reminder-paid = Avez-vous payé entre-temps ? Dans ce cas, vous pouvez ignorer ce rappel. Ce qui est payé et ce qui reste dû figure dans ebdesk sous Primes facturées :

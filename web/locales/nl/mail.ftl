@@ -42,3 +42,8 @@ mail-notification-replaced-not-you = Wist u hier niet van? Neem dan meteen conta
 
 mail-statement-subject = ebdesk: uw premiebordereel is beschikbaar
 mail-statement-body = Het premiebordereel van { $employer } voor de maand { $month } is opgemaakt. U vindt het na aanmelding in ebdesk onder Downloads en in Overzicht acties, met het te betalen bedrag, de vervaldag en de gestructureerde mededeling:
+
+mail-reminder-subject = ebdesk: herinnering, premies nog niet betaald
+mail-reminder-body = De premies van { $employer } voor de maand { $month }, contract { $contract }, waren te betalen uiterlijk op { $due }. Wij ontvingen nog niet het volledige bedrag.
+mail-reminder-amount = Nog te betalen: { $amount }, met de gestructureerde mededeling { $communication }.
+mail-reminder-paid = Hebt u intussen betaald? Dan mag u deze herinnering negeren. Wat betaald is en wat openstaat, ziet u in ebdesk onder Aangerekende premies:

@@ -8,8 +8,8 @@ use ebdesk_domain::premium::{PlanRule, RuleFrom};
 use ebdesk_store::{CategoryRules, Contract};
 use serde::Serialize;
 
-use crate::shared::amounts::{format_amount, format_rate};
 use crate::shared::{AppError, AppState, RouteExt, Tenant, html, render, tenant_context};
+use ebdesk_app::amounts::{format_amount, format_rate};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.get("/werkgevers/{employer}/categorieen", categories);

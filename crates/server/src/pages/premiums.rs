@@ -13,10 +13,10 @@ use ebdesk_store::{AuditEvent, ChargeStatus, StatementCharge, StatementHeader};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::shared::amounts::format_amount;
 use crate::shared::local::display_date;
 use crate::shared::respond::attachment;
 use crate::shared::{AppError, AppState, RouteExt, Tenant, actor, html, render, tenant_context};
+use ebdesk_app::amounts::format_amount;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.get("/werkgevers/{employer}/premies", charges_page)

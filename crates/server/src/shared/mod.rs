@@ -3,7 +3,6 @@
 //! page context, sessions, CSRF, throttling, templates and the views two pages share.
 //! Pages import from here, never from one another.
 
-pub mod amounts;
 pub mod audit;
 pub mod confirm;
 pub mod context;

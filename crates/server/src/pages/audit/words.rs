@@ -113,7 +113,7 @@ impl Words<'_> {
             "month" => self.say("audit-detail-month", month(value)),
             "total_cents" => self.say(
                 "audit-detail-total",
-                crate::shared::amounts::format_amount(
+                ebdesk_app::amounts::format_amount(
                     ebdesk_domain::premium::Cents(value.as_i64().unwrap_or_default()),
                     &self.lang.to_string(),
                 ),
@@ -128,7 +128,7 @@ impl Words<'_> {
             ),
             "amount_cents" => self.say(
                 "audit-detail-amount",
-                crate::shared::amounts::format_amount(
+                ebdesk_app::amounts::format_amount(
                     ebdesk_domain::premium::Cents(value.as_i64().unwrap_or_default()),
                     &self.lang.to_string(),
                 ),
