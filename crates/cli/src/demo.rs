@@ -2,14 +2,14 @@
 
 use anyhow::{Context, anyhow};
 use chrono::{Duration, NaiveDate, Utc};
-use ebdesk_domain::premium::{Cents, Fraction, PlanRule, Rate, RuleFrom, SalaryFrom};
+use ebdesk_domain::premium::{Cents, Fraction, Month, PlanRule, Rate, RuleFrom, SalaryFrom};
 use ebdesk_domain::{
     AffiliationStatus, ExitReason, Gender, KboNumber, Language, NationalNumber, Rights,
 };
 use ebdesk_keys::SecretKey;
 use ebdesk_store::{
-    AffiliationKey, NewAffiliation, NewContactPoint, NewEmployee, NewEmployer, NewPlanRule,
-    NewSalary, NewUser, Store,
+    Actor, AffiliationKey, IssueNotice, NewAffiliation, NewContactPoint, NewEmployee, NewEmployer,
+    NewPayment, NewPlanRule, NewSalary, NewUser, Store,
 };
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -497,7 +497,7 @@ pub async fn load(store: &Store, key: &SecretKey) -> anyhow::Result<()> {
         .await?;
     load_salaries(store, linde, &linde_catalog, 0).await?;
 
-    user(
+    let operator = user(
         store,
         key,
         "operator@ebdesk.test",
@@ -621,7 +621,44 @@ pub async fn load(store: &Store, key: &SecretKey) -> anyhow::Result<()> {
     store
         .insert_sheet(linde, koen, Rights::Consult, None, None, now)
         .await?;
+    statements(store, &[peeters, linde], operator, now).await?;
     store.analyze().await?;
+    Ok(())
+}
+
+/// The statements of the two months before this one, the older one paid, the last one paid
+/// for its first contract only: "Aangerekende premies" shows Betaald and Te laat.
+async fn statements(
+    store: &Store,
+    employers: &[i64],
+    operator: i64,
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let last = Month::of(now.date_naive()).previous();
+    let actor = Actor {
+        user_id: Some(operator),
+        ip: None,
+    };
+    let mut payments = Vec::new();
+    for &employer_id in employers {
+        for (month, paid) in [(last.previous(), usize::MAX), (last, 1)] {
+            let issued = store
+                .issue_statement(employer_id, month, &IssueNotice::default(), &actor, now)
+                .await?;
+            let charges = store
+                .statement_charges(employer_id, issued.statement_id)
+                .await?;
+            for charge in charges.into_iter().take(paid) {
+                payments.push(NewPayment {
+                    charge_id: charge.0,
+                    amount: Cents(charge.1),
+                    paid_on: month.last_day(),
+                    bank_reference: format!("DEMO-{}", charge.0),
+                });
+            }
+        }
+    }
+    store.record_payments(&payments, &actor, now).await?;
     Ok(())
 }
 

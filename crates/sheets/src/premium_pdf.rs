@@ -74,6 +74,28 @@ impl Pages {
             .end_text();
     }
 
+    /// `text` from the left margin, wrapped at the right one; moves below it.
+    fn paragraph(&mut self, font: Name<'_>, size: f32, text: &str) {
+        let room = WIDTH - 2.0 * MARGIN;
+        let mut line = String::new();
+        for word in text.split(' ') {
+            let longer = if line.is_empty() {
+                word.to_owned()
+            } else {
+                format!("{line} {word}")
+            };
+            if width(&longer, size) > room && !line.is_empty() {
+                self.text(MARGIN, font, size, &line);
+                self.down(size * 1.4);
+                line = word.to_owned();
+            } else {
+                line = longer;
+            }
+        }
+        self.text(MARGIN, font, size, &line);
+        self.down(size * 1.4);
+    }
+
     /// `text` ending at `right`.
     fn right(&mut self, right: f32, font: Name<'_>, size: f32, text: &str) {
         self.text(right - width(text, size), font, size, text);
@@ -109,8 +131,7 @@ pub fn write_statement_pdf(summary: &StatementSummary) -> Vec<u8> {
     }
     pages.down(6.0);
     for line in &summary.facts {
-        pages.text(MARGIN, REGULAR, 10.0, line);
-        pages.down(14.0);
+        pages.paragraph(REGULAR, 10.0, line);
     }
     pages.down(14.0);
     let [contract, category, lines, amount] = &summary.columns;
@@ -135,8 +156,7 @@ pub fn write_statement_pdf(summary: &StatementSummary) -> Vec<u8> {
     pages.text(MARGIN, BOLD, 13.0, &summary.payment_title);
     pages.down(20.0);
     for line in &summary.payment_facts {
-        pages.text(MARGIN, REGULAR, 10.0, line);
-        pages.down(14.0);
+        pages.paragraph(REGULAR, 10.0, line);
     }
     pages.down(8.0);
     let [contract, amount, communication] = &summary.payment_columns;

@@ -102,6 +102,21 @@ impl Store {
         })
     }
 
+    /// The charges of an employer's statement (id and amount), by contract number: what
+    /// the operator's tools and the demo pay (not scoped).
+    pub async fn statement_charges(
+        &self,
+        employer_id: i64,
+        statement_id: i64,
+    ) -> Result<Vec<(i64, i64)>> {
+        const SQL: &str = "SELECT ch.id, ch.amount_cents FROM premium_charges ch \
+            JOIN contracts c ON c.employer_id = ch.employer_id AND c.id = ch.contract_id \
+            WHERE ch.employer_id = $1 AND ch.statement_id = $2 ORDER BY c.number";
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(SQL).bind(employer_id).bind(statement_id).fetch_all(pool).await?
+        }))
+    }
+
     /// Charges due before `before`, not fully paid and not reminded yet, oldest first.
     pub async fn list_charges_to_remind(&self, before: NaiveDate) -> Result<Vec<ChargeToRemind>> {
         const SQL: &str = "SELECT ch.id AS charge_id, ch.employer_id, e.name AS employer_name, \
