@@ -29,6 +29,7 @@ lint:
 bench *ARGS:
     scripts/bench.sh {{ARGS}}
     scripts/bench_uploads.sh
+    scripts/bench_statements.sh
 
 # The employee list and its count per search and filter, on a database loaded with
 # `ebdesk demo --size N`: just bench-list sqlite://data/ebdesk.sqlite 530-900 master@groot.test

@@ -4,6 +4,7 @@ mod audit;
 mod demo;
 mod mail;
 mod serve;
+mod statement;
 mod worker;
 
 use std::path::PathBuf;
@@ -156,6 +157,25 @@ enum Command {
         #[arg(long, env = "EBDESK_JOBS", default_value_t = 2)]
         jobs: usize,
         /// The address users reach ebdesk at, for links in notices.
+        #[arg(
+            long,
+            env = "EBDESK_PUBLIC_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
+        public_url: String,
+    },
+    /// Issues an employer's premium statement of a month now (the worker does it from the
+    /// 15th on): its lines, charges, notice e-mail and the master's action.
+    Statement {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The employer's number (530-101).
+        #[arg(long)]
+        employer: String,
+        /// The month, jjjj-mm.
+        #[arg(long)]
+        month: String,
+        /// The address users reach ebdesk at, for the link in the notice.
         #[arg(
             long,
             env = "EBDESK_PUBLIC_URL",
@@ -320,6 +340,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             init_tracing(&db.log_level);
             run_worker(&db, jobs, public_url.trim_end_matches('/')).await?;
+        }
+        Command::Statement {
+            db,
+            employer,
+            month,
+            public_url,
+        } => {
+            init_tracing(&db.log_level);
+            let (store, _) = open_store_with_key(&db).await?;
+            statement::issue(&store, &employer, &month, public_url.trim_end_matches('/')).await?;
         }
         Command::Migrate { db } => {
             init_tracing(&db.log_level);
