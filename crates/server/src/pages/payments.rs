@@ -103,12 +103,8 @@ async fn record(
     Ok(outcome)
 }
 
-pub async fn record_payment(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    operator: Operator,
-    form: web::Form<PaymentForm>,
-) -> Result<HttpResponse, AppError> {
+/// The typed payment, or the message key of each field that is wrong.
+fn typed_payment(form: &PaymentForm) -> Result<BankPayment, HashMap<&'static str, &'static str>> {
     let mut errors = HashMap::new();
     let communication = payment_communication(&form.mededeling)
         .map_err(|key| errors.insert("mededeling", key))
@@ -119,25 +115,36 @@ pub async fn record_payment(
     let paid_on = payment_date(&form.datum)
         .map_err(|key| errors.insert("datum", key))
         .ok();
+    match (communication, amount, paid_on) {
+        (Some(communication), Some(amount), Some(paid_on)) => Ok(BankPayment {
+            communication,
+            amount,
+            paid_on,
+            reference: format!("manueel-{}", form.formulier.trim()),
+        }),
+        _ => Err(errors),
+    }
+}
+
+pub async fn record_payment(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    operator: Operator,
+    form: web::Form<PaymentForm>,
+) -> Result<HttpResponse, AppError> {
+    let token = form.formulier.trim();
+    if token.is_empty() || token.len() > 64 {
+        return Err(AppError::BadRequest);
+    }
     let values = HashMap::from([
         ("mededeling", form.mededeling.clone()),
         ("bedrag", form.bedrag.clone()),
         ("datum", form.datum.clone()),
     ]);
-    let token = form.formulier.trim();
-    let (Some(communication), Some(amount), Some(paid_on)) = (communication, amount, paid_on)
-    else {
-        let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return page(&operator, status, None, &errors, &values);
-    };
-    if token.is_empty() || token.len() > 64 {
-        return Err(AppError::BadRequest);
-    }
-    let payment = BankPayment {
-        communication,
-        amount,
-        paid_on,
-        reference: format!("manueel-{token}"),
+    let refused = StatusCode::UNPROCESSABLE_ENTITY;
+    let payment = match typed_payment(&form) {
+        Ok(payment) => payment,
+        Err(errors) => return page(&operator, refused, None, &errors, &values),
     };
     let outcome = record(
         &req,
@@ -152,13 +159,27 @@ pub async fn record_payment(
             &operator,
             StatusCode::OK,
             Some(&outcome),
-            &errors,
+            &HashMap::new(),
             &HashMap::new(),
         );
     }
-    errors.insert("mededeling", "payment-charge-unknown");
-    let status = StatusCode::UNPROCESSABLE_ENTITY;
-    page(&operator, status, None, &errors, &values)
+    let errors = HashMap::from([("mededeling", "payment-charge-unknown")]);
+    page(&operator, refused, None, &errors, &values)
+}
+
+/// The text of the received bank file, or the message key of why there is none.
+fn bank_text(received: Option<ReceivedFile>) -> Result<String, &'static str> {
+    match received {
+        None => Err("payment-file-empty"),
+        Some(ReceivedFile { bytes: None, .. }) => Err("payment-file-too-large"),
+        Some(ReceivedFile {
+            bytes: Some(bytes), ..
+        }) => Ok(match String::from_utf8(bytes) {
+            Ok(text) => text,
+            // Bank exports in Windows-1252: their accents only matter in names we do not read.
+            Err(err) => err.into_bytes().iter().map(|b| char::from(*b)).collect(),
+        }),
+    }
 }
 
 pub async fn record_bank_file(
@@ -167,40 +188,20 @@ pub async fn record_bank_file(
     operator: Operator,
     multipart: Multipart,
 ) -> Result<HttpResponse, AppError> {
-    let refuse = |key: &'static str| HashMap::from([("bestand", key)]);
     let received = read_file_field(multipart, "bestand", MAX_BANK_FILE).await?;
-    let status = StatusCode::UNPROCESSABLE_ENTITY;
     let none: HashMap<&str, String> = HashMap::new();
-    let text = match received {
-        None => {
-            return page(
-                &operator,
-                status,
-                None,
-                &refuse("payment-file-empty"),
-                &none,
-            );
-        }
-        Some(ReceivedFile { bytes: None, .. }) => {
-            return page(
-                &operator,
-                status,
-                None,
-                &refuse("payment-file-too-large"),
-                &none,
-            );
-        }
-        Some(ReceivedFile {
-            bytes: Some(bytes), ..
-        }) => match String::from_utf8(bytes) {
-            Ok(text) => text,
-            // Bank exports in Windows-1252: their accents only matter in names we do not read.
-            Err(err) => err.into_bytes().iter().map(|b| char::from(*b)).collect(),
-        },
-    };
-    let rows = match read_bank_csv(&text) {
+    let rows = match bank_text(received).and_then(|text| read_bank_csv(&text)) {
         Ok(rows) => rows,
-        Err(key) => return page(&operator, status, None, &refuse(key), &none),
+        Err(key) => {
+            let errors = HashMap::from([("bestand", key)]);
+            return page(
+                &operator,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                &errors,
+                &none,
+            );
+        }
     };
     let mut outcome = Outcome::default();
     let mut good = Vec::new();

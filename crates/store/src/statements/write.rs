@@ -61,6 +61,80 @@ const MASTER_ACTION: &str = "INSERT INTO actions (employer_id, kind, status, des
     FROM user_sheets s WHERE s.employer_id = $1 AND s.rights = 'master' \
     ORDER BY s.id LIMIT 1";
 
+/// Claims (employer, month) in `$tx`: the new statement's id; when the month is taken,
+/// returns the existing statement's id from the enclosing function.
+macro_rules! claim_or_return {
+    ($tx:ident, $header:expr, $total:expr, $count:expr, $now:expr) => {{
+        let claimed: Option<i64> = sqlx::query_scalar(CLAIM)
+            .bind($header.employer_id)
+            .bind($header.month.key())
+            .bind($now)
+            .bind($header.due_date)
+            .bind($total)
+            .bind($count)
+            .bind($header.late_changes_until)
+            .fetch_optional(&mut *$tx)
+            .await?;
+        match claimed {
+            Some(id) => id,
+            None => {
+                let id: i64 = sqlx::query_scalar(EXISTING)
+                    .bind($header.employer_id)
+                    .bind($header.month.key())
+                    .fetch_one(&mut *$tx)
+                    .await?;
+                return Ok(StatementIssue {
+                    statement_id: id,
+                    newly_issued: false,
+                });
+            }
+        }
+    }};
+}
+
+/// After the lines: checks their count, writes the charges, the master's action and the
+/// effects, and commits `$tx`.
+macro_rules! finish {
+    ($tx:ident, $header:expr, $id:expr, $written:expr, $expected:expr, $notice:expr,
+     $effects:expr, $actor:expr, $now:expr) => {{
+        if $written != $expected {
+            return Err(StoreError::Corrupt("statement lines".to_owned()));
+        }
+        sqlx::query(CHARGES)
+            .bind($header.employer_id)
+            .bind($id)
+            .bind($header.due_date)
+            .execute(&mut *$tx)
+            .await?;
+        if let Some(action) = &$notice.master_action {
+            sqlx::query(MASTER_ACTION)
+                .bind($header.employer_id)
+                .bind(action.kind.as_str())
+                .bind(action.description.clone())
+                .bind($now)
+                .bind(action.payload.clone())
+                .execute(&mut *$tx)
+                .await?;
+        }
+        write_effects!($tx, $effects, $actor.clone(), $now);
+        $tx.commit().await?;
+    }};
+}
+
+/// The audit entry and the notice mail of a newly issued statement.
+fn issue_effects(header: &NewStatement, total: i64, count: i64, notice: &IssueNotice) -> Effects {
+    let mut effects = Effects::default();
+    effects.audit(
+        Some(header.employer_id),
+        AuditEvent::PremiumStatementIssued,
+        json!({ "month": header.month.key(), "total_cents": total, "lines": count }),
+    );
+    if let Some(mail) = &notice.mail {
+        effects.mail(mail.clone());
+    }
+    effects
+}
+
 impl Store {
     pub(super) async fn write_statement(
         &self,
@@ -72,85 +146,28 @@ impl Store {
     ) -> Result<StatementIssue> {
         let total = total_of(lines).0;
         let count = i64::try_from(lines.len()).map_err(|_| StoreError::Corrupt("lines".into()))?;
-        let mut effects = Effects::default();
-        effects.audit(
-            Some(header.employer_id),
-            AuditEvent::PremiumStatementIssued,
-            json!({ "month": header.month.key(), "total_cents": total, "lines": count }),
-        );
-        if let Some(mail) = &notice.mail {
-            effects.mail(mail.clone());
-        }
-        let employer_id = header.employer_id;
-        macro_rules! claim_or_return {
-            ($tx:ident) => {{
-                let claimed: Option<i64> = sqlx::query_scalar(CLAIM)
-                    .bind(employer_id)
-                    .bind(header.month.key())
-                    .bind(now)
-                    .bind(header.due_date)
-                    .bind(total)
-                    .bind(count)
-                    .bind(header.late_changes_until)
-                    .fetch_optional(&mut *$tx)
-                    .await?;
-                match claimed {
-                    Some(id) => id,
-                    None => {
-                        let id: i64 = sqlx::query_scalar(EXISTING)
-                            .bind(employer_id)
-                            .bind(header.month.key())
-                            .fetch_one(&mut *$tx)
-                            .await?;
-                        return Ok(StatementIssue {
-                            statement_id: id,
-                            newly_issued: false,
-                        });
-                    }
-                }
-            }};
-        }
-        macro_rules! finish {
-            ($tx:ident, $id:expr, $written:expr) => {{
-                if $written != lines.len() as u64 {
-                    return Err(StoreError::Corrupt("statement lines".to_owned()));
-                }
-                sqlx::query(CHARGES)
-                    .bind(employer_id)
-                    .bind($id)
-                    .bind(header.due_date)
-                    .execute(&mut *$tx)
-                    .await?;
-                if let Some(action) = &notice.master_action {
-                    sqlx::query(MASTER_ACTION)
-                        .bind(employer_id)
-                        .bind(action.kind.as_str())
-                        .bind(action.description.clone())
-                        .bind(now)
-                        .bind(action.payload.clone())
-                        .execute(&mut *$tx)
-                        .await?;
-                }
-                write_effects!($tx, effects, actor.clone(), now);
-                $tx.commit().await?;
-            }};
-        }
+        let expected = u64::try_from(lines.len()).unwrap_or(u64::MAX);
+        let effects = issue_effects(header, total, count, notice);
         let id = match &self.pool {
             Pool::Postgres(pool) => {
                 let mut tx = pool.begin_write().await?;
-                let id = claim_or_return!(tx);
-                let written = insert_lines_postgres(&mut tx, employer_id, id, lines).await?;
-                finish!(tx, id, written);
+                let id = claim_or_return!(tx, header, total, count, now);
+                let written = insert_lines_postgres(&mut tx, header.employer_id, id, lines).await?;
+                finish!(
+                    tx, header, id, written, expected, notice, effects, actor, now
+                );
                 id
             }
             Pool::Sqlite(pool) => {
                 let mut tx = pool.begin_write().await?;
-                let id = claim_or_return!(tx);
+                let id = claim_or_return!(tx, header, total, count, now);
                 let mut written = 0;
                 for part in lines.chunks(BATCH_ROWS) {
-                    written += insert_lines_sqlite(&mut tx, employer_id, id, part).await?;
+                    written += insert_lines_sqlite(&mut tx, header.employer_id, id, part).await?;
                 }
-                finish!(tx, id, written);
+                finish!(
+                    tx, header, id, written, expected, notice, effects, actor, now
+                );
                 id
             }
         };

@@ -110,36 +110,37 @@ impl Words<'_> {
             ),
             "rows" | "new" | "changed" | "removed" | "unchanged" | "warnings" | "error_rows"
             | "entries" | "lines" => self.count(key, value),
-            "month" => self.say("audit-detail-month", month(value)),
-            "total_cents" => self.say(
-                "audit-detail-total",
-                ebdesk_app::amounts::format_amount(
-                    ebdesk_domain::premium::Cents(value.as_i64().unwrap_or_default()),
-                    &self.lang.to_string(),
-                ),
-            ),
-            "format" => self.say("audit-detail-format", text(value).to_uppercase()),
-            "charge_id" => self.say(
-                "audit-detail-charge",
-                value
-                    .as_u64()
-                    .and_then(ebdesk_domain::premium::StructuredCommunication::for_number)
-                    .map_or_else(|| text(value), |c| c.to_string()),
-            ),
-            "amount_cents" => self.say(
-                "audit-detail-amount",
-                ebdesk_app::amounts::format_amount(
-                    ebdesk_domain::premium::Cents(value.as_i64().unwrap_or_default()),
-                    &self.lang.to_string(),
-                ),
-            ),
-            "paid_on" => self.say("audit-detail-paid-on", date(value)),
+            "month" | "total_cents" | "format" | "charge_id" | "amount_cents" | "paid_on" => {
+                self.premium(key, value)
+            }
             _ => Message::new("audit-detail-other")
                 .with("key", key)
                 .with("value", text(value))
                 .render(self.lang),
         };
         out.push(line);
+    }
+
+    /// The details of statements and payments.
+    fn premium(&self, key: &str, value: &Value) -> String {
+        let amount = || {
+            let cents = ebdesk_domain::premium::Cents(value.as_i64().unwrap_or_default());
+            ebdesk_app::amounts::format_amount(cents, &self.lang.to_string())
+        };
+        match key {
+            "month" => self.say("audit-detail-month", month(value)),
+            "total_cents" => self.say("audit-detail-total", amount()),
+            "amount_cents" => self.say("audit-detail-amount", amount()),
+            "format" => self.say("audit-detail-format", plain(value).to_uppercase()),
+            "charge_id" => self.say(
+                "audit-detail-charge",
+                value
+                    .as_u64()
+                    .and_then(ebdesk_domain::premium::StructuredCommunication::for_number)
+                    .map_or_else(|| plain(value), |c| c.to_string()),
+            ),
+            _ => self.say("audit-detail-paid-on", date(value)),
+        }
     }
 
     fn named_employee(&self, all: &Map<String, Value>) -> bool {
