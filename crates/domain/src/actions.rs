@@ -19,6 +19,10 @@ pub enum ActionKind {
     Exit,
     /// "Wijziging persoonsgegevens".
     PersonalDataChange,
+    /// Download "Invullijst salarissen": the salary list of a year, to fill in.
+    SalaryListDownload,
+    /// Upload of a filled-in "Invullijst salarissen" (annual salaries and work fractions).
+    SalaryListUpload,
 }
 
 impl ActionKind {
@@ -29,6 +33,8 @@ impl ActionKind {
         ActionKind::NewAffiliation,
         ActionKind::Exit,
         ActionKind::PersonalDataChange,
+        ActionKind::SalaryListDownload,
+        ActionKind::SalaryListUpload,
     ];
 
     /// The kinds that change an employee: they are the employee's "Historiek".
@@ -46,6 +52,8 @@ impl ActionKind {
             ActionKind::NewAffiliation => "new_affiliation",
             ActionKind::Exit => "exit",
             ActionKind::PersonalDataChange => "personal_data_change",
+            ActionKind::SalaryListDownload => "salary_list_download",
+            ActionKind::SalaryListUpload => "salary_list_upload",
         }
     }
 
@@ -142,6 +150,11 @@ mod tests {
             ActionKind::InsuredOverviewUpload.as_str(),
             "insured_overview_upload"
         );
+        assert_eq!(
+            ActionKind::SalaryListDownload.as_str(),
+            "salary_list_download"
+        );
+        assert_eq!(ActionKind::SalaryListUpload.as_str(), "salary_list_upload");
     }
 
     #[test]

@@ -191,6 +191,12 @@ const MATRIX: &[Row] = &[
         "/werkgevers/{employer}/downloads/overzicht-verzekerden",
         [S, 404, 303, 303, 404, 303],
     ),
+    // The salary list of this year, for any user of the employer, as the overview.
+    (
+        "POST",
+        "/werkgevers/{employer}/downloads/invullijst-salarissen",
+        [S, 404, 303, 303, 404, 303],
+    ),
     // Uploads and decisions: input and master only. The matrix posts a plain form: no file
     // (400), no choice (400); cancelling a download is refused back to its page (303).
     (

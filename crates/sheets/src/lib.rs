@@ -20,6 +20,8 @@ mod normalize;
 mod premium_book;
 mod preview;
 mod read;
+mod salary_book;
+mod salary_read;
 mod stored;
 mod texts;
 mod upload;
@@ -37,6 +39,11 @@ pub use preview::{
     build_preview,
 };
 pub use read::{read_insured_upload, read_insured_upload_into};
+pub use salary_book::{salary_list_name, write_salary_list};
+pub use salary_read::{
+    Cell, CollectSalaries, SalaryCellError, SalaryHeader, SalarySink, SalaryUploadRow,
+    read_salary_upload_into,
+};
 pub use stored::{ChangeKind, PreviewSummary, StoredPreview, StoredPreviewError};
 pub use upload::{CollectUpload, ParsedUpload, UploadHeader, UploadRow, UploadSink};
 pub use write::{insured_overview_name, write_insured_overview};

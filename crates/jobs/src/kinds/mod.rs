@@ -1,9 +1,11 @@
 //! The job kinds of this build: what each action does when a worker runs it.
 
 mod download;
+mod salary_download;
 mod upload;
 
 pub use download::InsuredOverviewDownload;
+pub use salary_download::{REASON_BAD_YEAR, SalaryListDownload};
 pub use upload::{InsuredOverviewUpload, ParserCommand};
 
 use ebdesk_domain::Rights;
@@ -52,5 +54,9 @@ pub fn register_all(worker: &mut crate::Worker, parser: ParserCommand) {
         .register(
             ebdesk_domain::ActionKind::InsuredOverviewUpload,
             InsuredOverviewUpload::new(parser, ebdesk_sheets::child::IsolationLimits::default()),
+        )
+        .register(
+            ebdesk_domain::ActionKind::SalaryListDownload,
+            SalaryListDownload,
         );
 }

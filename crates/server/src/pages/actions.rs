@@ -327,19 +327,37 @@ pub async fn fetch_file(
     Ok(attachment(&file.content_type, file.file_name, file.content))
 }
 
-pub async fn downloads_page(tenant: Tenant) -> Result<HttpResponse, AppError> {
-    let context = tenant_context(&tenant);
-    Ok(html(StatusCode::OK, render("downloads.html", &context)?))
+pub async fn downloads_page(
+    state: web::Data<AppState>,
+    tenant: Tenant,
+) -> Result<HttpResponse, AppError> {
+    render_downloads(&state, &tenant, StatusCode::OK, |_| {})
+}
+
+/// The downloads page at `status`, with what `insert` adds to its context.
+pub(crate) fn render_downloads(
+    state: &AppState,
+    tenant: &Tenant,
+    status: StatusCode,
+    insert: impl FnOnce(&mut tera::Context),
+) -> Result<HttpResponse, AppError> {
+    let mut context = tenant_context(tenant);
+    let (years, this_year) = super::salaries::salary_years(state);
+    context.insert("salary_years", &years);
+    context.insert("salary_year", &this_year);
+    insert(&mut context);
+    Ok(crate::shared::html(
+        status,
+        render("downloads.html", &context)?,
+    ))
 }
 
 /// Queues "Overzicht verzekerden" and shows its action, which updates itself until the
-/// file is there. The same download still pending is shown instead of queueing it again;
-/// a user with too many pending downloads is asked to wait (429).
+/// file is there.
 pub async fn request_insured_overview(
     state: web::Data<AppState>,
     tenant: Tenant,
 ) -> Result<HttpResponse, AppError> {
-    let now = state.now();
     let action = NewAction {
         kind: ActionKind::InsuredOverviewDownload,
         description: Message::new("action-description-requested")
@@ -349,24 +367,34 @@ pub async fn request_insured_overview(
         payload: json!({ "language": tenant.user.language }).to_string(),
         effective_date: None,
     };
+    queue_download(&state, &tenant, &action).await
+}
+
+/// Queues a download and shows its action. The same download still pending is shown
+/// instead of queueing it again; a user with too many pending downloads is asked to wait
+/// (429).
+pub(crate) async fn queue_download(
+    state: &AppState,
+    tenant: &Tenant,
+    action: &NewAction,
+) -> Result<HttpResponse, AppError> {
     let number = &tenant.access.employer().number;
     match state
         .store
-        .request_download(tenant.access.scope(), &action, now)
+        .request_download(tenant.access.scope(), action, state.now())
         .await
     {
         Ok(DownloadRequest::Queued(id)) => {
             state.jobs.wake();
-            Ok(see_other(&action_path(&tenant, id)))
+            Ok(see_other(&action_path(tenant, id)))
         }
         Ok(DownloadRequest::Pending(id)) => Ok(see_other(&format!(
             "/werkgevers/{number}/acties/{id}?bestaand=1"
         ))),
         Err(StoreError::Refused("download-limit")) => {
-            let mut context = tenant_context(&tenant);
-            context.insert("download_limit", &PENDING_DOWNLOADS_PER_USER);
-            let body = render("downloads.html", &context)?;
-            Ok(crate::shared::html(StatusCode::TOO_MANY_REQUESTS, body))
+            render_downloads(state, tenant, StatusCode::TOO_MANY_REQUESTS, |c| {
+                c.insert("download_limit", &PENDING_DOWNLOADS_PER_USER);
+            })
         }
         Err(err) => Err(err.into()),
     }

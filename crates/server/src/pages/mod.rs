@@ -15,6 +15,7 @@ mod notification_link;
 mod operator;
 mod personal_data;
 mod profile;
+mod salaries;
 mod uploads;
 mod users;
 
@@ -33,6 +34,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .configure(audit::routes)
         .configure(actions::routes)
         .configure(uploads::routes)
+        .configure(salaries::routes)
         .configure(affiliations::routes)
         .configure(exits::routes)
         .configure(personal_data::routes)

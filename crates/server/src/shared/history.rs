@@ -88,7 +88,10 @@ pub fn change_details(kind: ActionKind, payload: &Value) -> Option<ChangeDetails
                 .unwrap_or_default();
             details.rows = change_rows(&changes);
         }
-        ActionKind::InsuredOverviewDownload | ActionKind::InsuredOverviewUpload => return None,
+        ActionKind::InsuredOverviewDownload
+        | ActionKind::InsuredOverviewUpload
+        | ActionKind::SalaryListDownload
+        | ActionKind::SalaryListUpload => return None,
     }
     Some(details)
 }

@@ -108,8 +108,9 @@ impl Words<'_> {
                 "audit-detail-choice",
                 self.label(&format!("audit-choice-{}", text(value))),
             ),
+            "year" => self.say("audit-detail-year", text(value)),
             "rows" | "new" | "changed" | "removed" | "unchanged" | "warnings" | "error_rows"
-            | "entries" => self.count(key, value),
+            | "entries" | "written" => self.count(key, value),
             _ => Message::new("audit-detail-other")
                 .with("key", key)
                 .with("value", text(value))
