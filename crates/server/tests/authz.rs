@@ -211,6 +211,11 @@ const MATRIX: &[Row] = &[
     ),
     (
         "POST",
+        "/werkgevers/{employer}/uploads/invullijst-salarissen",
+        [S, 404, 403, 400, 404, 400],
+    ),
+    (
+        "POST",
         "/werkgevers/{employer}/acties/{action}/toepassen",
         [S, 404, 403, 400, 404, 400],
     ),

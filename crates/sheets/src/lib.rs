@@ -21,6 +21,7 @@ mod premium_book;
 mod preview;
 mod read;
 mod salary_book;
+mod salary_preview;
 mod salary_read;
 mod stored;
 mod texts;
@@ -39,7 +40,11 @@ pub use preview::{
     build_preview,
 };
 pub use read::{read_insured_upload, read_insured_upload_into};
-pub use salary_book::{salary_list_name, write_salary_list};
+pub use salary_book::{salary_list_name, write_salary_error_workbook, write_salary_list};
+pub use salary_preview::{
+    KnownSalaries, SalaryErrorRow, SalaryPreviewBuilder, WARNING_LARGE_CHANGE, values_of_text,
+    values_text,
+};
 pub use salary_read::{
     Cell, CollectSalaries, SalaryCellError, SalaryHeader, SalarySink, SalaryUploadRow,
     read_salary_upload_into,

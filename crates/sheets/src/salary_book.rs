@@ -5,9 +5,12 @@
 
 use ebdesk_domain::salary_list::{SalaryColumn, SalaryListRow};
 use ebdesk_i18n::{LanguageIdentifier, Message};
-use rust_xlsxwriter::{Format, ProtectionOptions, Workbook, Worksheet};
+use rust_xlsxwriter::{Color, Format, Note, ProtectionOptions, Workbook, Worksheet};
 
+use crate::error_book::{ERROR_FILL, ERRORS_HEADER, UPLOAD_ROW_HEADER};
 use crate::errors::SheetError;
+use crate::salary_preview::SalaryErrorRow;
+use crate::salary_read::{Cell, SalaryCellError, SalaryUploadRow};
 use crate::write::{Formats, write_text};
 
 /// The download's file name in `lang`: the employer's number and the list's year.
@@ -137,6 +140,92 @@ fn write_row(
         )?;
     }
     Ok(())
+}
+
+/// The columns of the workbook of errors: the three that were read, then the row number
+/// in the upload and the errors.
+const ERROR_COLUMNS: [SalaryColumn; 3] = [
+    SalaryColumn::Affiliation,
+    SalaryColumn::AnnualSalary,
+    SalaryColumn::Fraction,
+];
+
+/// The rows of a salary list upload that have errors, the faulty cells filled and noted
+/// with why, in `lang`; it keeps our headers, so it can be corrected and uploaded again.
+pub fn write_salary_error_workbook(
+    rows: &[SalaryErrorRow],
+    lang: &LanguageIdentifier,
+) -> Result<Vec<u8>, SheetError> {
+    let formats = Formats::new();
+    let bad = Format::new().set_background_color(Color::RGB(ERROR_FILL));
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet_with_constant_memory()?;
+    let (row_col, errors_col) = (ERROR_COLUMNS.len() as u16, ERROR_COLUMNS.len() as u16 + 1);
+    for (c, column) in (0u16..).zip(ERROR_COLUMNS) {
+        sheet.set_column_width(c, width(column))?;
+        let header = Message::new(column.key()).render(lang);
+        sheet.write_string_with_format(0, c, header, &formats.header)?;
+    }
+    let header = |key| Message::new(key).render(lang);
+    sheet.set_column_width(errors_col, 80)?;
+    sheet.write_string_with_format(0, row_col, header(UPLOAD_ROW_HEADER), &formats.header)?;
+    sheet.write_string_with_format(0, errors_col, header(ERRORS_HEADER), &formats.header)?;
+    for (out_row, error_row) in (1u32..).zip(rows) {
+        for (c, column) in (0u16..).zip(ERROR_COLUMNS) {
+            let mine: Vec<String> = error_row
+                .errors
+                .iter()
+                .filter(|(col, _)| *col == column)
+                .map(|(_, m)| m.render(lang))
+                .collect();
+            let value = cell_text(&error_row.row, column);
+            let format = if mine.is_empty() { &formats.text } else { &bad };
+            write_text(sheet, out_row, c, &value, format, &formats.quoted)?;
+            if !mine.is_empty() {
+                let note = Note::new(mine.join("\n")).add_author_prefix(false);
+                sheet.insert_note(out_row, c, &note)?;
+            }
+        }
+        sheet.write_number(out_row, row_col, error_row.row.row)?;
+        let summary: Vec<String> = error_row
+            .errors
+            .iter()
+            .map(|(column, m)| {
+                let name = Message::new(column.key()).render(lang);
+                format!("{name}: {}", m.render(lang))
+            })
+            .collect();
+        let summary = summary.join(" | ");
+        write_text(
+            sheet,
+            out_row,
+            errors_col,
+            &summary,
+            &formats.text,
+            &formats.quoted,
+        )?;
+    }
+    Ok(workbook.save_to_buffer()?)
+}
+
+/// A cell of a row with errors as it was read: the value in the error, else the value.
+fn cell_text(row: &SalaryUploadRow, column: SalaryColumn) -> String {
+    fn shown<T>(cell: &Cell<T>, show: impl Fn(&T) -> String) -> String {
+        match cell {
+            Ok(Some(value)) => show(value),
+            Ok(None) => String::new(),
+            Err(SalaryCellError::Formula(f)) => format!("={}", f.trim_start_matches('=')),
+            Err(e) => e.value().to_owned(),
+        }
+    }
+    match column {
+        SalaryColumn::Affiliation => shown(&row.affiliation, i64::to_string),
+        SalaryColumn::AnnualSalary => shown(&row.annual, |c| format!("{:.2}", c.0 as f64 / 100.0)),
+        SalaryColumn::Fraction => shown(&row.fraction, |f| {
+            format!("{}", f64::from(f.ten_thousandths()) / 10_000.0)
+        }),
+        _ => String::new(),
+    }
 }
 
 #[cfg(test)]

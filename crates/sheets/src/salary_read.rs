@@ -24,18 +24,36 @@ use crate::read::{CellRecord, HeaderCheck, RowReader, read_workbook};
 /// Why one cell of a salary row is refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SalaryCellError {
-    /// A rule of the salary list.
-    Rule(SalaryError),
+    /// A rule of the salary list, with the cell's value as read (cut at 200 characters).
+    Rule { error: SalaryError, value: String },
     /// A formula where a value belongs (its text, to show).
     Formula(String),
 }
+
+/// What of a cell's text an error keeps: enough to recognise it.
+const SHOWN_CHARS: usize = 200;
 
 impl SalaryCellError {
     /// The catalogue key of the message.
     pub fn code(&self) -> &'static str {
         match self {
-            SalaryCellError::Rule(e) => e.code(),
+            SalaryCellError::Rule { error, .. } => error.code(),
             SalaryCellError::Formula(_) => "row-formula",
+        }
+    }
+
+    /// The cell's value as read, or the formula.
+    pub fn value(&self) -> &str {
+        match self {
+            SalaryCellError::Rule { value, .. } | SalaryCellError::Formula(value) => value,
+        }
+    }
+
+    /// A rule's error with `value` as the cell's value.
+    pub fn rule(error: SalaryError, value: &str) -> Self {
+        SalaryCellError::Rule {
+            error,
+            value: value.chars().take(SHOWN_CHARS).collect(),
         }
     }
 }
@@ -231,13 +249,15 @@ fn read_cell<T>(
     };
     if let Some(formula) = formula {
         return Err(SalaryCellError::Formula(
-            formula.chars().take(200).collect(),
+            formula.chars().take(SHOWN_CHARS).collect(),
         ));
     }
     if crate::read::is_blank(value) {
         return Ok(None);
     }
-    read(value).map(Some).map_err(SalaryCellError::Rule)
+    read(value)
+        .map(Some)
+        .map_err(|e| SalaryCellError::rule(e, &text_of_cell(value)))
 }
 
 fn key_of(value: &DataRef<'_>) -> Result<i64, SalaryError> {
@@ -360,15 +380,18 @@ mod tests {
         assert_eq!(first.annual, Ok(Some(Cents(5_200_000))));
         assert_eq!(first.fraction, Ok(Some(Fraction::new(8_000).unwrap())));
         let second = &read.rows[1];
-        let rule = |e| SalaryCellError::Rule(e);
-        assert_eq!(second.annual, Err(rule(SalaryError::SalaryNegative)));
-        assert_eq!(second.fraction, Err(rule(SalaryError::FractionOutOfRange)));
+        let rule = SalaryCellError::rule;
+        assert_eq!(second.annual, Err(rule(SalaryError::SalaryNegative, "-5")));
+        assert_eq!(
+            second.fraction,
+            Err(rule(SalaryError::FractionOutOfRange, "1,5"))
+        );
         let third = &read.rows[2];
         assert!(matches!(
             third.affiliation,
             Err(SalaryCellError::Formula(_))
         ));
-        assert_eq!(third.annual, Err(rule(SalaryError::SalaryZero)));
+        assert_eq!(third.annual, Err(rule(SalaryError::SalaryZero, "0")));
         assert_eq!(third.fraction, Ok(None));
     }
 

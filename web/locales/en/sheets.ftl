@@ -60,6 +60,7 @@ row-conflicting-email = The same employee also appears on row { $row } with a di
 warning-read-only-ignored = Changes in { $columns } are ignored: only the business e-mail address can be changed with this file.
 warning-shared-email-in-file = Row { $row } gives the same business e-mail address to another employee. { -shared-advice }
 warning-shared-email-held-elsewhere = { $name } already has this business e-mail address and is not in this file. { -shared-advice }
+warning-salary-large-change = The annual salary changes by more than { $percent }% from the current one. Please check the amount; it is accepted nonetheless.
 
 ## The workbook with errors
 

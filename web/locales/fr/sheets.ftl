@@ -60,6 +60,7 @@ row-conflicting-email = Le même travailleur figure aussi à la ligne { $row } a
 warning-read-only-ignored = Les modifications apportées à { $columns } sont ignorées : seule l'adresse e-mail professionnelle peut être modifiée via ce fichier.
 warning-shared-email-in-file = La ligne { $row } attribue la même adresse e-mail professionnelle à un autre travailleur. { -shared-advice }
 warning-shared-email-held-elsewhere = { $name } a déjà cette adresse e-mail professionnelle et ne figure pas dans ce fichier. { -shared-advice }
+warning-salary-large-change = Le salaire annuel varie de plus de { $percent } % par rapport au salaire actuel. Vérifiez le montant ; il est néanmoins accepté.
 
 ## Le classeur des erreurs
 

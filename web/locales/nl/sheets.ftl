@@ -60,6 +60,7 @@ row-conflicting-email = Dezelfde werknemer staat ook op rij { $row } met een and
 warning-read-only-ignored = Wijzigingen in { $columns } worden genegeerd: alleen het zakelijk e-mailadres kan via dit bestand gewijzigd worden.
 warning-shared-email-in-file = Rij { $row } geeft hetzelfde zakelijk e-mailadres aan een andere werknemer. { -shared-advice }
 warning-shared-email-held-elsewhere = { $name } heeft dit zakelijk e-mailadres al en staat niet in dit bestand. { -shared-advice }
+warning-salary-large-change = Het jaarloon wijzigt meer dan { $percent } % tegenover het huidige jaarloon. Controleer het bedrag; het wordt wel aanvaard.
 
 ## De werkmap met fouten
 

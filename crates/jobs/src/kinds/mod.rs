@@ -2,10 +2,12 @@
 
 mod download;
 mod salary_download;
+mod salary_upload;
 mod upload;
 
 pub use download::InsuredOverviewDownload;
 pub use salary_download::{REASON_BAD_YEAR, SalaryListDownload};
+pub use salary_upload::SalaryListUpload;
 pub use upload::{InsuredOverviewUpload, ParserCommand};
 
 use ebdesk_domain::Rights;
@@ -53,7 +55,14 @@ pub fn register_all(worker: &mut crate::Worker, parser: ParserCommand) {
         )
         .register(
             ebdesk_domain::ActionKind::InsuredOverviewUpload,
-            InsuredOverviewUpload::new(parser, ebdesk_sheets::child::IsolationLimits::default()),
+            InsuredOverviewUpload::new(
+                parser.clone(),
+                ebdesk_sheets::child::IsolationLimits::default(),
+            ),
+        )
+        .register(
+            ebdesk_domain::ActionKind::SalaryListUpload,
+            SalaryListUpload::new(parser, ebdesk_sheets::child::IsolationLimits::default()),
         )
         .register(
             ebdesk_domain::ActionKind::SalaryListDownload,

@@ -201,7 +201,9 @@ pub async fn show_action(
         .await?
         .ok_or(AppError::NotFound)?;
     let upload: Option<UploadRecord> = match detail.action.kind {
-        ActionKind::InsuredOverviewUpload => state.store.find_upload(scope, id).await?,
+        ActionKind::InsuredOverviewUpload | ActionKind::SalaryListUpload => {
+            state.store.find_upload(scope, id).await?
+        }
         _ => None,
     };
     let now = state.now();
