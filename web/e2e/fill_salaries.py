@@ -69,8 +69,9 @@ def main(argv):
         affiliation = text(sheet.cell(row=r, column=key).value)
         if not affiliation:
             continue
-        euros = 52_000 + 1_000 * len(filled)
-        sheet.cell(row=r, column=salary).value = f"{euros // 1000}.{euros % 1000:03d},50"
+        euros = 52_000 + 10 * len(filled)
+        typed = f"{euros:,}".replace(",", ".") + ",50"
+        sheet.cell(row=r, column=salary).value = typed
         first = not filled
         sheet.cell(row=r, column=fraction).value = "80 %" if first else 1
         filled.append(
