@@ -16,7 +16,7 @@ mod sheets_support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use chrono::{Datelike, NaiveDate, Utc};
 use ebdesk_domain::Rights;
@@ -29,8 +29,8 @@ use ebdesk_store::{NewSalary, Store};
 use reqwest::StatusCode;
 use rust_xlsxwriter::{Formula, Workbook};
 use support::{
-    Browser, CONSULT_A, EMPLOYER_A, Fixture, MASTER_A, PASSWORD, Page, fixture, new_user,
-    spawn_app_with_worker,
+    Browser, CONSULT_A, EMPLOYER_A, Fixture, MASTER_A, PASSWORD, Page, count, fixture, new_user,
+    spawn_app_with_worker, wait_for,
 };
 
 const HOME: &str = "/werkgevers/530-101";
@@ -48,35 +48,6 @@ fn this_year() -> i32 {
 
 fn first_of_january() -> NaiveDate {
     NaiveDate::from_ymd_opt(this_year(), 1, 1).unwrap()
-}
-
-/// Reloads `path` until `done` holds (the worker runs in the background).
-async fn wait_for(browser: &Browser, path: &str, done: impl Fn(&Page) -> bool) -> Page {
-    let started = Instant::now();
-    loop {
-        let page = browser.get(path).await;
-        assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.body);
-        if done(&page) {
-            return page;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "{path} never got there:\n{}",
-            page.body
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-fn count(page: &Page, name: &str) -> usize {
-    let marker = format!("id=\"count-{name}\">");
-    let start = page
-        .body
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no count {name}:\n{}", page.body))
-        + marker.len();
-    let end = page.body[start..].find('<').unwrap() + start;
-    page.body[start..end].parse().unwrap()
 }
 
 fn checked(page: &Page) -> bool {

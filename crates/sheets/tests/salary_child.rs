@@ -2,8 +2,9 @@
 //! hostile files of the overview refused the same way.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::path::Path;
-use std::time::Duration;
 
 use ebdesk_domain::NationalNumber;
 use ebdesk_domain::premium::{Cents, Fraction};
@@ -17,12 +18,7 @@ use ebdesk_sheets::{
 const CHILD: &str = env!("CARGO_BIN_EXE_sheets-parse-test");
 
 fn limits() -> IsolationLimits {
-    IsolationLimits {
-        memory_bytes: 512 * 1024 * 1024,
-        cpu_seconds: 5,
-        wall_clock: Duration::from_secs(20),
-        ..IsolationLimits::default()
-    }
+    support::child_limits()
 }
 
 fn rows(n: i64) -> Vec<SalaryListRow> {

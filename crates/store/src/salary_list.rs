@@ -6,9 +6,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use ebdesk_domain::NationalNumber;
 use ebdesk_domain::premium::{Cents, Fraction};
 use ebdesk_domain::salary_list::{SalaryListRow, SalaryValues};
-use futures_util::TryStreamExt;
 
-use crate::db::{BulkRead, with_pool};
+use crate::db::for_each_bulk_row;
 use crate::scope::in_scope_sql;
 use crate::{Result, Scope, Store, StoreError};
 
@@ -116,28 +115,16 @@ impl Store {
         Each: FnMut(SalaryListRow) -> Took + Send,
         Took: Future<Output = bool> + Send,
     {
-        with_pool!(self, pool => {
-            let mut connection = pool.begin_bulk_read().await?;
-            let read = async {
-                let mut taken = 0;
-                let mut rows = sqlx::query_as::<_, ListRow>(LIST_SQL)
-                    .bind(scope.employer_id())
-                    .bind(scope.all_contracts())
-                    .bind(scope.sheet_id())
-                    .bind(reference)
-                    .fetch(&mut *connection);
-                while let Some(row) = rows.try_next().await? {
-                    if !each(SalaryListRow::try_from(row)?).await {
-                        break;
-                    }
-                    taken += 1;
-                }
-                Ok(taken)
-            }
-            .await;
-            pool.end_bulk_read(connection).await;
-            read
-        })
+        // The query is written inside the macro: it is compiled once per engine.
+        for_each_bulk_row!(
+            self,
+            sqlx::query_as::<_, ListRow>(LIST_SQL)
+                .bind(scope.employer_id())
+                .bind(scope.all_contracts())
+                .bind(scope.sheet_id())
+                .bind(reference),
+            each
+        )
     }
 
     /// The salary list of the scope on `reference`, collected.
