@@ -61,6 +61,14 @@ impl ActionKind {
     pub fn from_db(value: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|k| k.as_str() == value)
     }
+
+    /// Whether the action is an uploaded file, checked and then decided on.
+    pub fn is_upload(self) -> bool {
+        matches!(
+            self,
+            ActionKind::InsuredOverviewUpload | ActionKind::SalaryListUpload
+        )
+    }
 }
 
 /// Where an action stands. A job moves requested → running → available, processed or

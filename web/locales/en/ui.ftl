@@ -381,6 +381,11 @@ preview-col-reason = Reason
 preview-col-change = Change
 preview-col-old = Old address
 preview-col-new = New address
+preview-salary-new = New salary
+preview-salary-changed = Changed salary
+preview-salary-col-old = Current annual salary × work fraction
+preview-salary-col-new = New annual salary × work fraction
+upload-phase-applied-salaries = the salaries are saved from 1 January.
 preview-page = Page
 
 ## Employee changes: new affiliation, exit, change of personal data

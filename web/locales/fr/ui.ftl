@@ -381,6 +381,11 @@ preview-col-reason = Motif
 preview-col-change = Modification
 preview-col-old = Ancienne adresse
 preview-col-new = Nouvelle adresse
+preview-salary-new = Nouveau salaire
+preview-salary-changed = Salaire modifié
+preview-salary-col-old = Salaire annuel actuel × fraction d'occupation
+preview-salary-col-new = Nouveau salaire annuel × fraction d'occupation
+upload-phase-applied-salaries = les salaires sont enregistrés à partir du 1er janvier.
 preview-page = Page
 
 ## Modifications des travailleurs : nouvelle affiliation, sortie, modification des données personnelles

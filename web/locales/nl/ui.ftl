@@ -381,6 +381,11 @@ preview-col-reason = Reden
 preview-col-change = Wijziging
 preview-col-old = Oud adres
 preview-col-new = Nieuw adres
+preview-salary-new = Nieuw loon
+preview-salary-changed = Gewijzigd loon
+preview-salary-col-old = Huidig jaarloon × arbeidsbreuk
+preview-salary-col-new = Nieuw jaarloon × arbeidsbreuk
+upload-phase-applied-salaries = de lonen zijn bewaard vanaf 1 januari.
 preview-page = Pagina
 
 ## Wijzigingen van werknemers: nieuwe aansluiting, uittreding, wijziging persoonsgegevens

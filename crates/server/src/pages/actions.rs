@@ -200,11 +200,9 @@ pub async fn show_action(
         .find_action(scope, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let upload: Option<UploadRecord> = match detail.action.kind {
-        ActionKind::InsuredOverviewUpload | ActionKind::SalaryListUpload => {
-            state.store.find_upload(scope, id).await?
-        }
-        _ => None,
+    let upload: Option<UploadRecord> = match detail.action.kind.is_upload() {
+        true => state.store.find_upload(scope, id).await?,
+        false => None,
     };
     let now = state.now();
     let lang = ebdesk_i18n::language(&tenant.user.language);
@@ -216,7 +214,7 @@ pub async fn show_action(
     );
     context.insert("requested_by_name", &detail.requested_by_name);
     context.insert("file", &file_view(&detail, now));
-    insert_upload(&mut context, upload.as_ref(), &params, &tenant)?;
+    insert_upload(&mut context, upload.as_ref(), &detail, &params, &tenant)?;
     insert_change(&mut context, &detail, &tenant, now);
     let refusal = params.geweigerd.as_deref().and_then(refusal_named);
     context.insert("refusal", &refusal);
@@ -264,6 +262,7 @@ fn is_busy(upload: &UploadRecord) -> bool {
 fn insert_upload(
     context: &mut tera::Context,
     upload: Option<&UploadRecord>,
+    detail: &ActionDetail,
     params: &DetailParams,
     tenant: &Tenant,
 ) -> Result<(), AppError> {
@@ -279,6 +278,17 @@ fn insert_upload(
     context.insert("rejection", &rejection);
     context.insert("upload", &upload);
     context.insert("preview", &preview);
+    // The preview's words: addresses for the overview, salaries for the salary list.
+    let salaries = detail.action.kind == ActionKind::SalaryListUpload;
+    context.insert(
+        "preview_words",
+        if salaries {
+            "preview-salary"
+        } else {
+            "preview"
+        },
+    );
+    context.insert("salary_upload", &salaries);
     Ok(())
 }
 

@@ -207,7 +207,7 @@ mod tests {
             "live": true, "requested_by_name": "An Peeters", "can_decide": true,
             "refusal": "upload-stale", "upload_error": "Kies een bestand.", "expired_on": "24/10/2026",
             "action_id": 5, "salary_years": [2025, 2026, 2027], "salary_year": 2026,
-            "salary_year_error": true, "salary_upload_error": "Kies een bestand.",
+            "salary_year_error": true, "preview_words": "preview-salary", "salary_upload": true, "salary_upload_error": "Kies een bestand.",
             "action": {"id": 5, "kind": "insured_overview_upload", "status": "failed",
                 "is_final": true, "description": "lijst.xlsx", "employee_name": null,
                 "employee_number": null, "requested_at": "24/11/2026", "status_at": "24/11/2026",
