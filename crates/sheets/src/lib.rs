@@ -1,6 +1,6 @@
-//! xlsx out and in for the "Overzicht verzekerden" round trip: the download workbook, the
-//! hardened reader of uploads, the workbook of errors, and the isolated child process that
-//! runs the reader. Knows nothing of the database: rows go in, parsed rows come out. Every
+//! xlsx out and in for the "Overzicht verzekerden" and "Invullijst salarissen" round trips:
+//! the download workbooks, the hardened reader of uploads, the workbooks of errors, and the
+//! isolated child process that runs the reader. Knows nothing of the database: rows go in, parsed rows come out. Every
 //! text a user reads (sheet names, headers, labels, help, messages) is a key of the catalog
 //! (web/locales/*/sheets.ftl), rendered in a language the caller gives.
 
