@@ -271,7 +271,9 @@ async fn download_fill_upload_and_apply(db: TestDb) {
     let (filled, typed) = fill(dir.path(), &bytes);
     assert_eq!(typed["rows"], 5);
 
+    // Checked twice before either is applied: the second saw the salaries of before.
     let (action, preview) = upload_and_check(&master, filled.clone()).await;
+    let (twin, _) = upload_and_check(&master, filled.clone()).await;
     assert_eq!(count(&preview, "new"), 4, "{}", preview.body);
     assert_eq!(count(&preview, "changed"), 1);
     assert_eq!(count(&preview, "errors"), 0);
@@ -283,6 +285,8 @@ async fn download_fill_upload_and_apply(db: TestDb) {
     let applied = apply(&master, &action, "alles").await;
     assert_eq!(applied.status, StatusCode::SEE_OTHER);
     assert!(master.get(&action).await.body.contains("Verwerkt"));
+    let stale = apply(&master, &twin, "alles").await;
+    assert!(stale.location.unwrap().contains("geweigerd=upload-stale"));
 
     let access = master_access(&db.store, &f).await;
     let mut recorded = Vec::new();
