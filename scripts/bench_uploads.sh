@@ -19,6 +19,9 @@
 #      same file under /usr/bin/time -v with the protocol of crates/sheets/src/child.rs;
 #   4. POST acties/{id2}/toepassen (keuze=alles, or geldige when the preview has errors)
 #      until its 303: the apply time.
+#   5. Once, the "Invullijst salarissen" of this year for the same employer: request →
+#      Beschikbaar, the list filled with openpyxl (write-only: the current salary + 2 % or
+#      42 000, full time), upload → preview, apply.
 # Steps 1 and 3 run BENCH_REPEAT times (each upload but the last cancelled) and the table
 # shows the median, with every run. The job durations and the server-side time of the POSTs
 # come from the server log. Then, once, the references: Python openpyxl (default mode)
@@ -470,6 +473,50 @@ page = c.get_ok(action)
 result["apply"] = {"seconds": t1 - t0, "keuze": keuze,
                    "applied": "de adressen zijn toegepast" in page}
 
+# 5. The salary list of the same employer, once: request → Beschikbaar, upload → preview,
+# apply (the same pipeline, other columns).
+end = measure_memory(False)
+t0 = time.perf_counter()
+status, loc, _ = c.post_form(f"{E}/downloads/invullijst-salarissen", {"csrf_token": token})
+if status != 303 or not loc:
+    die(f"POST downloads/invullijst-salarissen answered {status}")
+page, _, timeline = poll(path_of(loc), t0, lambda p: "status-available" in p,
+                         lambda p: "status-failed" in p and "the salary list failed")
+result["salary_export"] = {"seconds": time.perf_counter() - t0, "timeline": timeline, **end()}
+m = re.search(r"<a\b[^>]*\bhref=\"([^\"]*/bestand)\"", page)
+if not m:
+    die("no file link on the salary list's page")
+status, _, data = c.request("GET", html.unescape(m.group(1)))
+salary_download = os.path.join(work, "salaries.xlsx")
+with open(salary_download, "wb") as f:
+    f.write(data)
+salary_upload = os.path.join(work, "salaries-filled.xlsx")
+subprocess.run([sys.executable, os.path.join(os.path.dirname(prep), "prep_salaries.py"),
+                salary_download, salary_upload], check=True)
+with open(salary_upload, "rb") as f:
+    salary_bytes = f.read()
+salary_body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"bestand\"; filename=\"salaries.xlsx\"\r\n"
+               "Content-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n").encode()
+salary_body += salary_bytes + f"\r\n--{boundary}--\r\n".encode()
+end = measure_memory(True)
+t0 = time.perf_counter()
+status, loc, data = c.request("POST", f"{E}/uploads/invullijst-salarissen?csrf_token={urllib.parse.quote(token, safe='')}",
+                              salary_body, headers)
+if status != 303 or not loc:
+    die(f"POST uploads/invullijst-salarissen answered {status}: {data[:300]!r}")
+action = path_of(loc)
+page, _, timeline = poll(action, t0, lambda p: 'id="count-new"' in p and "<progress" not in p,
+                         lambda p: "status-failed" in p and f"the salary upload was refused ({action})")
+counts = {k: int(v) for k, v in re.findall(r'id="count-(\w+)">\s*(\d+)\s*<', page)}
+result["salary_upload"] = {"seconds": time.perf_counter() - t0, "counts": counts,
+                           "timeline": timeline, "bytes": len(salary_bytes), **end()}
+keuze = "alles" if counts.get("errors", 0) == 0 else "geldige"
+t0 = time.perf_counter()
+status, loc, _ = c.post_form(f"{action}/toepassen", {"csrf_token": csrf(page), "keuze": keuze})
+if status != 303 or "geweigerd" in (loc or ""):
+    die(f"POST toepassen (salaries) answered {status} {loc}")
+result["salary_apply"] = {"seconds": time.perf_counter() - t0, "keuze": keuze}
+
 with open(out, "w") as f:
     json.dump(result, f, indent=1)
 PY
@@ -512,6 +559,34 @@ out.save(upload)
 with open(rows_json, "w") as f:
     json.dump({"header": header, "rows": rows}, f)
 print(json.dumps({"rows": data_rows, "employees": len(index), "columns": len(header)}))
+PY
+
+# The salary list filled in: every row gets a salary (the current one plus 2 %, or
+# 42 000,00) and full time, with openpyxl (read-only in, write-only out).
+cat >"$work/prep_salaries.py" <<'PY'
+import sys
+import openpyxl
+
+source, target = sys.argv[1:3]
+src = openpyxl.load_workbook(source, read_only=True)
+ws = src[src.sheetnames[0]]
+out = openpyxl.Workbook(write_only=True)
+dst = out.create_sheet(ws.title)
+header = None
+for values in ws.iter_rows(values_only=True):
+    values = list(values)
+    if header is None:
+        header = values
+        salary = header.index("Pensioengevend jaarloon (voltijds, €)")
+        fraction = header.index("Arbeidsbreuk (0-1 of %)")
+        dst.append(values)
+        continue
+    values += [None] * (len(header) - len(values))
+    current = values[salary]
+    values[salary] = round(float(current) * 1.02, 2) if current else 42000
+    values[fraction] = 1
+    dst.append(values)
+out.save(target)
 PY
 
 # The reference, as bench_sheets.sh does it: what an employer's own script would do with
@@ -568,7 +643,8 @@ for line in open(sys.argv[1], errors="replace"):
     if m:
         posts[m.group(2).rsplit("/", 1)[-1]] = float(m.group(3)) / 1000
 out = {"posts": posts, "slow": []}
-names = {"insured_overview_download": "export job", "insured_overview_upload": "upload check job"}
+names = {"insured_overview_download": "export job", "insured_overview_upload": "upload check job",
+         "salary_list_download": "salary list job", "salary_list_upload": "salary check job"}
 runs = {}
 for j in jobs.values():
     if "started" in j and "done" in j:
@@ -642,6 +718,14 @@ row("  preview: rows / new / changed / unchanged / errors",
     [" / ".join(str(e["upload"]["counts"].get(k, "?")) for k in ("rows", "new", "changed", "unchanged", "errors")) for e in engines])
 row("**apply** (POST toepassen keuze=… → 303)",
     [secs(e["apply"]["seconds"], 2.0) + f" ({e['apply']['keuze']}; server log {secs(e['log']['posts'].get('toepassen'))})" for e in engines], "≤ 2 s")
+row("**salary list: request → Beschikbaar** (same employer, once)",
+    [secs(e["salary_export"]["seconds"]) + f" (job {secs(e['log'].get('salary_list_download'))}, growth {mb(e['salary_export']['peak_growth_kb'])})" for e in engines])
+row("**salary list: upload → preview ready**",
+    [secs(e["salary_upload"]["seconds"]) + f" (check job {secs(e['log'].get('salary_list_upload'))}, {e['salary_upload']['bytes'] // 1024} KB, parse child {mb(e['salary_upload']['child_hwm_kb'])})" for e in engines])
+row("  salary preview: rows / new / changed / unchanged / errors",
+    [" / ".join(str(e["salary_upload"]["counts"].get(k, "?")) for k in ("rows", "new", "changed", "unchanged", "errors")) for e in engines])
+row("**salary list: apply** (POST toepassen → 303)",
+    [secs(e["salary_apply"]["seconds"]) + f" ({e['salary_apply']['keuze']})" for e in engines])
 row("**export vs openpyxl write** (openpyxl write / request → Beschikbaar)",
     [times(ref["write"]["wall"], e["export"]["seconds"], 15) + f" (job alone: {times(ref['write']['wall'], e['log'].get('insured_overview_download'))})" for e in engines], "≥ 15×")
 row("**parse vs openpyxl read** (openpyxl read / upload → preview ready)",

@@ -1,9 +1,16 @@
-//! Applying a checked upload of "Overzicht verzekerden", and the one shape of an upload's
-//! counts: the worker stores them with the preview, the apply writes them in the audit entry.
+//! Applying a checked upload ("Overzicht verzekerden" or "Invullijst salarissen"), and the
+//! one shape of an upload's counts: the worker stores them with the preview, the apply
+//! writes them in the audit entry.
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use ebdesk_sheets::{PreviewSummary, StoredPreview};
-use ebdesk_store::{Actor, EmailUpdate, Scope, Store, StoreError, UploadPhase};
+use ebdesk_domain::ActionKind;
+use ebdesk_domain::salary_list::{SalaryValues, reference_date};
+use ebdesk_sheets::{EmailChange, PreviewSummary, StoredPreview, values_of_text};
+use ebdesk_store::{
+    Actor, EmailUpdate, SalaryApply, SalaryUpdate, Scope, Store, StoreError, UploadPhase,
+};
 use serde::Serialize;
 
 use crate::Error;
@@ -100,6 +107,23 @@ pub async fn apply_upload(
         None => return Err(Error::UnknownChoice(choice.to_owned())),
     };
     let counts = UploadCounts::from(summary);
+    let action = store
+        .find_action(scope, action_id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let decided = Decided {
+        action_id,
+        choice,
+        counts,
+    };
+    if action.action.kind == ActionKind::SalaryListUpload {
+        let year = salary_year(&action.payload)?;
+        let changes = preview.all_changes()?;
+        drop(preview);
+        drop(upload);
+        apply_salaries(store, scope, &decided, year, &changes, actor, now).await?;
+        return Ok(counts);
+    }
     // The preview left out every employee with an error: its changes are the valid rows.
     let updates: Vec<EmailUpdate> = preview
         .all_changes()?
@@ -121,4 +145,86 @@ pub async fn apply_upload(
         .apply_upload(scope, action_id, &updates, details, actor, now)
         .await?;
     Ok(counts)
+}
+
+/// What was decided on a checked upload.
+struct Decided {
+    action_id: i64,
+    choice: ApplyChoice,
+    counts: UploadCounts,
+}
+
+/// The year of a salary list upload, from its action's payload (`{"year": 2027}`).
+fn salary_year(payload: &str) -> Result<i32, Error> {
+    serde_json::from_str::<serde_json::Value>(payload)
+        .ok()
+        .and_then(|v| v.get("year").and_then(serde_json::Value::as_i64))
+        .and_then(|y| i32::try_from(y).ok())
+        .ok_or_else(|| StoreError::Corrupt("salary upload without a year".to_owned()).into())
+}
+
+/// Refuses (`upload-stale`) a salary list whose check saw other salaries than those in
+/// force now, or an affiliation that left the scope: another list was applied meanwhile.
+/// Read just before the write's transaction; the window between them is a request's.
+async fn check_not_stale(
+    store: &Store,
+    scope: &Scope,
+    valid_from: chrono::NaiveDate,
+    changes: &[EmailChange],
+) -> Result<(), Error> {
+    let stored = store.list_salary_list_rows(scope, valid_from).await?;
+    let current: HashMap<i64, Option<SalaryValues>> = stored
+        .into_iter()
+        .map(|r| (r.affiliation_id, r.current))
+        .collect();
+    let stale = changes.iter().any(|c| {
+        let seen = c.old.as_deref().and_then(values_of_text);
+        current.get(&c.employee_id) != Some(&seen)
+    });
+    if stale {
+        return Err(Error::Refused("upload-stale"));
+    }
+    Ok(())
+}
+
+/// Writes the salaries of a checked salary list from 1 January of `year` on, with the
+/// audit entry (year, choice, counts, rows written), in one transaction.
+async fn apply_salaries(
+    store: &Store,
+    scope: &Scope,
+    decided: &Decided,
+    year: i32,
+    changes: &[EmailChange],
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<u64, Error> {
+    let valid_from =
+        reference_date(year).ok_or_else(|| StoreError::Corrupt("salary upload year".to_owned()))?;
+    // A change line holds the affiliation where the overview's holds the employee.
+    let updates = changes
+        .iter()
+        .map(|c| {
+            let values = c.new.as_deref().and_then(values_of_text);
+            values
+                .map(|values| SalaryUpdate {
+                    affiliation_id: c.employee_id,
+                    values,
+                })
+                .ok_or_else(|| StoreError::Corrupt("salary change line".to_owned()))
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    check_not_stale(store, scope, valid_from, changes).await?;
+    let applied = Applied {
+        choice: decided.choice.as_str(),
+        counts: decided.counts,
+    };
+    let counts = serde_json::to_value(&applied).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let apply = SalaryApply {
+        valid_from,
+        updates: &updates,
+        details: serde_json::json!({ "action_id": decided.action_id, "year": year, "counts": counts }),
+    };
+    Ok(store
+        .apply_salary_upload(scope, decided.action_id, apply, actor, now)
+        .await?)
 }

@@ -23,7 +23,10 @@ use ebdesk_sheets::write_insured_overview;
 use ebdesk_store::test_support::TestDb;
 use ebdesk_store::{InsuredEntry, Scope, Store, UploadPhase, UploadRecord};
 use reqwest::StatusCode;
-use support::{Browser, EMPLOYER_A, Fixture, MASTER_A, Page, fixture, spawn_app_with_worker_clock};
+use support::{
+    Browser, EMPLOYER_A, Fixture, MASTER_A, Page, count, fixture, spawn_app_with_worker_clock,
+    wait_for,
+};
 
 const INCOMPLETE: &str = "De controle kon niet voltooid worden. Probeer het later opnieuw.";
 
@@ -150,24 +153,6 @@ async fn upload(browser: &Browser, bytes: Vec<u8>) -> (String, i64) {
     (path, id)
 }
 
-/// Waits until `done` holds for the action's page (the worker runs in the background).
-async fn wait_for(browser: &Browser, path: &str, done: impl Fn(&Page) -> bool) -> Page {
-    let started = Instant::now();
-    loop {
-        let page = browser.get(path).await;
-        assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.body);
-        if done(&page) {
-            return page;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "{path} never got there:\n{}",
-            page.body
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
-
 /// Waits until the wrapper started its `n`th run (the job was claimed again).
 async fn wait_for_run(scratch: &Scratch, n: usize) {
     let started = Instant::now();
@@ -183,18 +168,6 @@ async fn wait_for_run(scratch: &Scratch, n: usize) {
 /// The attempt ended: failed for good, or waiting for its retry.
 fn settled(page: &Page) -> bool {
     page.body.contains("status-failed") || page.body.contains("id=\"retrying\"")
-}
-
-/// The number in `<dd id="count-…">N</dd>` of the preview.
-fn count(page: &Page, name: &str) -> usize {
-    let marker = format!("id=\"count-{name}\">");
-    let start = page
-        .body
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no count {name}:\n{}", page.body))
-        + marker.len();
-    let end = page.body[start..].find('<').unwrap() + start;
-    page.body[start..end].parse().unwrap()
 }
 
 async fn stored_upload(store: &Store, f: &Fixture, id: i64) -> UploadRecord {

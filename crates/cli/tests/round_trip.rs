@@ -9,8 +9,6 @@
 #[macro_use]
 mod support;
 
-use std::time::{Duration, Instant};
-
 use chrono::Utc;
 use ebdesk_domain::EmailAddress;
 use ebdesk_jobs::kinds::ParserCommand;
@@ -19,7 +17,8 @@ use ebdesk_store::test_support::TestDb;
 use ebdesk_store::{InsuredEntry, Store};
 use reqwest::StatusCode;
 use support::{
-    Browser, CONSULT_A, EMPLOYER_A, Fixture, MASTER_A, Page, fixture, spawn_app_with_worker,
+    Browser, CONSULT_A, EMPLOYER_A, Fixture, MASTER_A, Page, count, fixture, spawn_app_with_worker,
+    wait_for,
 };
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -29,36 +28,6 @@ fn parser() -> ParserCommand {
         exe: env!("CARGO_BIN_EXE_ebdesk").into(),
         args: vec!["sheets-parse".to_owned()],
     }
-}
-
-/// Reloads `path` until `done` holds (the worker runs in the background).
-async fn wait_for(browser: &Browser, path: &str, done: impl Fn(&Page) -> bool) -> Page {
-    let started = Instant::now();
-    loop {
-        let page = browser.get(path).await;
-        assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.body);
-        if done(&page) {
-            return page;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "{path} never got there:\n{}",
-            page.body
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// The number in `<dd id="count-…">N</dd>` of the preview.
-fn count(page: &Page, name: &str) -> usize {
-    let marker = format!("id=\"count-{name}\">");
-    let start = page
-        .body
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no count {name}:\n{}", page.body))
-        + marker.len();
-    let end = page.body[start..].find('<').unwrap() + start;
-    page.body[start..end].parse().unwrap()
 }
 
 fn preview_ready(page: &Page) -> bool {

@@ -21,6 +21,10 @@ pub enum ActionKind {
     PersonalDataChange,
     /// "Premiebordereel": a month's premium statement as a workbook (issued first when due).
     PremiumStatement,
+    /// Download "Invullijst salarissen": the salary list of a year, to fill in.
+    SalaryListDownload,
+    /// Upload of a filled-in "Invullijst salarissen" (annual salaries and work fractions).
+    SalaryListUpload,
 }
 
 impl ActionKind {
@@ -32,6 +36,8 @@ impl ActionKind {
         ActionKind::Exit,
         ActionKind::PersonalDataChange,
         ActionKind::PremiumStatement,
+        ActionKind::SalaryListDownload,
+        ActionKind::SalaryListUpload,
     ];
 
     /// The kinds that change an employee: they are the employee's "Historiek".
@@ -50,12 +56,22 @@ impl ActionKind {
             ActionKind::Exit => "exit",
             ActionKind::PersonalDataChange => "personal_data_change",
             ActionKind::PremiumStatement => "premium_statement",
+            ActionKind::SalaryListDownload => "salary_list_download",
+            ActionKind::SalaryListUpload => "salary_list_upload",
         }
     }
 
     /// Parses the stored name; `None` for anything else (a kind of a newer version).
     pub fn from_db(value: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|k| k.as_str() == value)
+    }
+
+    /// Whether the action is an uploaded file, checked and then decided on.
+    pub fn is_upload(self) -> bool {
+        matches!(
+            self,
+            ActionKind::InsuredOverviewUpload | ActionKind::SalaryListUpload
+        )
     }
 }
 
@@ -146,6 +162,11 @@ mod tests {
             ActionKind::InsuredOverviewUpload.as_str(),
             "insured_overview_upload"
         );
+        assert_eq!(
+            ActionKind::SalaryListDownload.as_str(),
+            "salary_list_download"
+        );
+        assert_eq!(ActionKind::SalaryListUpload.as_str(), "salary_list_upload");
     }
 
     #[test]

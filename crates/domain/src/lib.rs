@@ -15,6 +15,7 @@ pub mod national_number;
 pub mod people;
 pub mod premium;
 pub mod rights;
+pub mod salary_list;
 pub mod search;
 
 pub use actions::{ActionKind, ActionStatus};

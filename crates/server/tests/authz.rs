@@ -212,6 +212,12 @@ const MATRIX: &[Row] = &[
         "/werkgevers/{employer}/downloads/premiebordereel",
         [S, 404, 400, 400, 404, 400],
     ),
+    // The salary list of this year, for any user of the employer, as the overview.
+    (
+        "POST",
+        "/werkgevers/{employer}/downloads/invullijst-salarissen",
+        [S, 404, 303, 303, 404, 303],
+    ),
     // Uploads and decisions: input and master only. The matrix posts a plain form: no file
     // (400), no choice (400); cancelling a download is refused back to its page (303).
     (
@@ -222,6 +228,11 @@ const MATRIX: &[Row] = &[
     (
         "POST",
         "/werkgevers/{employer}/uploads",
+        [S, 404, 403, 400, 404, 400],
+    ),
+    (
+        "POST",
+        "/werkgevers/{employer}/uploads/invullijst-salarissen",
         [S, 404, 403, 400, 404, 400],
     ),
     (

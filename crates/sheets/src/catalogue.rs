@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use ebdesk_domain::email::EmailError;
 use ebdesk_domain::insured_sheet::{InsuredColumn, LABEL_KEYS};
 use ebdesk_domain::national_number::NationalNumberError;
+use ebdesk_domain::salary_list::SalaryColumn;
 use ebdesk_i18n::{Arg, Message, default_language, languages, lookup};
 
 use crate::error_book::{ERRORS_HEADER, FILE_NAME, UPLOAD_ROW_HEADER};
@@ -45,6 +46,13 @@ fn rejections() -> Vec<FileRejection> {
             column: InsuredColumn::BusinessEmail,
         },
         FileRejection::NoRows,
+        FileRejection::NoSalaryHeaderSheet,
+        FileRejection::MissingSalaryColumns {
+            missing: vec![SalaryColumn::Affiliation, SalaryColumn::Fraction],
+        },
+        FileRejection::DuplicateSalaryColumn {
+            column: SalaryColumn::AnnualSalary,
+        },
         FileRejection::TooManyRows {
             max: limits.max_rows,
         },
@@ -75,6 +83,9 @@ fn rejections() -> Vec<FileRejection> {
             | FileRejection::MissingColumns { .. }
             | FileRejection::DuplicateColumn { .. }
             | FileRejection::NoRows
+            | FileRejection::NoSalaryHeaderSheet
+            | FileRejection::MissingSalaryColumns { .. }
+            | FileRejection::DuplicateSalaryColumn { .. }
             | FileRejection::TooManyRows { .. }
             | FileRejection::TooManyColumns { .. }
             | FileRejection::TooManyCells { .. } => {}
@@ -234,6 +245,9 @@ fn the_dutch_texts_read_as_before() {
         "De kolomtitels zijn gevonden, maar deze kolommen ontbreken: \"Rijksregisternummer\", \"Zakelijk e-mailadres\". Voeg de kolomtitel opnieuw toe of download het overzicht opnieuw.".into(),
         "De kolom \"Zakelijk e-mailadres\" komt twee keer voor. Verwijder een van beide en laad het bestand opnieuw op.".into(),
         "Het bestand bevat de kolomtitels, maar geen enkele rij met een verzekerde.".into(),
+        "Geen enkel blad bevat de kolommen \"Aansluiting (niet wijzigen)\" en \"Pensioengevend jaarloon (voltijds, €)\". Gebruik de invullijst salarissen die u hier downloadde en wijzig de kolomtitels niet.".into(),
+        "De kolomtitels zijn gevonden, maar deze kolommen ontbreken: \"Aansluiting (niet wijzigen)\", \"Arbeidsbreuk (0-1 of %)\". Voeg de kolomtitel opnieuw toe of download het overzicht opnieuw.".into(),
+        "De kolom \"Pensioengevend jaarloon (voltijds, €)\" komt twee keer voor. Verwijder een van beide en laad het bestand opnieuw op.".into(),
         "Het bestand bevat meer dan 200 000 rijen. Verdeel het over meerdere bestanden.".into(),
         "Het bestand bevat gegevens voorbij kolom 256. Verwijder de overbodige kolommen en laad het opnieuw op.".into(),
         "Het bestand bevat meer dan 8 000 000 cellen. Laad alleen het overzicht verzekerden op, zonder extra gegevens.".into(),

@@ -24,6 +24,7 @@ use thiserror::Error;
 use crate::errors::FileRejection;
 use crate::limits::UploadLimits;
 use crate::read::read_insured_upload_into;
+use crate::salary_read::{SalarySink, read_salary_upload_into};
 use crate::upload::{CollectUpload, ParsedUpload, UploadSink};
 use crate::wire::{self, Frame, FrameWriter};
 
@@ -95,30 +96,50 @@ struct Request {
     upload: UploadLimits,
     memory_bytes: u64,
     cpu_seconds: u64,
+    /// Which list the file is; absent in requests of older parents: the overview.
+    #[serde(default)]
+    kind: UploadKind,
+}
+
+/// Which kind of list an upload is, so the child reads it with the right columns.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UploadKind {
+    /// "Overzicht verzekerden" (business e-mail addresses).
+    #[default]
+    InsuredOverview,
+    /// "Invullijst salarissen".
+    SalaryList,
 }
 
 /// The child side: `ebdesk sheets-parse` calls this and exits with its code. Rows go out
 /// as they are read.
 pub fn serve_stdio() -> ExitCode {
-    serve(|bytes, limits, sink| read_insured_upload_into(bytes, limits, sink))
+    serve(|bytes, limits, kind, out| match kind {
+        UploadKind::InsuredOverview => read_insured_upload_into(bytes, limits, out),
+        UploadKind::SalaryList => read_salary_upload_into(bytes, limits, out),
+    })
 }
 
 /// [`serve_stdio`] with another parser, so tests can make the child crash, hang or hog.
 pub fn serve_stdio_with(
     parse: impl FnOnce(&[u8], &UploadLimits) -> Result<ParsedUpload, FileRejection>,
 ) -> ExitCode {
-    serve(|bytes, limits, sink| {
+    serve(|bytes, limits, _, sink| {
         let upload = parse(bytes, limits)?;
-        sink.header(upload.header());
+        UploadSink::header(sink, upload.header());
         for row in upload.rows {
-            sink.row(row);
+            UploadSink::row(sink, row);
         }
         Ok(())
     })
 }
 
+/// Where the child writes its frames.
+type Out = FrameWriter<BufWriter<std::io::StdoutLock<'static>>>;
+
 fn serve(
-    parse: impl FnOnce(&[u8], &UploadLimits, &mut dyn UploadSink) -> Result<(), FileRejection>,
+    parse: impl FnOnce(&[u8], &UploadLimits, UploadKind, &mut Out) -> Result<(), FileRejection>,
 ) -> ExitCode {
     let mut input = std::io::stdin().lock();
     let mut line = Vec::new();
@@ -159,7 +180,7 @@ fn serve(
         256 * 1024,
         std::io::stdout().lock(),
     ));
-    let result = parse(&bytes, &request.upload, &mut out);
+    let result = parse(&bytes, &request.upload, request.kind, &mut out);
     drop(bytes);
     let code = if result.is_ok() {
         EXIT_PARSED
@@ -199,6 +220,75 @@ pub fn parse_isolated_into(
     limits: &IsolationLimits,
     sink: &mut (dyn UploadSink + Send),
 ) -> Result<(), IsolatedError> {
+    let mut frames = InsuredFrames(sink);
+    run_isolated(
+        exe,
+        args,
+        bytes,
+        limits,
+        UploadKind::InsuredOverview,
+        &mut frames,
+    )
+}
+
+/// [`parse_isolated_into`] for a salary list.
+pub fn parse_salary_isolated_into(
+    exe: &Path,
+    args: &[&str],
+    bytes: &[u8],
+    limits: &IsolationLimits,
+    sink: &mut (dyn SalarySink + Send),
+) -> Result<(), IsolatedError> {
+    let mut frames = SalaryFrames(sink);
+    run_isolated(
+        exe,
+        args,
+        bytes,
+        limits,
+        UploadKind::SalaryList,
+        &mut frames,
+    )
+}
+
+/// Takes the header and row frames of one kind of list; false for a frame of another kind.
+trait FrameSink: Send {
+    fn take(&mut self, frame: Frame) -> bool;
+}
+
+struct InsuredFrames<'a>(&'a mut (dyn UploadSink + Send));
+
+impl FrameSink for InsuredFrames<'_> {
+    fn take(&mut self, frame: Frame) -> bool {
+        match frame {
+            Frame::Header(h) => self.0.header(h),
+            Frame::Row(r) => self.0.row(r),
+            _ => return false,
+        }
+        true
+    }
+}
+
+struct SalaryFrames<'a>(&'a mut (dyn SalarySink + Send));
+
+impl FrameSink for SalaryFrames<'_> {
+    fn take(&mut self, frame: Frame) -> bool {
+        match frame {
+            Frame::SalaryHeader(h) => self.0.header(h),
+            Frame::SalaryRow(r) => self.0.row(r),
+            _ => return false,
+        }
+        true
+    }
+}
+
+fn run_isolated(
+    exe: &Path,
+    args: &[&str],
+    bytes: &[u8],
+    limits: &IsolationLimits,
+    kind: UploadKind,
+    sink: &mut dyn FrameSink,
+) -> Result<(), IsolatedError> {
     // Cheap refusals need no process.
     if bytes.is_empty() {
         return Err(FileRejection::Empty.into());
@@ -213,6 +303,7 @@ pub fn parse_isolated_into(
         upload: limits.upload.clone(),
         memory_bytes: limits.memory_bytes,
         cpu_seconds: limits.cpu_seconds,
+        kind,
     })
     .map_err(|_| IsolatedError::Incomplete(ChildFailure::Protocol))?;
     request.push(b'\n');
@@ -283,21 +374,13 @@ fn verdict(
 /// not match, bytes after the end).
 fn relay(
     input: &mut impl BufRead,
-    sink: &mut (dyn UploadSink + Send),
+    sink: &mut dyn FrameSink,
     max_rows: u32,
 ) -> Option<Result<(), FileRejection>> {
     let mut header = false;
     let mut rows: u64 = 0;
     loop {
         match wire::read_frame(input).ok()? {
-            Frame::Header(h) if !header => {
-                header = true;
-                sink.header(h);
-            }
-            Frame::Row(row) if header && rows < u64::from(max_rows) => {
-                rows += 1;
-                sink.row(row);
-            }
             Frame::End(end) => {
                 let mut rest = [0u8; 1];
                 if input.read(&mut rest).ok()? != 0 {
@@ -308,6 +391,20 @@ fn relay(
                     Ok(_) => None,
                     Err(rejection) => Some(Err(rejection)),
                 };
+            }
+            frame @ (Frame::Header(_) | Frame::SalaryHeader(_)) if !header => {
+                header = true;
+                if !sink.take(frame) {
+                    return None;
+                }
+            }
+            frame @ (Frame::Row(_) | Frame::SalaryRow(_))
+                if header && rows < u64::from(max_rows) =>
+            {
+                rows += 1;
+                if !sink.take(frame) {
+                    return None;
+                }
             }
             _ => return None,
         }

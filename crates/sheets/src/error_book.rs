@@ -27,7 +27,7 @@ pub fn error_workbook_name(lang: &LanguageIdentifier) -> String {
 }
 
 /// Light red, as spreadsheet tools mark bad values.
-const ERROR_FILL: u32 = 0xFFC7CE;
+pub(crate) const ERROR_FILL: u32 = 0xFFC7CE;
 
 /// The column with the row number in the uploaded file, after ours.
 const ROW_COL: u16 = InsuredColumn::ALL.len() as u16;

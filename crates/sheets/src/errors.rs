@@ -6,6 +6,7 @@
 use ebdesk_domain::email::EmailError;
 use ebdesk_domain::insured_sheet::InsuredColumn;
 use ebdesk_domain::national_number::NationalNumberError;
+use ebdesk_domain::salary_list::SalaryColumn;
 use ebdesk_i18n::{LanguageIdentifier, Message, default_language};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -58,6 +59,12 @@ pub enum FileRejection {
     DuplicateColumn { column: InsuredColumn },
     #[error("header row but no data rows")]
     NoRows,
+    #[error("no sheet with the salary list's headers")]
+    NoSalaryHeaderSheet,
+    #[error("the salary list's header row lacks required columns")]
+    MissingSalaryColumns { missing: Vec<SalaryColumn> },
+    #[error("a salary list's column appears twice in the header row")]
+    DuplicateSalaryColumn { column: SalaryColumn },
     #[error("more than {max} data rows")]
     TooManyRows { max: u32 },
     #[error("a value beyond column {max}")]
@@ -87,6 +94,9 @@ impl FileRejection {
             FileRejection::MissingColumns { .. } => "upload-missing-columns",
             FileRejection::DuplicateColumn { .. } => "upload-duplicate-column",
             FileRejection::NoRows => "upload-no-rows",
+            FileRejection::NoSalaryHeaderSheet => "upload-no-salary-header-sheet",
+            FileRejection::MissingSalaryColumns { .. } => "upload-missing-columns",
+            FileRejection::DuplicateSalaryColumn { .. } => "upload-duplicate-column",
             FileRejection::TooManyRows { .. } => "upload-too-many-rows",
             FileRejection::TooManyColumns { .. } => "upload-too-many-columns",
             FileRejection::TooManyCells { .. } => "upload-too-many-cells",
@@ -131,6 +141,27 @@ impl FileRejection {
             }
             FileRejection::DuplicateColumn { column } => {
                 message.with("column", texts.header(*column))
+            }
+            FileRejection::NoSalaryHeaderSheet => message
+                .with(
+                    "affiliation",
+                    Message::new(SalaryColumn::Affiliation.key()).render(lang),
+                )
+                .with(
+                    "salary",
+                    Message::new(SalaryColumn::AnnualSalary.key()).render(lang),
+                ),
+            FileRejection::MissingSalaryColumns { missing } => {
+                let names: Vec<String> = missing
+                    .iter()
+                    .map(|c| format!("\"{}\"", Message::new(c.key()).render(lang)))
+                    .collect();
+                message
+                    .with("count", names.len())
+                    .with("columns", names.join(", "))
+            }
+            FileRejection::DuplicateSalaryColumn { column } => {
+                message.with("column", Message::new(column.key()).render(lang))
             }
             FileRejection::Empty
             | FileRejection::NotAWorkbook

@@ -1,6 +1,6 @@
-//! xlsx out and in for the "Overzicht verzekerden" round trip: the download workbook, the
-//! hardened reader of uploads, the workbook of errors, and the isolated child process that
-//! runs the reader. Knows nothing of the database: rows go in, parsed rows come out. Every
+//! xlsx out and in for the "Overzicht verzekerden" and "Invullijst salarissen" round trips:
+//! the download workbooks, the hardened reader of uploads, the workbooks of errors, and the
+//! isolated child process that runs the reader. Knows nothing of the database: rows go in, parsed rows come out. Every
 //! text a user reads (sheet names, headers, labels, help, messages) is a key of the catalog
 //! (web/locales/*/sheets.ftl), rendered in a language the caller gives.
 
@@ -21,6 +21,9 @@ mod premium_book;
 mod premium_pdf;
 mod preview;
 mod read;
+mod salary_book;
+mod salary_preview;
+mod salary_read;
 mod stored;
 mod texts;
 mod upload;
@@ -39,6 +42,15 @@ pub use preview::{
     build_preview,
 };
 pub use read::{read_insured_upload, read_insured_upload_into};
+pub use salary_book::{salary_list_name, write_salary_error_workbook, write_salary_list};
+pub use salary_preview::{
+    KnownSalaries, SalaryErrorRow, SalaryPreviewBuilder, WARNING_LARGE_CHANGE, values_of_text,
+    values_text,
+};
+pub use salary_read::{
+    Cell, CollectSalaries, SalaryCellError, SalaryHeader, SalarySink, SalaryUploadRow,
+    read_salary_upload_into,
+};
 pub use stored::{ChangeKind, PreviewSummary, StoredPreview, StoredPreviewError};
 pub use upload::{CollectUpload, ParsedUpload, UploadHeader, UploadRow, UploadSink};
 pub use write::{insured_overview_name, write_insured_overview};

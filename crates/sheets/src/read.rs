@@ -39,20 +39,39 @@ pub fn read_insured_upload_into(
     limits: &UploadLimits,
     sink: &mut dyn UploadSink,
 ) -> Result<(), FileRejection> {
-    inspect(bytes, limits)?;
-    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(rejection_of)?;
+    let mut rows = InsuredRows {
+        header: None,
+        sink,
+        buffer: String::new(),
+    };
+    read_workbook(bytes, limits, is_insured_sheet, &mut rows).map_err(|missing| {
+        missing.map_or_else(|r| r, |m| FileRejection::MissingColumns { missing: m })
+    })
+}
+
+/// Reads every sheet of a workbook, ours first (`is_own_sheet`), until `rows` finds a
+/// header row and reads the rows below it. `Err(Ok(missing))` when the best candidate
+/// header row lacked the columns `missing`; `Err(Err(_))` for any other refusal.
+pub(crate) fn read_workbook<R: RowReader>(
+    bytes: &[u8],
+    limits: &UploadLimits,
+    is_own_sheet: fn(&str) -> bool,
+    rows: &mut R,
+) -> Result<(), Result<R::Missing, FileRejection>> {
+    inspect(bytes, limits).map_err(Err)?;
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| Err(rejection_of(e)))?;
     let mut names = workbook.sheet_names();
     // The sheet we wrote (in any language) first, then the others in workbook order.
-    names.sort_by_key(|name| !is_insured_sheet(name));
+    names.sort_by_key(|name| !is_own_sheet(name));
 
     let mut cells_left = limits.max_cells;
-    let mut partial: Option<Vec<InsuredColumn>> = None;
+    let mut partial: Option<R::Missing> = None;
     let mut any_cell = false;
     for name in names {
         let reader = match workbook.worksheet_cells_reader(&name) {
             Ok(reader) => reader,
             Err(XlsxError::NotAWorksheet(_)) => continue,
-            Err(e) => return Err(rejection_of(e)),
+            Err(e) => return Err(Err(rejection_of(e))),
         };
         let mut sheet = SheetReader {
             reader,
@@ -60,7 +79,7 @@ pub fn read_insured_upload_into(
             cells_left: &mut cells_left,
             any_cell: false,
         };
-        let outcome = sheet.read(&name, sink)?;
+        let outcome = sheet.read(&name, rows).map_err(Err)?;
         any_cell |= sheet.any_cell;
         match outcome {
             Outcome::Parsed => return Ok(()),
@@ -72,10 +91,81 @@ pub fn read_insured_upload_into(
         }
     }
     Err(match partial {
-        Some(missing) => FileRejection::MissingColumns { missing },
-        None if any_cell => FileRejection::NoHeaderSheet,
-        None => FileRejection::Empty,
+        Some(missing) => Ok(missing),
+        None if any_cell => Err(FileRejection::NoHeaderSheet),
+        None => Err(FileRejection::Empty),
     })
+}
+
+/// What one kind of upload makes of the rows the streaming reader finds: a header row
+/// first, then data rows under it.
+pub(crate) trait RowReader {
+    /// The required columns a header row lacked.
+    type Missing;
+    /// One data row as the kind reads it.
+    type Row;
+    /// Whether the header row was found.
+    fn has_header(&self) -> bool;
+    /// Looks at a row (0-based) of `sheet` while no header was found; on `Found` the reader
+    /// keeps the header.
+    fn header(
+        &mut self,
+        sheet: &str,
+        row: u32,
+        cells: &[CellRecord<'_>],
+        max_columns: u32,
+    ) -> Result<HeaderCheck<Self::Missing>, FileRejection>;
+    /// A data row (0-based) under the header; `None` when none of its cells is ours.
+    fn data_row(&mut self, row: u32, cells: &[CellRecord<'_>]) -> Option<Self::Row>;
+    /// Hands a counted data row on.
+    fn emit(&mut self, row: Self::Row);
+}
+
+/// The rows of "Overzicht verzekerden", handed to an [`UploadSink`].
+struct InsuredRows<'s> {
+    header: Option<Header>,
+    sink: &'s mut dyn UploadSink,
+    buffer: String,
+}
+
+impl RowReader for InsuredRows<'_> {
+    type Missing = Vec<InsuredColumn>;
+    type Row = UploadRow;
+
+    fn has_header(&self) -> bool {
+        self.header.is_some()
+    }
+
+    fn header(
+        &mut self,
+        sheet: &str,
+        row: u32,
+        cells: &[CellRecord<'_>],
+        max_columns: u32,
+    ) -> Result<HeaderCheck<Self::Missing>, FileRejection> {
+        Ok(match header_of(row, cells, max_columns)? {
+            InsuredHeader::Found(h) => {
+                self.sink.header(UploadHeader {
+                    sheet_name: sheet.to_owned(),
+                    header_row: h.row + 1,
+                    columns: h.columns.clone(),
+                    ignored_headers: h.ignored.clone(),
+                });
+                self.header = Some(h);
+                HeaderCheck::Found
+            }
+            InsuredHeader::Partial(m) => HeaderCheck::Partial(m),
+            InsuredHeader::No => HeaderCheck::No,
+        })
+    }
+
+    fn data_row(&mut self, row: u32, cells: &[CellRecord<'_>]) -> Option<UploadRow> {
+        data_row(self.header.as_ref()?, row, cells, &mut self.buffer)
+    }
+
+    fn emit(&mut self, row: UploadRow) {
+        self.sink.row(row);
+    }
 }
 
 fn rejection_of(error: XlsxError) -> FileRejection {
@@ -85,15 +175,24 @@ fn rejection_of(error: XlsxError) -> FileRejection {
     }
 }
 
-enum Outcome {
+enum Outcome<M> {
     /// The header and every row went to the sink.
     Parsed,
     /// No header row; `missing` is set when a row looked like one but lacked columns.
-    NoHeader { missing: Option<Vec<InsuredColumn>> },
+    NoHeader { missing: Option<M> },
+}
+
+/// What a row told about the header.
+pub(crate) enum HeaderCheck<M> {
+    /// It is the header row.
+    Found,
+    /// It looks like one but lacks these required columns.
+    Partial(M),
+    No,
 }
 
 /// One non-empty cell: column, value and, for a formula cell, its text.
-type CellRecord<'a> = (u32, DataRef<'a>, Option<String>);
+pub(crate) type CellRecord<'a> = (u32, DataRef<'a>, Option<String>);
 /// A cell with its (row, column) position.
 type Positioned<'a> = ((u32, u32), CellRecord<'a>);
 
@@ -147,17 +246,15 @@ impl<'a> SheetReader<'a, '_, '_> {
         }
     }
 
-    fn read(
+    fn read<R: RowReader>(
         &mut self,
         sheet_name: &str,
-        sink: &mut dyn UploadSink,
-    ) -> Result<Outcome, FileRejection> {
-        let mut header: Option<Header> = None;
-        let mut missing: Option<Vec<InsuredColumn>> = None;
+        reader: &mut R,
+    ) -> Result<Outcome<R::Missing>, FileRejection> {
+        let mut missing: Option<R::Missing> = None;
         let mut rows: u32 = 0;
         let mut current_row: Option<u32> = None;
         let mut cells: Vec<CellRecord<'a>> = Vec::new();
-        let mut buffer = String::new();
         loop {
             let next = self.next()?;
             let next_row = next.as_ref().map(|((row, _), _)| *row);
@@ -168,38 +265,28 @@ impl<'a> SheetReader<'a, '_, '_> {
                         // crafted or broken.
                         return Err(FileRejection::Malformed);
                     }
-                    match &header {
-                        Some(h) => {
-                            if let Some(upload_row) = data_row(h, row, &cells, &mut buffer) {
-                                if rows >= self.limits.max_rows {
-                                    return Err(FileRejection::TooManyRows {
-                                        max: self.limits.max_rows,
-                                    });
-                                }
-                                rows += 1;
-                                sink.row(upload_row);
-                            }
-                        }
-                        None => match header_of(row, &cells, self.limits.max_columns)? {
-                            HeaderCheck::Found(h) => {
-                                sink.header(UploadHeader {
-                                    sheet_name: sheet_name.to_owned(),
-                                    header_row: h.row + 1,
-                                    columns: h.columns.clone(),
-                                    ignored_headers: h.ignored.clone(),
+                    if reader.has_header() {
+                        if let Some(data) = reader.data_row(row, &cells) {
+                            if rows >= self.limits.max_rows {
+                                return Err(FileRejection::TooManyRows {
+                                    max: self.limits.max_rows,
                                 });
-                                header = Some(h);
                             }
+                            rows += 1;
+                            reader.emit(data);
+                        }
+                    } else {
+                        match reader.header(sheet_name, row, &cells, self.limits.max_columns)? {
+                            HeaderCheck::Found | HeaderCheck::No => {}
                             HeaderCheck::Partial(m) => missing = missing.or(Some(m)),
-                            HeaderCheck::No => {}
-                        },
+                        }
                     }
                 }
                 cells.clear();
                 current_row = next_row;
                 let searched_enough =
                     next_row.is_some_and(|row| row >= self.limits.header_search_rows);
-                if header.is_none() && searched_enough {
+                if !reader.has_header() && searched_enough {
                     break;
                 }
             }
@@ -208,7 +295,7 @@ impl<'a> SheetReader<'a, '_, '_> {
                 None => break,
             }
         }
-        if header.is_none() {
+        if !reader.has_header() {
             return Ok(Outcome::NoHeader { missing });
         }
         if rows == 0 {
@@ -218,7 +305,7 @@ impl<'a> SheetReader<'a, '_, '_> {
     }
 }
 
-fn is_blank(cell: &DataRef<'_>) -> bool {
+pub(crate) fn is_blank(cell: &DataRef<'_>) -> bool {
     match cell {
         DataRef::Empty => true,
         DataRef::String(s) => s.trim().is_empty(),
@@ -227,7 +314,7 @@ fn is_blank(cell: &DataRef<'_>) -> bool {
     }
 }
 
-enum HeaderCheck {
+enum InsuredHeader {
     Found(Header),
     Partial(Vec<InsuredColumn>),
     No,
@@ -239,7 +326,7 @@ fn header_of(
     row: u32,
     cells: &[CellRecord<'_>],
     max_columns: u32,
-) -> Result<HeaderCheck, FileRejection> {
+) -> Result<InsuredHeader, FileRejection> {
     let mut by_column = vec![None; max_columns as usize];
     let mut columns: Vec<(u32, InsuredColumn)> = Vec::new();
     let mut ignored = Vec::new();
@@ -269,7 +356,7 @@ fn header_of(
         if let Some(column) = duplicate {
             return Err(FileRejection::DuplicateColumn { column });
         }
-        return Ok(HeaderCheck::Found(Header {
+        return Ok(InsuredHeader::Found(Header {
             row,
             by_column,
             columns: columns.into_iter().map(|(_, c)| c).collect(),
@@ -277,9 +364,9 @@ fn header_of(
         }));
     }
     if columns.len() >= 3 {
-        return Ok(HeaderCheck::Partial(missing));
+        return Ok(InsuredHeader::Partial(missing));
     }
-    Ok(HeaderCheck::No)
+    Ok(InsuredHeader::No)
 }
 
 /// Builds one row from its non-empty cells; `None` when none of them is in our columns.

@@ -9,11 +9,15 @@ use std::io::{self, BufRead, Write};
 use ebdesk_domain::{EmailAddress, NationalNumber};
 
 use crate::errors::{FileRejection, RowError};
+use crate::salary_read::{SalaryHeader, SalarySink, SalaryUploadRow};
 use crate::upload::{ReadOnlyValues, UploadHeader, UploadRow, UploadSink};
 
 const TAG_HEADER: u8 = b'H';
 const TAG_ROW: u8 = b'R';
 const TAG_END: u8 = b'E';
+/// The salary list's header and rows, as JSON: a few thousand rows of three values.
+const TAG_SALARY_HEADER: u8 = b'h';
+const TAG_SALARY_ROW: u8 = b'S';
 
 /// No frame of ours comes near this (a row is a few hundred bytes, the header a few KB).
 const MAX_FRAME: u32 = 4 * 1024 * 1024;
@@ -23,6 +27,8 @@ const MAX_FRAME: u32 = 4 * 1024 * 1024;
 pub(crate) enum Frame {
     Header(UploadHeader),
     Row(UploadRow),
+    SalaryHeader(SalaryHeader),
+    SalaryRow(SalaryUploadRow),
     /// The row count, or why the file was refused.
     End(Result<u64, FileRejection>),
 }
@@ -91,6 +97,42 @@ impl<W: Write> UploadSink for FrameWriter<W> {
     }
 }
 
+impl<W: Write> FrameWriter<W> {
+    fn json_frame(&mut self, tag: u8, value: &impl serde::Serialize) {
+        match serde_json::to_vec(value) {
+            Ok(json) => self.frame(tag, |b| b.extend_from_slice(&json)),
+            Err(e) => self.failed = Some(io::Error::other(e)),
+        }
+    }
+}
+
+impl<W: Write> SalarySink for FrameWriter<W> {
+    fn header(&mut self, header: SalaryHeader) {
+        self.json_frame(TAG_SALARY_HEADER, &header);
+    }
+
+    fn row(&mut self, row: SalaryUploadRow) {
+        self.rows += 1;
+        self.json_frame(TAG_SALARY_ROW, &row);
+    }
+}
+
+/// A salary row as the parent accepts it: the values the domain's rules allow, nothing
+/// else (the child read a hostile file).
+fn checked_salary_row(row: SalaryUploadRow) -> Option<SalaryUploadRow> {
+    use ebdesk_domain::salary_list::MAX_ANNUAL;
+    let annual_ok = match &row.annual {
+        Ok(Some(cents)) => cents.0 > 0 && *cents <= MAX_ANNUAL,
+        _ => true,
+    };
+    let fraction_ok = match &row.fraction {
+        Ok(Some(f)) => f.ten_thousandths() > 0 && f.ten_thousandths() <= 10_000,
+        _ => true,
+    };
+    let key_ok = !matches!(row.affiliation, Ok(Some(id)) if id <= 0);
+    (annual_ok && fraction_ok && key_ok).then_some(row)
+}
+
 fn put_str(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(&u32::try_from(s.len()).unwrap_or(u32::MAX).to_le_bytes());
     out.extend_from_slice(s.as_bytes());
@@ -153,6 +195,15 @@ pub(crate) fn read_frame(input: &mut impl BufRead) -> io::Result<Frame> {
         TAG_HEADER => Ok(Frame::Header(
             serde_json::from_slice(&payload).map_err(|_| json())?,
         )),
+        TAG_SALARY_HEADER => Ok(Frame::SalaryHeader(
+            serde_json::from_slice(&payload).map_err(|_| json())?,
+        )),
+        TAG_SALARY_ROW => {
+            let row = serde_json::from_slice(&payload).map_err(|_| json())?;
+            checked_salary_row(row)
+                .map(Frame::SalaryRow)
+                .ok_or_else(|| invalid("salary row values"))
+        }
         TAG_END => Ok(Frame::End(
             serde_json::from_slice(&payload).map_err(|_| json())?,
         )),
@@ -275,9 +326,9 @@ mod tests {
         };
         let mut out = Vec::new();
         let mut writer = FrameWriter::new(&mut out);
-        writer.header(header.clone());
+        UploadSink::header(&mut writer, header.clone());
         for row in rows() {
-            writer.row(row);
+            UploadSink::row(&mut writer, row);
         }
         writer.finish(Ok(2)).unwrap();
 
@@ -294,7 +345,7 @@ mod tests {
     fn a_truncated_or_forged_row_is_refused() {
         let mut out = Vec::new();
         let mut writer = FrameWriter::new(&mut out);
-        writer.row(rows().remove(0));
+        UploadSink::row(&mut writer, rows().remove(0));
         writer.finish(Err(FileRejection::NoRows)).unwrap();
         // Cut anywhere, the end frame is never reached.
         for cut in 0..out.len() {

@@ -15,12 +15,7 @@ use support::{Package, data_row_xml, sample_rows, shared_strings_xml};
 const CHILD: &str = env!("CARGO_BIN_EXE_sheets-parse-test");
 
 fn limits() -> IsolationLimits {
-    IsolationLimits {
-        memory_bytes: 512 * 1024 * 1024,
-        cpu_seconds: 5,
-        wall_clock: Duration::from_secs(20),
-        ..IsolationLimits::default()
-    }
+    support::child_limits()
 }
 
 fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {

@@ -128,6 +128,8 @@ audit_events! {
     /// An upload's addresses were applied (the counts; the rows stay with the upload).
     UploadApplied = "upload_applied",
     UploadCancelled = "upload_cancelled",
+    /// A salary list's salaries were applied (the year and the counts).
+    SalariesUploaded = "salaries_uploaded",
     /// "Nieuwe aansluiting": an affiliation, and the employee when they were new.
     AffiliationCreated = "affiliation_created",
     /// "Uittreding": an employee's affiliations ended.

@@ -50,6 +50,34 @@ macro_rules! with_pool {
 }
 pub(crate) use with_pool;
 
+/// Runs `$query` (a `query_as` with its binds, written once for both engines) on a
+/// bulk-read connection of the active pool and hands each row, converted with `TryFrom`, to
+/// `$each` until it answers false. Answers how many rows it took.
+macro_rules! for_each_bulk_row {
+    ($store:expr, $query:expr, $each:expr) => {
+        $crate::db::with_pool!($store, pool => {
+            use $crate::db::BulkRead as _;
+            use futures_util::TryStreamExt as _;
+            let mut connection = pool.begin_bulk_read().await?;
+            let read = async {
+                let mut taken = 0;
+                let mut rows = $query.fetch(&mut *connection);
+                while let Some(row) = rows.try_next().await? {
+                    if !$each(row.try_into()?).await {
+                        break;
+                    }
+                    taken += 1;
+                }
+                Ok(taken)
+            }
+            .await;
+            pool.end_bulk_read(connection).await;
+            read
+        })
+    };
+}
+pub(crate) use for_each_bulk_row;
+
 /// Starts a write transaction. SQLite needs `BEGIN IMMEDIATE`, or two writers that both
 /// started reading fail with SQLITE_BUSY instead of waiting.
 pub(crate) trait BeginWrite {

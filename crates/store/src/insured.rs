@@ -4,9 +4,8 @@
 use chrono::NaiveDate;
 use ebdesk_domain::insured_sheet::InsuredRow;
 use ebdesk_domain::{AffiliationStatus, EmailAddress, Gender, Language, NationalNumber};
-use futures_util::TryStreamExt;
 
-use crate::db::{BulkRead, with_pool};
+use crate::db::{for_each_bulk_row, with_pool};
 use crate::scope::in_scope_sql;
 use crate::{Result, Scope, Store, StoreError};
 
@@ -142,27 +141,15 @@ impl Store {
         Each: FnMut(InsuredEntry) -> Took + Send,
         Took: Future<Output = bool> + Send,
     {
-        with_pool!(self, pool => {
-            let mut connection = pool.begin_bulk_read().await?;
-            let read = async {
-                let mut taken = 0;
-                let mut rows = sqlx::query_as::<_, EntryRow>(sql)
-                    .bind(scope.employer_id())
-                    .bind(scope.all_contracts())
-                    .bind(scope.sheet_id())
-                    .fetch(&mut *connection);
-                while let Some(row) = rows.try_next().await? {
-                    if !each(InsuredEntry::try_from(row)?).await {
-                        break;
-                    }
-                    taken += 1;
-                }
-                Ok(taken)
-            }
-            .await;
-            pool.end_bulk_read(connection).await;
-            read
-        })
+        // The query is written inside the macro: it is compiled once per engine.
+        for_each_bulk_row!(
+            self,
+            sqlx::query_as::<_, EntryRow>(sql)
+                .bind(scope.employer_id())
+                .bind(scope.all_contracts())
+                .bind(scope.sheet_id()),
+            each
+        )
     }
 
     /// Every affiliation row inside the scope (what an upload is checked against), in no

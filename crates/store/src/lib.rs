@@ -25,6 +25,7 @@ mod outbox;
 mod premium;
 mod provisioning;
 mod queue;
+mod salary_list;
 mod scope;
 mod sessions;
 mod sheets;
@@ -78,6 +79,7 @@ pub use queue::{
     ACTION_PAGE_SIZE, Action, ActionDetail, ActionEmployee, ActionFilter, ActionPage, ClaimedJob,
     CompletedStatus, DownloadRequest, LeaseToken, NewAction, PENDING_DOWNLOADS_PER_USER,
 };
+pub use salary_list::SalaryUpdate;
 pub use scope::{Access, EmployerChoice, Scope};
 pub use sessions::{NewSession, SessionRecord, SessionStage};
 pub use sheets::{ActivationLink, Invitation, NewSheet, SheetAdded, SheetRow, SheetSettings};
@@ -85,7 +87,7 @@ pub use statements::{
     ChargeStatus, ChargeToRemind, IssueNotice, NewPayment, PaymentResult, StatementCharge,
     StatementHeader, StatementIssue, StatementSubtotal,
 };
-pub use uploads::{EmailUpdate, UploadFile, UploadPhase, UploadRecord};
+pub use uploads::{EmailUpdate, NewUpload, SalaryApply, UploadFile, UploadPhase, UploadRecord};
 
 /// Result of every store call.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -5,7 +5,7 @@
 //! web layer hands back the list of changes to apply. Every read and every decision goes
 //! through a scope; the worker's calls are fenced by the job's lease.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use ebdesk_domain::ActionKind;
 use serde::Serialize;
 use serde_json::json;
@@ -16,6 +16,7 @@ use crate::effects::{Actor, Effects, write_effects};
 use crate::generated_files::{GeneratedFile, insert_generated_file};
 use crate::queue::action_visible_sql;
 use crate::queue::jobs::LeaseToken;
+use crate::salary_list::{BulkSalaries, SalaryUpdate};
 use crate::scope::in_scope_sql;
 use crate::{CompletedStatus, Result, Scope, Store, StoreError};
 
@@ -99,6 +100,24 @@ pub struct UploadFile {
     pub content: Vec<u8>,
 }
 
+/// A file to check, of one kind of upload, with its job's payload (JSON text).
+#[derive(Debug, Clone, Copy)]
+pub struct NewUpload<'a> {
+    pub kind: ActionKind,
+    pub payload: &'a str,
+    pub file_name: &'a str,
+    pub content: &'a [u8],
+}
+
+/// What an applied salary list writes: its salaries from `valid_from` on, and the audit
+/// entry's details.
+#[derive(Debug, Clone)]
+pub struct SalaryApply<'a> {
+    pub valid_from: NaiveDate,
+    pub updates: &'a [SalaryUpdate],
+    pub details: serde_json::Value,
+}
+
 /// One address to write: the employee, the version the preview saw, the new address.
 #[derive(Debug, Clone)]
 pub struct EmailUpdate {
@@ -125,8 +144,9 @@ const MAY_CHANGE_SQL: &str = "EXISTS (SELECT 1 FROM user_sheets ms WHERE ms.id =
     AND ms.employer_id = $1 AND ms.rights IN ('input', 'master'))";
 
 impl Store {
-    /// Files an upload: its action (requested, due at once) and the file, in one
-    /// transaction. [`StoreError::Forbidden`] when the scope may only consult.
+    /// Files an upload of "Overzicht verzekerden": its action (requested, due at once) and
+    /// the file, in one transaction. [`StoreError::Forbidden`] when the scope may only
+    /// consult.
     pub async fn create_upload(
         &self,
         scope: &Scope,
@@ -134,13 +154,35 @@ impl Store {
         content: &[u8],
         now: DateTime<Utc>,
     ) -> Result<i64> {
+        let upload = NewUpload {
+            kind: ActionKind::InsuredOverviewUpload,
+            payload: "{}",
+            file_name,
+            content,
+        };
+        self.create_upload_of(scope, &upload, now).await
+    }
+
+    /// Files an upload of any kind, with its job's payload (see [`Store::create_upload`]).
+    pub async fn create_upload_of(
+        &self,
+        scope: &Scope,
+        upload: &NewUpload<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<i64> {
+        let NewUpload {
+            kind,
+            payload,
+            file_name,
+            content,
+        } = *upload;
         let action = format!(
             "INSERT INTO actions (employer_id, kind, status, description, employee_id, \
                requested_by, requested_at, status_at, payload, attempts, run_after) \
-             SELECT $1, '{kind}', 'requested', $4, NULL, s.user_id, $5, $5, '{{}}', 0, $5 \
+             SELECT $1, '{kind}', 'requested', $4, NULL, s.user_id, $5, $5, $6, 0, $5 \
              FROM user_sheets s WHERE s.id = $3 AND s.employer_id = $1 AND $2 = $2 \
                AND {MAY_CHANGE_SQL} RETURNING id",
-            kind = ActionKind::InsuredOverviewUpload.as_str(),
+            kind = kind.as_str(),
         );
         const UPLOAD: &str = "INSERT INTO uploads (action_id, employer_id, file_name, content, \
             phase, rows_done, rows_total) VALUES ($1, $2, $3, $4, 'waiting', 0, 0)";
@@ -152,6 +194,7 @@ impl Store {
                 .bind(scope.sheet_id())
                 .bind(file_name.to_owned())
                 .bind(now)
+                .bind(payload.to_owned())
                 .fetch_optional(&mut *tx)
                 .await?;
             if let Some(id) = id {
@@ -314,8 +357,35 @@ impl Store {
         let decision = Decision {
             phase: UploadPhase::Applied,
             event: AuditEvent::UploadApplied,
-            updates,
+            writes: Writes::Emails(updates),
             details: json!({ "action_id": action_id, "counts": counts }),
+        };
+        self.decide_upload(scope, action_id, decision, actor, now)
+            .await
+            .map(|_| ())
+    }
+
+    /// Applies a checked salary list: every salary of `apply` valid from its day (inserted,
+    /// or replacing a different row of that day, re-dated `now`), the upload and its action
+    /// marked done, and one audit entry with its details, in one transaction. Rows of
+    /// affiliations that left the scope are left out; equal rows change nothing. Answers how
+    /// many salary rows were written.
+    pub async fn apply_salary_upload(
+        &self,
+        scope: &Scope,
+        action_id: i64,
+        apply: SalaryApply<'_>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<u64> {
+        let decision = Decision {
+            phase: UploadPhase::Applied,
+            event: AuditEvent::SalariesUploaded,
+            writes: Writes::Salaries {
+                valid_from: apply.valid_from,
+                updates: apply.updates,
+            },
+            details: apply.details,
         };
         self.decide_upload(scope, action_id, decision, actor, now)
             .await
@@ -332,13 +402,15 @@ impl Store {
         let decision = Decision {
             phase: UploadPhase::Cancelled,
             event: AuditEvent::UploadCancelled,
-            updates: &[],
+            writes: Writes::Emails(&[]),
             details: json!({ "action_id": action_id }),
         };
         self.decide_upload(scope, action_id, decision, actor, now)
             .await
+            .map(|_| ())
     }
 
+    /// Decides a checked upload; answers how many rows its writes changed.
     async fn decide_upload(
         &self,
         scope: &Scope,
@@ -346,11 +418,11 @@ impl Store {
         decision: Decision<'_>,
         actor: &Actor,
         now: DateTime<Utc>,
-    ) -> Result<()> {
+    ) -> Result<u64> {
         let Decision {
             phase,
             event,
-            updates,
+            writes,
             details,
         } = decision;
         let mut effects = Effects::default();
@@ -380,28 +452,48 @@ impl Store {
             if decided.rows_affected() != 1 {
                 return Err(StoreError::Refused("upload-not-ready"));
             }
-            if !updates.is_empty() {
-                let changed = <Db as BulkEmails>::update_emails(&mut tx, scope, updates, now).await?;
-                if changed != updates.len() as u64 {
-                    // Dropping the transaction rolls back the decision too.
-                    return Err(StoreError::Refused("upload-stale"));
+            let written = match writes {
+                Writes::Emails([]) => 0,
+                Writes::Emails(updates) => {
+                    let changed =
+                        <Db as BulkEmails>::update_emails(&mut tx, scope, updates, now).await?;
+                    if changed != updates.len() as u64 {
+                        // Dropping the transaction rolls back the decision too.
+                        return Err(StoreError::Refused("upload-stale"));
+                    }
+                    changed
                 }
-            }
+                Writes::Salaries { updates: [], .. } => 0,
+                Writes::Salaries { valid_from, updates } => {
+                    <Db as BulkSalaries>::write_salaries(&mut tx, scope, valid_from, updates, now)
+                        .await?
+                }
+            };
             sqlx::query(ACTION).bind(action_id).bind(now).execute(&mut *tx).await?;
             write_effects!(tx, effects, actor, now);
             tx.commit().await?;
-        });
-        Ok(())
+            Ok(written)
+        })
     }
 }
 
-/// A decision on a checked upload: the phase it goes to, the addresses it writes and the
-/// audit entry's details.
+/// A decision on a checked upload: the phase it goes to, what it writes and the audit
+/// entry's details.
 struct Decision<'a> {
     phase: UploadPhase,
     event: AuditEvent,
-    updates: &'a [EmailUpdate],
+    writes: Writes<'a>,
     details: serde_json::Value,
+}
+
+/// What an applied upload writes, by kind of upload.
+#[derive(Clone, Copy)]
+enum Writes<'a> {
+    Emails(&'a [EmailUpdate]),
+    Salaries {
+        valid_from: NaiveDate,
+        updates: &'a [SalaryUpdate],
+    },
 }
 
 /// The condition that keeps an employee `e` inside the scope (`$1` employer, `$2` all

@@ -173,3 +173,138 @@ store_test!(affiliation_terms_give_the_engine_its_premium, |db| {
     assert_eq!(mine.await.unwrap(), None);
     db.cleanup().await;
 });
+
+/// A salary list upload of the master of A, checked and waiting for the decision.
+async fn checked_salary_upload(s: &Store, f: &Fixture, now: DateTime<Utc>) -> i64 {
+    let upload = ebdesk_store::NewUpload {
+        kind: ebdesk_domain::ActionKind::SalaryListUpload,
+        payload: r#"{"year":2026}"#,
+        file_name: "salarissen.xlsx",
+        content: b"PK",
+    };
+    let id = s
+        .create_upload_of(f.master.scope(), &upload, now)
+        .await
+        .unwrap();
+    let kinds = [ebdesk_domain::ActionKind::SalaryListUpload];
+    let job = s
+        .claim_next_job(
+            "test",
+            Some(&kinds),
+            now,
+            std::time::Duration::from_secs(60),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(job.id, id);
+    assert_eq!(job.payload, r#"{"year":2026}"#);
+    s.finish_upload_check(id, &job.lease_token, "{}", "{}", None, now)
+        .await
+        .unwrap();
+    id
+}
+
+fn update(affiliation_id: i64, euros: i64, fraction: u16) -> ebdesk_store::SalaryUpdate {
+    ebdesk_store::SalaryUpdate {
+        affiliation_id,
+        values: ebdesk_domain::salary_list::SalaryValues {
+            annual: Cents(euros * 100),
+            fraction: Fraction::new(fraction).unwrap(),
+        },
+    }
+}
+
+store_test!(
+    the_salary_list_shows_the_salary_in_force_on_the_first_of_january,
+    |db| {
+        let s = &db.store;
+        let f = fixture(s).await;
+        let (bediende, kader) = (f.affiliations[0], f.affiliations[1]);
+        s.insert_salaries(
+            f.employer,
+            &[
+                salary(bediende, date(2025, 1, 1), 48_000, 10_000),
+                salary(bediende, date(2026, 3, 16), 60_000, 10_000),
+            ],
+            t0(),
+        )
+        .await
+        .unwrap();
+        let rows = s.list_salary_list_rows(f.master.scope(), date(2026, 1, 1));
+        let rows = rows.await.unwrap();
+        let ids: Vec<i64> = rows.iter().map(|r| r.affiliation_id).collect();
+        assert_eq!(ids, f.affiliations, "by contract, category and name");
+        let current = rows[0].current.unwrap();
+        assert_eq!(current.annual, Cents(4_800_000), "not the March raise");
+        assert_eq!(rows[1].affiliation_id, kader);
+        assert!(rows[1].current.is_none());
+        assert_eq!(rows[0].contract_number, "530/000101");
+        // Nobody was affiliated on 1 January 2019; contract 2 is outside the restricted
+        // scope; B sees only its own.
+        let before = s.list_salary_list_rows(f.master.scope(), date(2019, 1, 1));
+        assert!(before.await.unwrap().is_empty());
+        let restricted = s.list_salary_list_rows(f.restricted.scope(), date(2026, 1, 1));
+        assert_eq!(restricted.await.unwrap().len(), 2);
+        let other = s.list_salary_list_rows(f.master_b.scope(), date(2026, 1, 1));
+        let other = other.await.unwrap();
+        assert_eq!(other.len(), 1);
+        assert_eq!(other[0].affiliation_id, f.other_affiliation);
+        db.cleanup().await;
+    }
+);
+
+store_test!(
+    applied_salaries_are_written_once_inside_the_scope_with_an_audit_entry,
+    |db| {
+        let s = &db.store;
+        let f = fixture(s).await;
+        let (bediende, kader) = (f.affiliations[0], f.affiliations[1]);
+        let day = date(2026, 1, 1);
+        s.insert_salaries(f.employer, &[salary(bediende, day, 48_000, 10_000)], t0())
+            .await
+            .unwrap();
+        let actor = ebdesk_store::Actor::default();
+        let later = t0() + Duration::days(1);
+        let updates = [
+            update(bediende, 50_000, 10_000),
+            update(kader, 90_000, 8_000),
+            update(f.other_affiliation, 10_000, 10_000),
+        ];
+        let id = checked_salary_upload(s, &f, later).await;
+        let details = serde_json::json!({ "action_id": id, "year": 2026 });
+        let apply = |details: &serde_json::Value| ebdesk_store::SalaryApply {
+            valid_from: day,
+            updates: &updates,
+            details: details.clone(),
+        };
+        let written = s.apply_salary_upload(f.master.scope(), id, apply(&details), &actor, later);
+        assert_eq!(written.await.unwrap(), 2, "B's affiliation is left out");
+        let again = s.apply_salary_upload(f.master.scope(), id, apply(&details), &actor, later);
+        assert!(
+            matches!(again.await, Err(StoreError::Refused("upload-not-ready"))),
+            "decided once"
+        );
+        let history = s.list_affiliation_salaries(f.master.scope(), bediende);
+        let history = history.await.unwrap();
+        assert_eq!(history.len(), 1, "the same day's row is replaced");
+        assert_eq!(history[0].salary.annual, Cents(5_000_000));
+        assert_eq!(history[0].recorded_at, later, "re-dated for the statements");
+        let other = s.list_affiliation_salaries(f.master_b.scope(), f.other_affiliation);
+        assert!(other.await.unwrap().is_empty());
+
+        // The same list again changes nothing, not even the dates.
+        let second = checked_salary_upload(s, &f, later + Duration::days(1)).await;
+        let next_day = later + Duration::days(1);
+        let written =
+            s.apply_salary_upload(f.master.scope(), second, apply(&details), &actor, next_day);
+        assert_eq!(written.await.unwrap(), 0);
+        let history = s.list_affiliation_salaries(f.master.scope(), bediende);
+        assert_eq!(history.await.unwrap()[0].recorded_at, later);
+        let kader_history = s.list_affiliation_salaries(f.master.scope(), kader);
+        let kader_history = kader_history.await.unwrap();
+        assert_eq!(kader_history[0].salary.fraction.ten_thousandths(), 8_000);
+        assert_eq!(kader_history[0].salary.from, day);
+        db.cleanup().await;
+    }
+);

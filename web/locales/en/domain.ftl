@@ -38,3 +38,16 @@ premium-reason-new-affiliation = New affiliation
 premium-reason-salary = Change of salary or work fraction
 premium-reason-exit = Exit
 premium-reason-category-move = Move to another category
+
+## Salary list
+salary-empty = Please enter the pensionable annual salary.
+salary-not-amount = This is not an amount. Please write the annual salary in euro, for example 48,000.00 or 48000.
+salary-negative = An annual salary cannot be negative.
+salary-too-large = This annual salary is above €10,000,000.00. Please check the amount (an amount in cents?).
+salary-zero = An active affiliate has an annual salary above 0.
+salary-fraction-empty = Please enter the work fraction, for example 1 for full time, 0.8 or 80%.
+salary-fraction-not-number = This is not a work fraction. Please write a number between 0 and 1 (0.8) or a percentage (80%).
+salary-fraction-out-of-range = A work fraction lies between 0 and 1 (0% and 100%).
+salary-fraction-zero = A work fraction of 0 is not possible: an active affiliate works.
+salary-unknown-affiliation = Unknown affiliation: this row does not belong to an affiliation you may manage. Please use the list as you downloaded it.
+salary-duplicate-affiliation = This affiliation is already on an earlier row; one row per affiliation.

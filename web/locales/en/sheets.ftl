@@ -29,6 +29,7 @@ upload-missing-columns = The column headings were found, but { $count ->
     }: { $columns }. Restore the column headings or download the overview again.
 upload-duplicate-column = The column "{ $column }" appears twice. Remove one of them and upload the file again.
 upload-no-rows = The file contains the column headings, but no row with an insured employee.
+upload-no-salary-header-sheet = No sheet contains the columns "{ $affiliation }" and "{ $salary }". Please use the salary list you downloaded here and do not change the column headings.
 upload-too-many-rows = The file contains more than { $max } rows. Split it into several files.
 upload-too-many-columns = The file contains data beyond column { $max }. Remove the unnecessary columns and upload it again.
 upload-too-many-cells = The file contains more than { $max } cells. Upload only the Insured overview, without extra data.
@@ -59,6 +60,7 @@ row-conflicting-email = The same employee also appears on row { $row } with a di
 warning-read-only-ignored = Changes in { $columns } are ignored: only the business e-mail address can be changed with this file.
 warning-shared-email-in-file = Row { $row } gives the same business e-mail address to another employee. { -shared-advice }
 warning-shared-email-held-elsewhere = { $name } already has this business e-mail address and is not in this file. { -shared-advice }
+warning-salary-large-change = The annual salary changes by more than { $percent }% from the current one. Please check the amount; it is accepted nonetheless.
 
 ## The workbook with errors
 
@@ -139,3 +141,15 @@ premium-book-col-premium = Premium
 premium-book-col-reason = Reason code
 premium-book-subtotal = Subtotal { $contract } { $category }
 premium-book-total = Total
+
+## Salary list
+salary-file-name = Salary list { $employer } { $year }.xlsx
+salary-sheet-name = Salaries { $year }
+salary-col-contract = Contract
+salary-col-category = Category
+salary-col-employee-number = Employee number
+salary-col-name = Name
+salary-col-national-number = National number
+salary-col-affiliation = Affiliation (do not change)
+salary-col-annual-salary = Pensionable annual salary (full time, €)
+salary-col-fraction = Work fraction (0-1 or %)

@@ -38,3 +38,16 @@ premium-reason-new-affiliation = Nouvelle affiliation
 premium-reason-salary = Modification du salaire ou de la fraction d'occupation
 premium-reason-exit = Sortie
 premium-reason-category-move = Transfert vers une autre catégorie
+
+## Liste des salaires à compléter
+salary-empty = Indiquez le salaire annuel de référence.
+salary-not-amount = Ce n'est pas un montant. Indiquez le salaire annuel en euros, par exemple 48.000,00 ou 48000.
+salary-negative = Un salaire annuel ne peut pas être négatif.
+salary-too-large = Ce salaire annuel dépasse 10.000.000,00 €. Vérifiez le montant (un montant en cents ?).
+salary-zero = Un affilié actif a un salaire annuel supérieur à 0.
+salary-fraction-empty = Indiquez la fraction d'occupation, par exemple 1 pour un temps plein, 0,8 ou 80 %.
+salary-fraction-not-number = Ce n'est pas une fraction d'occupation. Indiquez un nombre entre 0 et 1 (0,8) ou un pourcentage (80 %).
+salary-fraction-out-of-range = Une fraction d'occupation est comprise entre 0 et 1 (0 % et 100 %).
+salary-fraction-zero = Une fraction d'occupation de 0 n'est pas possible : un affilié actif travaille.
+salary-unknown-affiliation = Affiliation inconnue : cette ligne ne correspond à aucune affiliation que vous pouvez gérer. Utilisez la liste telle que vous l'avez téléchargée.
+salary-duplicate-affiliation = Cette affiliation figure déjà sur une ligne précédente ; une ligne par affiliation.

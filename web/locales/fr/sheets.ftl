@@ -29,6 +29,7 @@ upload-missing-columns = Les titres des colonnes ont été trouvés, mais { $cou
     } : { $columns }. Ajoutez à nouveau le titre de colonne ou téléchargez à nouveau l'aperçu.
 upload-duplicate-column = La colonne "{ $column }" apparaît deux fois. Supprimez l'une des deux et chargez à nouveau le fichier.
 upload-no-rows = Le fichier contient les titres des colonnes, mais aucune ligne avec un assuré.
+upload-no-salary-header-sheet = Aucune feuille ne contient les colonnes "{ $affiliation }" et "{ $salary }". Utilisez la liste des salaires téléchargée ici et ne modifiez pas les titres des colonnes.
 upload-too-many-rows = Le fichier contient plus de { $max } lignes. Répartissez-les sur plusieurs fichiers.
 upload-too-many-columns = Le fichier contient des données au-delà de la colonne { $max }. Supprimez les colonnes superflues et chargez-le à nouveau.
 upload-too-many-cells = Le fichier contient plus de { $max } cellules. Chargez uniquement l'aperçu des assurés, sans données supplémentaires.
@@ -59,6 +60,7 @@ row-conflicting-email = Le même travailleur figure aussi à la ligne { $row } a
 warning-read-only-ignored = Les modifications apportées à { $columns } sont ignorées : seule l'adresse e-mail professionnelle peut être modifiée via ce fichier.
 warning-shared-email-in-file = La ligne { $row } attribue la même adresse e-mail professionnelle à un autre travailleur. { -shared-advice }
 warning-shared-email-held-elsewhere = { $name } a déjà cette adresse e-mail professionnelle et ne figure pas dans ce fichier. { -shared-advice }
+warning-salary-large-change = Le salaire annuel varie de plus de { $percent } % par rapport au salaire actuel. Vérifiez le montant ; il est néanmoins accepté.
 
 ## Le classeur des erreurs
 
@@ -139,3 +141,15 @@ premium-book-col-premium = Prime
 premium-book-col-reason = Code motif
 premium-book-subtotal = Sous-total { $contract } { $category }
 premium-book-total = Total
+
+## Liste des salaires à compléter
+salary-file-name = Liste des salaires { $employer } { $year }.xlsx
+salary-sheet-name = Salaires { $year }
+salary-col-contract = Contrat
+salary-col-category = Catégorie
+salary-col-employee-number = Numéro de travailleur
+salary-col-name = Nom
+salary-col-national-number = Numéro de registre national
+salary-col-affiliation = Affiliation (ne pas modifier)
+salary-col-annual-salary = Salaire annuel de référence (temps plein, €)
+salary-col-fraction = Fraction d'occupation (0-1 ou %)

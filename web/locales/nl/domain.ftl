@@ -38,3 +38,16 @@ premium-reason-new-affiliation = Nieuwe aansluiting
 premium-reason-salary = Wijziging van loon of arbeidsbreuk
 premium-reason-exit = Uittreding
 premium-reason-category-move = Verplaatsing naar een andere categorie
+
+## Invullijst salarissen
+salary-empty = Vul het pensioengevend jaarloon in.
+salary-not-amount = Dit is geen bedrag. Schrijf het jaarloon in euro, bijvoorbeeld 48.000,00 of 48000.
+salary-negative = Een jaarloon kan niet negatief zijn.
+salary-too-large = Dit jaarloon is hoger dan 10.000.000,00 €. Controleer het bedrag (een bedrag in cent?).
+salary-zero = Een actieve aangeslotene heeft een jaarloon hoger dan 0.
+salary-fraction-empty = Vul de arbeidsbreuk in, bijvoorbeeld 1 voor voltijds of 0,8 of 80 %.
+salary-fraction-not-number = Dit is geen arbeidsbreuk. Schrijf een getal tussen 0 en 1 (0,8) of een percentage (80 %).
+salary-fraction-out-of-range = Een arbeidsbreuk ligt tussen 0 en 1 (0 % en 100 %).
+salary-fraction-zero = Een arbeidsbreuk van 0 kan niet: een actieve aangeslotene werkt.
+salary-unknown-affiliation = Onbekende aansluiting: deze rij hoort niet bij een aansluiting die u mag beheren. Gebruik de lijst zoals u ze downloadde.
+salary-duplicate-affiliation = Deze aansluiting staat al op een eerdere rij; één rij per aansluiting.

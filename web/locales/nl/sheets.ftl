@@ -29,6 +29,7 @@ upload-missing-columns = De kolomtitels zijn gevonden, maar { $count ->
     }: { $columns }. Voeg de kolomtitel opnieuw toe of download het overzicht opnieuw.
 upload-duplicate-column = De kolom "{ $column }" komt twee keer voor. Verwijder een van beide en laad het bestand opnieuw op.
 upload-no-rows = Het bestand bevat de kolomtitels, maar geen enkele rij met een verzekerde.
+upload-no-salary-header-sheet = Geen enkel blad bevat de kolommen "{ $affiliation }" en "{ $salary }". Gebruik de invullijst salarissen die u hier downloadde en wijzig de kolomtitels niet.
 upload-too-many-rows = Het bestand bevat meer dan { $max } rijen. Verdeel het over meerdere bestanden.
 upload-too-many-columns = Het bestand bevat gegevens voorbij kolom { $max }. Verwijder de overbodige kolommen en laad het opnieuw op.
 upload-too-many-cells = Het bestand bevat meer dan { $max } cellen. Laad alleen het overzicht verzekerden op, zonder extra gegevens.
@@ -59,6 +60,7 @@ row-conflicting-email = Dezelfde werknemer staat ook op rij { $row } met een and
 warning-read-only-ignored = Wijzigingen in { $columns } worden genegeerd: alleen het zakelijk e-mailadres kan via dit bestand gewijzigd worden.
 warning-shared-email-in-file = Rij { $row } geeft hetzelfde zakelijk e-mailadres aan een andere werknemer. { -shared-advice }
 warning-shared-email-held-elsewhere = { $name } heeft dit zakelijk e-mailadres al en staat niet in dit bestand. { -shared-advice }
+warning-salary-large-change = Het jaarloon wijzigt meer dan { $percent } % tegenover het huidige jaarloon. Controleer het bedrag; het wordt wel aanvaard.
 
 ## De werkmap met fouten
 
@@ -139,3 +141,15 @@ premium-book-col-premium = Premie
 premium-book-col-reason = Redencode
 premium-book-subtotal = Subtotaal { $contract } { $category }
 premium-book-total = Totaal
+
+## Invullijst salarissen
+salary-file-name = Invullijst salarissen { $employer } { $year }.xlsx
+salary-sheet-name = Salarissen { $year }
+salary-col-contract = Contract
+salary-col-category = Categorie
+salary-col-employee-number = Werknemersnummer
+salary-col-name = Naam
+salary-col-national-number = Rijksregisternummer
+salary-col-affiliation = Aansluiting (niet wijzigen)
+salary-col-annual-salary = Pensioengevend jaarloon (voltijds, €)
+salary-col-fraction = Arbeidsbreuk (0-1 of %)

@@ -13,14 +13,14 @@ use crate::{JobContext, JobError, JobHandler, JobOutcome};
 pub const XLSX: &str = ebdesk_sheets::XLSX_CONTENT_TYPE;
 
 /// Rows in flight between the database and the writer: enough to keep both busy.
-const BUFFER_ROWS: usize = 1024;
+pub(crate) const BUFFER_ROWS: usize = 1024;
 
 pub struct InsuredOverviewDownload;
 
 /// The language of the workbook: the payload's `language` (`{"language": "nl"}`) when the
 /// catalog has it; otherwise, and for a payload without it (jobs queued before it existed:
 /// `{}`), the default language.
-pub(super) fn payload_language(payload: &str) -> LanguageIdentifier {
+pub(crate) fn payload_language(payload: &str) -> LanguageIdentifier {
     let requested = serde_json::from_str::<serde_json::Value>(payload)
         .ok()
         .and_then(|value| {

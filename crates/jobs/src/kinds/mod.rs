@@ -1,10 +1,14 @@
 //! The job kinds of this build: what each action does when a worker runs it.
 
 mod download;
+mod salary_download;
+mod salary_upload;
 mod statement;
 mod upload;
 
 pub use download::InsuredOverviewDownload;
+pub use salary_download::{REASON_BAD_YEAR, SalaryListDownload};
+pub use salary_upload::SalaryListUpload;
 pub use statement::{PremiumStatementDownload, REASON_NO_STATEMENT};
 pub use upload::{InsuredOverviewUpload, ParserCommand};
 
@@ -58,6 +62,17 @@ pub fn register_all(worker: &mut crate::Worker, parser: ParserCommand, public_ur
         )
         .register(
             ebdesk_domain::ActionKind::InsuredOverviewUpload,
-            InsuredOverviewUpload::new(parser, ebdesk_sheets::child::IsolationLimits::default()),
+            InsuredOverviewUpload::new(
+                parser.clone(),
+                ebdesk_sheets::child::IsolationLimits::default(),
+            ),
+        )
+        .register(
+            ebdesk_domain::ActionKind::SalaryListUpload,
+            SalaryListUpload::new(parser, ebdesk_sheets::child::IsolationLimits::default()),
+        )
+        .register(
+            ebdesk_domain::ActionKind::SalaryListDownload,
+            SalaryListDownload,
         );
 }

@@ -40,7 +40,7 @@ impl ParserCommand {
 }
 
 /// How often the progress of a long check is written.
-const PROGRESS_EVERY: Duration = Duration::from_millis(250);
+pub(super) const PROGRESS_EVERY: Duration = Duration::from_millis(250);
 
 pub struct InsuredOverviewUpload {
     parser: ParserCommand,
@@ -152,7 +152,7 @@ impl JobHandler for InsuredOverviewUpload {
 /// The workbook of errors is written in the requester's language, and the preview and a
 /// refusal name columns by their headers in it; their messages keep keys and are rendered
 /// in the reader's language.
-async fn requester_language(
+pub(super) async fn requester_language(
     store: &Store,
     job: &ClaimedJob,
 ) -> Result<LanguageIdentifier, JobError> {
@@ -167,7 +167,7 @@ async fn requester_language(
 /// Why the file was not checked: refused by the child's own verdict (stored on the upload,
 /// final), or a check that did not complete (killed from outside or by its limits: the file
 /// is not blamed, and the worker tries again; the store puts the progress back to waiting).
-async fn not_checked(
+pub(super) async fn not_checked(
     store: &Store,
     job: &ClaimedJob,
     failed: IsolatedError,
@@ -190,7 +190,7 @@ async fn not_checked(
 
 /// Stores the preview, its counts and the workbook of errors (when there are errors) with
 /// the completion of the check.
-async fn finish(
+pub(super) async fn finish(
     ctx: &JobContext,
     job: &ClaimedJob,
     preview: &UploadPreview,

@@ -5,27 +5,25 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Months, Utc};
-use ebdesk_app::statements::{may_issue, statement_action};
+use ebdesk_app::statements::statement_action;
 use ebdesk_domain::premium::Month;
 use ebdesk_domain::{ActionKind, ActionStatus};
 use ebdesk_i18n::{LanguageIdentifier, Message};
 use ebdesk_store::{
-    ActionDetail, ActionFilter, AuditEvent, DownloadRequest, FileLookup, NewAction,
-    PENDING_DOWNLOADS_PER_USER, StoreError, UploadPhase, UploadRecord,
+    ActionDetail, ActionFilter, AuditEvent, FileLookup, NewAction, UploadPhase, UploadRecord,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::shared::decisions::{action_path, refusal_named};
+use crate::shared::decisions::refusal_named;
+use crate::shared::downloads::{queue_download, render_downloads, statement_months};
 use crate::shared::history::change_details;
 use crate::shared::local::{display_date, start_of_today, today};
 use crate::shared::notice::Notice;
 use crate::shared::pager::{cursor, insert_pager};
 use crate::shared::preview::PreviewView;
 use crate::shared::respond::{attachment, page};
-use crate::shared::{
-    AppError, AppState, RouteExt, Tenant, actor, html, render, see_other, tenant_context,
-};
+use crate::shared::{AppError, AppState, RouteExt, Tenant, actor, html, render, tenant_context};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.get("/werkgevers/{employer}/acties", list_actions)
@@ -206,9 +204,9 @@ pub async fn show_action(
         .find_action(scope, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let upload: Option<UploadRecord> = match detail.action.kind {
-        ActionKind::InsuredOverviewUpload => state.store.find_upload(scope, id).await?,
-        _ => None,
+    let upload: Option<UploadRecord> = match detail.action.kind.is_upload() {
+        true => state.store.find_upload(scope, id).await?,
+        false => None,
     };
     let now = state.now();
     let lang = ebdesk_i18n::language(&tenant.user.language);
@@ -220,7 +218,7 @@ pub async fn show_action(
     );
     context.insert("requested_by_name", &detail.requested_by_name);
     context.insert("file", &file_view(&detail, now));
-    insert_upload(&mut context, upload.as_ref(), &params, &tenant)?;
+    insert_upload(&mut context, upload.as_ref(), &detail, &params, &tenant)?;
     insert_change(&mut context, &detail, &tenant, now);
     let refusal = params.geweigerd.as_deref().and_then(refusal_named);
     context.insert("refusal", &refusal);
@@ -268,6 +266,7 @@ fn is_busy(upload: &UploadRecord) -> bool {
 fn insert_upload(
     context: &mut tera::Context,
     upload: Option<&UploadRecord>,
+    detail: &ActionDetail,
     params: &DetailParams,
     tenant: &Tenant,
 ) -> Result<(), AppError> {
@@ -283,6 +282,17 @@ fn insert_upload(
     context.insert("rejection", &rejection);
     context.insert("upload", &upload);
     context.insert("preview", &preview);
+    // The preview's words: addresses for the overview, salaries for the salary list.
+    let salaries = detail.action.kind == ActionKind::SalaryListUpload;
+    context.insert(
+        "preview_words",
+        if salaries {
+            "preview-salary"
+        } else {
+            "preview"
+        },
+    );
+    context.insert("salary_upload", &salaries);
     Ok(())
 }
 
@@ -333,37 +343,11 @@ pub async fn fetch_file(
     Ok(attachment(&file.content_type, file.file_name, file.content))
 }
 
-/// The months whose statement can be asked for: those issued, and the current one from
-/// its 15th (the request issues it), latest first.
-async fn statement_months(state: &AppState, tenant: &Tenant) -> Result<Vec<Month>, AppError> {
-    let employer_id = tenant.access.employer().id;
-    let mut months = state.store.list_statement_months(employer_id).await?;
-    let today = state.today();
-    let current = Month::of(today);
-    if may_issue(current, today, months.first().copied()) {
-        months.insert(0, current);
-    }
-    Ok(months)
-}
-
-/// The downloads page, with `statement_error` at the month field when a request failed.
-async fn downloads_context(state: &AppState, tenant: &Tenant) -> Result<tera::Context, AppError> {
-    let months: Vec<serde_json::Value> = statement_months(state, tenant)
-        .await?
-        .into_iter()
-        .map(|m| json!({ "key": m.key(), "label": m.label() }))
-        .collect();
-    let mut context = tenant_context(tenant);
-    context.insert("statement_months", &months);
-    Ok(context)
-}
-
 pub async fn downloads_page(
     state: web::Data<AppState>,
     tenant: Tenant,
 ) -> Result<HttpResponse, AppError> {
-    let context = downloads_context(&state, &tenant).await?;
-    Ok(html(StatusCode::OK, render("downloads.html", &context)?))
+    render_downloads(&state, &tenant, StatusCode::OK, |_| {}).await
 }
 
 #[derive(Deserialize)]
@@ -381,18 +365,18 @@ pub async fn request_statement(
     let chosen = Month::parse(form.maand.trim());
     let months = statement_months(&state, &tenant).await?;
     let Some(month) = chosen.filter(|m| months.contains(m)) else {
-        let mut context = downloads_context(&state, &tenant).await?;
-        context.insert("statement_error", "statement-month-unknown");
-        let body = render("downloads.html", &context)?;
-        return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, body));
+        let refused = StatusCode::UNPROCESSABLE_ENTITY;
+        return render_downloads(&state, &tenant, refused, |c| {
+            c.insert("statement_error", "statement-month-unknown");
+        })
+        .await;
     };
     let action = statement_action(month, tenant.user.language.as_str());
     queue_download(&state, &tenant, &action).await
 }
 
 /// Queues "Overzicht verzekerden" and shows its action, which updates itself until the
-/// file is there. The same download still pending is shown instead of queueing it again;
-/// a user with too many pending downloads is asked to wait (429).
+/// file is there.
 pub async fn request_insured_overview(
     state: web::Data<AppState>,
     tenant: Tenant,
@@ -407,34 +391,4 @@ pub async fn request_insured_overview(
         effective_date: None,
     };
     queue_download(&state, &tenant, &action).await
-}
-
-/// Queues `action` for the user and shows it, or the same download still pending; a user
-/// with too many pending downloads is asked to wait (429).
-async fn queue_download(
-    state: &AppState,
-    tenant: &Tenant,
-    action: &NewAction,
-) -> Result<HttpResponse, AppError> {
-    let number = &tenant.access.employer().number;
-    match state
-        .store
-        .request_download(tenant.access.scope(), action, state.now())
-        .await
-    {
-        Ok(DownloadRequest::Queued(id)) => {
-            state.jobs.wake();
-            Ok(see_other(&action_path(tenant, id)))
-        }
-        Ok(DownloadRequest::Pending(id)) => Ok(see_other(&format!(
-            "/werkgevers/{number}/acties/{id}?bestaand=1"
-        ))),
-        Err(StoreError::Refused("download-limit")) => {
-            let mut context = downloads_context(state, tenant).await?;
-            context.insert("download_limit", &PENDING_DOWNLOADS_PER_USER);
-            let body = render("downloads.html", &context)?;
-            Ok(crate::shared::html(StatusCode::TOO_MANY_REQUESTS, body))
-        }
-        Err(err) => Err(err.into()),
-    }
 }

@@ -17,6 +17,7 @@ mod payments;
 mod personal_data;
 mod premiums;
 mod profile;
+mod salaries;
 mod uploads;
 mod users;
 
@@ -36,6 +37,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .configure(audit::routes)
         .configure(actions::routes)
         .configure(uploads::routes)
+        .configure(salaries::routes)
         .configure(affiliations::routes)
         .configure(exits::routes)
         .configure(personal_data::routes)

@@ -188,7 +188,7 @@ pub async fn record_bank_file(
     operator: Operator,
     multipart: Multipart,
 ) -> Result<HttpResponse, AppError> {
-    let received = read_file_field(multipart, "bestand", MAX_BANK_FILE).await?;
+    let received = read_file_field(multipart, "bestand", &[], MAX_BANK_FILE).await?;
     let none: HashMap<&str, String> = HashMap::new();
     let rows = match bank_text(received).and_then(|text| read_bank_csv(&text)) {
         Ok(rows) => rows,

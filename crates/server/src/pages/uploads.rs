@@ -5,13 +5,15 @@
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
+use ebdesk_domain::ActionKind;
 use ebdesk_i18n::Message;
 use ebdesk_sheets::{FileRejection, UploadLimits};
+use ebdesk_store::NewUpload;
 use serde::Deserialize;
 
 use crate::shared::confirm::Confirmation;
 use crate::shared::decisions::{OnAction, action_path, ask_on_action, back_to_action, refused};
-use crate::shared::file_field::{ReceivedFile, read_file_field};
+use crate::shared::file_field::read_file_field;
 use crate::shared::notice::Saved;
 use crate::shared::{
     AppError, AppState, ChangeTenant, RouteExt, Tenant, html, render, see_other, tenant_context,
@@ -21,6 +23,10 @@ use ebdesk_app::uploads::apply_upload;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.get("/werkgevers/{employer}/uploads", upload_form)
         .post("/werkgevers/{employer}/uploads", receive_upload)
+        .post(
+            "/werkgevers/{employer}/uploads/invullijst-salarissen",
+            receive_salary_upload,
+        )
         .post("/werkgevers/{employer}/acties/{action}/toepassen", apply)
         .post("/werkgevers/{employer}/acties/{action}/annuleren", cancel);
 }
@@ -28,10 +34,34 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// The file field of the upload form.
 const FILE_FIELD: &str = "bestand";
 
-fn form_page(tenant: &Tenant, error: Option<Message>) -> Result<HttpResponse, AppError> {
+/// The year field of the salary list's upload form.
+const YEAR_FIELD: &str = "jaar";
+
+/// Which list a form uploads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Upload {
+    InsuredOverview,
+    SalaryList,
+}
+
+fn form_page(
+    state: &AppState,
+    tenant: &Tenant,
+    error: Option<(Upload, Message)>,
+) -> Result<HttpResponse, AppError> {
     let mut context = tenant_context(tenant);
     let lang = ebdesk_i18n::language(&tenant.user.language);
-    context.insert("upload_error", &error.as_ref().map(|m| m.render(&lang)));
+    let (years, this_year) = crate::shared::downloads::salary_years(state);
+    context.insert("salary_years", &years);
+    context.insert("salary_year", &this_year);
+    let error_of = |kind| {
+        error
+            .as_ref()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, m)| m.render(&lang))
+    };
+    context.insert("upload_error", &error_of(Upload::InsuredOverview));
+    context.insert("salary_upload_error", &error_of(Upload::SalaryList));
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -40,8 +70,11 @@ fn form_page(tenant: &Tenant, error: Option<Message>) -> Result<HttpResponse, Ap
     Ok(html(status, render("upload.html", &context)?))
 }
 
-pub async fn upload_form(ChangeTenant(tenant): ChangeTenant) -> Result<HttpResponse, AppError> {
-    form_page(&tenant, None)
+pub async fn upload_form(
+    state: web::Data<AppState>,
+    ChangeTenant(tenant): ChangeTenant,
+) -> Result<HttpResponse, AppError> {
+    form_page(&state, &tenant, None)
 }
 
 /// Why a received file is refused before it is stored: the cheap checks that need no parser.
@@ -68,37 +101,80 @@ pub async fn receive_upload(
     ChangeTenant(tenant): ChangeTenant,
     multipart: Multipart,
 ) -> Result<HttpResponse, AppError> {
+    receive(&state, &tenant, multipart, Upload::InsuredOverview).await
+}
+
+/// The salary list of a year chosen in the form (this year by default), as the overview.
+pub async fn receive_salary_upload(
+    state: web::Data<AppState>,
+    ChangeTenant(tenant): ChangeTenant,
+    multipart: Multipart,
+) -> Result<HttpResponse, AppError> {
+    receive(&state, &tenant, multipart, Upload::SalaryList).await
+}
+
+/// The year a salary list upload names: this year when the field is absent or blank.
+fn salary_year(state: &AppState, field: Option<&str>) -> Option<i32> {
+    let (years, this_year) = crate::shared::downloads::salary_years(state);
+    match field.map(str::trim) {
+        None | Some("") => Some(this_year),
+        Some(text) => text.parse().ok().filter(|y| years.contains(y)),
+    }
+}
+
+async fn receive(
+    state: &AppState,
+    tenant: &Tenant,
+    multipart: Multipart,
+    kind: Upload,
+) -> Result<HttpResponse, AppError> {
     let limits = UploadLimits::default();
-    let choose = || form_page(&tenant, Some(Message::new("upload-choose-file")));
-    let Some(ReceivedFile { name, bytes }) =
-        read_file_field(multipart, FILE_FIELD, limits.max_file_bytes).await?
-    else {
+    let refuse = |m: Message| form_page(state, tenant, Some((kind, m)));
+    let choose = || refuse(Message::new("upload-choose-file"));
+    let received = read_file_field(multipart, FILE_FIELD, &[YEAR_FIELD], limits.max_file_bytes);
+    let Some(received) = received.await? else {
         return choose();
     };
+    let year = received.field(YEAR_FIELD).map(str::to_owned);
+    let (name, bytes) = (received.name, received.bytes);
     let Some(bytes) = bytes else {
-        let too_large = FileRejection::TooLarge {
-            max_bytes: limits.max_file_bytes,
-        };
-        return form_page(&tenant, Some(too_large.message()));
+        let max_bytes = limits.max_file_bytes;
+        return refuse(FileRejection::TooLarge { max_bytes }.message());
     };
     if name.is_empty() && bytes.is_empty() {
         return choose();
     }
     if let Some(refused) = quick_refusal(&name, &bytes) {
-        return form_page(&tenant, Some(refused.message()));
+        return refuse(refused.message());
     }
-    let name = if name.is_empty() {
-        "upload.xlsx".to_owned()
-    } else {
-        name.chars().take(200).collect()
+    let (action_kind, payload) = match kind {
+        Upload::InsuredOverview => (ActionKind::InsuredOverviewUpload, "{}".to_owned()),
+        Upload::SalaryList => match salary_year(state, year.as_deref()) {
+            Some(year) => (
+                ActionKind::SalaryListUpload,
+                format!(r#"{{"year":{year}}}"#),
+            ),
+            None => return refuse(Message::new("download-salary-year-error")),
+        },
     };
+    let file_name: String = match name.as_str() {
+        "" => "upload.xlsx".to_owned(),
+        name => name.chars().take(200).collect(),
+    };
+    let upload = NewUpload {
+        kind: action_kind,
+        payload: &payload,
+        file_name: &file_name,
+        content: &bytes,
+    };
+    let scope = tenant.access.scope();
     let id = state
         .store
-        .create_upload(tenant.access.scope(), &name, &bytes, state.now())
+        .create_upload_of(scope, &upload, state.now())
         .await?;
     state.jobs.wake();
     // The action's page says the file is being checked; no notice on top of it.
-    Ok(see_other(&action_path(&tenant, id)))
+    Ok(see_other(&action_path(tenant, id)))
 }
 
 #[derive(Deserialize)]

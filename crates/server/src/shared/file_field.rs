@@ -1,26 +1,68 @@
-//! The file of a multipart form, read with a size limit: what every upload form receives.
+//! The file of a multipart form, read with a size limit, and the short text fields that
+//! come before it (a year): what every upload form receives.
 
-use actix_multipart::Multipart;
+use actix_multipart::{Field, Multipart};
 use futures_util::StreamExt;
 
 use crate::shared::AppError;
 
-/// The file field as received: its name, and its bytes unless there were more than the limit.
+/// Longest short text field kept; a longer one reads as empty.
+const MAX_SHORT_FIELD: usize = 64;
+
+/// The file field as received: its name, its bytes unless there were more than the limit,
+/// and the short fields sent before it.
 pub struct ReceivedFile {
     pub name: String,
     pub bytes: Option<Vec<u8>>,
+    short_fields: Vec<(String, String)>,
 }
 
-/// Reads the file field `field_name`, stopping (without buffering the rest) past `max`
-/// bytes; None when the form has no such field.
+impl ReceivedFile {
+    /// A short text field sent before the file.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.short_fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+fn body_error(err: actix_multipart::MultipartError) -> AppError {
+    crate::shared::response_policy::body_error(&err.into())
+}
+
+/// Reads a short text field (empty when it is too long).
+async fn read_short_field(field: &mut Field) -> Result<String, AppError> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.next().await {
+        let chunk = chunk.map_err(body_error)?;
+        if bytes.len() + chunk.len() > MAX_SHORT_FIELD {
+            return Ok(String::new());
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(String::from_utf8_lossy(&bytes).trim().to_owned())
+}
+
+/// Reads the file field `file_name`, stopping (without buffering the rest) past `max`
+/// bytes, and the fields named in `short` sent before it; None when the form has no file.
 pub async fn read_file_field(
     mut multipart: Multipart,
-    field_name: &str,
+    file_name: &str,
+    short: &[&str],
     max: u64,
 ) -> Result<Option<ReceivedFile>, AppError> {
+    let mut short_fields = Vec::new();
     while let Some(field) = multipart.next().await {
-        let mut field = field.map_err(|e| crate::shared::response_policy::body_error(&e.into()))?;
-        if field.name() != Some(field_name) {
+        let mut field = field.map_err(body_error)?;
+        let Some(name) = field.name().map(str::to_owned) else {
+            continue;
+        };
+        if short.contains(&name.as_str()) {
+            short_fields.push((name, read_short_field(&mut field).await?));
+            continue;
+        }
+        if name != file_name {
             continue;
         }
         let name = field
@@ -30,15 +72,20 @@ pub async fn read_file_field(
             .unwrap_or_default();
         let mut bytes = Vec::new();
         while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|e| crate::shared::response_policy::body_error(&e.into()))?;
+            let chunk = chunk.map_err(body_error)?;
             if (bytes.len() + chunk.len()) as u64 > max {
-                return Ok(Some(ReceivedFile { name, bytes: None }));
+                return Ok(Some(ReceivedFile {
+                    name,
+                    bytes: None,
+                    short_fields,
+                }));
             }
             bytes.extend_from_slice(&chunk);
         }
         return Ok(Some(ReceivedFile {
             name,
             bytes: Some(bytes),
+            short_fields,
         }));
     }
     Ok(None)

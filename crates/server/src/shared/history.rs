@@ -90,7 +90,9 @@ pub fn change_details(kind: ActionKind, payload: &Value) -> Option<ChangeDetails
         }
         ActionKind::InsuredOverviewDownload
         | ActionKind::InsuredOverviewUpload
-        | ActionKind::PremiumStatement => return None,
+        | ActionKind::PremiumStatement
+        | ActionKind::SalaryListDownload
+        | ActionKind::SalaryListUpload => return None,
     }
     Some(details)
 }

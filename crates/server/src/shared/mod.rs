@@ -8,6 +8,7 @@ pub mod confirm;
 pub mod context;
 pub mod csrf;
 pub mod decisions;
+pub mod downloads;
 pub mod error;
 pub mod extract;
 pub mod file_field;

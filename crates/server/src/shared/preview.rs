@@ -1,11 +1,15 @@
 //! The preview of an upload, as its action page shows it: counts, and one page of each list.
 
+use ebdesk_domain::premium::Rate;
 use ebdesk_i18n::LanguageIdentifier;
-use ebdesk_sheets::{EmailChange, PreviewError, PreviewWarning, StoredPreview, StoredPreviewError};
+use ebdesk_sheets::{
+    EmailChange, PreviewError, PreviewWarning, StoredPreview, StoredPreviewError, values_of_text,
+};
 use ebdesk_store::UploadRecord;
 use serde::Serialize;
 
 use super::AppError;
+use ebdesk_app::amounts::{format_amount, format_rate};
 
 /// Rows per list on one page of the preview.
 const PREVIEW_PAGE: usize = 50;
@@ -98,9 +102,13 @@ impl PreviewView {
             .changes(window.clone())
             .map_err(stored_error)?
             .into_iter()
-            .map(|(kind, change)| ChangeView {
-                kind: kind.as_str(),
-                change,
+            .map(|(kind, mut change)| {
+                change.old = change.old.map(|t| shown(t, lang));
+                change.new = change.new.map(|t| shown(t, lang));
+                ChangeView {
+                    kind: kind.as_str(),
+                    change,
+                }
             })
             .collect();
         Ok(Some(PreviewView {
@@ -127,6 +135,23 @@ impl PreviewView {
             page,
             pages,
         }))
+    }
+}
+
+/// A change's value as the reader reads it: a salary list's values in words
+/// ("48 000,00 € × 80 %"), anything else (an address) as it is.
+fn shown(text: String, lang: &LanguageIdentifier) -> String {
+    match values_of_text(&text) {
+        Some(values) => {
+            let lang = lang.to_string();
+            let fraction = Rate(u32::from(values.fraction.ten_thousandths()) * 100);
+            format!(
+                "{} × {}",
+                format_amount(values.annual, &lang),
+                format_rate(fraction, &lang)
+            )
+        }
+        None => text,
     }
 }
 

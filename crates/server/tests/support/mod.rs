@@ -868,3 +868,33 @@ pub async fn namesakes(store: &Store, fixture: &Fixture) {
         .await
         .unwrap();
 }
+
+/// Reloads `path` until `done` holds (a worker runs in the background), for a minute at most.
+pub async fn wait_for(browser: &Browser, path: &str, done: impl Fn(&Page) -> bool) -> Page {
+    let started = std::time::Instant::now();
+    loop {
+        let page = browser.get(path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.body);
+        if done(&page) {
+            return page;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "{path} never got there:\n{}",
+            page.body
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// The number in `<dd id="count-…">N</dd>` of an upload's preview.
+pub fn count(page: &Page, name: &str) -> usize {
+    let marker = format!("id=\"count-{name}\">");
+    let start = page
+        .body
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no count {name}:\n{}", page.body))
+        + marker.len();
+    let end = page.body[start..].find('<').unwrap() + start;
+    page.body[start..end].parse().unwrap()
+}

@@ -267,3 +267,14 @@ impl Package {
         writer.finish().unwrap().into_inner()
     }
 }
+
+/// Limits of a parser child in the tests: tighter than production, so a runaway child ends
+/// quickly.
+pub fn child_limits() -> ebdesk_sheets::child::IsolationLimits {
+    ebdesk_sheets::child::IsolationLimits {
+        memory_bytes: 512 * 1024 * 1024,
+        cpu_seconds: 5,
+        wall_clock: std::time::Duration::from_secs(20),
+        ..ebdesk_sheets::child::IsolationLimits::default()
+    }
+}

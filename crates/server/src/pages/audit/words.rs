@@ -108,8 +108,9 @@ impl Words<'_> {
                 "audit-detail-choice",
                 self.label(&format!("audit-choice-{}", text(value))),
             ),
+            "year" => self.say("audit-detail-year", text(value)),
             "rows" | "new" | "changed" | "removed" | "unchanged" | "warnings" | "error_rows"
-            | "entries" | "lines" => self.count(key, value),
+            | "entries" | "lines" | "written" => self.count(key, value),
             "month" | "total_cents" | "format" | "charge_id" | "amount_cents" | "paid_on" => {
                 self.premium(key, value)
             }
