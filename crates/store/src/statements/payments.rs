@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use ebdesk_domain::premium::Cents;
 use serde_json::json;
 
+use super::read::paid_cents_sql;
 use crate::audit::AuditEvent;
 use crate::db::{BeginWrite, with_pool};
 use crate::effects::{Actor, Effects, OutgoingMail, write_effects};
@@ -119,17 +120,18 @@ impl Store {
 
     /// Charges due before `before`, not fully paid and not reminded yet, oldest first.
     pub async fn list_charges_to_remind(&self, before: NaiveDate) -> Result<Vec<ChargeToRemind>> {
-        const SQL: &str = "SELECT ch.id AS charge_id, ch.employer_id, e.name AS employer_name, \
-              e.notification_email, s.month, c.number AS contract_number, ch.amount_cents, \
-              CAST(COALESCE((SELECT SUM(p.amount_cents) FROM premium_payments p \
-                WHERE p.employer_id = ch.employer_id AND p.charge_id = ch.id), 0) AS BIGINT) \
-                AS paid_cents, ch.due_date \
+        const SQL: &str = concat!(
+            "SELECT ch.id AS charge_id, ch.employer_id, e.name AS employer_name, \
+              e.notification_email, s.month, c.number AS contract_number, ch.amount_cents, ",
+            paid_cents_sql!(),
+            ", ch.due_date \
             FROM premium_charges ch \
             JOIN premium_statements s ON s.employer_id = ch.employer_id AND s.id = ch.statement_id \
             JOIN contracts c ON c.employer_id = ch.employer_id AND c.id = ch.contract_id \
             JOIN employers e ON e.id = ch.employer_id \
             WHERE ch.reminded_at IS NULL AND ch.due_date < $1 AND ch.amount_cents > 0 \
-            ORDER BY ch.due_date, ch.id";
+            ORDER BY ch.due_date, ch.id"
+        );
         let rows: Vec<ChargeToRemind> = with_pool!(self, pool => {
             sqlx::query_as(SQL).bind(before).fetch_all(pool).await?
         });

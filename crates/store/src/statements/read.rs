@@ -155,15 +155,25 @@ impl ChargeRow {
     }
 }
 
+/// What was paid of charge `ch`, as `paid_cents`.
+macro_rules! paid_cents_sql {
+    () => {
+        "CAST(COALESCE((SELECT SUM(p.amount_cents) FROM premium_payments p \
+           WHERE p.employer_id = ch.employer_id AND p.charge_id = ch.id), 0) AS BIGINT) \
+           AS paid_cents"
+    };
+}
+pub(super) use paid_cents_sql;
+
 /// Charges with their payments; `$1` employer, `$2`/`$3` the scope, then the caller's
 /// condition and order.
 macro_rules! charges_sql {
     ($tail:literal) => {
         concat!(
             "SELECT ch.id, s.month, c.number AS contract_number, ch.amount_cents, \
-               CAST(COALESCE((SELECT SUM(p.amount_cents) FROM premium_payments p \
-                 WHERE p.employer_id = ch.employer_id AND p.charge_id = ch.id), 0) AS BIGINT) \
-                 AS paid_cents, ch.due_date \
+               ",
+            paid_cents_sql!(),
+            ", ch.due_date \
              FROM premium_charges ch \
              JOIN premium_statements s ON s.employer_id = ch.employer_id AND s.id = ch.statement_id \
              JOIN contracts c ON c.employer_id = ch.employer_id AND c.id = ch.contract_id \
