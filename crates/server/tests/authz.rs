@@ -82,6 +82,7 @@ const MATRIX: &[Row] = &[
         "/werkgevers/{employer}/premies/{month}/pdf",
         TENANT_READ,
     ),
+    ("GET", "/werkgevers/{employer}/premies/{year}/xlsx", TENANT_READ),
     // An employee of the second contract: outside the consult user's scope.
     (
         "GET",
@@ -451,6 +452,7 @@ async fn every_route_answers_every_role_as_the_matrix_says(db: TestDb) {
             .replace("{id}", "999999")
             .replace("{action}", &action.to_string())
             .replace("{month}", &this_month.key())
+            .replace("{year}", &this_month.year.to_string())
     };
 
     // The master of A goes last: revoking the consult user's sheet changes what follows.

@@ -136,6 +136,26 @@ async fn charges_and_the_pdf_show_the_scope_only_and_the_pdf_is_audited(db: Test
     let (status, _, _) = other.get_bytes(&pdf_path).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
+    // The year's workbook: the consult user's contract only; odd years are not there.
+    let year_path = format!("{}/{}/xlsx", premies(), month.year);
+    let (status, _, bytes) = consult.get_bytes(&year_path).await;
+    assert_eq!(status, StatusCode::OK);
+    let contracts: Vec<String> = rows(bytes)[1..].iter().map(|r| r[1].clone()).collect();
+    assert!(
+        contracts.contains(&"530/000101".to_owned()),
+        "{contracts:?}"
+    );
+    assert!(
+        !contracts.contains(&"530/000102".to_owned()),
+        "{contracts:?}"
+    );
+    for odd in ["1999", "3000", "20x6", "-1"] {
+        let (status, _, _) = consult
+            .get_bytes(&format!("{}/{odd}/xlsx", premies()))
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{odd}");
+    }
+
     let log = master
         .get(&format!("/werkgevers/{EMPLOYER_A}/auditlog"))
         .await;

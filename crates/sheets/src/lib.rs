@@ -11,6 +11,7 @@ pub const XLSX_CONTENT_TYPE: &str =
 mod audit_book;
 #[cfg(test)]
 mod catalogue;
+mod charges_book;
 pub mod child;
 mod error_book;
 mod errors;
@@ -31,6 +32,7 @@ mod wire;
 mod write;
 
 pub use audit_book::{AuditLogRow, audit_log_workbook_name, write_audit_log};
+pub use charges_book::{ChargeLine, charges_book_name, write_charges_book};
 pub use error_book::{error_workbook_name, write_error_workbook};
 pub use errors::{FileRejection, RowError, SheetError};
 pub use limits::UploadLimits;

@@ -69,3 +69,4 @@ payment-file-unreadable = The file could not be read as CSV.
 payment-file-columns = The header row must have the columns Date, Amount, Communication and Reference.
 payment-file-too-many-rows = The file has more than 20,000 lines. Split it.
 payment-row-unreadable = This line could not be read.
+premiums-year-workbook = Premiums charged in { $year } (Excel)

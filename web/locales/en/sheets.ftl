@@ -153,3 +153,15 @@ salary-col-national-number = National number
 salary-col-affiliation = Affiliation (do not change)
 salary-col-annual-salary = Pensionable annual salary (full time, €)
 salary-col-fraction = Work fraction (0-1 or %)
+
+charges-book-file-name = Premiums charged { $year }.xlsx
+charges-book-sheet = Premiums charged { $year }
+charges-book-col-month = Month
+charges-book-col-contract = Contract
+charges-book-col-amount = Charged
+charges-book-col-paid = Paid
+charges-book-col-outstanding = Outstanding
+charges-book-col-due = Due date
+charges-book-col-status = Status
+charges-book-col-communication = Structured communication
+charges-book-total = Total of the year

@@ -69,3 +69,4 @@ payment-file-unreadable = Le fichier n'a pas pu être lu comme CSV.
 payment-file-columns = La ligne d'en-tête doit contenir les colonnes Date, Montant, Communication et Référence.
 payment-file-too-many-rows = Le fichier compte plus de 20 000 lignes. Divisez-le.
 payment-row-unreadable = Cette ligne n'a pas pu être lue.
+premiums-year-workbook = Primes facturées { $year } (Excel)

@@ -153,3 +153,15 @@ salary-col-national-number = Numéro de registre national
 salary-col-affiliation = Affiliation (ne pas modifier)
 salary-col-annual-salary = Salaire annuel de référence (temps plein, €)
 salary-col-fraction = Fraction d'occupation (0-1 ou %)
+
+charges-book-file-name = Primes facturées { $year }.xlsx
+charges-book-sheet = Primes facturées { $year }
+charges-book-col-month = Mois
+charges-book-col-contract = Contrat
+charges-book-col-amount = Facturé
+charges-book-col-paid = Payé
+charges-book-col-outstanding = Solde dû
+charges-book-col-due = Échéance
+charges-book-col-status = Statut
+charges-book-col-communication = Communication structurée
+charges-book-total = Total de l'année

@@ -69,3 +69,4 @@ payment-file-unreadable = Het bestand kon niet gelezen worden als CSV.
 payment-file-columns = De kopregel moet de kolommen Datum, Bedrag, Mededeling en Referentie bevatten.
 payment-file-too-many-rows = Het bestand heeft meer dan 20 000 lijnen. Splits het op.
 payment-row-unreadable = Deze lijn kon niet gelezen worden.
+premiums-year-workbook = Aangerekende premies { $year } (Excel)

@@ -153,3 +153,15 @@ salary-col-national-number = Rijksregisternummer
 salary-col-affiliation = Aansluiting (niet wijzigen)
 salary-col-annual-salary = Pensioengevend jaarloon (voltijds, €)
 salary-col-fraction = Arbeidsbreuk (0-1 of %)
+
+charges-book-file-name = Aangerekende premies { $year }.xlsx
+charges-book-sheet = Aangerekende premies { $year }
+charges-book-col-month = Maand
+charges-book-col-contract = Contract
+charges-book-col-amount = Aangerekend
+charges-book-col-paid = Betaald
+charges-book-col-outstanding = Openstaand
+charges-book-col-due = Vervaldag
+charges-book-col-status = Status
+charges-book-col-communication = Gestructureerde mededeling
+charges-book-total = Totaal van het jaar

@@ -8,7 +8,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Datelike;
 use ebdesk_domain::premium::{Cents, INSURER_ACCOUNT, Month};
 use ebdesk_i18n::{LanguageIdentifier, Message};
-use ebdesk_sheets::{StatementSummary, write_statement_pdf};
+use ebdesk_sheets::{
+    ChargeLine, StatementSummary, charges_book_name, write_charges_book, write_statement_pdf,
+};
 use ebdesk_store::{AuditEvent, ChargeStatus, StatementCharge, StatementHeader};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -20,6 +22,10 @@ use ebdesk_app::amounts::format_amount;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.get("/werkgevers/{employer}/premies", charges_page)
+        .get(
+            "/werkgevers/{employer}/premies/{year}/xlsx",
+            charges_workbook,
+        )
         .get("/werkgevers/{employer}/premies/{month}/pdf", statement_pdf);
 }
 
@@ -46,6 +52,11 @@ struct MonthView {
     /// "11/2026".
     label: String,
     charges: Vec<ChargeView>,
+}
+
+/// A year the pages offer: from 2000 to next year.
+fn offered_year(year: i32, today: chrono::NaiveDate) -> bool {
+    (2000..=today.year() + 1).contains(&year)
 }
 
 fn status_name(status: ChargeStatus) -> &'static str {
@@ -93,7 +104,7 @@ pub async fn charges_page(
     let today = state.today();
     let year = params
         .jaar
-        .filter(|y| (2000..=today.year() + 1).contains(y))
+        .filter(|y| offered_year(*y, today))
         .unwrap_or(today.year());
     let charges = state
         .store
@@ -108,6 +119,45 @@ pub async fn charges_page(
     context.insert("next_year", &next);
     context.insert("months", &month_views(&charges, lang));
     Ok(html(StatusCode::OK, render("premiums.html", &context)?))
+}
+
+/// "Aangerekende premies" of a year as a workbook, as the scope sees them.
+pub async fn charges_workbook(
+    state: web::Data<AppState>,
+    tenant: Tenant,
+    path: web::Path<(String, String)>,
+) -> Result<HttpResponse, AppError> {
+    let today = state.today();
+    let year = path
+        .1
+        .parse::<i32>()
+        .ok()
+        .filter(|y| offered_year(*y, today));
+    let year = year.ok_or(AppError::NotFound)?;
+    let charges = state
+        .store
+        .list_charges(tenant.access.scope(), year, today)
+        .await?;
+    let lines: Vec<ChargeLine> = charges
+        .iter()
+        .map(|c| ChargeLine {
+            month: c.month,
+            contract: c.contract_number.clone(),
+            amount: Cents(c.amount_cents),
+            paid: Cents(c.paid_cents),
+            due_date: c.due_date,
+            status_key: match c.status {
+                ChargeStatus::Open => "charge-status-open",
+                ChargeStatus::Paid => "charge-status-paid",
+                ChargeStatus::Late => "charge-status-late",
+            },
+            communication: c.communication.clone(),
+        })
+        .collect();
+    let lang = ebdesk_i18n::language(tenant.user.language.as_str());
+    let bytes = write_charges_book(&lines, year, &lang)?;
+    let name = charges_book_name(year, &lang);
+    Ok(attachment(ebdesk_sheets::XLSX_CONTENT_TYPE, name, bytes))
 }
 
 /// The texts of the PDF in `lang`, amounts written the reader's way.

@@ -63,6 +63,12 @@ impl From<super::secrets::SecretError> for AppError {
     }
 }
 
+impl From<ebdesk_sheets::SheetError> for AppError {
+    fn from(err: ebdesk_sheets::SheetError) -> Self {
+        AppError::Internal(err.to_string())
+    }
+}
+
 impl From<tera::Error> for AppError {
     fn from(err: tera::Error) -> Self {
         AppError::Internal(ebdesk_i18n::tera_error_text(&err))
