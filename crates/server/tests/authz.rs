@@ -82,7 +82,11 @@ const MATRIX: &[Row] = &[
         "/werkgevers/{employer}/premies/{month}/pdf",
         TENANT_READ,
     ),
-    ("GET", "/werkgevers/{employer}/premies/{year}/xlsx", TENANT_READ),
+    (
+        "GET",
+        "/werkgevers/{employer}/premies/{year}/xlsx",
+        TENANT_READ,
+    ),
     // An employee of the second contract: outside the consult user's scope.
     (
         "GET",

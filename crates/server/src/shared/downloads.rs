@@ -75,9 +75,13 @@ pub async fn queue_download(
             state.jobs.wake();
             Ok(see_other(&action_path(tenant, id)))
         }
-        Ok(DownloadRequest::Pending(id)) => Ok(see_other(&format!(
-            "/werkgevers/{number}/acties/{id}?bestaand=1"
-        ))),
+        Ok(DownloadRequest::Pending(id)) => {
+            // Queued elsewhere (the scheduler, another node): a worker here may take it now.
+            state.jobs.wake();
+            Ok(see_other(&format!(
+                "/werkgevers/{number}/acties/{id}?bestaand=1"
+            )))
+        }
         Err(StoreError::Refused("download-limit")) => {
             render_downloads(state, tenant, StatusCode::TOO_MANY_REQUESTS, |c| {
                 c.insert("download_limit", &PENDING_DOWNLOADS_PER_USER);

@@ -17,7 +17,7 @@ use crate::premium::{RuleRow, SalaryRow};
 use crate::{Result, Store, StoreError};
 
 /// Affiliations read at a time.
-const CHUNK: i64 = 2_000;
+const CHUNK: i64 = 10_000;
 
 /// A line about to be written: everything but the copied names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +69,13 @@ macro_rules! periods_sql {
         )
     };
 }
+
+/// A month's own lines need no `moved` (only regularisations give a reason).
+const MONTH_PERIODS_SQL: &str = "SELECT a.id, a.category_id, a.affiliation_start, a.end_date, \
+      FALSE AS moved FROM affiliations a \
+    WHERE a.employer_id = $1 AND a.id > $2 \
+      AND a.affiliation_start <= $3 AND (a.end_date IS NULL OR a.end_date >= $4) \
+    ORDER BY a.id LIMIT $5";
 
 impl ComputedLine {
     fn new(id: i64, month: Month, due: &MonthPremium, premium: i64, days: i64) -> Self {
@@ -136,11 +143,7 @@ impl Store {
         employer_id: i64,
         month: Month,
     ) -> Result<Vec<ComputedLine>> {
-        const SQL: &str = periods_sql!(
-            "WHERE a.employer_id = $1 AND a.id > $2 \
-             AND a.affiliation_start <= $3 AND (a.end_date IS NULL OR a.end_date >= $4) \
-             ORDER BY a.id LIMIT $5"
-        );
+        const SQL: &str = MONTH_PERIODS_SQL;
         let rules = self.employer_rules(employer_id).await?;
         let mut lines = Vec::new();
         let mut after = 0_i64;

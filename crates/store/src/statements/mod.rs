@@ -103,7 +103,9 @@ impl Store {
                 newly_issued: false,
             });
         }
+        let started = std::time::Instant::now();
         let mut lines = self.month_lines(employer_id, month).await?;
+        let read = started.elapsed();
         let mut late_changes_until = None;
         if let Some(previous) = self.previous_statement(employer_id).await? {
             let previous_month = Month::parse(&previous.month)
@@ -127,8 +129,19 @@ impl Store {
             due_date: ebdesk_domain::premium::due_date(month),
             late_changes_until,
         };
-        self.write_statement(&header, &lines, notice, actor, now)
-            .await
+        let issued = self
+            .write_statement(&header, &lines, notice, actor, now)
+            .await?;
+        tracing::info!(
+            employer_id,
+            month = %month.key(),
+            lines = lines.len(),
+            read_ms = read.as_millis(),
+            total_ms = started.elapsed().as_millis(),
+            new = issued.newly_issued,
+            "premium statement"
+        );
+        Ok(issued)
     }
 
     async fn previous_statement(&self, employer_id: i64) -> Result<Option<PreviousRow>> {
