@@ -368,6 +368,40 @@ pub async fn list_employees(
     Ok(html(StatusCode::OK, render("employees.html", &context)?))
 }
 
+/// Every salary period of the employee's affiliations, newest first per affiliation, in
+/// the reader's way of writing amounts and percents.
+async fn salary_history(
+    state: &AppState,
+    tenant: &Tenant,
+    employee: &ebdesk_store::EmployeeDetail,
+) -> Result<Vec<serde_json::Value>, AppError> {
+    let lang = tenant.user.language.as_str();
+    let mut rows = Vec::new();
+    for affiliation in &employee.affiliations {
+        let records = state
+            .store
+            .list_affiliation_salaries(tenant.access.scope(), affiliation.id)
+            .await?;
+        for record in records.iter().rev() {
+            let fraction = u32::from(record.salary.fraction.ten_thousandths()) * 100;
+            rows.push(serde_json::json!({
+                "contract": affiliation.contract_number,
+                "category": affiliation.category_name,
+                "from": record.salary.from.format("%d/%m/%Y").to_string(),
+                "annual": ebdesk_app::amounts::format_amount(record.salary.annual, lang),
+                "fraction": ebdesk_app::amounts::format_rate(
+                    ebdesk_domain::premium::Rate(fraction),
+                    lang,
+                ),
+                "recorded": crate::shared::local::display_date(
+                    crate::shared::local::today(record.recorded_at),
+                ),
+            }));
+        }
+    }
+    Ok(rows)
+}
+
 pub async fn show_employee(
     state: web::Data<AppState>,
     tenant: Tenant,
@@ -383,7 +417,9 @@ pub async fn show_employee(
         .iter()
         .map(crate::shared::history::history_line)
         .collect();
+    let salaries = salary_history(&state, &tenant, &employee).await?;
     let mut context = tenant_context(&tenant);
+    context.insert("salaries", &salaries);
     context.insert("national_number", &employee.national_number.formatted());
     context.insert(
         "has_active",

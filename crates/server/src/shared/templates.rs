@@ -121,6 +121,8 @@ mod tests {
                  "outstanding": "563,33 €", "due_date": "30/11/2026", "status": "late",
                  "communication": "+++000/0000/00101+++"}]}],
             "statement_months": [{"key": "2026-11", "label": "11/2026"}],
+            "salaries": [{"contract": "530/000101", "category": "Bedienden", "from": "01/01/2026",
+                "annual": "48 000,00 €", "fraction": "80 %", "recorded": "02/01/2026"}],
             "statement_error": "statement-month-unknown",
             "outcome": {"recorded": 2, "already": 1, "problems": [[3, "payment-amount-invalid"]]},
             "payment_errors": {"mededeling": "payment-communication-invalid", "bestand": "payment-file-columns"},
