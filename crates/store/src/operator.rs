@@ -77,6 +77,17 @@ pub struct NewContract {
     pub categories: Vec<String>,
 }
 
+/// Every column of an employer, for the rows matching `$where`.
+macro_rules! employer_sql {
+    ($where:literal) => {
+        concat!(
+            "SELECT id, number, name, kbo_number, street, postal_code, city, \
+               notification_email FROM employers WHERE ",
+            $where
+        )
+    };
+}
+
 impl Store {
     /// Every employer, by number, with its master user.
     pub async fn list_employers(&self) -> Result<Vec<EmployerSummary>> {
@@ -136,10 +147,17 @@ impl Store {
 
     /// The employer with this number, all its data (the operator's view; not tenant-scoped).
     pub async fn find_employer(&self, number: &str) -> Result<Option<crate::Employer>> {
-        const SQL: &str = "SELECT id, number, name, kbo_number, street, postal_code, city, \
-            notification_email FROM employers WHERE number = $1";
+        const SQL: &str = employer_sql!("number = $1");
         Ok(with_pool!(self, pool => {
             sqlx::query_as(SQL).bind(number.to_owned()).fetch_optional(pool).await?
+        }))
+    }
+
+    /// An employer by id, for the scheduler (not tenant-scoped: it acts for every employer).
+    pub async fn find_employer_by_id(&self, employer_id: i64) -> Result<Option<crate::Employer>> {
+        const SQL: &str = employer_sql!("id = $1");
+        Ok(with_pool!(self, pool => {
+            sqlx::query_as(SQL).bind(employer_id).fetch_optional(pool).await?
         }))
     }
 

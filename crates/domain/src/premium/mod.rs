@@ -20,7 +20,7 @@ mod statement;
 pub use communication::{INSURER_ACCOUNT, StructuredCommunication};
 pub use money::{Cents, Fraction, Rate, round_half_away};
 pub use regularisation::{ReasonCode, Regularisation, reason_for, regularise};
-pub use statement::{StatementLine, Subtotal, due_date, in_statement_order, subtotals, total};
+pub use statement::{StatementLine, due_date, in_statement_order};
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};

@@ -1,7 +1,7 @@
 //! A month's statement ("Premiebordereel", "bordereau de primes"): one line per affiliation
-//! and per regularisation, subtotals per contract and category, the total, and when it is
-//! due. What each line costs comes from [`super::premium_for_month`] and
-//! [`super::regularise`]; this module only orders and adds them up.
+//! and per regularisation, in the statement's order, and when it is due. What each line
+//! costs comes from [`super::premium_for_month`]; the store sums the lines per contract and
+//! category, the workbook while it writes them.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -29,15 +29,6 @@ pub struct StatementLine {
     pub reason: Option<ReasonCode>,
 }
 
-/// The sum of one contract's category.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Subtotal {
-    pub contract: String,
-    pub category: String,
-    pub lines: usize,
-    pub amount: Cents,
-}
-
 /// Orders `lines` as a statement lists them: by contract, category, name, then month.
 pub fn in_statement_order(lines: &mut [StatementLine]) {
     lines.sort_by(|a, b| {
@@ -56,35 +47,6 @@ pub fn in_statement_order(lines: &mut [StatementLine]) {
                 b.month,
             ))
     });
-}
-
-/// The subtotal of each contract and category, in statement order.
-pub fn subtotals(lines: &[StatementLine]) -> Vec<Subtotal> {
-    let mut sums: Vec<Subtotal> = Vec::new();
-    for line in lines {
-        let found = sums
-            .iter_mut()
-            .find(|s| s.contract == line.contract && s.category == line.category);
-        match found {
-            Some(sum) => {
-                sum.lines += 1;
-                sum.amount = sum.amount + line.premium;
-            }
-            None => sums.push(Subtotal {
-                contract: line.contract.clone(),
-                category: line.category.clone(),
-                lines: 1,
-                amount: line.premium,
-            }),
-        }
-    }
-    sums.sort_by(|a, b| (&a.contract, &a.category).cmp(&(&b.contract, &b.category)));
-    sums
-}
-
-/// What the statement asks in all.
-pub fn total(lines: &[StatementLine]) -> Cents {
-    lines.iter().map(|l| l.premium).sum()
 }
 
 /// The statement of `month` is issued on its 15th and due on its last day.
@@ -114,7 +76,7 @@ mod tests {
     }
 
     #[test]
-    fn subtotals_per_contract_and_category_add_up_to_the_total() {
+    fn lines_are_ordered_by_contract_category_name_and_month() {
         let mut lines = vec![
             line("530/000102", "Arbeiders", "Maes, Eva", 12_000),
             line("530/000101", "Bedienden", "Peeters, Jan", 20_000),
@@ -124,12 +86,6 @@ mod tests {
         in_statement_order(&mut lines);
         assert_eq!(lines[0].name, "Aerts, Lien");
         assert_eq!(lines[3].contract, "530/000102");
-        let sums = subtotals(&lines);
-        assert_eq!(sums.len(), 2);
-        assert_eq!((sums[0].lines, sums[0].amount), (3, Cents(27_903)));
-        assert_eq!((sums[1].lines, sums[1].amount), (1, Cents(12_000)));
-        assert_eq!(total(&lines), Cents(39_903));
-        assert_eq!(sums.iter().map(|s| s.amount).sum::<Cents>(), total(&lines));
     }
 
     #[test]

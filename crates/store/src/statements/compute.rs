@@ -14,7 +14,7 @@ use ebdesk_domain::premium::{
 
 use crate::db::with_pool;
 use crate::premium::{RuleRow, SalaryRow};
-use crate::{Result, Store, StoreError};
+use crate::{Result, Store};
 
 /// Affiliations read at a time.
 const CHUNK: i64 = 10_000;
@@ -256,8 +256,7 @@ impl Store {
         });
         rows.into_iter()
             .map(|r| {
-                let month = Month::parse(&r.charged_month)
-                    .ok_or_else(|| StoreError::Corrupt("statement month".to_owned()))?;
+                let month = super::stored_month(&r.charged_month)?;
                 Ok(((r.affiliation_id, month), (r.premium_cents, r.days)))
             })
             .collect()

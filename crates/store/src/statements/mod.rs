@@ -69,10 +69,7 @@ impl Store {
         let months: Vec<String> = with_pool!(self, pool => {
             sqlx::query_scalar(SQL).bind(employer_id).fetch_all(pool).await?
         });
-        months
-            .iter()
-            .map(|m| Month::parse(m).ok_or_else(|| StoreError::Corrupt("month".to_owned())))
-            .collect()
+        months.iter().map(|m| stored_month(m)).collect()
     }
 
     /// The latest month the employer has a statement of.
@@ -81,9 +78,7 @@ impl Store {
         let month: Option<String> = with_pool!(self, pool => {
             sqlx::query_scalar(SQL).bind(employer_id).fetch_one(pool).await?
         });
-        month
-            .map(|m| Month::parse(&m).ok_or_else(|| StoreError::Corrupt("month".to_owned())))
-            .transpose()
+        month.map(|m| stored_month(&m)).transpose()
     }
 
     /// Issues the employer's statement of `month` unless it exists: the month's lines, and,
@@ -108,8 +103,7 @@ impl Store {
         let read = started.elapsed();
         let mut late_changes_until = None;
         if let Some(previous) = self.previous_statement(employer_id).await? {
-            let previous_month = Month::parse(&previous.month)
-                .ok_or_else(|| StoreError::Corrupt("statement month".to_owned()))?;
+            let previous_month = stored_month(&previous.month)?;
             if previous_month < month {
                 let since = previous.late_changes_until.unwrap_or(previous.issued_at)
                     - Duration::hours(LATE_CHANGE_MARGIN_HOURS);
@@ -154,24 +148,10 @@ impl Store {
 
     /// The months before `month` that have a statement, oldest first.
     async fn billed_months(&self, employer_id: i64, month: Month) -> Result<Vec<Month>> {
-        const SQL: &str = "SELECT month FROM premium_statements \
-            WHERE employer_id = $1 AND month < $2 ORDER BY month";
-        let months: Vec<String> = with_pool!(self, pool => {
-            sqlx::query_scalar(SQL).bind(employer_id).bind(month.key()).fetch_all(pool).await?
-        });
-        months
-            .iter()
-            .map(|m| Month::parse(m).ok_or_else(|| StoreError::Corrupt("month".to_owned())))
-            .collect()
-    }
-
-    /// An employer by id, for the scheduler (not tenant-scoped: it acts for every employer).
-    pub async fn find_employer_by_id(&self, employer_id: i64) -> Result<Option<crate::Employer>> {
-        const SQL: &str = "SELECT id, number, name, kbo_number, street, postal_code, city, \
-            notification_email FROM employers WHERE id = $1";
-        Ok(with_pool!(self, pool => {
-            sqlx::query_as(SQL).bind(employer_id).fetch_optional(pool).await?
-        }))
+        let mut months = self.list_statement_months(employer_id).await?;
+        months.retain(|m| *m < month);
+        months.reverse();
+        Ok(months)
     }
 
     /// The language of the employer's master user, what the employer's notices are
@@ -194,4 +174,9 @@ impl Store {
             sqlx::query_scalar(SQL).bind(month.key()).fetch_all(pool).await?
         }))
     }
+}
+
+/// A month as statements store it ("2026-11").
+pub(crate) fn stored_month(text: &str) -> Result<Month> {
+    Month::parse(text).ok_or_else(|| StoreError::Corrupt(format!("statement month {text:?}")))
 }

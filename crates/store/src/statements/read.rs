@@ -8,6 +8,7 @@ use ebdesk_domain::premium::{
 use futures_util::TryStreamExt;
 use serde::Serialize;
 
+use super::stored_month;
 use crate::db::{BulkRead, with_pool};
 use crate::scope::in_scope_sql;
 use crate::{Result, Scope, Store, StoreError};
@@ -91,7 +92,7 @@ impl TryFrom<LineRow> for StatementLine {
             employee_number: r.employee_number,
             name: r.name,
             national_number: r.national_number,
-            month: month_of(&r.charged_month)?,
+            month: stored_month(&r.charged_month)?,
             salary: Cents(r.salary_cents),
             fraction: u16::try_from(r.fraction_ten_thousandths)
                 .ok()
@@ -125,10 +126,6 @@ struct ChargeRow {
     due_date: NaiveDate,
 }
 
-fn month_of(text: &str) -> Result<Month> {
-    Month::parse(text).ok_or_else(|| StoreError::Corrupt("statement month".to_owned()))
-}
-
 impl ChargeRow {
     fn charge(self, today: NaiveDate) -> Result<StatementCharge> {
         let number = u64::try_from(self.id).ok();
@@ -144,7 +141,7 @@ impl ChargeRow {
         };
         Ok(StatementCharge {
             id: self.id,
-            month: month_of(&self.month)?,
+            month: stored_month(&self.month)?,
             contract_number: self.contract_number,
             amount_cents: self.amount_cents,
             paid_cents: self.paid_cents,
@@ -220,7 +217,7 @@ impl Store {
         let (header, subtotals, charges) = found;
         Ok(Some(StatementHeader {
             id: header.id,
-            month: month_of(&header.month)?,
+            month: stored_month(&header.month)?,
             issued_at: header.issued_at,
             due_date: header.due_date,
             total_cents: subtotals.iter().map(|s| s.amount_cents).sum(),
