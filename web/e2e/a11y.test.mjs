@@ -86,6 +86,7 @@ describe('axe-core finds no serious or critical violation', () => {
           const employee = await page.locator('table.employees tbody a').first().getAttribute('href');
           assert.ok(employee, 'the list has an employee');
           await check(page, t, reader.lang, employee);
+          await check(page, t, reader.lang, `${employee}/verplaatsen`);
           await check(page, t, reader.lang, `${home}/downloads`);
           await check(page, t, reader.lang, `${home}/uploads`);
           await check(page, t, reader.lang, `${home}/premies`);

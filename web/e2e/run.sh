@@ -83,10 +83,10 @@ dump_server_log() {
 }
 
 addr="127.0.0.1:$port"
-log "starting $bin serve --demo --bind $addr --data-dir $data_dir"
+log "starting $bin serve --demo --no-scheduler --bind $addr --data-dir $data_dir"
 # No DATABASE_URL from the caller's environment: the e2e server always uses SQLite.
 env -u DATABASE_URL RUST_LOG="${RUST_LOG:-info}" \
-  "$bin" serve --demo --bind "$addr" --data-dir "$data_dir" </dev/null >"$server_log" 2>&1 &
+  "$bin" serve --demo --no-scheduler --bind "$addr" --data-dir "$data_dir" </dev/null >"$server_log" 2>&1 &
 server_pid=$!
 
 base_url="http://$addr"
@@ -119,6 +119,7 @@ fi
 
 status=0
 BASE_URL="$base_url" CHROMIUM_PATH="$chromium" SCREENSHOT_DIR="$results" MAIL_DIR="$data_dir/mail" \
+  EBDESK_BIN="$bin" EBDESK_DATA_DIR="$data_dir" \
   node --test --test-reporter=spec --test-concurrency=1 "${tests[@]}" </dev/null || status=$?
 
 if ((status != 0)); then

@@ -1,7 +1,8 @@
 // "Invullijst salarissen" round trip, as the demo master user of 530-101: request this
 // year's list on the downloads page, download it when the action says Beschikbaar, fill it
 // with openpyxl (fill_salaries.py, as a user's spreadsheet program would), upload it with
-// the year, check the preview's counts, apply everything and see the action Verwerkt.
+// the year, check the preview's counts, apply everything and see the action Verwerkt; then
+// the operator issues this month's statement and its workbook charges the new salaries.
 //
 // Needs python3 with openpyxl; web/e2e/run.sh installs it when missing.
 import assert from 'node:assert/strict';
@@ -105,4 +106,72 @@ describe('Invullijst salarissen: download, fill in with openpyxl, upload, apply'
       assert.equal(await page.locator('#apply-all').count(), 0, 'no second decision');
     });
   });
+
+  test('the next statement charges the new salaries and regularises the months billed', async (t) => {
+    await withPage(browser, t, async (page) => {
+      // 5. The operator issues this month's statement (the e2e server runs no scheduler).
+      const [year, month] = brusselsMonth();
+      const key = `${year}-${month}`;
+      const env = { ...process.env, EBDESK_LOG: 'warn' };
+      delete env.DATABASE_URL; // the e2e server's SQLite, never a caller's database
+      const said = execFileSync(
+        process.env.EBDESK_BIN,
+        ['statement', '--employer', EMPLOYER, '--month', key, '--data-dir', process.env.EBDESK_DATA_DIR],
+        { encoding: 'utf8', env, timeout: JOB_TIMEOUT },
+      );
+      assert.match(said, /opgemaakt/, said);
+
+      // 6. The master downloads it from the downloads page and opens it.
+      await login(page, USERS.master);
+      await page.goto(url(`${HOME}/downloads`));
+      await page.locator('#statement-month').selectOption(key);
+      await Promise.all([
+        page.waitForURL((u) => ACTION_PATH.test(u.pathname)),
+        page.locator('#request-statement').click(),
+      ]);
+      const link = page.locator('#live a.download');
+      await link.waitFor({ state: 'visible', timeout: JOB_TIMEOUT });
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: JOB_TIMEOUT }), link.click()]);
+      const saved = path.join(work, 'premiebordereel.xlsx');
+      await download.saveAs(saved);
+      const lines = JSON.parse(
+        execFileSync('python3', [path.join(here, 'read_statement.py'), saved], { encoding: 'utf8', timeout: JOB_TIMEOUT }),
+      );
+
+      // This month: every line at a salary typed in the list, none with a reason code.
+      const label = `${month}/${year}`;
+      const own = lines.filter((l) => l.month === label);
+      assert.ok(own.length > 0, `lines of ${label}: ${JSON.stringify(lines)}`);
+      for (const line of own) {
+        assert.equal(line.reason, '', JSON.stringify(line));
+        // fill_salaries.py types 52 000,50 €, then 10 € more on each next row.
+        assert.ok(line.salary >= 52_000 && line.salary % 10 === 0.5, `a salary of the list: ${JSON.stringify(line)}`);
+      }
+      // The months of this year billed before the upload (the demo bills the two before this
+      // one) come back as salary regularisations, reason 25; last year's months do not.
+      const billed = [1, 2].map((back) => monthBefore(year, month, back)).filter(([y]) => y === year);
+      for (const [y, m] of billed) {
+        const regularised = lines.filter((l) => l.month === `${m}/${y}`);
+        assert.ok(regularised.length > 0, `regularisations of ${m}/${y}`);
+        assert.ok(regularised.every((l) => l.reason === '25'), JSON.stringify(regularised));
+      }
+      const earlier = lines.filter((l) => l.month !== label && !billed.some(([y, m]) => l.month === `${m}/${y}`));
+      assert.deepEqual(earlier, [], 'no other month is touched');
+      t.diagnostic(`${own.length} lines of ${label}, ${lines.length - own.length} regularisations`);
+    });
+  });
 });
+
+/** This month in Brussels, as ['2026', '12']. */
+function brusselsMonth() {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels', year: 'numeric', month: '2-digit' })
+    .formatToParts(new Date());
+  const part = (type) => parts.find((p) => p.type === type).value;
+  return [part('year'), part('month')];
+}
+
+/** The month `back` months before year/month, as ['2026', '10']. */
+function monthBefore(year, month, back) {
+  const index = Number(year) * 12 + Number(month) - 1 - back;
+  return [String(Math.floor(index / 12)), String((index % 12) + 1).padStart(2, '0')];
+}

@@ -148,6 +148,10 @@ enum Command {
         /// Jobs (downloads, uploads) this node runs at once; 0 runs none (other nodes do).
         #[arg(long, env = "EBDESK_JOBS", default_value_t = 2)]
         jobs: usize,
+        /// Never issues statements or sends reminders on its own: another node does, or the
+        /// operator with `ebdesk statement` (the browser tests issue months by hand).
+        #[arg(long)]
+        no_scheduler: bool,
     },
     /// Runs only the job worker, for a separate node (stops on SIGINT/SIGTERM).
     Worker {
@@ -317,9 +321,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             public_url,
             mail,
             jobs,
+            no_scheduler,
         } => {
             init_tracing(&db.log_level);
-            serve::run(&db, &mail, &bind, demo, public_url, jobs).await?;
+            let worker = serve::WorkerChoice {
+                jobs,
+                schedule: !no_scheduler,
+            };
+            serve::run(&db, &mail, &bind, demo, public_url, worker).await?;
         }
         Command::Operator {
             action:

@@ -5,6 +5,14 @@ use ebdesk_server::{AppSettings, Application};
 
 use crate::{DbArgs, demo, mail, open_store_with_key, worker};
 
+/// What the worker of a `serve` node does.
+pub struct WorkerChoice {
+    /// Jobs run at once; 0 runs no worker at all.
+    pub jobs: usize,
+    /// Whether the statement scheduler runs beside the worker.
+    pub schedule: bool,
+}
+
 /// `ebdesk serve`: the web application with the mail sender and, unless `jobs` is 0, a job
 /// worker, until SIGINT/SIGTERM.
 pub async fn run(
@@ -13,7 +21,7 @@ pub async fn run(
     bind: &str,
     demo: bool,
     public_url: Option<String>,
-    jobs: usize,
+    worker: WorkerChoice,
 ) -> anyhow::Result<()> {
     let (store, secret_key) = open_store_with_key(db).await?;
     if demo && store.has_no_employers().await? {
@@ -27,11 +35,12 @@ pub async fn run(
         .trim_end_matches('/')
         .to_owned();
     let settings = AppSettings::new(secret_key, public_url.clone());
-    let worker = if jobs > 0 {
+    let worker = if worker.jobs > 0 {
         Some(worker::RunningWorker::start(
             store.clone(),
-            jobs,
+            worker.jobs,
             &public_url,
+            worker.schedule,
         )?)
     } else {
         None

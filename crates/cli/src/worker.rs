@@ -19,12 +19,14 @@ pub struct RunningWorker {
 }
 
 impl RunningWorker {
-    /// Starts a worker with every job kind, `concurrency` jobs at a time, and the scheduler
-    /// beside it; `public_url` is where users reach ebdesk (links in notices).
+    /// Starts a worker with every job kind, `concurrency` jobs at a time, and (when
+    /// `schedule`) the scheduler beside it; `public_url` is where users reach ebdesk (links
+    /// in notices).
     pub fn start(
         store: Store,
         concurrency: usize,
         public_url: &str,
+        schedule: bool,
     ) -> anyhow::Result<RunningWorker> {
         let parser = ParserCommand::current_exe().context("locating the ebdesk binary")?;
         let config = WorkerConfig {
@@ -45,7 +47,11 @@ impl RunningWorker {
         );
         let worker = worker.run(shutdown.clone());
         let task = tokio::spawn(async move {
-            tokio::join!(worker, scheduler);
+            if schedule {
+                tokio::join!(worker, scheduler);
+            } else {
+                worker.await;
+            }
         });
         Ok(RunningWorker {
             notifier,
@@ -69,7 +75,7 @@ pub async fn run_until_signal(
     concurrency: usize,
     public_url: &str,
 ) -> anyhow::Result<()> {
-    let worker = RunningWorker::start(store, concurrency, public_url)?;
+    let worker = RunningWorker::start(store, concurrency, public_url, true)?;
     println!("ebdesk worker draait; stop met Ctrl-C.");
     let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         .context("listening for SIGTERM")?;

@@ -19,6 +19,9 @@ pub enum ActionKind {
     Exit,
     /// "Wijziging persoonsgegevens".
     PersonalDataChange,
+    /// "Verplaatsen naar andere categorie": an affiliation ends, one in another category of
+    /// the same contract starts the next day.
+    CategoryMove,
     /// "Premiebordereel": a month's premium statement as a workbook (issued first when due).
     PremiumStatement,
     /// Download "Invullijst salarissen": the salary list of a year, to fill in.
@@ -35,16 +38,18 @@ impl ActionKind {
         ActionKind::NewAffiliation,
         ActionKind::Exit,
         ActionKind::PersonalDataChange,
+        ActionKind::CategoryMove,
         ActionKind::PremiumStatement,
         ActionKind::SalaryListDownload,
         ActionKind::SalaryListUpload,
     ];
 
     /// The kinds that change an employee: they are the employee's "Historiek".
-    pub const EMPLOYEE_CHANGES: &'static [ActionKind] = &[
+    pub const EMPLOYEE_CHANGES: [ActionKind; 4] = [
         ActionKind::NewAffiliation,
         ActionKind::Exit,
         ActionKind::PersonalDataChange,
+        ActionKind::CategoryMove,
     ];
 
     /// The stable name stored in the database and used in forms and URLs.
@@ -55,6 +60,7 @@ impl ActionKind {
             ActionKind::NewAffiliation => "new_affiliation",
             ActionKind::Exit => "exit",
             ActionKind::PersonalDataChange => "personal_data_change",
+            ActionKind::CategoryMove => "category_move",
             ActionKind::PremiumStatement => "premium_statement",
             ActionKind::SalaryListDownload => "salary_list_download",
             ActionKind::SalaryListUpload => "salary_list_upload",

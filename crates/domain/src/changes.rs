@@ -216,6 +216,33 @@ pub fn check_exit(
     Ok((reported_on - end_date > TimeDelta::days(EXIT_REPORT_DAYS)).then_some("exit-late"))
 }
 
+/// Farthest ahead a category move may be dated: a year catches a mistyped year.
+pub const MAX_MOVE_AHEAD_DAYS: i64 = 366;
+
+/// A move of an affiliation that started on `affiliation_start`, in category
+/// `current_category`, to `new_category` from `from` on (the old one ends the day before),
+/// reported on `reported_on`. Refused (field, key) when the category does not change, the
+/// move is not after the start (the old affiliation would have no day) or more than a year
+/// ahead; late (a warning) when reported more than 30 days after `from`.
+pub fn check_category_move(
+    affiliation_start: NaiveDate,
+    current_category: i64,
+    new_category: i64,
+    from: NaiveDate,
+    reported_on: NaiveDate,
+) -> Result<Option<&'static str>, (&'static str, &'static str)> {
+    if new_category == current_category {
+        return Err(("category", "move-same-category"));
+    }
+    if from <= affiliation_start {
+        return Err(("from", "move-not-after-start"));
+    }
+    if from - reported_on > TimeDelta::days(MAX_MOVE_AHEAD_DAYS) {
+        return Err(("from", "move-too-far-ahead"));
+    }
+    Ok((reported_on - from > TimeDelta::days(EXIT_REPORT_DAYS)).then_some("move-late"))
+}
+
 /// One field of a person that a change sets, as stored values (dates yyyy-mm-dd, national
 /// numbers `YY.MM.DD-SSS.CC`, gender and language as their codes); None for empty.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -440,6 +467,45 @@ mod tests {
         p.birth_date = "02/12/2026".to_owned();
         let errors = parse_person(&p, d(2026, 12, 1)).err().unwrap_or_default();
         assert_eq!(errors.get("birth_date"), Some(&"birth-date-implausible"));
+    }
+
+    #[test]
+    fn a_move_changes_the_category_after_the_start_and_within_a_year() {
+        let start = d(2024, 3, 1);
+        let today = d(2026, 12, 7);
+        assert_eq!(
+            check_category_move(start, 1, 2, d(2026, 12, 1), today),
+            Ok(None)
+        );
+        assert_eq!(
+            check_category_move(start, 1, 1, d(2026, 12, 1), today),
+            Err(("category", "move-same-category"))
+        );
+        // The old affiliation keeps at least its first day.
+        assert_eq!(
+            check_category_move(start, 1, 2, start, today),
+            Err(("from", "move-not-after-start"))
+        );
+        assert_eq!(
+            check_category_move(start, 1, 2, d(2024, 3, 2), today),
+            Ok(Some("move-late"))
+        );
+        assert_eq!(
+            check_category_move(start, 1, 2, d(2026, 11, 7), today),
+            Ok(None)
+        );
+        assert_eq!(
+            check_category_move(start, 1, 2, d(2026, 11, 6), today),
+            Ok(Some("move-late"))
+        );
+        assert_eq!(
+            check_category_move(start, 1, 2, d(2027, 12, 8), today),
+            Ok(None)
+        );
+        assert_eq!(
+            check_category_move(start, 1, 2, d(2027, 12, 9), today),
+            Err(("from", "move-too-far-ahead"))
+        );
     }
 
     #[test]

@@ -277,6 +277,16 @@ const MATRIX: &[Row] = &[
         "/werkgevers/{employer}/werknemers/{employee}/uittreding",
         CHANGE_REFUSED,
     ),
+    (
+        "GET",
+        "/werkgevers/{employer}/werknemers/{employee}/verplaatsen",
+        CHANGE_READ,
+    ),
+    (
+        "POST",
+        "/werkgevers/{employer}/werknemers/{employee}/verplaatsen",
+        CHANGE_REFUSED,
+    ),
     // No employees chosen.
     ("GET", "/werkgevers/{employer}/uittredingen", CHANGE_REFUSED),
     (

@@ -136,6 +136,9 @@ audit_events! {
     EmployeeExited = "employee_exited",
     /// An exit undone by its author the same day.
     ExitWithdrawn = "exit_withdrawn",
+    /// "Verplaatsen naar andere categorie": an affiliation ended, one in another category
+    /// opened the next day.
+    AffiliationMoved = "affiliation_moved",
     /// A month's premium statement was issued (the month, its total and lines).
     PremiumStatementIssued = "premium_statement_issued",
     /// A statement's workbook or PDF was downloaded (the month, the format, the lines).

@@ -133,6 +133,8 @@ pub struct EmployeeDetail {
 #[derive(Debug, Clone, Serialize)]
 pub struct Affiliation {
     pub id: i64,
+    pub contract_id: i64,
+    pub category_id: i64,
     pub contract_number: String,
     pub contract_name: String,
     pub category_name: String,
@@ -173,6 +175,8 @@ pub(crate) struct DetailRow {
 #[derive(sqlx::FromRow)]
 struct AffiliationRow {
     id: i64,
+    contract_id: i64,
+    category_id: i64,
     contract_number: String,
     contract_name: String,
     category_name: String,
@@ -765,8 +769,8 @@ impl Store {
     /// affiliations inside the scope come with them.
     pub async fn find_employee(&self, scope: &Scope, id: i64) -> Result<Option<EmployeeDetail>> {
         const AFFILIATIONS: &str = concat!(
-            "SELECT a.id, c.number AS contract_number, c.name AS contract_name, \
-               g.name AS category_name, a.employment_start, a.affiliation_start, a.end_date, \
+            "SELECT a.id, a.contract_id, a.category_id, c.number AS contract_number, \
+               c.name AS contract_name, g.name AS category_name, a.employment_start, a.affiliation_start, a.end_date, \
                a.exit_reason, a.status \
              FROM affiliations a \
              JOIN contracts c ON c.id = a.contract_id \
@@ -803,6 +807,8 @@ impl Store {
                     status: AffiliationStatus::from_db(&a.status)
                         .ok_or_else(|| corrupt("affiliation status"))?,
                     id: a.id,
+                    contract_id: a.contract_id,
+                    category_id: a.category_id,
                     contract_number: a.contract_number,
                     contract_name: a.contract_name,
                     category_name: a.category_name,

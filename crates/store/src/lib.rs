@@ -43,9 +43,9 @@ pub use audit::{
 };
 pub use audit_names::{AuditNames, NamedEmployee};
 pub use changes::{
-    AffiliatePerson, AffiliationDone, ContractChoice, ExitDone, ExitOutcome, ExitRefusal,
-    ExitRequest, ExitTarget, HistoryEntry, NewAffiliationRequest, PersonLookup,
-    PersonalDataOutcome,
+    AffiliatePerson, AffiliationDone, CategoryMoveDone, CategoryMoveRequest, ContractChoice,
+    ExitDone, ExitOutcome, ExitRefusal, ExitRequest, ExitTarget, HistoryEntry,
+    NewAffiliationRequest, PersonLookup, PersonalDataOutcome,
 };
 pub use db::{Engine, Store};
 pub use effects::{Actor, OutgoingMail};

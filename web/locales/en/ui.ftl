@@ -687,3 +687,25 @@ categories-period-open = from { $from }
 categories-no-rule = No rule is in force today.
 categories-none = This contract has no categories.
 categories-no-contracts = You have access to no contract.
+
+# Move to another category
+move-title = Move to another category
+move-submit = Register the move
+move-affiliation = Affiliation that changes category
+move-new-category = New category
+move-previous-category = Previous category
+move-from = From
+move-from-hint = The first day in the new category. The current affiliation ends the day before; from that day the premiums follow the new category.
+move-affiliation-required = Choose the affiliation that changes category.
+move-category-required = Choose the new category.
+move-same-category = Choose a category other than the current one.
+move-not-after-start = The move must come after the affiliation date. To correct a wrong category from the start, contact your contact point.
+move-too-far-ahead = The date is more than a year in the future. Check the year.
+move-late = Please note: the move is reported more than 30 days after its date. The premiums of past months will be regularised on the next premium statement.
+move-affiliation-ended = This affiliation is no longer running (it has ended or moved in the meantime). Refresh the page.
+move-no-other-category = This contract has no other category.
+notice-category-moved = The move to the other category has been registered.
+action-kind-category_move = Move to another category
+action-description-category-move = To { $category } from { $date }
+audit-event-affiliation_moved = Moved to another category
+audit-detail-previous-category = Previous category: { $value }

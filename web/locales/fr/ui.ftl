@@ -687,3 +687,25 @@ categories-period-open = à partir du { $from }
 categories-no-rule = Aucune règle n'est en vigueur aujourd'hui.
 categories-none = Ce contrat n'a pas de catégorie.
 categories-no-contracts = Vous n'avez accès à aucun contrat.
+
+# Transfert vers une autre catégorie
+move-title = Transfert vers une autre catégorie
+move-submit = Enregistrer le transfert
+move-affiliation = Affiliation qui change de catégorie
+move-new-category = Nouvelle catégorie
+move-previous-category = Catégorie précédente
+move-from = À partir du
+move-from-hint = Le premier jour dans la nouvelle catégorie. L'affiliation actuelle prend fin la veille ; à partir de ce jour, les primes suivent la nouvelle catégorie.
+move-affiliation-required = Choisissez l'affiliation qui change de catégorie.
+move-category-required = Choisissez la nouvelle catégorie.
+move-same-category = Choisissez une autre catégorie que l'actuelle.
+move-not-after-start = Le transfert doit se situer après la date d'affiliation. Pour corriger une catégorie erronée dès le début, contactez votre point de contact.
+move-too-far-ahead = La date se situe plus d'un an dans le futur. Vérifiez l'année.
+move-late = Attention : le transfert est signalé plus de 30 jours après la date. Les primes des mois écoulés seront régularisées sur le prochain bordereau de primes.
+move-affiliation-ended = Cette affiliation n'est plus en cours (elle a entre-temps pris fin ou été transférée). Actualisez la page.
+move-no-other-category = Ce contrat n'a pas d'autre catégorie.
+notice-category-moved = Le transfert vers l'autre catégorie est enregistré.
+action-kind-category_move = Transfert vers une autre catégorie
+action-description-category-move = Vers { $category } à partir du { $date }
+audit-event-affiliation_moved = Transféré vers une autre catégorie
+audit-detail-previous-category = Catégorie précédente : { $value }

@@ -687,3 +687,25 @@ categories-period-open = vanaf { $from }
 categories-no-rule = Vandaag geldt geen regel.
 categories-none = Dit contract heeft geen categorieën.
 categories-no-contracts = U hebt toegang tot geen enkel contract.
+
+# Verplaatsen naar andere categorie
+move-title = Verplaatsen naar andere categorie
+move-submit = Verplaatsing registreren
+move-affiliation = Aansluiting die verandert van categorie
+move-new-category = Nieuwe categorie
+move-previous-category = Vorige categorie
+move-from = Vanaf
+move-from-hint = De eerste dag in de nieuwe categorie. De huidige aansluiting eindigt de dag ervoor; de premies volgen vanaf die dag de nieuwe categorie.
+move-affiliation-required = Kies de aansluiting die verandert van categorie.
+move-category-required = Kies de nieuwe categorie.
+move-same-category = Kies een andere categorie dan de huidige.
+move-not-after-start = De verplaatsing moet na de datum aansluiting liggen. Om een verkeerde categorie vanaf de start te verbeteren, neem contact op met uw contactpunt.
+move-too-far-ahead = De datum ligt meer dan een jaar in de toekomst. Controleer het jaar.
+move-late = Let op: de verplaatsing wordt later dan 30 dagen na de datum gemeld. De premies van de voorbije maanden worden op het volgende premiebordereel geregulariseerd.
+move-affiliation-ended = Deze aansluiting loopt niet meer (ze is intussen beëindigd of verplaatst). Vernieuw de pagina.
+move-no-other-category = Dit contract heeft geen andere categorie.
+notice-category-moved = De verplaatsing naar de andere categorie is geregistreerd.
+action-kind-category_move = Verplaatsen naar andere categorie
+action-description-category-move = Naar { $category } vanaf { $date }
+audit-event-affiliation_moved = Verplaatst naar andere categorie
+audit-detail-previous-category = Vorige categorie: { $value }

@@ -11,6 +11,7 @@ mod employer_choice;
 mod employer_home;
 mod exits;
 mod login;
+mod moves;
 mod notification_link;
 mod operator;
 mod payments;
@@ -40,6 +41,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .configure(salaries::routes)
         .configure(affiliations::routes)
         .configure(exits::routes)
+        .configure(moves::routes)
         .configure(personal_data::routes)
         .configure(categories::routes)
         .configure(premiums::routes)

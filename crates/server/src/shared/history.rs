@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::local::{display_date, today};
 
-/// The details of a new affiliation, an exit or a change of personal data.
+/// The details of a new affiliation, an exit, a change of personal data or a category move.
 #[derive(Debug, Default, Serialize)]
 pub struct ChangeDetails {
     pub kind: &'static str,
@@ -19,6 +19,8 @@ pub struct ChangeDetails {
     pub reason: Option<String>,
     pub contract: Option<String>,
     pub category: Option<String>,
+    /// A category move: the category left.
+    pub previous_category: Option<String>,
     pub employment_start: Option<String>,
     pub affiliation_start: Option<String>,
     /// Message keys of the warnings the change was accepted with.
@@ -78,6 +80,16 @@ pub fn change_details(kind: ActionKind, payload: &Value) -> Option<ChangeDetails
             details.reason = text(payload, "reason");
             if payload.get("late").and_then(Value::as_bool) == Some(true) {
                 details.warnings.push("exit-late".to_owned());
+            }
+        }
+        ActionKind::CategoryMove => {
+            details.contract = text(payload, "contract");
+            details.previous_category = text(payload, "previous_category");
+            details.category = text(payload, "category");
+            details.end_date = date(payload, "end_date");
+            details.affiliation_start = date(payload, "affiliation_start");
+            if payload.get("late").and_then(Value::as_bool) == Some(true) {
+                details.warnings.push("move-late".to_owned());
             }
         }
         ActionKind::PersonalDataChange => {

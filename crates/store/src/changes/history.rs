@@ -48,15 +48,11 @@ impl Store {
             "SELECT x.id, x.kind, x.status, x.requested_at, x.effective_date, u.display_name, \
                x.description, x.payload \
              FROM actions x JOIN users u ON u.id = x.requested_by \
-             WHERE x.employee_id = $4 AND x.kind IN ($5, $6, $7) AND ",
+             WHERE x.employee_id = $4 AND x.kind IN ($5, $6, $7, $8) AND ",
             action_visible_sql!("x"),
-            " ORDER BY x.id DESC LIMIT $8"
+            " ORDER BY x.id DESC LIMIT $9"
         );
-        let [a, b, c] = [
-            ActionKind::NewAffiliation,
-            ActionKind::Exit,
-            ActionKind::PersonalDataChange,
-        ];
+        let [a, b, c, d] = ActionKind::EMPLOYEE_CHANGES;
         let rows: Vec<HistoryRow> = with_pool!(self, pool => {
             sqlx::query_as(SQL)
                 .bind(scope.employer_id())
@@ -66,6 +62,7 @@ impl Store {
                 .bind(a.as_str())
                 .bind(b.as_str())
                 .bind(c.as_str())
+                .bind(d.as_str())
                 .bind(HISTORY_LIMIT)
                 .fetch_all(pool)
                 .await?

@@ -1,5 +1,6 @@
 //! The changes an HR user makes to employees: a new affiliation ([`affiliate`]), exits
-//! ([`exits`]) and a change of personal data ([`personal_data`]). Each one is a processed
+//! ([`exits`]), a change of personal data ([`personal_data`]) and a move to another category
+//! ([`moves`]). Each one is a processed
 //! action about the employee in "Overzicht acties", with its audit entry, written in one
 //! transaction that first re-reads the sheet's rights (a consult sheet is refused inside the
 //! transaction, whatever the caller checked). [`history`] reads them back per employee.
@@ -7,6 +8,7 @@
 mod affiliate;
 mod exits;
 mod history;
+mod moves;
 mod personal_data;
 
 use chrono::NaiveDate;
@@ -17,6 +19,7 @@ pub use affiliate::{
 };
 pub use exits::{ExitDone, ExitOutcome, ExitRefusal, ExitRequest, ExitTarget};
 pub use history::HistoryEntry;
+pub use moves::{CategoryMoveDone, CategoryMoveRequest};
 pub use personal_data::PersonalDataOutcome;
 
 /// The processed action a change files about one employee.

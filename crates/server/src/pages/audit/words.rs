@@ -27,7 +27,13 @@ pub fn describe(entry: &AuditRecord, names: &AuditNames, lang: &LanguageIdentifi
 }
 
 /// Details that only link records together; their names are in the other lines.
-const SILENT: &[&str] = &["invitation_id", "affiliation_id", "affiliation_ids", "name"];
+const SILENT: &[&str] = &[
+    "invitation_id",
+    "affiliation_id",
+    "affiliation_ids",
+    "moved_from_id",
+    "name",
+];
 
 struct Words<'a> {
     entry: &'a AuditRecord,
@@ -64,13 +70,14 @@ impl Words<'_> {
             "changes" => return self.field_changes(value, out),
             "before" => return self.before_after(all, out),
             "after" => return,
-            "affiliation" | "exit" | "counts" => return self.nested(value, out),
+            "affiliation" | "exit" | "move" | "counts" => return self.nested(value, out),
             "contract" if all.contains_key("name") => self.say(
                 "audit-detail-contract",
                 format!("{} {}", text(value), text(&all["name"])),
             ),
             "contract" => self.say("audit-detail-contract", text(value)),
             "category" => self.say("audit-detail-category", text(value)),
+            "previous_category" => self.say("audit-detail-previous-category", text(value)),
             "categories" => self.say("audit-detail-categories", list(value)),
             "employment_start" => self.say("audit-detail-employment-start", date(value)),
             "affiliation_start" => self.say("audit-detail-affiliation-start", date(value)),
