@@ -3,6 +3,7 @@
 
 pub mod affiliations;
 pub mod amounts;
+pub mod contact;
 pub mod credentials;
 pub mod invite;
 pub mod mails;

@@ -187,6 +187,46 @@ pub fn statement_reminder(
     )
 }
 
+/// To an employer's contact point: someone of `employer` wrote (the text stays in ebdesk;
+/// the link opens the console's inbox).
+pub fn contact_message(
+    to: Recipient<'_>,
+    public_url: &str,
+    employer: &str,
+    kind: &str,
+) -> Result<OutgoingMail, Error> {
+    let mut context = tera::Context::new();
+    context.insert("employer", employer);
+    context.insert("kind", kind);
+    context.insert("link", &format!("{public_url}/beheer/berichten"));
+    compose(
+        to,
+        "mail-contact-message-subject",
+        "mail_contact_message.txt",
+        context,
+    )
+}
+
+/// To the author of a thread: the contact point answered (the link opens the thread).
+pub fn contact_answer(
+    to: Recipient<'_>,
+    public_url: &str,
+    employer_number: &str,
+    thread_id: i64,
+) -> Result<OutgoingMail, Error> {
+    let mut context = tera::Context::new();
+    context.insert(
+        "link",
+        &format!("{public_url}/werkgevers/{employer_number}/correspondentie/{thread_id}"),
+    );
+    compose(
+        to,
+        "mail-contact-answer-subject",
+        "mail_contact_answer.txt",
+        context,
+    )
+}
+
 /// The password reset link (1 hour).
 pub fn password_reset(
     to: Recipient<'_>,
@@ -422,6 +462,8 @@ mod tests {
                 },
             )
             .unwrap(),
+            contact_message(an(), url, "Bouwbedrijf Peeters NV", "claims").unwrap(),
+            contact_answer(an(), url, "530-101", 7).unwrap(),
         ];
         assert_eq!(mails.len(), template_names().len() + 2);
         for mail in &mails {

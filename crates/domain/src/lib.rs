@@ -7,6 +7,7 @@ pub mod access;
 pub mod actions;
 pub mod changes;
 pub mod clock;
+pub mod contact;
 pub mod email;
 pub mod insured_sheet;
 pub mod kbo;

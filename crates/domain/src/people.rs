@@ -1,7 +1,5 @@
 //! Small enums about insured people and their affiliations, with their stored names.
 
-use serde::Serialize;
-
 /// Declares an enum whose variants map one to one onto stable stored names.
 macro_rules! stored_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
@@ -10,7 +8,7 @@ macro_rules! stored_enum {
         pub enum $name { $($(#[$vmeta])* $variant),+ }
 
         /// Serialized as the stored name, which the pages' message keys use.
-        impl Serialize for $name {
+        impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
@@ -32,6 +30,8 @@ macro_rules! stored_enum {
         }
     };
 }
+
+pub(crate) use stored_enum;
 
 stored_enum!(
     /// Gender as the national register knows it: the serial's parity.

@@ -76,6 +76,30 @@ const MATRIX: &[Row] = &[
     ("GET", "/werkgevers/{employer}/werknemers", TENANT_READ),
     ("GET", "/werkgevers/{employer}/categorieen", TENANT_READ),
     ("GET", "/werkgevers/{employer}/premies", TENANT_READ),
+    // Writing to a contact point: anyone of the employer; the matrix posts no multipart
+    // form (400). The fixture's thread is master A's: others do not see it (404).
+    ("GET", "/werkgevers/{employer}/contact", TENANT_READ),
+    (
+        "POST",
+        "/werkgevers/{employer}/contact",
+        [S, 404, 400, 400, 404, 400],
+    ),
+    ("GET", "/werkgevers/{employer}/correspondentie", TENANT_READ),
+    (
+        "GET",
+        "/werkgevers/{employer}/correspondentie/{thread}",
+        [S, 404, 404, 404, 404, 200],
+    ),
+    (
+        "POST",
+        "/werkgevers/{employer}/correspondentie/{thread}",
+        [S, 404, 400, 400, 404, 400],
+    ),
+    (
+        "GET",
+        "/werkgevers/{employer}/correspondentie/{thread}/bijlagen/{message}",
+        [S, 404, 404, 404, 404, 200],
+    ),
     // This month's statement, issued by the fixture.
     (
         "GET",
@@ -150,6 +174,30 @@ const MATRIX: &[Row] = &[
         [S, 400, 403, 403, 403, 403],
     ),
     ("GET", "/beheer/werkgevers/nieuw", OPERATOR_ONLY),
+    // The inbox; the matrix posts an answer without text (400).
+    ("GET", "/beheer/berichten", OPERATOR_ONLY),
+    ("GET", "/beheer/berichten/{thread}", OPERATOR_ONLY),
+    (
+        "POST",
+        "/beheer/berichten/{thread}",
+        [S, 400, 403, 403, 403, 403],
+    ),
+    (
+        "GET",
+        "/beheer/berichten/{thread}/bijlagen/{message}",
+        OPERATOR_ONLY,
+    ),
+    (
+        "GET",
+        "/beheer/werkgevers/{number}/contactpunten",
+        OPERATOR_ONLY,
+    ),
+    // No fields: every contact point left empty is removed.
+    (
+        "POST",
+        "/beheer/werkgevers/{number}/contactpunten",
+        [S, S, 403, 403, 403, 403],
+    ),
     ("POST", "/beheer/werkgevers", [S, 422, 403, 403, 403, 403]),
     ("GET", "/beheer/werkgevers/{number}", OPERATOR_ONLY),
     (
@@ -417,6 +465,29 @@ async fn every_route_answers_every_role_as_the_matrix_says(db: TestDb) {
         )
         .await
         .unwrap();
+    // A thread of A's master with the claims contact point, its message with an attachment.
+    let thread = ebdesk_store::NewContactThread {
+        kind: ebdesk_domain::contact::ContactKind::Claims,
+        subject: "Vraag".to_owned(),
+        body: "Dag".to_owned(),
+        employee_id: None,
+        attachment: Some(ebdesk_store::NewAttachment {
+            name: "brief.pdf".to_owned(),
+            content_type: "application/pdf".to_owned(),
+            bytes: b"%PDF-1.4 brief".to_vec(),
+        }),
+    };
+    let actor = ebdesk_store::Actor::default();
+    let thread = db
+        .store
+        .start_contact_thread(access.scope(), &thread, None, &actor, Utc::now());
+    let thread = thread.await.unwrap();
+    let found = db
+        .store
+        .find_contact_thread(access.scope(), thread)
+        .await
+        .unwrap();
+    let message = found.unwrap().messages[0].id;
     // Two invitations of A to existing accounts: master B, and an outside consultant.
     let hash_x = ebdesk_app::credentials::hash_password(PASSWORD).unwrap();
     new_user(&db.store, "extern@c.test", "Extern", &hash_x).await;
@@ -467,6 +538,8 @@ async fn every_route_answers_every_role_as_the_matrix_says(db: TestDb) {
             .replace("{action}", &action.to_string())
             .replace("{month}", &this_month.key())
             .replace("{year}", &this_month.year.to_string())
+            .replace("{thread}", &thread.to_string())
+            .replace("{message}", &message.to_string())
     };
 
     // The master of A goes last: revoking the consult user's sheet changes what follows.

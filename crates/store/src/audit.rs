@@ -143,6 +143,12 @@ audit_events! {
     PremiumStatementIssued = "premium_statement_issued",
     /// A statement's workbook or PDF was downloaded (the month, the format, the lines).
     PremiumStatementDownloaded = "premium_statement_downloaded",
+    /// An HR user wrote to a contact point (a new thread or a reply; never the text).
+    ContactMessageSent = "contact_message_sent",
+    /// The operator answered a thread.
+    ContactMessageAnswered = "contact_message_answered",
+    /// The operator changed an employer's contact points.
+    ContactPointsChanged = "contact_points_changed",
     /// The operator recorded a payment of a charge (by hand or from a bank file).
     PremiumPaymentRecorded = "premium_payment_recorded",
     /// A reminder went to the notification address for a charge unpaid after its due date.

@@ -9,6 +9,7 @@ mod accounts;
 mod audit;
 mod audit_names;
 mod changes;
+mod contact;
 mod db;
 mod effects;
 mod employees;
@@ -46,6 +47,10 @@ pub use changes::{
     AffiliatePerson, AffiliationDone, CategoryMoveDone, CategoryMoveRequest, ContractChoice,
     ExitDone, ExitOutcome, ExitRefusal, ExitRequest, ExitTarget, HistoryEntry,
     NewAffiliationRequest, PersonLookup, PersonalDataOutcome,
+};
+pub use contact::{
+    ContactAttachment, ContactMessageRow, ContactReply, ContactThread, ContactThreadRow,
+    NewAttachment, NewContactThread,
 };
 pub use db::{Engine, Store};
 pub use effects::{Actor, OutgoingMail};

@@ -51,3 +51,10 @@ salary-fraction-out-of-range = A work fraction lies between 0 and 1 (0% and 100%
 salary-fraction-zero = A work fraction of 0 is not possible: an active affiliate works.
 salary-unknown-affiliation = Unknown affiliation: this row does not belong to an affiliation you may manage. Please use the list as you downloaded it.
 salary-duplicate-affiliation = This affiliation is already on an earlier row; one row per affiliation.
+
+contact-subject-required = Fill in the subject.
+contact-subject-too-long = The subject is too long: at most 150 characters.
+contact-subject-one-line = The subject fits on one line.
+contact-message-required = Write your message.
+contact-message-too-long = The message is too long: at most 5,000 characters.
+contact-message-control = The message contains characters that are not text. Type it again or paste it as plain text.

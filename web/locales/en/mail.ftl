@@ -47,3 +47,8 @@ mail-reminder-subject = ebdesk: reminder, premiums not yet paid
 mail-reminder-body = The premiums of { $employer } for the month { $month }, contract { $contract }, were due by { $due }. We have not yet received the full amount.
 mail-reminder-amount = Still to pay: { $amount }, with the structured communication { $communication }.
 mail-reminder-paid = Have you paid in the meantime? Then you may ignore this reminder. What is paid and what is outstanding is shown in ebdesk under Premiums charged:
+
+mail-contact-message-subject = ebdesk: new message for your contact point
+mail-contact-message-body = There is a new message from { $employer } for the { $kind } contact point. Read and answer it in the ebdesk management console:
+mail-contact-answer-subject = ebdesk: answer from your contact point
+mail-contact-answer-body = Your contact point has answered your message. Read the answer after logging in to ebdesk, under Correspondence:

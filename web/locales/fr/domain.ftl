@@ -51,3 +51,10 @@ salary-fraction-out-of-range = Une fraction d'occupation est comprise entre 0 et
 salary-fraction-zero = Une fraction d'occupation de 0 n'est pas possible : un affilié actif travaille.
 salary-unknown-affiliation = Affiliation inconnue : cette ligne ne correspond à aucune affiliation que vous pouvez gérer. Utilisez la liste telle que vous l'avez téléchargée.
 salary-duplicate-affiliation = Cette affiliation figure déjà sur une ligne précédente ; une ligne par affiliation.
+
+contact-subject-required = Indiquez l'objet.
+contact-subject-too-long = L'objet est trop long : 150 caractères au maximum.
+contact-subject-one-line = L'objet tient sur une seule ligne.
+contact-message-required = Écrivez votre message.
+contact-message-too-long = Le message est trop long : 5 000 caractères au maximum.
+contact-message-control = Le message contient des caractères qui ne sont pas du texte. Retapez-le ou collez-le comme texte simple.

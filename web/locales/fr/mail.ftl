@@ -47,3 +47,8 @@ mail-reminder-subject = ebdesk : rappel, primes non encore payées
 mail-reminder-body = Les primes de { $employer } pour le mois { $month }, contrat { $contract }, étaient à payer au plus tard le { $due }. Nous n'avons pas encore reçu le montant complet.
 mail-reminder-amount = Reste à payer : { $amount }, avec la communication structurée { $communication }.
 mail-reminder-paid = Avez-vous payé entre-temps ? Dans ce cas, vous pouvez ignorer ce rappel. Ce qui est payé et ce qui reste dû figure dans ebdesk sous Primes facturées :
+
+mail-contact-message-subject = ebdesk : nouveau message pour votre point de contact
+mail-contact-message-body = Un nouveau message de { $employer } est arrivé pour le point de contact { $kind }. Vous le lisez et y répondez dans la console de gestion d'ebdesk :
+mail-contact-answer-subject = ebdesk : réponse de votre point de contact
+mail-contact-answer-body = Votre point de contact a répondu à votre message. Vous lisez la réponse après connexion à ebdesk, sous Correspondance :

@@ -51,3 +51,10 @@ salary-fraction-out-of-range = Een arbeidsbreuk ligt tussen 0 en 1 (0 % en 100 %
 salary-fraction-zero = Een arbeidsbreuk van 0 kan niet: een actieve aangeslotene werkt.
 salary-unknown-affiliation = Onbekende aansluiting: deze rij hoort niet bij een aansluiting die u mag beheren. Gebruik de lijst zoals u ze downloadde.
 salary-duplicate-affiliation = Deze aansluiting staat al op een eerdere rij; één rij per aansluiting.
+
+contact-subject-required = Vul het onderwerp in.
+contact-subject-too-long = Het onderwerp is te lang: ten hoogste 150 tekens.
+contact-subject-one-line = Het onderwerp past op één regel.
+contact-message-required = Schrijf uw bericht.
+contact-message-too-long = Het bericht is te lang: ten hoogste 5 000 tekens.
+contact-message-control = Het bericht bevat tekens die geen tekst zijn. Typ het opnieuw of plak het als gewone tekst.

@@ -47,3 +47,8 @@ mail-reminder-subject = ebdesk: herinnering, premies nog niet betaald
 mail-reminder-body = De premies van { $employer } voor de maand { $month }, contract { $contract }, waren te betalen uiterlijk op { $due }. Wij ontvingen nog niet het volledige bedrag.
 mail-reminder-amount = Nog te betalen: { $amount }, met de gestructureerde mededeling { $communication }.
 mail-reminder-paid = Hebt u intussen betaald? Dan mag u deze herinnering negeren. Wat betaald is en wat openstaat, ziet u in ebdesk onder Aangerekende premies:
+
+mail-contact-message-subject = ebdesk: nieuw bericht voor uw contactpunt
+mail-contact-message-body = Er is een nieuw bericht van { $employer } voor het contactpunt { $kind }. U leest en beantwoordt het in de beheerconsole van ebdesk:
+mail-contact-answer-subject = ebdesk: antwoord van uw contactpunt
+mail-contact-answer-body = Uw contactpunt heeft uw bericht beantwoord. U leest het antwoord na aanmelding in ebdesk, onder Correspondentie:

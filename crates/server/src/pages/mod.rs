@@ -6,6 +6,9 @@ mod actions;
 mod affiliations;
 mod audit;
 mod categories;
+mod contact;
+mod contact_points;
+mod correspondence;
 mod employees;
 mod employer_choice;
 mod employer_home;
@@ -14,6 +17,7 @@ mod login;
 mod moves;
 mod notification_link;
 mod operator;
+mod operator_messages;
 mod payments;
 mod personal_data;
 mod premiums;
@@ -35,6 +39,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .configure(users::routes)
         .configure(operator::routes)
         .configure(payments::routes)
+        .configure(operator_messages::routes)
+        .configure(contact_points::routes)
         .configure(audit::routes)
         .configure(actions::routes)
         .configure(uploads::routes)
@@ -45,6 +51,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .configure(personal_data::routes)
         .configure(categories::routes)
         .configure(premiums::routes)
+        .configure(contact::routes)
+        .configure(correspondence::routes)
         .configure(employer_home::routes)
         .configure(employees::routes);
 }

@@ -89,7 +89,14 @@ async fn move_page(
         .into_iter()
         .filter(|c| contracts.contains(&c.contract_id))
         .collect();
+    let other_category = employee.affiliations.iter().any(|a| {
+        a.end_date.is_none()
+            && categories
+                .iter()
+                .any(|c| c.contract_id == a.contract_id && c.id != a.category_id)
+    });
     let mut context = tenant_context(tenant);
+    context.insert("other_category", &other_category);
     context.insert("form", form);
     context.insert("move_employee", employee);
     context.insert("categories", &categories);

@@ -8,13 +8,11 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use ebdesk_app::invite::{self, Invitee};
 use ebdesk_app::notification_address::Requester;
 use ebdesk_app::second_factor::{self, Reset};
-use ebdesk_domain::names::{NameError, check_name};
 use ebdesk_domain::{EmailAddress, KboNumber};
-use ebdesk_store::{
-    Employer, EmployerDetails, NewContactPoint, NewContract, NewEmployer, StoreError,
-};
+use ebdesk_store::{Employer, EmployerDetails, NewContract, NewEmployer, StoreError};
 use serde::Serialize;
 
+use crate::shared::contact_points::{check_name_field, contact_points_from};
 use crate::shared::forms::{login_email, person_name};
 use crate::shared::language::supported;
 use crate::shared::notice::{Notice, Saved, see_other_saying};
@@ -91,21 +89,6 @@ const EMPLOYER_FIELDS: [&str; 19] = [
     "claims_phone",
 ];
 
-/// Refuses, at its field, a typed name that the domain rule refuses (control, invisible and
-/// direction characters; too long). Empty values are left to the required checks.
-fn check_name_field(
-    value: &str,
-    key: &'static str,
-    errors: &mut HashMap<&'static str, &'static str>,
-) {
-    match check_name(value) {
-        Ok(_) | Err(NameError::Empty) => {}
-        Err(err) => {
-            errors.entry(key).or_insert(err.code());
-        }
-    }
-}
-
 /// The contract fields of a form: number 530/NNNNNN, a name, categories separated by commas.
 fn contract_from(
     value: &dyn Fn(&str) -> String,
@@ -134,47 +117,6 @@ fn contract_from(
         name: value("contract_name"),
         categories,
     }
-}
-
-/// Contact points that were filled in (administrative, commercial, claims): a name and a
-/// valid e-mail each, the phone optional. The field names are `<kind>_name` and so on.
-fn contact_points_from(
-    value: &dyn Fn(&str) -> String,
-    errors: &mut HashMap<&'static str, &'static str>,
-) -> Vec<NewContactPoint> {
-    const KINDS: [(&str, &str, &str); 3] = [
-        (
-            "administrative",
-            "administrative_name",
-            "administrative_email",
-        ),
-        ("commercial", "commercial_name", "commercial_email"),
-        ("claims", "claims_name", "claims_email"),
-    ];
-    let mut points = Vec::new();
-    for (kind, name_key, email_key) in KINDS {
-        let (name, email) = (value(name_key), value(email_key));
-        let phone = value(&format!("{kind}_phone"));
-        if name.is_empty() && email.is_empty() && phone.is_empty() {
-            continue;
-        }
-        if name.is_empty() {
-            errors.insert(name_key, "operator-field-required");
-        }
-        check_name_field(&name, name_key, errors);
-        match EmailAddress::parse(&email) {
-            Ok(address) => points.push(NewContactPoint {
-                kind: kind.to_owned(),
-                name,
-                email: address.as_str().to_owned(),
-                phone,
-            }),
-            Err(err) => {
-                errors.insert(email_key, err.code());
-            }
-        }
-    }
-    points
 }
 
 fn employer_form_page(

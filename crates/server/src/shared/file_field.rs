@@ -6,7 +6,7 @@ use futures_util::StreamExt;
 
 use crate::shared::AppError;
 
-/// Longest short text field kept; a longer one reads as empty.
+/// Longest short text field kept; a longer one is cut.
 const MAX_SHORT_FIELD: usize = 64;
 
 /// The file field as received: its name, its bytes unless there were more than the limit,
@@ -31,13 +31,15 @@ fn body_error(err: actix_multipart::MultipartError) -> AppError {
     crate::shared::response_policy::body_error(&err.into())
 }
 
-/// Reads a short text field (empty when it is too long).
-async fn read_short_field(field: &mut Field) -> Result<String, AppError> {
+/// Reads a text field up to `max` bytes: a longer one is cut there (and then fails its
+/// own check: too long, or no valid value).
+async fn read_text_field(field: &mut Field, max: usize) -> Result<String, AppError> {
     let mut bytes = Vec::new();
     while let Some(chunk) = field.next().await {
         let chunk = chunk.map_err(body_error)?;
-        if bytes.len() + chunk.len() > MAX_SHORT_FIELD {
-            return Ok(String::new());
+        if bytes.len() + chunk.len() > max {
+            bytes.extend_from_slice(&chunk[..max - bytes.len()]);
+            break;
         }
         bytes.extend_from_slice(&chunk);
     }
@@ -47,9 +49,21 @@ async fn read_short_field(field: &mut Field) -> Result<String, AppError> {
 /// Reads the file field `file_name`, stopping (without buffering the rest) past `max`
 /// bytes, and the fields named in `short` sent before it; None when the form has no file.
 pub async fn read_file_field(
-    mut multipart: Multipart,
+    multipart: Multipart,
     file_name: &str,
     short: &[&str],
+    max: u64,
+) -> Result<Option<ReceivedFile>, AppError> {
+    let fields: Vec<(&str, usize)> = short.iter().map(|n| (*n, MAX_SHORT_FIELD)).collect();
+    read_file_form(multipart, file_name, &fields, max).await
+}
+
+/// As [`read_file_field`], with text fields of their own lengths (`(name, max bytes)`): a
+/// message typed before its attachment. A longer text is cut at its limit.
+pub async fn read_file_form(
+    mut multipart: Multipart,
+    file_name: &str,
+    texts: &[(&str, usize)],
     max: u64,
 ) -> Result<Option<ReceivedFile>, AppError> {
     let mut short_fields = Vec::new();
@@ -58,8 +72,9 @@ pub async fn read_file_field(
         let Some(name) = field.name().map(str::to_owned) else {
             continue;
         };
-        if short.contains(&name.as_str()) {
-            short_fields.push((name, read_short_field(&mut field).await?));
+        if let Some((_, limit)) = texts.iter().find(|(n, _)| *n == name) {
+            let text = read_text_field(&mut field, *limit).await?;
+            short_fields.push((name, text));
             continue;
         }
         if name != file_name {

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod confirm;
+pub mod contact_points;
 pub mod context;
 pub mod csrf;
 pub mod decisions;
@@ -17,6 +18,7 @@ pub mod history;
 pub mod language;
 pub mod local;
 pub mod login;
+pub mod messages;
 pub mod notice;
 pub mod notification;
 pub mod pager;

@@ -11,7 +11,7 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use super::{AppError, see_other};
 
 /// What was saved: (code in the URL, catalogue key).
-const NOTICES: [(&str, &str); 18] = [
+const NOTICES: [(&str, &str); 21] = [
     ("wijziging", "notice-change-saved"),
     ("aansluiting", "notice-affiliation-registered"),
     ("uittreding", "notice-exit-registered"),
@@ -30,6 +30,9 @@ const NOTICES: [(&str, &str); 18] = [
     ("gegevens", "notice-employer-data-saved"),
     ("notificatieadres", "notice-notification-requested"),
     ("verplaatsing", "notice-category-moved"),
+    ("bericht", "notice-message-sent"),
+    ("antwoord", "notice-answer-sent"),
+    ("contactpunten", "notice-contact-points-saved"),
 ];
 
 /// A save to confirm on the next page.
@@ -55,6 +58,9 @@ impl Saved {
     pub const EMPLOYER_DATA: Saved = Saved("gegevens");
     pub const NOTIFICATION_REQUESTED: Saved = Saved("notificatieadres");
     pub const CATEGORY_MOVED: Saved = Saved("verplaatsing");
+    pub const MESSAGE_SENT: Saved = Saved("bericht");
+    pub const ANSWER_SENT: Saved = Saved("antwoord");
+    pub const CONTACT_POINTS: Saved = Saved("contactpunten");
 }
 
 /// Redirect (303) to `location`, which then confirms `saved`.

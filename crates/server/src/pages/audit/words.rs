@@ -86,7 +86,7 @@ impl Words<'_> {
                 "audit-detail-reason",
                 self.label(&format!("exit-reason-{}", text(value))),
             ),
-            "new_employee" | "late" | "invitation_pending" | "operator" => {
+            "new_employee" | "late" | "invitation_pending" | "operator" | "attachment" => {
                 return out.extend(self.flag(key, value));
             }
             "warnings" if value.is_array() => return self.warnings(value, out),
@@ -116,6 +116,7 @@ impl Words<'_> {
                 self.label(&format!("audit-choice-{}", text(value))),
             ),
             "year" => self.say("audit-detail-year", text(value)),
+            "thread" | "contact_kind" => self.contact(key, value),
             "rows" | "new" | "changed" | "removed" | "unchanged" | "warnings" | "error_rows"
             | "entries" | "lines" | "written" => self.count(key, value),
             "month" | "total_cents" | "format" | "charge_id" | "amount_cents" | "paid_on" => {
@@ -127,6 +128,17 @@ impl Words<'_> {
                 .render(self.lang),
         };
         out.push(line);
+    }
+
+    /// The details of a message to a contact point.
+    fn contact(&self, key: &str, value: &Value) -> String {
+        match key {
+            "thread" => self.say("audit-detail-thread", plain(value)),
+            _ => self.say(
+                "audit-detail-contact-kind",
+                self.label(&format!("contact-{}", plain(value))),
+            ),
+        }
     }
 
     /// The details of statements and payments.
