@@ -10,6 +10,7 @@ mod audit;
 mod audit_names;
 mod changes;
 mod db;
+mod documents;
 mod effects;
 mod employees;
 mod employers;
@@ -48,6 +49,9 @@ pub use changes::{
     PersonalDataOutcome,
 };
 pub use db::{Engine, Store};
+pub use documents::{
+    DocumentEntry, DocumentFile, MAX_DOCUMENT_LIST, NewDocument, StatementDocument,
+};
 pub use effects::{Actor, OutgoingMail};
 pub use employees::{
     Affiliation, EmployeeDetail, EmployeeFilters, EmployeeListPage, EmployeeListQuery,

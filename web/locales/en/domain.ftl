@@ -51,3 +51,6 @@ salary-fraction-out-of-range = A work fraction lies between 0 and 1 (0% and 100%
 salary-fraction-zero = A work fraction of 0 is not possible: an active affiliate works.
 salary-unknown-affiliation = Unknown affiliation: this row does not belong to an affiliation you may manage. Please use the list as you downloaded it.
 salary-duplicate-affiliation = This affiliation is already on an earlier row; one row per affiliation.
+document-title-required = Give the document a title.
+document-title-too-long = A title can contain at most 150 characters.
+document-title-refused = The title contains an invisible or control character. Please type the title again without that character.

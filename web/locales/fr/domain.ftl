@@ -51,3 +51,6 @@ salary-fraction-out-of-range = Une fraction d'occupation est comprise entre 0 et
 salary-fraction-zero = Une fraction d'occupation de 0 n'est pas possible : un affilié actif travaille.
 salary-unknown-affiliation = Affiliation inconnue : cette ligne ne correspond à aucune affiliation que vous pouvez gérer. Utilisez la liste telle que vous l'avez téléchargée.
 salary-duplicate-affiliation = Cette affiliation figure déjà sur une ligne précédente ; une ligne par affiliation.
+document-title-required = Donnez un titre au document.
+document-title-too-long = Un titre compte au maximum 150 caractères.
+document-title-refused = Le titre contient un caractère invisible ou un caractère de contrôle. Saisissez à nouveau le titre sans ce caractère.

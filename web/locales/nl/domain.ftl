@@ -51,3 +51,6 @@ salary-fraction-out-of-range = Een arbeidsbreuk ligt tussen 0 en 1 (0 % en 100 %
 salary-fraction-zero = Een arbeidsbreuk van 0 kan niet: een actieve aangeslotene werkt.
 salary-unknown-affiliation = Onbekende aansluiting: deze rij hoort niet bij een aansluiting die u mag beheren. Gebruik de lijst zoals u ze downloadde.
 salary-duplicate-affiliation = Deze aansluiting staat al op een eerdere rij; één rij per aansluiting.
+document-title-required = Geef het document een titel.
+document-title-too-long = Een titel telt maximaal 150 tekens.
+document-title-refused = De titel bevat een onzichtbaar teken of een stuurteken. Typ de titel opnieuw zonder dat teken.
