@@ -6,6 +6,7 @@ mod actions;
 mod affiliations;
 mod audit;
 mod categories;
+mod documents;
 mod employees;
 mod employer_choice;
 mod employer_home;
@@ -13,6 +14,7 @@ mod exits;
 mod login;
 mod notification_link;
 mod operator;
+mod operator_documents;
 mod payments;
 mod personal_data;
 mod premiums;
@@ -33,6 +35,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .configure(profile::routes)
         .configure(users::routes)
         .configure(operator::routes)
+        .configure(operator_documents::routes)
         .configure(payments::routes)
         .configure(audit::routes)
         .configure(actions::routes)
@@ -43,6 +46,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .configure(personal_data::routes)
         .configure(categories::routes)
         .configure(premiums::routes)
+        .configure(documents::routes)
         .configure(employer_home::routes)
         .configure(employees::routes);
 }

@@ -11,7 +11,7 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use super::{AppError, see_other};
 
 /// What was saved: (code in the URL, catalogue key).
-const NOTICES: [(&str, &str); 17] = [
+const NOTICES: [(&str, &str); 18] = [
     ("wijziging", "notice-change-saved"),
     ("aansluiting", "notice-affiliation-registered"),
     ("uittreding", "notice-exit-registered"),
@@ -29,6 +29,7 @@ const NOTICES: [(&str, &str); 17] = [
     ("contract", "notice-contract-added"),
     ("gegevens", "notice-employer-data-saved"),
     ("notificatieadres", "notice-notification-requested"),
+    ("document", "notice-document-published"),
 ];
 
 /// A save to confirm on the next page.
@@ -53,6 +54,7 @@ impl Saved {
     pub const CONTRACT: Saved = Saved("contract");
     pub const EMPLOYER_DATA: Saved = Saved("gegevens");
     pub const NOTIFICATION_REQUESTED: Saved = Saved("notificatieadres");
+    pub const DOCUMENT: Saved = Saved("document");
 }
 
 /// Redirect (303) to `location`, which then confirms `saved`.

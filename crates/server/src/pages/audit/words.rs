@@ -109,6 +109,7 @@ impl Words<'_> {
                 self.label(&format!("audit-choice-{}", text(value))),
             ),
             "year" => self.say("audit-detail-year", text(value)),
+            "document_id" | "title" | "kind" => self.document(key, value),
             "rows" | "new" | "changed" | "removed" | "unchanged" | "warnings" | "error_rows"
             | "entries" | "lines" | "written" => self.count(key, value),
             "month" | "total_cents" | "format" | "charge_id" | "amount_cents" | "paid_on" => {
@@ -120,6 +121,18 @@ impl Words<'_> {
                 .render(self.lang),
         };
         out.push(line);
+    }
+
+    /// The details of a published or downloaded document.
+    fn document(&self, key: &str, value: &Value) -> String {
+        match key {
+            "document_id" => self.say("audit-detail-document", plain(value)),
+            "title" => self.say("audit-detail-title", plain(value)),
+            _ => self.say(
+                "audit-detail-document-kind",
+                self.label(&format!("documents-kind-{}", plain(value))),
+            ),
+        }
     }
 
     /// The details of statements and payments.
