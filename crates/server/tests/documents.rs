@@ -321,6 +321,7 @@ async fn a_download_is_an_audited_attachment_of_its_type_never_sniffed(db: TestD
         };
         assert_eq!(header("content-type"), "application/pdf");
         assert_eq!(header("x-content-type-options"), "nosniff");
+        assert!(header("content-security-policy").starts_with("sandbox"));
         let disposition = header("content-disposition");
         assert!(disposition.starts_with("attachment;"), "{disposition}");
         assert!(
