@@ -11,8 +11,10 @@ mod support;
 
 use std::io::{Cursor, Write};
 
+use chrono::Utc;
+use ebdesk_domain::premium::Month;
 use ebdesk_store::test_support::TestDb;
-use ebdesk_store::{AuditEvent, AuditFilter, Store};
+use ebdesk_store::{Actor, AuditEvent, AuditFilter, IssueNotice, Store};
 use reqwest::StatusCode;
 use support::{
     Browser, CONSULT_A, EMPLOYER_A, EMPLOYER_B, Fixture, MASTER_A, MASTER_B, PASSWORD, Page,
@@ -156,6 +158,24 @@ async fn a_document_is_seen_only_inside_the_scope_and_is_404_by_id_elsewhere(db:
         .await;
     let search = unescape(&search.body);
     assert!(search.contains("Pensioenreglement") && !search.contains("Brief indexering"));
+
+    // An issued statement is listed among the payment documents, as a link to its PDF.
+    let month = Month::of(Utc::now().date_naive());
+    let (notice, nobody) = (IssueNotice::default(), Actor::default());
+    let issued = db
+        .store
+        .issue_statement(f.employer_a, month, &notice, &nobody, Utc::now());
+    issued.await.unwrap();
+    let page = unescape(&consult.get(&documents(EMPLOYER_A)).await.body);
+    let link = format!(
+        "href=\"/werkgevers/{EMPLOYER_A}/premies/{}/pdf\"",
+        month.key()
+    );
+    assert!(page.contains(&link), "{page}");
+    assert!(
+        page.contains(&format!("Premiebordereel {}", month.label())),
+        "{page}"
+    );
     db.cleanup().await;
 }
 
@@ -335,7 +355,7 @@ async fn a_download_is_an_audited_attachment_of_its_type_never_sniffed(db: TestD
     }
     let access = db
         .store
-        .find_access(f.master_a, EMPLOYER_A, chrono::Utc::now().date_naive())
+        .find_access(f.master_a, EMPLOYER_A, Utc::now().date_naive())
         .await
         .unwrap()
         .unwrap();
