@@ -68,7 +68,7 @@ describe('layout on a phone and a laptop', () => {
       await login(page, USERS.master);
       await page.waitForURL((u) => u.pathname === HOME);
 
-      for (const path of [`${HOME}/werknemers`, HOME, `${HOME}/premies`]) {
+      for (const path of [`${HOME}/werknemers`, HOME, `${HOME}/premies`, `${HOME}/documenten`]) {
         await assertNoSidewaysScroll(page, path);
         await assertInViewport(page, logoutButton(page), `"Afmelden" on ${path}`);
         await assertInViewport(

@@ -4,12 +4,13 @@ use anyhow::{Context, anyhow};
 use chrono::{Duration, NaiveDate, Utc};
 use ebdesk_domain::premium::{Cents, Fraction, Month, PlanRule, Rate, RuleFrom, SalaryFrom};
 use ebdesk_domain::{
-    AffiliationStatus, ExitReason, Gender, KboNumber, Language, NationalNumber, Rights,
+    AffiliationStatus, DocumentKind, ExitReason, Gender, KboNumber, Language, NationalNumber,
+    Rights,
 };
 use ebdesk_keys::SecretKey;
 use ebdesk_store::{
-    Actor, AffiliationKey, IssueNotice, NewAffiliation, NewContactPoint, NewEmployee, NewEmployer,
-    NewPayment, NewPlanRule, NewSalary, NewUser, Store,
+    Actor, AffiliationKey, IssueNotice, NewAffiliation, NewContactPoint, NewDocument, NewEmployee,
+    NewEmployer, NewPayment, NewPlanRule, NewSalary, NewUser, Store,
 };
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -622,6 +623,9 @@ pub async fn load(store: &Store, key: &SecretKey) -> anyhow::Result<()> {
         .insert_sheet(linde, koen, Rights::Consult, None, None, now)
         .await?;
     statements(store, &[peeters, linde], operator, now).await?;
+    let second_contract = peeters_catalog.contracts.get(1).map(|(id, _)| *id);
+    documents(store, peeters, second_contract, operator, now).await?;
+    documents(store, linde, None, operator, now).await?;
     store.analyze().await?;
     Ok(())
 }
@@ -659,6 +663,103 @@ async fn statements(
         }
     }
     store.record_payments(&payments, &actor, now).await?;
+    Ok(())
+}
+
+/// The demo's documents of one employer: (kind, title, paragraphs, days ago, for the
+/// contract given). Invented texts.
+const DOCUMENTS: &[(DocumentKind, &str, &[&str], i64, bool)] = &[
+    (
+        DocumentKind::Correspondence,
+        "Indexering van de bijdragen 2026",
+        &[
+            "Geachte,",
+            "Vanaf 1 januari worden de vaste bijdragen van uw groepsverzekering geïndexeerd. \
+             U hoeft niets te doen: het volgende premiebordereel houdt er rekening mee.",
+            "Met vriendelijke groeten, de dienst groepsverzekeringen.",
+        ],
+        12,
+        false,
+    ),
+    (
+        DocumentKind::Correspondence,
+        "Jaarlijkse bevestiging van de aansluitingen",
+        &[
+            "Geachte,",
+            "In bijlage vindt u het overzicht van de aansluitingen op 1 januari.",
+        ],
+        400,
+        false,
+    ),
+    (
+        DocumentKind::Legal,
+        "Pensioenreglement (alle contracten)",
+        &[
+            "Artikel 1. Dit reglement beschrijft de rechten en plichten van de aangeslotenen.",
+            "Artikel 2. De aansluiting begint op de dag van indiensttreding.",
+        ],
+        90,
+        false,
+    ),
+    (
+        DocumentKind::Legal,
+        "Pensioenreglement arbeiders",
+        &[
+            "Artikel 1. Dit reglement geldt enkel voor het contract van de arbeiders.",
+            "Artikel 2. De bijdrage bedraagt 3 % van het loon.",
+        ],
+        60,
+        true,
+    ),
+    (
+        DocumentKind::Categories,
+        "Beschrijving van de personeelscategorieën",
+        &["Bedienden, kaderleden en arbeiders: wie behoort tot welke categorie."],
+        200,
+        false,
+    ),
+    (
+        DocumentKind::PremiumPayment,
+        "Betalingsinstructies groepsverzekering",
+        &["Betaal elk premiebordereel met de gestructureerde mededeling die erop staat."],
+        30,
+        false,
+    ),
+];
+
+/// Publishes [`DOCUMENTS`] for the employer; the one for a contract goes to `contract`
+/// (skipped when there is none), which the demo consult user of 530-101 does not have.
+async fn documents(
+    store: &Store,
+    employer_id: i64,
+    contract: Option<i64>,
+    operator: i64,
+    now: chrono::DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let actor = Actor {
+        user_id: Some(operator),
+        ip: None,
+    };
+    for (kind, title, paragraphs, days_ago, for_contract) in DOCUMENTS {
+        let contract_id = match (for_contract, contract) {
+            (false, _) => None,
+            (true, Some(id)) => Some(id),
+            (true, None) => continue,
+        };
+        let paragraphs: Vec<String> = paragraphs.iter().map(|p| (*p).to_owned()).collect();
+        let document = NewDocument {
+            contract_id,
+            kind: *kind,
+            title: (*title).to_owned(),
+            file_name: format!("{title}.pdf"),
+            content_type: "application/pdf".to_owned(),
+            content: ebdesk_sheets::write_text_pdf(title, &paragraphs),
+        };
+        let at = now - Duration::days(*days_ago);
+        store
+            .publish_document(employer_id, &document, &actor, at)
+            .await?;
+    }
     Ok(())
 }
 

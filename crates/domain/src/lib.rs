@@ -8,6 +8,7 @@ pub mod actions;
 pub mod changes;
 pub mod clock;
 pub mod contact;
+pub mod documents;
 pub mod email;
 pub mod insured_sheet;
 pub mod kbo;
@@ -21,6 +22,7 @@ pub mod search;
 
 pub use actions::{ActionKind, ActionStatus};
 pub use clock::{Clock, ManualClock, SystemClock};
+pub use documents::DocumentKind;
 pub use email::EmailAddress;
 pub use kbo::KboNumber;
 pub use national_number::NationalNumber;

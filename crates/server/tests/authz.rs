@@ -111,6 +111,13 @@ const MATRIX: &[Row] = &[
         "/werkgevers/{employer}/premies/{year}/xlsx",
         TENANT_READ,
     ),
+    ("GET", "/werkgevers/{employer}/documenten", TENANT_READ),
+    // A regulation of the second contract: outside the consult user's scope.
+    (
+        "GET",
+        "/werkgevers/{employer}/documenten/{document}",
+        [S, 404, 404, 200, 404, 200],
+    ),
     // An employee of the second contract: outside the consult user's scope.
     (
         "GET",
@@ -200,6 +207,17 @@ const MATRIX: &[Row] = &[
     ),
     ("POST", "/beheer/werkgevers", [S, 422, 403, 403, 403, 403]),
     ("GET", "/beheer/werkgevers/{number}", OPERATOR_ONLY),
+    // Publishing a document: the matrix posts a plain form, not a multipart one (400).
+    (
+        "GET",
+        "/beheer/werkgevers/{number}/documenten",
+        OPERATOR_ONLY,
+    ),
+    (
+        "POST",
+        "/beheer/werkgevers/{number}/documenten",
+        [S, 400, 403, 403, 403, 403],
+    ),
     (
         "POST",
         "/beheer/werkgevers/{number}/master",
@@ -376,7 +394,7 @@ const MATRIX: &[Row] = &[
 async fn every_route_answers_every_role_as_the_matrix_says(db: TestDb) {
     let f = fixture(&db.store).await;
     let hash = ebdesk_app::credentials::hash_password(PASSWORD).unwrap();
-    new_operator(&db.store, OPERATOR, "Beheerder", &hash).await;
+    let operator = new_operator(&db.store, OPERATOR, "Beheerder", &hash).await;
     // An input user of A with every contract: reads what the consult user cannot, manages nothing.
     let input_a = new_user(&db.store, INPUT_A, "Invoer Proef", &hash).await;
     db.store
@@ -488,6 +506,26 @@ async fn every_route_answers_every_role_as_the_matrix_says(db: TestDb) {
         .await
         .unwrap();
     let message = found.unwrap().messages[0].id;
+    let document = db
+        .store
+        .publish_document(
+            access.employer().id,
+            &ebdesk_store::NewDocument {
+                contract_id: Some(f.c2),
+                kind: ebdesk_domain::DocumentKind::Legal,
+                title: "Pensioenreglement arbeiders".to_owned(),
+                file_name: "Pensioenreglement arbeiders.pdf".to_owned(),
+                content_type: "application/pdf".to_owned(),
+                content: b"%PDF-1.4".to_vec(),
+            },
+            &ebdesk_store::Actor {
+                user_id: Some(operator),
+                ip: None,
+            },
+            Utc::now(),
+        )
+        .await
+        .unwrap();
     // Two invitations of A to existing accounts: master B, and an outside consultant.
     let hash_x = ebdesk_app::credentials::hash_password(PASSWORD).unwrap();
     new_user(&db.store, "extern@c.test", "Extern", &hash_x).await;
@@ -536,6 +574,7 @@ async fn every_route_answers_every_role_as_the_matrix_says(db: TestDb) {
             .replace("{number}", EMPLOYER_A)
             .replace("{id}", "999999")
             .replace("{action}", &action.to_string())
+            .replace("{document}", &document.to_string())
             .replace("{month}", &this_month.key())
             .replace("{year}", &this_month.year.to_string())
             .replace("{thread}", &thread.to_string())

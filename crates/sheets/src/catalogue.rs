@@ -199,6 +199,7 @@ fn every_message() -> Vec<Message> {
         Message::new(FILE_NAME),
     ]);
     all.extend(workbook_texts());
+    all.extend(crate::DocumentRejection::ALL.map(crate::DocumentRejection::message));
     all
 }
 

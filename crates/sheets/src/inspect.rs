@@ -67,7 +67,7 @@ fn check_magic(bytes: &[u8]) -> Result<(), FileRejection> {
 }
 
 /// Names and declared sizes, from the central directory alone (nothing inflated yet).
-fn check_directory(
+pub(crate) fn check_directory(
     archive: &ZipArchive<Cursor<&[u8]>>,
     limits: &UploadLimits,
 ) -> Result<(), FileRejection> {
@@ -118,7 +118,7 @@ fn safe_name(name: &str) -> bool {
         && !name.split('/').any(|part| part == "..")
 }
 
-fn read_small(
+pub(crate) fn read_small(
     archive: &mut ZipArchive<Cursor<&[u8]>>,
     name: &str,
 ) -> Result<Option<Vec<u8>>, FileRejection> {

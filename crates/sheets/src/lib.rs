@@ -13,6 +13,7 @@ mod audit_book;
 mod catalogue;
 mod charges_book;
 pub mod child;
+mod document;
 mod error_book;
 mod errors;
 mod inspect;
@@ -33,11 +34,12 @@ mod write;
 
 pub use audit_book::{AuditLogRow, audit_log_workbook_name, write_audit_log};
 pub use charges_book::{ChargeLine, charges_book_name, write_charges_book};
+pub use document::{DocumentFormat, DocumentRejection, MAX_DOCUMENT_BYTES, inspect_document};
 pub use error_book::{error_workbook_name, write_error_workbook};
 pub use errors::{FileRejection, RowError, SheetError};
 pub use limits::UploadLimits;
 pub use premium_book::{premium_statement_name, write_premium_statement};
-pub use premium_pdf::{StatementSummary, write_statement_pdf};
+pub use premium_pdf::{StatementSummary, write_statement_pdf, write_text_pdf};
 pub use preview::{
     EmailChange, KnownEmployee, KnownEmployees, KnownRow, PROGRESS_EVERY, PreviewBuilder,
     PreviewError, PreviewWarning, UploadPreview, WARNING_READ_ONLY_IGNORED, WARNING_SHARED_EMAIL,

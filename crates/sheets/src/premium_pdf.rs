@@ -175,6 +175,19 @@ pub fn write_statement_pdf(summary: &StatementSummary) -> Vec<u8> {
     assemble(pages.finish())
 }
 
+/// A plain document: a title and paragraphs, wrapped and paged (the demo's letters and
+/// regulations).
+pub fn write_text_pdf(title: &str, paragraphs: &[String]) -> Vec<u8> {
+    let mut pages = Pages::new();
+    pages.text(MARGIN, BOLD, 16.0, title);
+    pages.down(30.0);
+    for paragraph in paragraphs {
+        pages.paragraph(REGULAR, 10.0, paragraph);
+        pages.down(8.0);
+    }
+    assemble(pages.finish())
+}
+
 fn row4(pages: &mut Pages, font: Name<'_>, texts: [&String; 3], amount: &str, right: f32) {
     for (x, text) in SUBTOTAL_X.into_iter().zip(texts) {
         pages.text(x, font, 10.0, text);

@@ -153,6 +153,11 @@ audit_events! {
     PremiumPaymentRecorded = "premium_payment_recorded",
     /// A reminder went to the notification address for a charge unpaid after its due date.
     PremiumReminderSent = "premium_reminder_sent",
+    /// The operator published a document for an employer (its id, title, kind, file name
+    /// and contract, if any).
+    DocumentPublished = "document_published",
+    /// A user downloaded a published document (the same details).
+    DocumentDownloaded = "document_downloaded",
 }
 
 impl Serialize for AuditEvent {

@@ -11,6 +11,7 @@ mod audit_names;
 mod changes;
 mod contact;
 mod db;
+mod documents;
 mod effects;
 mod employees;
 mod employers;
@@ -53,6 +54,9 @@ pub use contact::{
     NewAttachment, NewContactThread,
 };
 pub use db::{Engine, Store};
+pub use documents::{
+    DocumentEntry, DocumentFile, MAX_DOCUMENT_LIST, NewDocument, StatementDocument,
+};
 pub use effects::{Actor, OutgoingMail};
 pub use employees::{
     Affiliation, EmployeeDetail, EmployeeFilters, EmployeeListPage, EmployeeListQuery,

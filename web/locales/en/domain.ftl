@@ -58,3 +58,6 @@ contact-subject-one-line = The subject fits on one line.
 contact-message-required = Write your message.
 contact-message-too-long = The message is too long: at most 5,000 characters.
 contact-message-control = The message contains characters that are not text. Type it again or paste it as plain text.
+document-title-required = Give the document a title.
+document-title-too-long = A title can contain at most 150 characters.
+document-title-refused = The title contains an invisible or control character. Please type the title again without that character.

@@ -165,3 +165,13 @@ charges-book-col-due = Due date
 charges-book-col-status = Status
 charges-book-col-communication = Structured communication
 charges-book-total = Total of the year
+
+## A document the operator publishes (crates/sheets/src/document.rs): refused.
+
+document-file-empty = The file is empty. Please choose the document again.
+document-file-too-large = The file is larger than { $mb } MB. Publish a smaller file.
+document-file-unknown-type = This file is not a PDF, an Excel workbook (.xlsx) or a Word document (.docx), whatever its name says. Only those three types can be published.
+document-file-macros = This Office file contains macros and is not published. Save it as .xlsx or .docx without macros.
+document-file-password-protected = This file is password-protected. Remove the password and choose it again.
+document-file-suspicious-compression = The file is unusually highly compressed or unpacks into something too large, so it is not published.
+document-file-malformed = The file is damaged and cannot be opened.

@@ -58,3 +58,6 @@ contact-subject-one-line = L'objet tient sur une seule ligne.
 contact-message-required = Écrivez votre message.
 contact-message-too-long = Le message est trop long : 5 000 caractères au maximum.
 contact-message-control = Le message contient des caractères qui ne sont pas du texte. Retapez-le ou collez-le comme texte simple.
+document-title-required = Donnez un titre au document.
+document-title-too-long = Un titre compte au maximum 150 caractères.
+document-title-refused = Le titre contient un caractère invisible ou un caractère de contrôle. Saisissez à nouveau le titre sans ce caractère.

@@ -165,3 +165,13 @@ charges-book-col-due = Échéance
 charges-book-col-status = Statut
 charges-book-col-communication = Communication structurée
 charges-book-total = Total de l'année
+
+## Un document que le gestionnaire publie (crates/sheets/src/document.rs) : refusé.
+
+document-file-empty = Le fichier est vide. Choisissez à nouveau le document.
+document-file-too-large = Le fichier dépasse { $mb } Mo. Publiez un fichier plus petit.
+document-file-unknown-type = Ce fichier n'est ni un PDF, ni un classeur Excel (.xlsx), ni un document Word (.docx), quel que soit son nom. Seuls ces trois types peuvent être publiés.
+document-file-macros = Ce fichier Office contient des macros et n'est pas publié. Enregistrez-le en .xlsx ou .docx sans macros.
+document-file-password-protected = Ce fichier est protégé par un mot de passe. Retirez le mot de passe et choisissez-le à nouveau.
+document-file-suspicious-compression = Le fichier est anormalement compressé ou se décompresse en un ensemble trop volumineux ; il n'est donc pas publié.
+document-file-malformed = Le fichier est endommagé et ne peut pas être ouvert.

@@ -58,3 +58,6 @@ contact-subject-one-line = Het onderwerp past op één regel.
 contact-message-required = Schrijf uw bericht.
 contact-message-too-long = Het bericht is te lang: ten hoogste 5 000 tekens.
 contact-message-control = Het bericht bevat tekens die geen tekst zijn. Typ het opnieuw of plak het als gewone tekst.
+document-title-required = Geef het document een titel.
+document-title-too-long = Een titel telt maximaal 150 tekens.
+document-title-refused = De titel bevat een onzichtbaar teken of een stuurteken. Typ de titel opnieuw zonder dat teken.

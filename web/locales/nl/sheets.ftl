@@ -165,3 +165,13 @@ charges-book-col-due = Vervaldag
 charges-book-col-status = Status
 charges-book-col-communication = Gestructureerde mededeling
 charges-book-total = Totaal van het jaar
+
+## Een document dat de beheerder publiceert (crates/sheets/src/document.rs): geweigerd.
+
+document-file-empty = Het bestand is leeg. Kies het document opnieuw.
+document-file-too-large = Het bestand is groter dan { $mb } MB. Publiceer een kleiner bestand.
+document-file-unknown-type = Dit bestand is geen PDF-, Excel- (.xlsx) of Word-document (.docx), wat de naam ook zegt. Alleen die drie soorten kunnen gepubliceerd worden.
+document-file-macros = Dit Office-bestand bevat macro's en wordt niet gepubliceerd. Bewaar het als .xlsx of .docx zonder macro's.
+document-file-password-protected = Dit bestand is met een wachtwoord beveiligd. Verwijder het wachtwoord en kies het opnieuw.
+document-file-suspicious-compression = Het bestand is ongewoon sterk gecomprimeerd of pakt uit tot een te groot geheel en wordt daarom niet gepubliceerd.
+document-file-malformed = Het bestand is beschadigd en kan niet geopend worden.

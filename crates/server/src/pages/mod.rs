@@ -9,6 +9,7 @@ mod categories;
 mod contact;
 mod contact_points;
 mod correspondence;
+mod documents;
 mod employees;
 mod employer_choice;
 mod employer_home;
@@ -18,6 +19,7 @@ mod moves;
 mod notification_link;
 mod operator;
 mod operator_messages;
+mod operator_documents;
 mod payments;
 mod personal_data;
 mod premiums;
@@ -38,6 +40,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .configure(profile::routes)
         .configure(users::routes)
         .configure(operator::routes)
+        .configure(operator_documents::routes)
         .configure(payments::routes)
         .configure(operator_messages::routes)
         .configure(contact_points::routes)
@@ -53,6 +56,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .configure(premiums::routes)
         .configure(contact::routes)
         .configure(correspondence::routes)
+        .configure(documents::routes)
         .configure(employer_home::routes)
         .configure(employees::routes);
 }

@@ -6,8 +6,9 @@ use futures_util::StreamExt;
 
 use crate::shared::AppError;
 
-/// Longest short text field kept; a longer one is cut.
-const MAX_SHORT_FIELD: usize = 64;
+/// Longest short text field kept, in bytes; a longer one is cut. Room for a document's
+/// title (150 characters).
+const MAX_SHORT_FIELD: usize = 1024;
 
 /// The file field as received: its name, its bytes unless there were more than the limit,
 /// and the short fields sent before it.

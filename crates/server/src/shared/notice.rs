@@ -11,7 +11,7 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use super::{AppError, see_other};
 
 /// What was saved: (code in the URL, catalogue key).
-const NOTICES: [(&str, &str); 21] = [
+const NOTICES: [(&str, &str); 22] = [
     ("wijziging", "notice-change-saved"),
     ("aansluiting", "notice-affiliation-registered"),
     ("uittreding", "notice-exit-registered"),
@@ -33,6 +33,7 @@ const NOTICES: [(&str, &str); 21] = [
     ("bericht", "notice-message-sent"),
     ("antwoord", "notice-answer-sent"),
     ("contactpunten", "notice-contact-points-saved"),
+    ("document", "notice-document-published"),
 ];
 
 /// A save to confirm on the next page.
@@ -61,6 +62,7 @@ impl Saved {
     pub const MESSAGE_SENT: Saved = Saved("bericht");
     pub const ANSWER_SENT: Saved = Saved("antwoord");
     pub const CONTACT_POINTS: Saved = Saved("contactpunten");
+    pub const DOCUMENT: Saved = Saved("document");
 }
 
 /// Redirect (303) to `location`, which then confirms `saved`.

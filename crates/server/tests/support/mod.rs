@@ -405,6 +405,31 @@ impl Browser {
         .await
     }
 
+    /// Posts the text `fields` and then `bytes` as the file field `field` of one multipart
+    /// form, in that order, as a form with its file input last does.
+    pub async fn upload_form(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        field: &str,
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> Page {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, value) in fields {
+            form = form.text((*name).to_owned(), (*value).to_owned());
+        }
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned());
+        let form = form.part(field.to_owned(), part);
+        let sent = self.client.post(self.url(path)).multipart(form).send();
+        Page::read(sent.await.unwrap()).await
+    }
+
+    /// The whole answer to a GET, headers and all.
+    pub async fn get_response(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
     /// Loads the login page and submits it; returns the answer to the POST.
     pub async fn login(&self, email: &str, password: &str) -> Page {
         let form = self.get("/login").await;

@@ -117,6 +117,7 @@ impl Words<'_> {
             ),
             "year" => self.say("audit-detail-year", text(value)),
             "thread" | "contact_kind" => self.contact(key, value),
+            "document_id" | "title" | "kind" => self.document(key, value),
             "rows" | "new" | "changed" | "removed" | "unchanged" | "warnings" | "error_rows"
             | "entries" | "lines" | "written" => self.count(key, value),
             "month" | "total_cents" | "format" | "charge_id" | "amount_cents" | "paid_on" => {
@@ -137,6 +138,18 @@ impl Words<'_> {
             _ => self.say(
                 "audit-detail-contact-kind",
                 self.label(&format!("contact-{}", plain(value))),
+            ),
+        }
+    }
+
+    /// The details of a published or downloaded document.
+    fn document(&self, key: &str, value: &Value) -> String {
+        match key {
+            "document_id" => self.say("audit-detail-document", plain(value)),
+            "title" => self.say("audit-detail-title", plain(value)),
+            _ => self.say(
+                "audit-detail-document-kind",
+                self.label(&format!("documents-kind-{}", plain(value))),
             ),
         }
     }
