@@ -90,6 +90,8 @@ describe('axe-core finds no serious or critical violation', () => {
           await check(page, t, reader.lang, `${home}/downloads`);
           await check(page, t, reader.lang, `${home}/uploads`);
           await check(page, t, reader.lang, `${home}/premies`);
+          await check(page, t, reader.lang, `${home}/contact`);
+          await check(page, t, reader.lang, `${home}/correspondentie`);
           await check(page, t, reader.lang, `${home}/documenten`);
           // The page of a download request: the round trip starts there.
           await page.goto(url(`${home}/downloads`));
