@@ -59,7 +59,6 @@ async fn employee_in(s: &Store, f: &Fixture, category: &str) -> i64 {
 
 store_test!(a_thread_is_seen_by_its_author_and_the_masters_only, |db| {
     let s = &db.store;
-    let actor = Actor::default();
     let f = fixture(s).await;
     let bediende = employee_in(s, &f, "Bedienden").await;
     let arbeider = employee_in(s, &f, "Arbeiders").await;
