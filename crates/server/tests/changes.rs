@@ -58,14 +58,6 @@ fn text(page: &support::Page) -> String {
     support::unescape(&page.body)
 }
 
-/// The text of the field error of `field`.
-fn field_error(page: &support::Page, field: &str) -> Option<String> {
-    let marker = format!("id=\"{field}-error\">");
-    let start = page.body.find(&marker)? + marker.len();
-    let end = page.body[start..].find("</p>")? + start;
-    Some(support::unescape(&page.body[start..end]))
-}
-
 async fn new_affiliation_is_registered_with_every_rule_at_its_field(db: TestDb) {
     let (f, base) = setup(&db).await;
     let hr = Browser::logged_in(&base, INPUT_A).await;
@@ -84,7 +76,7 @@ async fn new_affiliation_is_registered_with_every_rule_at_its_field(db: TestDb) 
     .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        field_error(&page, "national_number")
+        page.field_error("national_number")
             .unwrap()
             .contains("controlecijfers"),
         "{}",
@@ -121,23 +113,20 @@ async fn new_affiliation_is_registered_with_every_rule_at_its_field(db: TestDb) 
     ];
     let page = post(&hr, &nieuw, &save, &bad).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        field_error(&page, "first_name").unwrap(),
-        "Vul dit veld in."
-    );
+    assert_eq!(page.field_error("first_name").unwrap(), "Vul dit veld in.");
     assert!(
-        field_error(&page, "business_email")
+        page.field_error("business_email")
             .unwrap()
             .contains("domein")
     );
     // The sex does not match the even serial.
     assert!(
-        field_error(&page, "national_number")
+        page.field_error("national_number")
             .unwrap()
             .contains("geslacht")
     );
     assert!(
-        field_error(&page, "affiliation_start")
+        page.field_error("affiliation_start")
             .unwrap()
             .contains("niet vóór de datum in dienst")
     );
@@ -152,9 +141,7 @@ async fn new_affiliation_is_registered_with_every_rule_at_its_field(db: TestDb) 
     let page = post(&hr, &nieuw, &save, &good).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        field_error(&page, "employee_number")
-            .unwrap()
-            .contains("al"),
+        page.field_error("employee_number").unwrap().contains("al"),
         "{}",
         page.body
     );
@@ -163,7 +150,7 @@ async fn new_affiliation_is_registered_with_every_rule_at_its_field(db: TestDb) 
     child[5] = ("birth_date", "02/04/2016");
     let page = post(&hr, &nieuw, &save, &child).await;
     assert!(
-        field_error(&page, "birth_date")
+        page.field_error("birth_date")
             .unwrap()
             .contains("tussen 15 en 75")
     );
@@ -218,7 +205,7 @@ async fn new_affiliation_is_registered_with_every_rule_at_its_field(db: TestDb) 
     let page = post(&hr, &nieuw, &save, &again).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        field_error(&page, "contract")
+        page.field_error("contract")
             .unwrap()
             .contains("al een aansluiting")
     );
@@ -262,7 +249,7 @@ async fn an_exit_is_inclusive_refused_twice_and_withdrawn_the_same_day(db: TestD
     )
     .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(field_error(&page, "reason").unwrap().contains("reden"));
+    assert!(page.field_error("reason").unwrap().contains("reden"));
     let page = post(
         &hr,
         &exit,
@@ -276,7 +263,7 @@ async fn an_exit_is_inclusive_refused_twice_and_withdrawn_the_same_day(db: TestD
     .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        field_error(&page, "end_date")
+        page.field_error("end_date")
             .unwrap()
             .contains("vóór de datum aansluiting")
     );
@@ -331,7 +318,7 @@ async fn an_exit_is_inclusive_refused_twice_and_withdrawn_the_same_day(db: TestD
     .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        field_error(&page, "affiliation")
+        page.field_error("affiliation")
             .unwrap()
             .contains("al uitgetreden")
     );
@@ -611,12 +598,12 @@ async fn personal_data_changes_are_confirmed_and_never_overwrite_silently(db: Te
     .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
-        field_error(&page, "business_email")
+        page.field_error("business_email")
             .unwrap()
             .contains("spaties")
     );
     assert!(
-        field_error(&page, "national_number")
+        page.field_error("national_number")
             .unwrap()
             .contains("geboortedatum")
     );

@@ -23,14 +23,6 @@ fn text(page: &support::Page) -> String {
     support::unescape(&page.body)
 }
 
-/// The text of the field error of `field`.
-fn field_error(page: &support::Page, field: &str) -> Option<String> {
-    let marker = format!("id=\"{field}-error\">");
-    let start = page.body.find(&marker)? + marker.len();
-    let end = page.body[start..].find("</p>")? + start;
-    Some(support::unescape(&page.body[start..end]))
-}
-
 /// The value of the radio button of the form (the one running affiliation).
 fn affiliation_id(body: &str) -> String {
     let start = body.find("name=\"affiliation\" value=\"").unwrap() + 26;
@@ -130,7 +122,7 @@ async fn a_category_move_is_checked_at_its_fields_and_shown_everywhere(db: TestD
     for (fields, field, words) in &refusals {
         let page = post(&hr, &form_path, fields).await;
         assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}");
-        let error = field_error(&page, field).unwrap_or_default();
+        let error = page.field_error(field).unwrap_or_default();
         assert!(error.contains(words), "{field}: {error}");
         assert!(!page.body.contains("<script>"));
     }
@@ -164,7 +156,7 @@ async fn a_category_move_is_checked_at_its_fields_and_shown_everywhere(db: TestD
     // The same move again: that affiliation no longer runs.
     let again = post(&hr, &form_path, &fields).await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(field_error(&again, "affiliation").is_some());
+    assert!(again.field_error("affiliation").is_some());
 
     let master = Browser::logged_in(&base, MASTER_A).await;
     let log = text(&master.get(&path("/auditlog")).await);

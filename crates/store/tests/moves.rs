@@ -16,22 +16,6 @@ fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, 9, 0, 0).unwrap()
 }
 
-/// A with its salaries: Bedienden 48 000 € (5 %: 200,00 € a month), Kaderleden 90 000 € at
-/// 80 %, Arbeiders 36 000 €.
-async fn priced(s: &Store) -> Fixture {
-    let f = fixture(s).await;
-    load_rules(s, &f).await;
-    let salaries = [
-        salary(f.affiliations[0], date(2020, 1, 1), 48_000, 10_000),
-        salary(f.affiliations[1], date(2020, 1, 1), 90_000, 8_000),
-        salary(f.affiliations[2], date(2020, 1, 1), 36_000, 10_000),
-    ];
-    s.insert_salaries(f.employer, &salaries, t0())
-        .await
-        .unwrap();
-    f
-}
-
 /// The employee affiliated in `category` (one per category in the fixture).
 async fn employee_in(s: &Store, f: &Fixture, category: &str) -> i64 {
     let rows = s.list_insured_rows(f.master.scope()).await.unwrap();

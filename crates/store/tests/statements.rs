@@ -22,22 +22,6 @@ fn month(y: i32, m: u32) -> Month {
     Month::new(y, m).unwrap()
 }
 
-/// A: Bedienden 48 000 € at 5 % (200,00 € a month), Kaderleden 90 000 € at 80 % on the
-/// two-tier rule (273,33 €), Arbeiders 36 000 € at 3 % (90,00 €).
-async fn priced(s: &Store) -> Fixture {
-    let f = fixture(s).await;
-    load_rules(s, &f).await;
-    let salaries = [
-        salary(f.affiliations[0], date(2020, 1, 1), 48_000, 10_000),
-        salary(f.affiliations[1], date(2020, 1, 1), 90_000, 8_000),
-        salary(f.affiliations[2], date(2020, 1, 1), 36_000, 10_000),
-    ];
-    s.insert_salaries(f.employer, &salaries, t0())
-        .await
-        .unwrap();
-    f
-}
-
 fn notice(month: Month) -> IssueNotice {
     IssueNotice {
         mail: Some(OutgoingMail {

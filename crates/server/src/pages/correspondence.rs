@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use ebdesk_app::contact::reply_to_contact_point;
 use ebdesk_store::ContactReply;
 
-use crate::shared::messages::{MessageForm, attachment_response, read_message_form};
+use crate::shared::messages::{MessageForm, attachment_response, read_message_form, thread_page};
 use crate::shared::notice::{Notice, Saved, see_other_saying};
 use crate::shared::{AppError, AppState, RouteExt, Tenant, actor, html, render, tenant_context};
 
@@ -15,7 +15,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.get("/werkgevers/{employer}/correspondentie", threads_page)
         .get(
             "/werkgevers/{employer}/correspondentie/{thread}",
-            thread_page,
+            show_thread,
         )
         .post("/werkgevers/{employer}/correspondentie/{thread}", reply)
         .get(
@@ -33,7 +33,12 @@ pub async fn threads_page(
         .list_contact_threads(tenant.access.scope())
         .await?;
     let mut context = tenant_context(&tenant);
+    let base = format!(
+        "/werkgevers/{}/correspondentie",
+        tenant.access.employer().number
+    );
     context.insert("threads", &threads);
+    context.insert("threads_base", &base);
     Ok(html(
         StatusCode::OK,
         render("correspondence.html", &context)?,
@@ -53,19 +58,12 @@ async fn thread_view(
         .find_contact_thread(tenant.access.scope(), thread_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let mut context = tenant_context(tenant);
-    let base = format!(
-        "/werkgevers/{}/correspondentie/{thread_id}",
-        tenant.access.employer().number
-    );
-    context.insert("thread", &thread);
-    context.insert("thread_base", &base);
-    context.insert("form", form);
-    notice.insert(&mut context);
-    Ok(html(status, render("contact_thread.html", &context)?))
+    let number = &tenant.access.employer().number;
+    let base = format!("/werkgevers/{number}/correspondentie/{thread_id}");
+    thread_page(tenant_context(tenant), &thread, &base, form, status, notice)
 }
 
-pub async fn thread_page(
+pub async fn show_thread(
     state: web::Data<AppState>,
     tenant: Tenant,
     path: web::Path<(String, i64)>,

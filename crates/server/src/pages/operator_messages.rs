@@ -7,13 +7,13 @@ use ebdesk_app::contact::answer_thread;
 use ebdesk_domain::contact::check_message;
 use serde::Deserialize;
 
-use crate::shared::messages::{MessageForm, attachment_response};
+use crate::shared::messages::{MessageForm, attachment_response, thread_page};
 use crate::shared::notice::{Notice, Saved, see_other_saying};
 use crate::shared::{AppError, AppState, Operator, RouteExt, actor, html, page_context, render};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.get("/beheer/berichten", inbox)
-        .get("/beheer/berichten/{thread}", thread_page)
+        .get("/beheer/berichten/{thread}", show_thread)
         .post("/beheer/berichten/{thread}", answer)
         .get("/beheer/berichten/{thread}/bijlagen/{message}", attachment);
 }
@@ -24,6 +24,8 @@ pub async fn inbox(
 ) -> Result<HttpResponse, AppError> {
     let mut context = page_context(&operator.0);
     context.insert("threads", &state.store.list_contact_inbox().await?);
+    context.insert("threads_base", "/beheer/berichten");
+    context.insert("operator_view", &true);
     Ok(html(
         StatusCode::OK,
         render("operator_inbox.html", &context)?,
@@ -44,15 +46,12 @@ async fn thread_view(
         .await?
         .ok_or(AppError::NotFound)?;
     let mut context = page_context(&operator.0);
-    context.insert("thread", &thread);
-    context.insert("thread_base", &format!("/beheer/berichten/{thread_id}"));
     context.insert("operator_view", &true);
-    context.insert("form", form);
-    notice.insert(&mut context);
-    Ok(html(status, render("contact_thread.html", &context)?))
+    let base = format!("/beheer/berichten/{thread_id}");
+    thread_page(context, &thread, &base, form, status, notice)
 }
 
-pub async fn thread_page(
+pub async fn show_thread(
     state: web::Data<AppState>,
     operator: Operator,
     path: web::Path<i64>,

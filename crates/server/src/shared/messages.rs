@@ -12,9 +12,12 @@ use ebdesk_store::{ContactAttachment, NewAttachment};
 use serde::Serialize;
 
 use super::file_field::read_file_form;
+use super::notice::Notice;
 use super::respond::attachment;
-use super::{AppError, Fields};
+use super::{AppError, Fields, html, render};
 use actix_web::HttpResponse;
+use actix_web::http::StatusCode;
+use ebdesk_store::ContactThread;
 
 /// The attachment's field.
 const FILE_FIELD: &str = "bijlage";
@@ -121,4 +124,21 @@ pub fn attachment_response(file: ContactAttachment) -> Result<HttpResponse, AppE
 /// The employee a contact form starts from (`?werknemer=`), read from a query string.
 pub fn employee_of_query(query: &str) -> Option<i64> {
     Fields::from_query(query).get("werknemer").parse().ok()
+}
+
+/// A thread's page at `status`, for the HR user or the operator (`context` is the page's
+/// own), the reply form at `base`.
+pub fn thread_page(
+    mut context: tera::Context,
+    thread: &ContactThread,
+    base: &str,
+    form: &MessageForm,
+    status: StatusCode,
+    notice: Notice,
+) -> Result<HttpResponse, AppError> {
+    context.insert("thread", thread);
+    context.insert("thread_base", base);
+    context.insert("form", form);
+    notice.insert(&mut context);
+    Ok(html(status, render("contact_thread.html", &context)?))
 }

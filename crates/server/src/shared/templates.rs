@@ -229,6 +229,7 @@ mod tests {
                     {"id": 5, "from_operator": true, "author_name": "Beheer", "body": "Antwoord",
                     "created_at": "2026-12-02T10:00:00Z", "attachment_name": null}]},
             "thread_base": "/werkgevers/530-101/correspondentie/3",
+            "threads_base": "/werkgevers/530-101/correspondentie",
             "move_employee": {"id": 1, "last_name": "Peeters", "first_name": "Jan",
                 "affiliations": [{"id": 1, "contract_id": 1, "category_id": 2,
                     "contract_number": "530/000101", "category_name": "B",

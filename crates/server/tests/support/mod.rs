@@ -174,6 +174,14 @@ pub struct Page {
 }
 
 impl Page {
+    /// The message shown at form field `field` (`<p … id="FIELD-error">`), as read.
+    pub fn field_error(&self, field: &str) -> Option<String> {
+        let marker = format!("id=\"{field}-error\">");
+        let start = self.body.find(&marker)? + marker.len();
+        let end = self.body[start..].find("</p>")? + start;
+        Some(unescape(&self.body[start..end]))
+    }
+
     async fn read(response: reqwest::Response) -> Page {
         let status = response.status();
         let headers = response.headers().clone();

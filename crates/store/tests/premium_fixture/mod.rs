@@ -198,3 +198,19 @@ pub async fn load_rules(s: &Store, f: &Fixture) {
         s.insert_plan_rule(f.employer, &new).await.unwrap();
     }
 }
+
+/// A with its rules and salaries: Bedienden 48 000 € at 5 % (200,00 € a month), Kaderleden
+/// 90 000 € at 80 % on the two-tier rule (273,33 €), Arbeiders 36 000 € at 3 % (90,00 €).
+pub async fn priced(s: &Store) -> Fixture {
+    let f = fixture(s).await;
+    load_rules(s, &f).await;
+    let salaries = [
+        salary(f.affiliations[0], date(2020, 1, 1), 48_000, 10_000),
+        salary(f.affiliations[1], date(2020, 1, 1), 90_000, 8_000),
+        salary(f.affiliations[2], date(2020, 1, 1), 36_000, 10_000),
+    ];
+    s.insert_salaries(f.employer, &salaries, t0())
+        .await
+        .unwrap();
+    f
+}
