@@ -5,6 +5,7 @@ pub mod affiliations;
 pub mod amounts;
 pub mod contact;
 pub mod credentials;
+pub mod digest;
 pub mod invite;
 pub mod mails;
 pub mod notification_address;

@@ -227,6 +227,51 @@ pub fn contact_answer(
     )
 }
 
+/// What a digest tells, without any name or title: the documents per kind, the months of
+/// the statements.
+#[derive(Debug, Clone, Copy)]
+pub struct DigestMail<'a> {
+    pub employer: &'a str,
+    pub employer_number: &'a str,
+    /// (kind code, count), as `documents-kind-<code>` names the kind.
+    pub documents: &'a [(&'a str, i64)],
+    /// The statements' months ("11/2026").
+    pub statements: &'a [String],
+    /// To the notification address (else to a user who asked for it).
+    pub to_address: bool,
+}
+
+/// The daily digest: what is new at an employer since the previous one, and where.
+pub fn digest(
+    to: Recipient<'_>,
+    public_url: &str,
+    news: DigestMail<'_>,
+) -> Result<OutgoingMail, Error> {
+    let documents: Vec<serde_json::Value> = news
+        .documents
+        .iter()
+        .map(|(kind, count)| serde_json::json!({ "kind": kind, "count": count }))
+        .collect();
+    let why = if news.to_address {
+        "mail-digest-why-address"
+    } else {
+        "mail-digest-why-user"
+    };
+    let mut context = tera::Context::new();
+    context.insert("employer", news.employer);
+    context.insert("documents", &documents);
+    context.insert("statements", news.statements);
+    context.insert("why", why);
+    context.insert(
+        "link",
+        &format!(
+            "{public_url}/werkgevers/{}/documenten",
+            news.employer_number
+        ),
+    );
+    compose(to, "mail-digest-subject", "mail_digest.txt", context)
+}
+
 /// The password reset link (1 hour).
 pub fn password_reset(
     to: Recipient<'_>,
@@ -464,6 +509,7 @@ mod tests {
             .unwrap(),
             contact_message(an(), url, "Bouwbedrijf Peeters NV", "claims").unwrap(),
             contact_answer(an(), url, "530-101", 7).unwrap(),
+            digest(an(), url, a_digest(false)).unwrap(),
         ];
         assert_eq!(mails.len(), template_names().len() + 2);
         for mail in &mails {
@@ -519,6 +565,47 @@ mod tests {
             mails[11]
                 .body
                 .contains("gaan de meldingen naar nieuw@peeters.test")
+        );
+    }
+
+    fn a_digest(to_address: bool) -> DigestMail<'static> {
+        static MONTHS: LazyLock<Vec<String>> = LazyLock::new(|| vec!["11/2026".to_owned()]);
+        DigestMail {
+            employer: "Bouwbedrijf Peeters NV",
+            employer_number: "530-101",
+            documents: &[("correspondence", 1), ("legal", 2)],
+            statements: &MONTHS,
+            to_address,
+        }
+    }
+
+    #[test]
+    fn a_digest_counts_per_kind_and_links_to_the_documents() {
+        let url = "https://ebdesk.test";
+        let mail = digest(an(), url, a_digest(false)).unwrap();
+        assert_eq!(mail.subject, "ebdesk: nieuwe documenten");
+        assert_eq!(
+            mail.body,
+            "Beste,\n\nSinds de vorige melding kwam er in ebdesk nieuws voor Bouwbedrijf \
+             Peeters NV:\n\n- Correspondentie: 1 nieuw document\n- Juridische documenten: 2 \
+             nieuwe documenten\n- Premiebordereel van de maand 11/2026\n\nU vindt alles na \
+             aanmelding in ebdesk, onder Documenten:\n\n\
+             https://ebdesk.test/werkgevers/530-101/documenten\n\nU ontvangt deze e-mail, ten \
+             hoogste één per dag, omdat u erom vroeg op uw accountpagina in ebdesk (Mijn \
+             account). Daar zet u hem ook weer af.\n\nebdesk\n"
+        );
+        let french = Recipient {
+            language: "fr",
+            ..an()
+        };
+        let mail = digest(french, url, a_digest(true)).unwrap();
+        assert!(
+            mail.body
+                .contains("- Documents juridiques : 2 nouveaux documents")
+        );
+        assert!(
+            mail.body
+                .contains("adresse de notification de Bouwbedrijf Peeters NV")
         );
     }
 

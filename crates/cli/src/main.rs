@@ -2,6 +2,7 @@
 
 mod audit;
 mod demo;
+mod digest;
 mod mail;
 mod serve;
 mod statement;
@@ -148,8 +149,9 @@ enum Command {
         /// Jobs (downloads, uploads) this node runs at once; 0 runs none (other nodes do).
         #[arg(long, env = "EBDESK_JOBS", default_value_t = 2)]
         jobs: usize,
-        /// Never issues statements or sends reminders on its own: another node does, or the
-        /// operator with `ebdesk statement` (the browser tests issue months by hand).
+        /// Never issues statements or sends reminders or digests on its own: another node
+        /// does, or the operator with `ebdesk statement` and `ebdesk digest` (the browser
+        /// tests issue months by hand).
         #[arg(long)]
         no_scheduler: bool,
     },
@@ -161,6 +163,22 @@ enum Command {
         #[arg(long, env = "EBDESK_JOBS", default_value_t = 2)]
         jobs: usize,
         /// The address users reach ebdesk at, for links in notices.
+        #[arg(
+            long,
+            env = "EBDESK_PUBLIC_URL",
+            default_value = "http://127.0.0.1:8080"
+        )]
+        public_url: String,
+    },
+    /// Sends an employer's digests of new documents of today now (the worker does it from
+    /// 17:00): each recipient's at most once a day, none when nothing is new.
+    Digest {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The employer's number (530-101).
+        #[arg(long)]
+        employer: String,
+        /// The address users reach ebdesk at, for the link in the digest.
         #[arg(
             long,
             env = "EBDESK_PUBLIC_URL",
@@ -359,6 +377,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             init_tracing(&db.log_level);
             let (store, _) = open_store_with_key(&db).await?;
             statement::issue(&store, &employer, &month, public_url.trim_end_matches('/')).await?;
+        }
+        Command::Digest {
+            db,
+            employer,
+            public_url,
+        } => {
+            init_tracing(&db.log_level);
+            let (store, _) = open_store_with_key(&db).await?;
+            digest::send(&store, &employer, public_url.trim_end_matches('/')).await?;
         }
         Command::Migrate { db } => {
             init_tracing(&db.log_level);

@@ -1,5 +1,6 @@
 //! Work that comes by the calendar rather than by a request: from the 15th on, the month's
-//! premium statements; 15 days after a due date, the reminder of what is still unpaid.
+//! premium statements; 15 days after a due date, the reminder of what is still unpaid;
+//! from 17:00, the day's digest of new documents (`ebdesk_app::digest`).
 //! Every worker node runs the scheduler; each statement is issued and each reminder sent
 //! once whatever the number of nodes (see `ebdesk_store::Store::issue_statement`).
 
@@ -41,6 +42,12 @@ pub async fn run_scheduler(
             Ok(sent) => info!(sent, "reminders of unpaid premiums queued"),
             Err(ebdesk_app::Error::Store(err)) if err.is_closed() => break,
             Err(err) => error!(error = %err, "reminding unpaid premiums failed"),
+        }
+        match ebdesk_app::digest::send_due(&store, &public_url, clock.now()).await {
+            Ok(0) => {}
+            Ok(sent) => info!(sent, "digests of new documents queued"),
+            Err(ebdesk_app::Error::Store(err)) if err.is_closed() => break,
+            Err(err) => error!(error = %err, "sending the digests of new documents failed"),
         }
         tokio::select! {
             biased;

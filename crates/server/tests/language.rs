@@ -17,6 +17,7 @@ both_engines!(
     the_account_language_wins_and_the_person_changes_it_on_their_account_page,
     a_reset_mail_is_written_in_the_account_holders_language,
     error_pages_speak_the_readers_language,
+    the_person_asks_for_the_digest_of_new_documents_on_their_account_page,
 );
 
 async fn the_login_page_speaks_the_browsers_language_until_the_switch_says_otherwise(db: TestDb) {
@@ -83,7 +84,7 @@ async fn the_account_language_wins_and_the_person_changes_it_on_their_account_pa
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
     let page = b.get(saved.location.as_deref().unwrap()).await;
     assert!(
-        page.body.contains("Your language has been saved."),
+        page.body.contains("Your settings have been saved."),
         "{}",
         page.body
     );
@@ -185,5 +186,57 @@ async fn a_reset_mail_is_written_in_the_account_holders_language(db: TestDb) {
         notice.body_text
     );
 
+    db.cleanup().await;
+}
+
+async fn the_person_asks_for_the_digest_of_new_documents_on_their_account_page(db: TestDb) {
+    let f = fixture(&db.store).await;
+    let base = spawn_app(db.store.clone()).await;
+    let b = Browser::logged_in(&base, MASTER_A).await;
+    let page = b.get("/mijn-account").await;
+    assert!(
+        page.body.contains("E-mail bij nieuwe documenten"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains(" checked>"), "{}", page.body);
+    assert!(!db.store.document_notices(f.master_a).await.unwrap());
+
+    let token = page.csrf_token();
+    let saved = b
+        .post(
+            "/mijn-account",
+            &[
+                ("language", "nl"),
+                ("document_notices", "1"),
+                ("csrf_token", &token),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    assert!(db.store.document_notices(f.master_a).await.unwrap());
+    let page = b.get(saved.location.as_deref().unwrap()).await;
+    assert!(
+        page.body.contains("Uw instellingen zijn bewaard."),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("name=\"document_notices\" value=\"1\" aria-describedby=\"document-notices-hint\" checked>"),
+        "{}",
+        page.body
+    );
+
+    // Unchecked: the box is not sent, and the choice is taken back.
+    let saved = b
+        .post(
+            "/mijn-account",
+            &[("language", "nl"), ("csrf_token", &token)],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    assert!(!db.store.document_notices(f.master_a).await.unwrap());
+    let page = b.get("/mijn-account").await;
+    assert!(!page.body.contains(" checked>"), "{}", page.body);
     db.cleanup().await;
 }

@@ -136,6 +136,24 @@ impl Store {
         Ok(())
     }
 
+    /// Whether the account holder asked for the digest of new documents ("Mijn account").
+    pub async fn document_notices(&self, user_id: i64) -> Result<bool> {
+        const SQL: &str = "SELECT document_notices FROM users WHERE id = $1";
+        let on: Option<bool> = with_pool!(self, pool => {
+            sqlx::query_scalar(SQL).bind(user_id).fetch_optional(pool).await?
+        });
+        Ok(on.unwrap_or(false))
+    }
+
+    /// Records whether the account holder wants the digest of new documents.
+    pub async fn set_document_notices(&self, user_id: i64, on: bool) -> Result<()> {
+        const SQL: &str = "UPDATE users SET document_notices = $2 WHERE id = $1";
+        with_pool!(self, pool => {
+            sqlx::query(SQL).bind(user_id).bind(on).execute(pool).await?;
+        });
+        Ok(())
+    }
+
     /// The account with this (lower-case) e-mail address.
     pub async fn find_account_by_email(&self, email: &str) -> Result<Option<Account>> {
         let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM users WHERE email = $1");

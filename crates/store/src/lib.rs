@@ -11,6 +11,7 @@ mod audit_names;
 mod changes;
 mod contact;
 mod db;
+mod digest;
 mod documents;
 mod effects;
 mod employees;
@@ -54,6 +55,7 @@ pub use contact::{
     NewAttachment, NewContactThread,
 };
 pub use db::{Engine, Store};
+pub use digest::{DigestNews, DigestPeriod, DigestRecipient, LastDigest, Subscriber};
 pub use documents::{
     DocumentEntry, DocumentFile, MAX_DOCUMENT_LIST, NewDocument, StatementDocument,
 };

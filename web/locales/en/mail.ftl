@@ -52,3 +52,14 @@ mail-contact-message-subject = ebdesk: new message for your contact point
 mail-contact-message-body = There is a new message from { $employer } for the { $kind } contact point. Read and answer it in the ebdesk management console:
 mail-contact-answer-subject = ebdesk: answer from your contact point
 mail-contact-answer-body = Your contact point has answered your message. Read the answer after logging in to ebdesk, under Correspondence:
+
+mail-digest-subject = ebdesk: new documents
+mail-digest-body = Since the last notice, there is news for { $employer } in ebdesk:
+mail-digest-documents = { $kind }: { $count ->
+    [one] 1 new document
+   *[other] { $count } new documents
+}
+mail-digest-statement = Premium statement of the month { $month }
+mail-digest-link = You find everything after logging in to ebdesk, under Documents:
+mail-digest-why-address = You receive this e-mail at the notification address of { $employer }, at most one a day.
+mail-digest-why-user = You receive this e-mail, at most one a day, because you asked for it on your account page in ebdesk (My account). You can turn it off there.

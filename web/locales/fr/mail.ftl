@@ -52,3 +52,14 @@ mail-contact-message-subject = ebdesk : nouveau message pour votre point de cont
 mail-contact-message-body = Un nouveau message de { $employer } est arrivé pour le point de contact { $kind }. Vous le lisez et y répondez dans la console de gestion d'ebdesk :
 mail-contact-answer-subject = ebdesk : réponse de votre point de contact
 mail-contact-answer-body = Votre point de contact a répondu à votre message. Vous lisez la réponse après connexion à ebdesk, sous Correspondance :
+
+mail-digest-subject = ebdesk : nouveaux documents
+mail-digest-body = Depuis le dernier avis, il y a du nouveau pour { $employer } dans ebdesk :
+mail-digest-documents = { $kind } : { $count ->
+    [one] 1 nouveau document
+   *[other] { $count } nouveaux documents
+}
+mail-digest-statement = Bordereau de primes du mois { $month }
+mail-digest-link = Vous trouvez tout après connexion à ebdesk, sous Documents :
+mail-digest-why-address = Vous recevez cet e-mail à l'adresse de notification de { $employer }, au plus un par jour.
+mail-digest-why-user = Vous recevez cet e-mail, au plus un par jour, parce que vous l'avez demandé sur votre page de compte dans ebdesk (Mon compte). Vous pouvez l'y désactiver.

@@ -52,3 +52,14 @@ mail-contact-message-subject = ebdesk: nieuw bericht voor uw contactpunt
 mail-contact-message-body = Er is een nieuw bericht van { $employer } voor het contactpunt { $kind }. U leest en beantwoordt het in de beheerconsole van ebdesk:
 mail-contact-answer-subject = ebdesk: antwoord van uw contactpunt
 mail-contact-answer-body = Uw contactpunt heeft uw bericht beantwoord. U leest het antwoord na aanmelding in ebdesk, onder Correspondentie:
+
+mail-digest-subject = ebdesk: nieuwe documenten
+mail-digest-body = Sinds de vorige melding kwam er in ebdesk nieuws voor { $employer }:
+mail-digest-documents = { $kind }: { $count ->
+    [one] 1 nieuw document
+   *[other] { $count } nieuwe documenten
+}
+mail-digest-statement = Premiebordereel van de maand { $month }
+mail-digest-link = U vindt alles na aanmelding in ebdesk, onder Documenten:
+mail-digest-why-address = U ontvangt deze e-mail op het notificatieadres van { $employer }, ten hoogste één per dag.
+mail-digest-why-user = U ontvangt deze e-mail, ten hoogste één per dag, omdat u erom vroeg op uw accountpagina in ebdesk (Mijn account). Daar zet u hem ook weer af.

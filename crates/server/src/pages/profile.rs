@@ -1,5 +1,6 @@
-//! "Mijn account": the logged-in person's own settings. For now the language they read
-//! ebdesk and its e-mails in.
+//! "Mijn account": the logged-in person's own settings: the language they read ebdesk and
+//! its e-mails in, and whether they want the daily e-mail about new documents
+//! (`ebdesk_app::digest`).
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
@@ -11,7 +12,7 @@ use crate::shared::{AppError, AppState, RouteExt, SessionUser, page_context, see
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.get("/mijn-account", profile_page)
-        .post("/mijn-account", change_language);
+        .post("/mijn-account", save_settings);
 }
 
 /// What the page says besides the form: the save, or what was wrong with the choice.
@@ -21,11 +22,17 @@ enum Said {
     UnknownLanguage,
 }
 
-fn profile(user: &SessionUser, lang: &str, said: Said) -> Result<HttpResponse, AppError> {
+/// The page, with the settings as shown: the language and the digest's checkbox.
+fn profile(
+    user: &SessionUser,
+    (lang, document_notices): (&str, bool),
+    said: Said,
+) -> Result<HttpResponse, AppError> {
     let mut context = page_context(user);
     // The page speaks the language just chosen.
     context.insert("lang", lang);
     context.insert("languages", &LANGUAGES);
+    context.insert("document_notices", &document_notices);
     context.insert("saved", &matches!(said, Said::Saved));
     let status = match said {
         Said::UnknownLanguage => {
@@ -44,6 +51,7 @@ pub struct ProfileQuery {
 }
 
 pub async fn profile_page(
+    state: web::Data<AppState>,
     user: SessionUser,
     query: web::Query<ProfileQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -51,24 +59,32 @@ pub async fn profile_page(
         Some(_) => Said::Saved,
         None => Said::Nothing,
     };
-    profile(&user, &user.language, said)
+    let notices = state.store.document_notices(user.user_id).await?;
+    profile(&user, (&user.language, notices), said)
 }
 
 #[derive(Deserialize)]
-pub struct LanguageForm {
+pub struct SettingsForm {
     language: String,
+    /// The checkbox: present when checked.
+    document_notices: Option<String>,
 }
 
-/// Saves the language; anything but a catalog's language is refused (400, said at the
-/// field), nothing stored.
-pub async fn change_language(
+/// Saves the language and the digest's choice; anything but a catalog's language is
+/// refused (400, said at the field), nothing stored.
+pub async fn save_settings(
     state: web::Data<AppState>,
     user: SessionUser,
-    form: web::Form<LanguageForm>,
+    form: web::Form<SettingsForm>,
 ) -> Result<HttpResponse, AppError> {
+    let notices = form.document_notices.is_some();
     let Some(language) = supported(&form.language) else {
-        return profile(&user, &user.language, Said::UnknownLanguage);
+        return profile(&user, (&user.language, notices), Said::UnknownLanguage);
     };
     state.store.set_language(user.user_id, language).await?;
+    state
+        .store
+        .set_document_notices(user.user_id, notices)
+        .await?;
     Ok(see_other("/mijn-account?bewaard=1"))
 }

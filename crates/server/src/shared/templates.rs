@@ -96,7 +96,7 @@ mod tests {
             "employer": {"number": "530-101", "name": "Bouwbedrijf Peeters NV", "kbo_number": "0403.170.701",
                 "street": "Industrieweg 12", "postal_code": "2800", "city": "Mechelen",
                 "notification_email": "v@peeters.test"},
-            "rights": "master", "can_change": true, "is_master": true, "languages": ["nl", "fr", "en"], "saved": true, "count_cap": 1000,
+            "rights": "master", "can_change": true, "is_master": true, "languages": ["nl", "fr", "en"], "saved": true, "document_notices": true, "count_cap": 1000,
             "language_error": "profile-language-unknown",
             "question": {"action_key": "users-revoke", "text_key": "confirm-revoke", "name": "Els", "post_to": "/x", "back_to": "/y"},
             "choices": [{"number": "530-101", "name": "Peeters", "rights": "consult"}],
