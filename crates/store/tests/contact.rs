@@ -48,15 +48,6 @@ async fn subjects(s: &Store, scope: &Scope) -> Vec<String> {
     subjects
 }
 
-/// The employee of employer A affiliated in `category`.
-async fn employee_in(s: &Store, f: &Fixture, category: &str) -> i64 {
-    let rows = s.list_insured_rows(f.master.scope()).await.unwrap();
-    rows.iter()
-        .find(|r| r.row.category == category)
-        .unwrap()
-        .employee_id
-}
-
 store_test!(a_thread_is_seen_by_its_author_and_the_masters_only, |db| {
     let s = &db.store;
     let f = fixture(s).await;

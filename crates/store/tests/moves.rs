@@ -16,15 +16,6 @@ fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(y, m, d, 9, 0, 0).unwrap()
 }
 
-/// The employee affiliated in `category` (one per category in the fixture).
-async fn employee_in(s: &Store, f: &Fixture, category: &str) -> i64 {
-    let rows = s.list_insured_rows(f.master.scope()).await.unwrap();
-    rows.iter()
-        .find(|r| r.row.category == category)
-        .unwrap()
-        .employee_id
-}
-
 /// What a move answered, to compare: "ok", the refusal's key, "forbidden" or "not-found".
 fn outcome(result: &Result<CategoryMoveDone, StoreError>) -> String {
     match result {

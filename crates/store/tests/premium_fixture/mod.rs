@@ -214,3 +214,12 @@ pub async fn priced(s: &Store) -> Fixture {
         .unwrap();
     f
 }
+
+/// The employee of employer A affiliated in `category` (one per category).
+pub async fn employee_in(s: &Store, f: &Fixture, category: &str) -> i64 {
+    let rows = s.list_insured_rows(f.master.scope()).await.unwrap();
+    rows.iter()
+        .find(|r| r.row.category == category)
+        .unwrap()
+        .employee_id
+}
