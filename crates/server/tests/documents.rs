@@ -176,6 +176,40 @@ async fn a_document_is_seen_only_inside_the_scope_and_is_404_by_id_elsewhere(db:
         page.contains(&format!("Premiebordereel {}", month.label())),
         "{page}"
     );
+
+    // A reminder of a charge is filed there too, for the scopes that hold its contract.
+    let today = Utc::now().date_naive();
+    let access = db.store.find_access(f.master_a, EMPLOYER_A, today).await;
+    let access = access.unwrap().unwrap();
+    let header = db.store.find_statement(access.scope(), month, today).await;
+    let header = header.unwrap().unwrap();
+    let c2 = header
+        .charges
+        .iter()
+        .find(|c| c.contract_number == "530/000102")
+        .unwrap();
+    let mail = ebdesk_store::OutgoingMail {
+        to: "meldingen@proef.test".to_owned(),
+        subject: "ebdesk: herinnering".to_owned(),
+        body: "Onbetaald".to_owned(),
+    };
+    assert!(
+        db.store
+            .remind_charge(c2.id, mail, Utc::now())
+            .await
+            .unwrap()
+    );
+    let title = format!(
+        "Herinnering premiebordereel {} — contract 530/000102",
+        month.label()
+    );
+    let page = unescape(&master.get(&documents(EMPLOYER_A)).await.body);
+    assert!(page.contains(&title), "{page}");
+    let page = unescape(&consult.get(&documents(EMPLOYER_A)).await.body);
+    assert!(
+        !page.contains("Herinnering"),
+        "the consult user lacks contract 2: {page}"
+    );
     db.cleanup().await;
 }
 

@@ -65,6 +65,15 @@ pub struct StatementDocument {
     pub issued_at: DateTime<Utc>,
 }
 
+/// A reminder sent for a statement's charge of one contract ("aanmaning"), listed under
+/// "Documenten premiebetaling" beside its statement.
+#[derive(Debug, Clone)]
+pub struct ReminderDocument {
+    pub month: Month,
+    pub contract_number: String,
+    pub reminded_at: DateTime<Utc>,
+}
+
 #[derive(sqlx::FromRow)]
 struct EntryRow {
     id: i64,
@@ -294,6 +303,38 @@ impl Store {
                 let month = Month::parse(&month)
                     .ok_or_else(|| StoreError::Corrupt(format!("statement month {month:?}")))?;
                 Ok(StatementDocument { month, issued_at })
+            })
+            .collect()
+    }
+
+    /// The reminders sent for charges of contracts inside the scope, latest first.
+    pub async fn list_reminder_documents(&self, scope: &Scope) -> Result<Vec<ReminderDocument>> {
+        const SQL: &str = concat!(
+            "SELECT s.month, c.number, ch.reminded_at FROM premium_charges ch \
+             JOIN premium_statements s ON s.employer_id = ch.employer_id AND s.id = ch.statement_id \
+             JOIN contracts c ON c.employer_id = ch.employer_id AND c.id = ch.contract_id \
+             WHERE ch.employer_id = $1 AND ch.reminded_at IS NOT NULL AND ",
+            in_scope_sql!("ch.contract_id", "$2", "$3"),
+            " ORDER BY ch.reminded_at DESC, ch.id DESC LIMIT $4"
+        );
+        let rows: Vec<(String, String, DateTime<Utc>)> = with_pool!(self, pool => {
+            sqlx::query_as(SQL)
+                .bind(scope.employer_id())
+                .bind(scope.all_contracts())
+                .bind(scope.sheet_id())
+                .bind(MAX_DOCUMENT_LIST)
+                .fetch_all(pool)
+                .await?
+        });
+        rows.into_iter()
+            .map(|(month, contract_number, reminded_at)| {
+                let month = Month::parse(&month)
+                    .ok_or_else(|| StoreError::Corrupt(format!("statement month {month:?}")))?;
+                Ok(ReminderDocument {
+                    month,
+                    contract_number,
+                    reminded_at,
+                })
             })
             .collect()
     }

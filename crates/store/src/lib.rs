@@ -57,7 +57,8 @@ pub use contact::{
 pub use db::{Engine, Store};
 pub use digest::{DigestNews, DigestPeriod, DigestRecipient, LastDigest, Subscriber};
 pub use documents::{
-    DocumentEntry, DocumentFile, MAX_DOCUMENT_LIST, NewDocument, StatementDocument,
+    DocumentEntry, DocumentFile, MAX_DOCUMENT_LIST, NewDocument, ReminderDocument,
+    StatementDocument,
 };
 pub use effects::{Actor, OutgoingMail};
 pub use employees::{

@@ -20,6 +20,7 @@ documents-col-format = File type
 documents-all-contracts = All contracts
 documents-new = new
 documents-statement-title = Premium statement { $month }
+documents-reminder-title = Reminder, premium statement { $month } — contract { $contract }
 document-kind-unknown = Choose one of the sections.
 document-contract-unknown = This contract does not belong to this employer. Choose one of the contracts in the list, or all contracts.
 notice-document-published = The document has been published.

@@ -20,6 +20,7 @@ documents-col-format = Type de fichier
 documents-all-contracts = Tous les contrats
 documents-new = nouveau
 documents-statement-title = Bordereau de primes { $month }
+documents-reminder-title = Rappel bordereau de primes { $month } — contrat { $contract }
 document-kind-unknown = Choisissez une des rubriques.
 document-contract-unknown = Ce contrat n'appartient pas à cet employeur. Choisissez un des contrats de la liste, ou tous les contrats.
 notice-document-published = Le document a été publié.

@@ -20,6 +20,7 @@ documents-col-format = Soort bestand
 documents-all-contracts = Alle contracten
 documents-new = nieuw
 documents-statement-title = Premiebordereel { $month }
+documents-reminder-title = Herinnering premiebordereel { $month } — contract { $contract }
 document-kind-unknown = Kies een van de rubrieken.
 document-contract-unknown = Dit contract hoort niet bij deze werkgever. Kies een van de contracten in de lijst, of alle contracten.
 notice-document-published = Het document is gepubliceerd.

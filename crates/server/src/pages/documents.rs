@@ -11,7 +11,7 @@ use chrono::{DateTime, Datelike, Utc};
 use ebdesk_domain::DocumentKind;
 use ebdesk_domain::search::normalize_name;
 use ebdesk_i18n::Message;
-use ebdesk_store::{DocumentEntry, StatementDocument};
+use ebdesk_store::{DocumentEntry, ReminderDocument, StatementDocument};
 use serde::{Deserialize, Serialize};
 
 use crate::shared::local::{display_date, local_time};
@@ -96,6 +96,23 @@ fn statement_view(number: &str, s: &StatementDocument, tenant: &Tenant) -> Docum
     }
 }
 
+/// A reminder: its statement's PDF says what is due and how to pay it.
+fn reminder_view(number: &str, r: &ReminderDocument, tenant: &Tenant) -> DocumentView {
+    let lang = ebdesk_i18n::language(tenant.user.language.as_str());
+    DocumentView {
+        title: Message::new("documents-reminder-title")
+            .with("month", r.month.label())
+            .with("contract", r.contract_number.as_str())
+            .render(&lang),
+        href: format!("/werkgevers/{number}/premies/{}/pdf", r.month.key()),
+        date: display_date(local_time(r.reminded_at).date()),
+        contract: Some(r.contract_number.clone()),
+        is_new: false,
+        format: "PDF",
+        at: r.reminded_at,
+    }
+}
+
 /// The documents of one kind, newest first, grouped by the year they were published.
 fn section(kind: DocumentKind, mut documents: Vec<DocumentView>) -> SectionView {
     documents.sort_by_key(|d| std::cmp::Reverse(d.at));
@@ -121,7 +138,7 @@ fn section(kind: DocumentKind, mut documents: Vec<DocumentView>) -> SectionView 
 fn sections(
     tenant: &Tenant,
     documents: &[DocumentEntry],
-    statements: &[StatementDocument],
+    (statements, reminders): (&[StatementDocument], &[ReminderDocument]),
     search: &str,
 ) -> Vec<SectionView> {
     let number = tenant.access.employer().number.as_str();
@@ -135,12 +152,11 @@ fn sections(
                 .map(|d| document_view(number, d))
                 .collect();
             if kind == DocumentKind::PremiumPayment {
-                views.extend(
-                    statements
-                        .iter()
-                        .map(|s| statement_view(number, s, tenant))
-                        .filter(|v| normalize_name(&v.title).contains(&wanted)),
-                );
+                let payments = statements
+                    .iter()
+                    .map(|s| statement_view(number, s, tenant))
+                    .chain(reminders.iter().map(|r| reminder_view(number, r, tenant)));
+                views.extend(payments.filter(|v| normalize_name(&v.title).contains(&wanted)));
             }
             section(kind, views)
         })
@@ -163,9 +179,11 @@ pub async fn documents_page(
     let scope = tenant.access.scope();
     let documents = state.store.list_documents(scope, &search).await?;
     let statements = state.store.list_statement_documents(scope).await?;
+    let reminders = state.store.list_reminder_documents(scope).await?;
     let mut context = tenant_context(&tenant);
     context.insert("document_search", &search);
-    let sections = sections(&tenant, &documents, &statements, &search);
+    let payments = (statements.as_slice(), reminders.as_slice());
+    let sections = sections(&tenant, &documents, payments, &search);
     context.insert("document_sections", &sections);
     Ok(html(StatusCode::OK, render("documents.html", &context)?))
 }
