@@ -2,11 +2,9 @@
 //! one shape of an upload's counts: the worker stores them with the preview, the apply
 //! writes them in the audit entry.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use ebdesk_domain::ActionKind;
-use ebdesk_domain::salary_list::{SalaryValues, reference_date};
+use ebdesk_domain::salary_list::reference_date;
 use ebdesk_sheets::{EmailChange, PreviewSummary, StoredPreview, values_of_text};
 use ebdesk_store::{
     Actor, EmailUpdate, SalaryApply, SalaryUpdate, Scope, Store, StoreError, UploadPhase,
@@ -163,30 +161,6 @@ fn salary_year(payload: &str) -> Result<i32, Error> {
         .ok_or_else(|| StoreError::Corrupt("salary upload without a year".to_owned()).into())
 }
 
-/// Refuses (`upload-stale`) a salary list whose check saw other salaries than those in
-/// force now, or an affiliation that left the scope: another list was applied meanwhile.
-/// Read just before the write's transaction; the window between them is a request's.
-async fn check_not_stale(
-    store: &Store,
-    scope: &Scope,
-    valid_from: chrono::NaiveDate,
-    changes: &[EmailChange],
-) -> Result<(), Error> {
-    let stored = store.list_salary_list_rows(scope, valid_from).await?;
-    let current: HashMap<i64, Option<SalaryValues>> = stored
-        .into_iter()
-        .map(|r| (r.affiliation_id, r.current))
-        .collect();
-    let stale = changes.iter().any(|c| {
-        let seen = c.old.as_deref().and_then(values_of_text);
-        current.get(&c.employee_id) != Some(&seen)
-    });
-    if stale {
-        return Err(Error::Refused("upload-stale"));
-    }
-    Ok(())
-}
-
 /// Writes the salaries of a checked salary list from 1 January of `year` on, with the
 /// audit entry (year, choice, counts, rows written), in one transaction.
 async fn apply_salaries(
@@ -200,7 +174,8 @@ async fn apply_salaries(
 ) -> Result<u64, Error> {
     let valid_from =
         reference_date(year).ok_or_else(|| StoreError::Corrupt("salary upload year".to_owned()))?;
-    // A change line holds the affiliation where the overview's holds the employee.
+    // A change line holds the affiliation where the overview's holds the employee; the
+    // store refuses the lot when a salary it saw changed meanwhile (`upload-stale`).
     let updates = changes
         .iter()
         .map(|c| {
@@ -209,11 +184,11 @@ async fn apply_salaries(
                 .map(|values| SalaryUpdate {
                     affiliation_id: c.employee_id,
                     values,
+                    seen: c.old.as_deref().and_then(values_of_text),
                 })
                 .ok_or_else(|| StoreError::Corrupt("salary change line".to_owned()))
         })
         .collect::<Result<Vec<_>, StoreError>>()?;
-    check_not_stale(store, scope, valid_from, changes).await?;
     let applied = Applied {
         choice: decided.choice.as_str(),
         counts: decided.counts,

@@ -11,11 +11,13 @@ use crate::db::for_each_bulk_row;
 use crate::scope::in_scope_sql;
 use crate::{Result, Scope, Store, StoreError};
 
-/// One salary to write from the reference date on.
+/// One salary to write from the reference date on, with the salary the check saw in force
+/// that day (none when there was none): the write is refused when that changed meanwhile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SalaryUpdate {
     pub affiliation_id: i64,
     pub values: SalaryValues,
+    pub seen: Option<SalaryValues>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -81,26 +83,6 @@ const LIST_SQL: &str = concat!(
     " ORDER BY c.number, g.name, e.search_name, e.id, a.id"
 );
 
-/// Keeps only the updates whose affiliation is in the scope (`$1`, `$2`, `$3`).
-macro_rules! affiliation_in_scope {
-    () => {
-        concat!(
-            "EXISTS (SELECT 1 FROM affiliations a WHERE a.employer_id = $1 AND a.id = j.id AND ",
-            in_scope_sql!("a.contract_id", "$2", "$3"),
-            ")"
-        )
-    };
-}
-
-/// On a row of the same day: replaced only when a value differs, and then re-dated, so the
-/// statements see a late change by its `created_at`.
-const ON_CONFLICT: &str = " ON CONFLICT (affiliation_id, valid_from) DO UPDATE SET \
-    annual_cents = excluded.annual_cents, \
-    fraction_ten_thousandths = excluded.fraction_ten_thousandths, \
-    created_at = excluded.created_at \
-    WHERE affiliation_salaries.annual_cents <> excluded.annual_cents \
-      OR affiliation_salaries.fraction_ten_thousandths <> excluded.fraction_ten_thousandths";
-
 impl Store {
     /// Calls `each` with every row of the salary list of the scope on `reference` (see
     /// [`SalaryListRow`]), in the download's order, as the rows come, until it answers
@@ -144,9 +126,11 @@ impl Store {
 }
 
 /// Writes the salaries valid from one day in one statement per engine, inside the caller's
-/// transaction; rows outside the scope are left out. Answers how many rows were inserted
-/// or replaced (equal rows are not counted). PostgreSQL takes arrays; SQLite one JSON array
-/// of `[affiliation, cents, fraction]`.
+/// transaction. Refused as a whole (`upload-stale`) when an affiliation is no longer active
+/// in the scope on that day or its salary in force differs from the one the check saw.
+/// Answers how many rows were inserted or replaced (equal rows are not counted).
+/// PostgreSQL takes arrays; SQLite one JSON array of
+/// `[affiliation, cents, fraction, seen cents, seen fraction]` (-1 for none seen).
 pub(crate) trait BulkSalaries: sqlx::Database {
     fn write_salaries(
         tx: &mut sqlx::Transaction<'static, Self>,
@@ -157,15 +141,62 @@ pub(crate) trait BulkSalaries: sqlx::Database {
     ) -> impl Future<Output = Result<u64>> + Send;
 }
 
-fn columns(updates: &[SalaryUpdate]) -> (Vec<i64>, Vec<i64>, Vec<i64>) {
+/// One update as the engines take it: the values to write and those seen (-1: none).
+type Columns = (i64, i64, i64, i64, i64);
+
+fn columns(u: &SalaryUpdate) -> Columns {
+    let (seen_annual, seen_fraction) = u.seen.map_or((-1, -1), |seen| {
+        (seen.annual.0, i64::from(seen.fraction.ten_thousandths()))
+    });
     (
-        updates.iter().map(|u| u.affiliation_id).collect(),
-        updates.iter().map(|u| u.values.annual.0).collect(),
-        updates
-            .iter()
-            .map(|u| i64::from(u.values.fraction.ten_thousandths()))
-            .collect(),
+        u.affiliation_id,
+        u.values.annual.0,
+        i64::from(u.values.fraction.ten_thousandths()),
+        seen_annual,
+        seen_fraction,
     )
+}
+
+/// Counts the updates (`j`) that went stale: the affiliation is not active in the scope on
+/// `$4`, or the salary in force that day is not the one seen.
+macro_rules! count_stale_sql {
+    ($updates:expr) => {
+        concat!(
+            "SELECT COUNT(*) FROM ",
+            $updates,
+            " LEFT JOIN affiliation_salaries s ON s.employer_id = $1 AND s.affiliation_id = j.id \
+               AND s.valid_from = (SELECT MAX(m.valid_from) FROM affiliation_salaries m \
+                 WHERE m.employer_id = $1 AND m.affiliation_id = j.id AND m.valid_from <= $4) \
+             WHERE COALESCE(s.annual_cents, -1) <> j.seen_annual \
+               OR COALESCE(s.fraction_ten_thousandths, -1) <> j.seen_fraction \
+               OR NOT EXISTS (SELECT 1 FROM affiliations a WHERE a.employer_id = $1 \
+                 AND a.id = j.id AND a.affiliation_start <= $4 \
+                 AND (a.end_date IS NULL OR a.end_date >= $4) AND ",
+            in_scope_sql!("a.contract_id", "$2", "$3"),
+            ")"
+        )
+    };
+}
+
+/// Inserts the updates (`j`) valid from `$4`, created at `$now`.
+macro_rules! insert_salaries_sql {
+    ($updates:expr, $now:literal) => {
+        concat!(
+            "INSERT INTO affiliation_salaries (employer_id, affiliation_id, valid_from, \
+               annual_cents, fraction_ten_thousandths, created_at) \
+             SELECT $1, j.id, $4, j.annual, j.fraction, ",
+            $now,
+            " FROM ",
+            $updates,
+            // The WHERE keeps SQLite from reading ON CONFLICT as a join's ON.
+            " WHERE true ON CONFLICT (affiliation_id, valid_from) DO UPDATE SET \
+               annual_cents = excluded.annual_cents, \
+               fraction_ten_thousandths = excluded.fraction_ten_thousandths, \
+               created_at = excluded.created_at \
+             WHERE affiliation_salaries.annual_cents <> excluded.annual_cents \
+               OR affiliation_salaries.fraction_ten_thousandths <> excluded.fraction_ten_thousandths"
+        )
+    };
 }
 
 impl BulkSalaries for sqlx::Postgres {
@@ -176,24 +207,48 @@ impl BulkSalaries for sqlx::Postgres {
         updates: &[SalaryUpdate],
         now: DateTime<Utc>,
     ) -> Result<u64> {
-        let sql = format!(
-            "INSERT INTO affiliation_salaries (employer_id, affiliation_id, valid_from, \
-               annual_cents, fraction_ten_thousandths, created_at) \
-             SELECT $1, j.id, $4, j.annual, j.fraction, $5 \
-             FROM UNNEST($6::bigint[], $7::bigint[], $8::bigint[]) AS j (id, annual, fraction) \
-             WHERE {}{ON_CONFLICT}",
-            affiliation_in_scope!()
-        );
-        let (ids, annual, fraction) = columns(updates);
-        let done = sqlx::query(sqlx::AssertSqlSafe(sql))
+        // `$5`…`$9` the columns, `$10` the time.
+        macro_rules! updates {
+            () => {
+                "UNNEST($5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[]) \
+                 AS j (id, annual, fraction, seen_annual, seen_fraction)"
+            };
+        }
+        let mut cols: [Vec<i64>; 5] = Default::default();
+        for (id, annual, fraction, seen_annual, seen_fraction) in updates.iter().map(columns) {
+            for (col, value) in
+                cols.iter_mut()
+                    .zip([id, annual, fraction, seen_annual, seen_fraction])
+            {
+                col.push(value);
+            }
+        }
+        let stale: i64 = sqlx::query_scalar(count_stale_sql!(updates!()))
             .bind(scope.employer_id())
             .bind(scope.all_contracts())
             .bind(scope.sheet_id())
             .bind(valid_from)
+            .bind(&cols[0])
+            .bind(&cols[1])
+            .bind(&cols[2])
+            .bind(&cols[3])
+            .bind(&cols[4])
+            .fetch_one(&mut **tx)
+            .await?;
+        if stale > 0 {
+            return Err(StoreError::Refused("upload-stale"));
+        }
+        let done = sqlx::query(insert_salaries_sql!(updates!(), "$10"))
+            .bind(scope.employer_id())
+            .bind(scope.all_contracts())
+            .bind(scope.sheet_id())
+            .bind(valid_from)
+            .bind(&cols[0])
+            .bind(&cols[1])
+            .bind(&cols[2])
+            .bind(&cols[3])
+            .bind(&cols[4])
             .bind(now)
-            .bind(ids)
-            .bind(annual)
-            .bind(fraction)
             .execute(&mut **tx)
             .await
             .map_err(StoreError::from_write)?;
@@ -209,35 +264,36 @@ impl BulkSalaries for sqlx::Sqlite {
         updates: &[SalaryUpdate],
         now: DateTime<Utc>,
     ) -> Result<u64> {
-        // The WHERE also keeps SQLite from reading ON CONFLICT as a join's ON.
-        let sql = format!(
-            "INSERT INTO affiliation_salaries (employer_id, affiliation_id, valid_from, \
-               annual_cents, fraction_ten_thousandths, created_at) \
-             SELECT $1, j.id, $4, j.annual, j.fraction, $5 \
-             FROM (SELECT json_extract(value, '$[0]') AS id, \
-                     json_extract(value, '$[1]') AS annual, \
-                     json_extract(value, '$[2]') AS fraction FROM json_each($6)) AS j \
-             WHERE {}{ON_CONFLICT}",
-            affiliation_in_scope!()
-        );
-        let rows: Vec<(i64, i64, u16)> = updates
-            .iter()
-            .map(|u| {
-                (
-                    u.affiliation_id,
-                    u.values.annual.0,
-                    u.values.fraction.ten_thousandths(),
-                )
-            })
-            .collect();
+        // `$5` the rows as one JSON array, `$6` the time.
+        macro_rules! updates {
+            () => {
+                "(SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS annual, \
+                   json_extract(value, '$[2]') AS fraction, \
+                   json_extract(value, '$[3]') AS seen_annual, \
+                   json_extract(value, '$[4]') AS seen_fraction FROM json_each($5)) AS j"
+            };
+        }
+        // Tuples serialize as arrays, straight to text.
+        let rows: Vec<Columns> = updates.iter().map(columns).collect();
         let rows = serde_json::to_string(&rows).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let done = sqlx::query(sqlx::AssertSqlSafe(sql))
+        let stale: i64 = sqlx::query_scalar(count_stale_sql!(updates!()))
             .bind(scope.employer_id())
             .bind(scope.all_contracts())
             .bind(scope.sheet_id())
             .bind(valid_from)
+            .bind(&rows)
+            .fetch_one(&mut **tx)
+            .await?;
+        if stale > 0 {
+            return Err(StoreError::Refused("upload-stale"));
+        }
+        let done = sqlx::query(insert_salaries_sql!(updates!(), "$6"))
+            .bind(scope.employer_id())
+            .bind(scope.all_contracts())
+            .bind(scope.sheet_id())
+            .bind(valid_from)
+            .bind(&rows)
             .bind(now)
-            .bind(rows)
             .execute(&mut **tx)
             .await
             .map_err(StoreError::from_write)?;

@@ -205,13 +205,36 @@ async fn checked_salary_upload(s: &Store, f: &Fixture, now: DateTime<Utc>) -> i6
     id
 }
 
-fn update(affiliation_id: i64, euros: i64, fraction: u16) -> ebdesk_store::SalaryUpdate {
+fn values(euros: i64, fraction: u16) -> ebdesk_domain::salary_list::SalaryValues {
+    ebdesk_domain::salary_list::SalaryValues {
+        annual: Cents(euros * 100),
+        fraction: Fraction::new(fraction).unwrap(),
+    }
+}
+
+fn salary_apply(
+    valid_from: chrono::NaiveDate,
+    updates: &[ebdesk_store::SalaryUpdate],
+    action_id: i64,
+) -> ebdesk_store::SalaryApply<'_> {
+    let details = serde_json::json!({ "action_id": action_id, "year": 2026 });
+    ebdesk_store::SalaryApply {
+        valid_from,
+        updates,
+        details,
+    }
+}
+
+/// A salary to write, and the one the check saw in force (euros, fraction).
+fn update(
+    affiliation_id: i64,
+    (euros, fraction): (i64, u16),
+    seen: Option<(i64, u16)>,
+) -> ebdesk_store::SalaryUpdate {
     ebdesk_store::SalaryUpdate {
         affiliation_id,
-        values: ebdesk_domain::salary_list::SalaryValues {
-            annual: Cents(euros * 100),
-            fraction: Fraction::new(fraction).unwrap(),
-        },
+        values: values(euros, fraction),
+        seen: seen.map(|(euros, fraction)| values(euros, fraction)),
     }
 }
 
@@ -266,21 +289,56 @@ store_test!(
             .unwrap();
         let actor = ebdesk_store::Actor::default();
         let later = t0() + Duration::days(1);
-        let updates = [
-            update(bediende, 50_000, 10_000),
-            update(kader, 90_000, 8_000),
-            update(f.other_affiliation, 10_000, 10_000),
-        ];
         let id = checked_salary_upload(s, &f, later).await;
-        let details = serde_json::json!({ "action_id": id, "year": 2026 });
-        let apply = |details: &serde_json::Value| ebdesk_store::SalaryApply {
-            valid_from: day,
-            updates: &updates,
-            details: details.clone(),
-        };
-        let written = s.apply_salary_upload(f.master.scope(), id, apply(&details), &actor, later);
-        assert_eq!(written.await.unwrap(), 2, "B's affiliation is left out");
-        let again = s.apply_salary_upload(f.master.scope(), id, apply(&details), &actor, later);
+        // B's affiliation, or a salary that changed since the check: nothing is written.
+        let with_other = [
+            update(bediende, (50_000, 10_000), Some((48_000, 10_000))),
+            update(f.other_affiliation, (10_000, 10_000), None),
+        ];
+        let with_stale = [
+            update(bediende, (50_000, 10_000), Some((47_000, 10_000))),
+            update(kader, (90_000, 8_000), None),
+        ];
+        for refused in [&with_other[..], &with_stale[..]] {
+            let written = s.apply_salary_upload(
+                f.master.scope(),
+                id,
+                salary_apply(day, refused, id),
+                &actor,
+                later,
+            );
+            assert!(
+                matches!(written.await, Err(StoreError::Refused("upload-stale"))),
+                "stale lists are refused as a whole"
+            );
+            let history = s.list_affiliation_salaries(f.master.scope(), bediende);
+            assert_eq!(history.await.unwrap()[0].salary.annual, Cents(4_800_000));
+            let kader_history = s.list_affiliation_salaries(f.master.scope(), kader);
+            assert!(kader_history.await.unwrap().is_empty());
+        }
+        let updates = [
+            update(bediende, (50_000, 10_000), Some((48_000, 10_000))),
+            update(kader, (90_000, 8_000), None),
+        ];
+        let written = s.apply_salary_upload(
+            f.master.scope(),
+            id,
+            salary_apply(day, &updates, id),
+            &actor,
+            later,
+        );
+        assert_eq!(
+            written.await.unwrap(),
+            2,
+            "the refusals left the upload ready"
+        );
+        let again = s.apply_salary_upload(
+            f.master.scope(),
+            id,
+            salary_apply(day, &updates, id),
+            &actor,
+            later,
+        );
         assert!(
             matches!(again.await, Err(StoreError::Refused("upload-not-ready"))),
             "decided once"
@@ -293,11 +351,21 @@ store_test!(
         let other = s.list_affiliation_salaries(f.master_b.scope(), f.other_affiliation);
         assert!(other.await.unwrap().is_empty());
 
-        // The same list again changes nothing, not even the dates.
-        let second = checked_salary_upload(s, &f, later + Duration::days(1)).await;
+        // The same list again, checked against what is now in force, changes nothing, not
+        // even the dates.
         let next_day = later + Duration::days(1);
-        let written =
-            s.apply_salary_upload(f.master.scope(), second, apply(&details), &actor, next_day);
+        let second = checked_salary_upload(s, &f, next_day).await;
+        let same = [
+            update(bediende, (50_000, 10_000), Some((50_000, 10_000))),
+            update(kader, (90_000, 8_000), Some((90_000, 8_000))),
+        ];
+        let written = s.apply_salary_upload(
+            f.master.scope(),
+            second,
+            salary_apply(day, &same, second),
+            &actor,
+            next_day,
+        );
         assert_eq!(written.await.unwrap(), 0);
         let history = s.list_affiliation_salaries(f.master.scope(), bediende);
         assert_eq!(history.await.unwrap()[0].recorded_at, later);
