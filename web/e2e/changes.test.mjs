@@ -51,6 +51,8 @@ describe('new affiliation, exit and history', () => {
       await page.locator('#category').selectOption({ index: 1 });
       await page.locator('#employment_start').fill(dmy(today));
       await page.locator('#affiliation_start').fill(dmy(today));
+      assert.equal(await page.locator('#work_fraction').inputValue(), '1');
+      await page.locator('#annual_salary').fill('42.000,00');
       await page.locator('#save-affiliation').click();
       await page.waitForURL((u) => /\/acties\/\d+$/.test(u.pathname));
       await expectText(page.locator('main h1'), 'Nieuwe aansluiting');

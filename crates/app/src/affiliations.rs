@@ -4,6 +4,7 @@
 //! its transaction.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use ebdesk_domain::salary_list::SalaryValues;
 use ebdesk_store::{
     Actor, AffiliatePerson, AffiliationDone, ContractChoice, NewAffiliationRequest, Scope, Store,
 };
@@ -30,6 +31,7 @@ pub struct NewAffiliation {
     pub choice: ContractChoice,
     pub employment_start: NaiveDate,
     pub affiliation_start: NaiveDate,
+    pub salary: SalaryValues,
 }
 
 /// Affiliates the person (see [`Store::affiliate`], whose refusals come as
@@ -46,6 +48,7 @@ pub async fn register_affiliation(
         choice,
         employment_start,
         affiliation_start,
+        salary,
     } = affiliation;
     let request = NewAffiliationRequest {
         person,
@@ -53,6 +56,7 @@ pub async fn register_affiliation(
         category_id: choice.category_id,
         employment_start,
         affiliation_start,
+        salary,
         description: format!("{} — {}", choice.contract_number, choice.category_name),
     };
     Ok(store.affiliate(scope, &request, actor, now).await?)

@@ -469,6 +469,10 @@ store_test!(
                 choice,
                 employment_start: start,
                 affiliation_start: start,
+                salary: ebdesk_domain::salary_list::SalaryValues {
+                    annual: ebdesk_domain::premium::Cents(3_600_000),
+                    fraction: ebdesk_domain::premium::Fraction::new(10_000).unwrap(),
+                },
             },
             &Actor {
                 user_id: Some(f.master_user),

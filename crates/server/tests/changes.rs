@@ -110,6 +110,8 @@ async fn new_affiliation_is_registered_with_every_rule_at_its_field(db: TestDb) 
         ("category", category.as_str()),
         ("employment_start", "01/12/2026"),
         ("affiliation_start", "30/11/2026"),
+        ("annual_salary", "0"),
+        ("work_fraction", "1,5"),
     ];
     let page = post(&hr, &nieuw, &save, &bad).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -131,6 +133,16 @@ async fn new_affiliation_is_registered_with_every_rule_at_its_field(db: TestDb) 
             .contains("niet vóór de datum in dienst")
     );
     assert!(text(&page).contains("value=\"Nieuwkomer\""));
+    assert!(
+        page.field_error("annual_salary")
+            .unwrap()
+            .contains("hoger dan 0")
+    );
+    assert!(
+        page.field_error("work_fraction")
+            .unwrap()
+            .contains("tussen 0 en 1")
+    );
 
     // Fixed but for the employee number, which Peeters has: refused by the store.
     let mut good = bad;
@@ -138,6 +150,8 @@ async fn new_affiliation_is_registered_with_every_rule_at_its_field(db: TestDb) 
     good[3] = ("gender", "F");
     good[7] = ("business_email", "nora.nieuwkomer@proef.test");
     good[11] = ("affiliation_start", "15/12/2026");
+    good[12] = ("annual_salary", "48.000,00");
+    good[13] = ("work_fraction", "80 %");
     let page = post(&hr, &nieuw, &save, &good).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
@@ -201,6 +215,8 @@ async fn new_affiliation_is_registered_with_every_rule_at_its_field(db: TestDb) 
         ("category", category.as_str()),
         ("employment_start", "01/12/2026"),
         ("affiliation_start", "01/12/2026"),
+        ("annual_salary", "36000"),
+        ("work_fraction", "1"),
     ];
     let page = post(&hr, &nieuw, &save, &again).await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -227,6 +227,10 @@ fn affiliation(person: AffiliatePerson, contract: i64, category: i64) -> NewAffi
         category_id: category,
         employment_start: date(2026, 11, 1),
         affiliation_start: date(2026, 11, 1),
+        salary: ebdesk_domain::salary_list::SalaryValues {
+            annual: ebdesk_domain::premium::Cents(4_800_000),
+            fraction: ebdesk_domain::premium::Fraction::new(8_000).unwrap(),
+        },
         description: "530/000101 — Bedienden".to_owned(),
     }
 }
@@ -293,6 +297,13 @@ store_test!(
         );
         assert_eq!(detail.affiliations.len(), 1);
         assert_eq!(detail.affiliations[0].status, AffiliationStatus::Active);
+        // The salary typed is in force from the affiliation's start.
+        let salaries = s.list_affiliation_salaries(f.input.scope(), done.affiliation_id);
+        let salaries = salaries.await.unwrap();
+        assert_eq!(salaries.len(), 1);
+        assert_eq!(salaries[0].salary.from, date(2026, 11, 1));
+        assert_eq!(salaries[0].salary.annual.0, 4_800_000);
+        assert_eq!(salaries[0].salary.fraction.ten_thousandths(), 8_000);
 
         // Known now: shown to the scope, and typing the person again is refused.
         match s

@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use ebdesk_app::affiliations::{NewAffiliation, choose_contract, register_affiliation};
 use ebdesk_domain::NationalNumber;
 use ebdesk_domain::changes::{FieldErrors, check_affiliation_dates, parse_date, parse_person};
+use ebdesk_domain::salary_list::{self, SalaryValues};
 use ebdesk_store::{AffiliatePerson, ContractChoice, EmployeeDetail, PersonLookup};
 use serde::Serialize;
 
@@ -37,7 +38,7 @@ struct AffiliationForm {
     errors: FieldErrors,
 }
 
-const FIELDS: [&str; 12] = [
+const FIELDS: [&str; 14] = [
     "national_number",
     "last_name",
     "first_name",
@@ -50,6 +51,8 @@ const FIELDS: [&str; 12] = [
     "category",
     "employment_start",
     "affiliation_start",
+    "annual_salary",
+    "work_fraction",
 ];
 
 impl AffiliationForm {
@@ -111,6 +114,8 @@ fn field_of(code: &str) -> &'static str {
         "contract-not-in-scope" => "contract",
         "affiliation-before-employment" => "affiliation_start",
         "affiliation-age-out-of-range" => "birth_date",
+        code if code.starts_with("salary-fraction") => "work_fraction",
+        code if code.starts_with("salary-") => "annual_salary",
         _ => "contract",
     }
 }
@@ -175,6 +180,7 @@ pub async fn find_person(
         .find_person_by_national_number(tenant.access.scope(), &number)
         .await?;
     let person = form.prefill(&number, &lookup);
+    form.values.insert("work_fraction", "1".to_owned());
     form_page(&state, &tenant, &form, person, StatusCode::OK).await
 }
 
@@ -195,9 +201,9 @@ pub async fn add_affiliation(
     let lookup = store.find_person_by_national_number(scope, &number).await?;
     let (person, birth_date, shown) = who(&lookup, &fields, &mut form, state.today());
     let choice = contract_choice(&state, &tenant, &fields, &mut form).await?;
-    let starts = dates(&fields, &mut form, birth_date, shown.is_some());
-    let (Some(person), Some(choice), Some((employment_start, affiliation_start)), true) =
-        (person, choice, starts, form.errors.is_empty())
+    let terms = terms(&fields, &mut form, birth_date, shown.is_some());
+    let (Some(person), Some(choice), Some((employment_start, affiliation_start, salary)), true) =
+        (person, choice, terms, form.errors.is_empty())
     else {
         return invalid(&state, &tenant, &form, shown).await;
     };
@@ -206,6 +212,7 @@ pub async fn add_affiliation(
         choice,
         employment_start,
         affiliation_start,
+        salary,
     };
     let actor = actor(&req, Some(tenant.user.user_id));
     match register_affiliation(store, scope, affiliation, &actor, state.now()).await {
@@ -308,6 +315,37 @@ async fn contract_choice(
         }
         Err(err) => Err(err.into()),
     }
+}
+
+/// The dates and the salary, each field read so that every mistake gets its message.
+fn terms(
+    fields: &Fields,
+    form: &mut AffiliationForm,
+    birth_date: Option<NaiveDate>,
+    known: bool,
+) -> Option<(NaiveDate, NaiveDate, SalaryValues)> {
+    let dates = dates(fields, form, birth_date, known);
+    let salary = salary(fields, form);
+    let (employment, affiliation) = dates?;
+    Some((employment, affiliation, salary?))
+}
+
+/// The pensionable annual salary and work fraction from the affiliation's start, with the
+/// salary list's rules (an active affiliate earns more than 0).
+fn salary(fields: &Fields, form: &mut AffiliationForm) -> Option<SalaryValues> {
+    let annual = salary_list::parse_annual(&fields.get("annual_salary"))
+        .and_then(|a| salary_list::check_annual(a, true));
+    let fraction = salary_list::parse_fraction(&fields.get("work_fraction"));
+    if let Err(e) = annual {
+        form.errors.insert("annual_salary", e.code());
+    }
+    if let Err(e) = fraction {
+        form.errors.insert("work_fraction", e.code());
+    }
+    Some(SalaryValues {
+        annual: annual.ok()?,
+        fraction: fraction.ok()?,
+    })
 }
 
 /// The employment and affiliation dates, checked against each other and the birth date. A

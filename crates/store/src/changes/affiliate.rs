@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use ebdesk_domain::changes::{Person, check_affiliation_dates, overlaps};
+use ebdesk_domain::salary_list::SalaryValues;
 use ebdesk_domain::{ActionKind, NationalNumber};
 use serde_json::json;
 
@@ -45,6 +46,8 @@ pub struct NewAffiliationRequest {
     pub category_id: i64,
     pub employment_start: NaiveDate,
     pub affiliation_start: NaiveDate,
+    /// The pensionable annual salary and work fraction from the affiliation's start.
+    pub salary: SalaryValues,
     /// The "omschrijving" of the action (contract and category, as the caller words it).
     pub description: String,
 }
@@ -237,8 +240,8 @@ impl Store {
         })
     }
 
-    /// Affiliates a person: the employee (when new), the affiliation (active), the processed
-    /// action and the audit entry, in one transaction. Refused with a message key
+    /// Affiliates a person: the employee (when new), the affiliation (active) with its
+    /// salary from its start, the processed action and the audit entry, in one transaction. Refused with a message key
     /// ([`StoreError::Refused`]) when the contract is outside the scope
     /// (`contract-not-in-scope`), the category is not the contract's
     /// (`category-not-of-contract`), a new person's national or employee number is known
@@ -252,6 +255,9 @@ impl Store {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<AffiliationDone> {
+        const SALARY: &str = "INSERT INTO affiliation_salaries (employer_id, affiliation_id, \
+            valid_from, annual_cents, fraction_ten_thousandths, created_at) \
+            VALUES ($1, $2, $3, $4, $5, $6)";
         let employer_id = scope.employer_id();
         let r = request;
         with_pool!(self, pool, Db => {
@@ -273,6 +279,15 @@ impl Store {
                 check_affiliation_dates(birth_date, r.employment_start, r.affiliation_start)
                     .map_err(|(_, code)| StoreError::Refused(code))?;
             let affiliation_id = insert_affiliation_in_tx!(tx, employer_id, employee_id, r, now);
+            sqlx::query(SALARY)
+                .bind(employer_id)
+                .bind(affiliation_id)
+                .bind(r.affiliation_start)
+                .bind(r.salary.annual.0)
+                .bind(i64::from(r.salary.fraction.ten_thousandths()))
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
             let details = json!({
                 "affiliation_id": affiliation_id,
                 "contract": choice.contract_number,
