@@ -12,6 +12,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
+use ebdesk_domain::premium::{DEMO_INSURER_ACCOUNT, InsurerAccount};
 use ebdesk_keys::SecretKey;
 use ebdesk_store::{KeyCheck, Store};
 
@@ -149,6 +150,10 @@ enum Command {
         /// Jobs (downloads, uploads) this node runs at once; 0 runs none (other nodes do).
         #[arg(long, env = "EBDESK_JOBS", default_value_t = 2)]
         jobs: usize,
+        /// The insurer's account that statements are paid to (an IBAN; the demo insurer's
+        /// when not given).
+        #[arg(long, env = "EBDESK_INSURER_IBAN", default_value = DEMO_INSURER_ACCOUNT)]
+        insurer_iban: InsurerAccount,
         /// Never issues statements or sends reminders or digests on its own: another node
         /// does, or the operator with `ebdesk statement` and `ebdesk digest` (the browser
         /// tests issue months by hand).
@@ -340,13 +345,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             mail,
             jobs,
             no_scheduler,
+            insurer_iban,
         } => {
             init_tracing(&db.log_level);
             let worker = serve::WorkerChoice {
                 jobs,
                 schedule: !no_scheduler,
             };
-            serve::run(&db, &mail, &bind, demo, public_url, worker).await?;
+            let site = serve::Site::new(bind, public_url, insurer_iban);
+            serve::run(&db, &mail, site, demo, worker).await?;
         }
         Command::Operator {
             action:

@@ -1,6 +1,7 @@
 //! `ebdesk serve`: the web application, the mail sender and a job worker in one process.
 
 use anyhow::Context;
+use ebdesk_domain::premium::InsurerAccount;
 use ebdesk_server::{AppSettings, Application};
 
 use crate::{DbArgs, demo, mail, open_store_with_key, worker};
@@ -13,14 +14,31 @@ pub struct WorkerChoice {
     pub schedule: bool,
 }
 
+/// Where the node answers and what its pages say about the installation.
+pub struct Site {
+    pub bind: String,
+    /// The address users reach ebdesk at (default: http://<bind>).
+    pub public_url: Option<String>,
+    pub insurer_account: InsurerAccount,
+}
+
+impl Site {
+    pub fn new(bind: String, public_url: Option<String>, insurer_account: InsurerAccount) -> Self {
+        Site {
+            bind,
+            public_url,
+            insurer_account,
+        }
+    }
+}
+
 /// `ebdesk serve`: the web application with the mail sender and, unless `jobs` is 0, a job
 /// worker, until SIGINT/SIGTERM.
 pub async fn run(
     db: &DbArgs,
     mail: &mail::MailArgs,
-    bind: &str,
+    site: Site,
     demo: bool,
-    public_url: Option<String>,
     worker: WorkerChoice,
 ) -> anyhow::Result<()> {
     let (store, secret_key) = open_store_with_key(db).await?;
@@ -30,11 +48,17 @@ pub async fn run(
     let mailer =
         ebdesk_mail::Mailer::new(&mail.settings(&db.data_dir)).context("e-mail settings")?;
     let sender = ebdesk_mail::spawn_sender(store.clone(), mailer, Default::default());
+    let Site {
+        bind,
+        public_url,
+        insurer_account,
+    } = site;
     let public_url = public_url
         .unwrap_or_else(|| format!("http://{bind}"))
         .trim_end_matches('/')
         .to_owned();
-    let settings = AppSettings::new(secret_key, public_url.clone());
+    let mut settings = AppSettings::new(secret_key, public_url.clone());
+    settings.insurer_account = insurer_account;
     let worker = if worker.jobs > 0 {
         Some(worker::RunningWorker::start(
             store.clone(),
@@ -49,7 +73,7 @@ pub async fn run(
         .as_ref()
         .map(|w| w.notifier.clone())
         .unwrap_or_default();
-    let app = Application::build(store.clone(), bind, settings, notifier)
+    let app = Application::build(store.clone(), &bind, settings, notifier)
         .context("binding the address")?;
     let host = bind.rsplit_once(':').map_or("127.0.0.1", |(h, _)| h);
     println!("ebdesk luistert op http://{host}:{}", app.port());

@@ -171,7 +171,7 @@ fn fraction_of(ten_thousandths: i64) -> Result<Fraction, SalaryError> {
 
 /// A non-negative decimal with a comma or a point as numerator and power of ten; None for
 /// anything else, or more than 12 digits.
-fn decimal(text: &str) -> Option<(i128, i128)> {
+pub(crate) fn decimal(text: &str) -> Option<(i128, i128)> {
     let (whole, part) = match text.find([',', '.']) {
         Some(at) => (&text[..at], &text[at + 1..]),
         None => (text, ""),

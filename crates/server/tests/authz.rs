@@ -218,6 +218,22 @@ const MATRIX: &[Row] = &[
         "/beheer/werkgevers/{number}/documenten",
         [S, 400, 403, 403, 403, 403],
     ),
+    // The plan: the matrix posts no fields, so the operator's forms answer 422.
+    (
+        "GET",
+        "/beheer/werkgevers/{number}/categorieen",
+        OPERATOR_ONLY,
+    ),
+    (
+        "POST",
+        "/beheer/werkgevers/{number}/categorieen",
+        [S, 422, 403, 403, 403, 403],
+    ),
+    (
+        "POST",
+        "/beheer/werkgevers/{number}/regels",
+        [S, 422, 403, 403, 403, 403],
+    ),
     (
         "POST",
         "/beheer/werkgevers/{number}/master",

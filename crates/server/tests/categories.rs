@@ -113,3 +113,111 @@ async fn the_categories_page_shows_the_rules_of_the_scope_only(db: TestDb) {
 }
 
 both_engines!(the_categories_page_shows_the_rules_of_the_scope_only);
+
+/// The operator's page of an employer's plan, and a form posted to it with the page's token.
+async fn post_plan(operator: &Browser, to: &str, fields: &[(&str, &str)]) -> support::Page {
+    let plans = format!("/beheer/werkgevers/{EMPLOYER_A}/categorieen");
+    let token = operator.get(&plans).await.csrf_token();
+    let mut form = vec![("csrf_token", token.as_str())];
+    form.extend_from_slice(fields);
+    operator
+        .post(&format!("/beheer/werkgevers/{EMPLOYER_A}/{to}"), &form)
+        .await
+}
+
+async fn the_operator_adds_categories_and_rules_that_hr_then_reads(db: TestDb) {
+    let s = &db.store;
+    let f = fixture(s).await;
+    let hash = ebdesk_app::credentials::hash_password(support::PASSWORD).unwrap();
+    support::new_operator(s, "beheer@ebdesk.test", "Beheerder", &hash).await;
+    let (_, bedienden) = category(s, f.master_a, EMPLOYER_A, "Bedienden").await;
+    let (_, zorg) = category(s, f.master_b, EMPLOYER_B, "Zorgpersoneel").await;
+    let base = spawn_app(s.clone()).await;
+    let operator = Browser::logged_in(&base, "beheer@ebdesk.test").await;
+
+    // A category for the first contract; the same name again and B's contract are refused.
+    let c1 = f.c1.to_string();
+    let added = [("contract", c1.as_str()), ("name", "Directie")];
+    let added = post_plan(&operator, "categorieen", &added).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let again = [("contract", c1.as_str()), ("name", " Directie ")];
+    let again = post_plan(&operator, "categorieen", &again).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        again
+            .field_error("name")
+            .unwrap()
+            .contains("al een categorie")
+    );
+    let other_contract = s.list_employer_contracts(f.employer_b).await.unwrap()[0]
+        .id
+        .to_string();
+    let foreign = [
+        ("contract", other_contract.as_str()),
+        ("name", "Sluiproute"),
+    ];
+    let foreign = post_plan(&operator, "categorieen", &foreign).await;
+    assert_eq!(foreign.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(foreign.field_error("contract").is_some());
+
+    // A rule: typed mistakes at their fields, B's category refused, then a good one.
+    let (bedienden, zorg) = (bedienden.to_string(), zorg.to_string());
+    let rule = |category: &str, from: &str, rate: &str| -> Vec<(String, String)> {
+        [
+            ("category", category),
+            ("from", from),
+            ("kind", "flat"),
+            ("rate", rate),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .to_vec()
+    };
+    let post_rule = |fields: Vec<(String, String)>| {
+        let operator = &operator;
+        async move {
+            let fields: Vec<(&str, &str)> = fields
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            post_plan(operator, "regels", &fields).await
+        }
+    };
+    let bad = post_rule(rule(&bedienden, "31/02/2026", "120")).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.field_error("from").is_some());
+    assert!(bad.field_error("rate").unwrap().contains("100 %"));
+    let foreign = post_rule(rule(&zorg, "01/01/2026", "6")).await;
+    assert_eq!(foreign.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(foreign.field_error("category").is_some());
+    let saved = post_rule(rule(&bedienden, "01/01/2026", "6,5 %")).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let taken = post_rule(rule(&bedienden, "01/01/2026", "6,5 %")).await;
+    assert!(taken.field_error("from").unwrap().contains("al een regel"));
+
+    // HR reads the new rule and the new category; B's page has neither.
+    let master = Browser::logged_in(&base, MASTER_A).await;
+    let (_, body) = page(&master, EMPLOYER_A).await;
+    assert!(
+        body.contains("6,50 % van het pensioengevend jaarloon"),
+        "{body}"
+    );
+    assert!(body.contains("Directie"), "{body}");
+    let other = Browser::logged_in(&base, MASTER_B).await;
+    let (_, body) = page(&other, EMPLOYER_B).await;
+    assert!(!body.contains("6,50 %") && !body.contains("Directie") && !body.contains("Sluiproute"));
+    // HR users cannot reach the operator's forms.
+    let token = master
+        .get(&format!("/werkgevers/{EMPLOYER_A}/categorieen"))
+        .await
+        .csrf_token();
+    let hr_post = master
+        .post(
+            &format!("/beheer/werkgevers/{EMPLOYER_A}/categorieen"),
+            &[("csrf_token", &token), ("contract", &c1), ("name", "X")],
+        )
+        .await;
+    assert_eq!(hr_post.status, StatusCode::FORBIDDEN);
+    db.cleanup().await;
+}
+
+both_engines!(the_operator_adds_categories_and_rules_that_hr_then_reads);

@@ -116,6 +116,16 @@ async fn charges_and_the_pdf_show_the_scope_only_and_the_pdf_is_audited(db: Test
     assert!(pdf.starts_with(b"%PDF-"));
     let has = |needle: &[u8]| pdf.windows(needle.len()).any(|w| w == needle);
     assert!(has(b"530/000101"));
+    // The plan's costs inside the total, as text or (with a no-break space) in hex.
+    let hex: String = b"beheerskosten"
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect();
+    let upper = String::from_utf8_lossy(&pdf).to_uppercase();
+    assert!(
+        has(b"beheerskosten") || upper.contains(&hex),
+        "the management cost"
+    );
     assert!(
         !has(b"530/000102"),
         "the other contract is not in the consult's PDF"

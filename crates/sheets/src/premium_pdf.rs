@@ -21,6 +21,8 @@ pub struct StatementSummary {
     pub subtotals: Vec<[String; 4]>,
     /// "Totaal" and the amount.
     pub total: [String; 2],
+    /// Sentences under the total: the plan's costs inside it.
+    pub costs: Vec<String>,
     /// The heading of the payment part.
     pub payment_title: String,
     /// Sentences before the table: account, due date.
@@ -152,7 +154,11 @@ pub fn write_statement_pdf(summary: &StatementSummary) -> Vec<u8> {
     pages.down(18.0);
     pages.text(MARGIN, BOLD, 11.0, &summary.total[0]);
     pages.right(right, BOLD, 11.0, &summary.total[1]);
-    pages.down(36.0);
+    pages.down(20.0);
+    for line in &summary.costs {
+        pages.paragraph(REGULAR, 9.0, line);
+    }
+    pages.down(16.0);
     pages.text(MARGIN, BOLD, 13.0, &summary.payment_title);
     pages.down(20.0);
     for line in &summary.payment_facts {
@@ -298,6 +304,7 @@ mod tests {
                 })
                 .collect(),
             total: ["Totaal".to_owned(), "2\u{202f}469,12 €".to_owned()],
+            costs: vec!["Inbegrepen: beheerskosten 0,90 %".to_owned()],
             payment_title: "Betaling".to_owned(),
             payment_facts: vec!["Rekening BE35 3101 2345 6737".to_owned()],
             payment_columns: ["Contract", "Bedrag", "Mededeling"].map(str::to_owned),
@@ -316,6 +323,10 @@ mod tests {
         let find = |needle: &[u8]| pdf.windows(needle.len()).any(|w| w == needle);
         assert!(find(b"/Helvetica-Bold"));
         assert!(find(b"+++000/0000/10101+++"));
+        assert!(
+            find(b"Inbegrepen: beheerskosten 0,90 %"),
+            "the plan's costs"
+        );
         // Strings with bytes above ASCII are written in hex.
         let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02X}")).collect::<String>();
         let upper = String::from_utf8_lossy(&pdf).to_uppercase();

@@ -158,6 +158,10 @@ audit_events! {
     DocumentPublished = "document_published",
     /// A user downloaded a published document (the same details).
     DocumentDownloaded = "document_downloaded",
+    /// The operator added a category to a contract (the contract and the name).
+    CategoryAdded = "category_added",
+    /// The operator added a plan rule to a category (contract, category, date, rule).
+    PlanRuleAdded = "plan_rule_added",
 }
 
 impl Serialize for AuditEvent {

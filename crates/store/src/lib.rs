@@ -25,6 +25,7 @@ mod list_query;
 mod notification;
 mod operator;
 mod outbox;
+mod plan_admin;
 mod premium;
 mod provisioning;
 mod queue;
@@ -83,6 +84,7 @@ pub use outbox::{
     ClaimedEmail, EmailStatus, FailureKind, FailureOutcome, MAX_EMAIL_ATTEMPTS, OutboxFilter,
     OutboxPage, OutboxRecord, OutgoingEmail, retry_delay,
 };
+pub use plan_admin::NewCategory;
 pub use premium::{AffiliationKey, CategoryRules, NewPlanRule, NewSalary, SalaryRecord};
 pub use provisioning::{NewAffiliation, NewContactPoint, NewEmployee, NewEmployer, NewUser};
 #[cfg(feature = "test-support")]

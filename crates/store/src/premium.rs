@@ -100,7 +100,7 @@ impl RuleRow {
 }
 
 /// The columns of a rule: kind, rate, low, high, threshold.
-type RuleColumns = (
+pub(crate) type RuleColumns = (
     &'static str,
     Option<i64>,
     Option<i64>,
@@ -108,7 +108,7 @@ type RuleColumns = (
     Option<i64>,
 );
 
-fn rule_columns(rule: PlanRule) -> RuleColumns {
+pub(crate) fn rule_columns(rule: PlanRule) -> RuleColumns {
     match rule {
         PlanRule::Flat { rate } => ("flat", Some(i64::from(rate.0)), None, None, None),
         PlanRule::TwoTier {

@@ -47,6 +47,16 @@ impl Scope {
         }
     }
 
+    /// The whole of one employer, for the store's own reads on the operator's behalf (never
+    /// handed out: the operator's pages name the employer, not a sheet).
+    pub(crate) fn whole_employer(employer_id: i64) -> Scope {
+        Scope {
+            employer_id,
+            sheet_id: 0,
+            all_contracts: true,
+        }
+    }
+
     pub fn employer_id(&self) -> i64 {
         self.employer_id
     }

@@ -376,3 +376,76 @@ store_test!(
         db.cleanup().await;
     }
 );
+
+store_test!(
+    the_operator_adds_categories_and_rules_of_the_employer_only,
+    |db| {
+        let s = &db.store;
+        let f = fixture(s).await;
+        load_rules(s, &f).await;
+        let operator = ebdesk_store::Actor::default();
+        let contracts = s.list_employer_contracts(f.employer).await.unwrap();
+        let other = s.list_employer_contracts(f.master_b.employer().id);
+        let other_contract = other.await.unwrap()[0].id;
+        let category = |contract_id: i64, name: &str| ebdesk_store::NewCategory {
+            contract_id,
+            name: name.to_owned(),
+        };
+
+        let new = category(contracts[0].id, "Directie");
+        let directie = s.add_category(f.employer, &new, &operator, t0());
+        let directie = directie.await.unwrap();
+        for (new, code) in [
+            (category(contracts[0].id, "Directie"), "category-name-taken"),
+            (
+                category(other_contract, "Directie"),
+                "category-contract-unknown",
+            ),
+        ] {
+            let refused = s.add_category(f.employer, &new, &operator, t0()).await;
+            assert!(
+                matches!(refused, Err(StoreError::Refused(c)) if c == code),
+                "{refused:?}"
+            );
+        }
+        let six = PlanRule::Flat { rate: Rate(60_000) };
+        let new = rule(directie, date(2027, 1, 1), six);
+        s.add_plan_rule(f.employer, &new, &operator, t0())
+            .await
+            .unwrap();
+        for (new, code) in [
+            (
+                rule(directie, date(2027, 1, 1), KADER),
+                "plan-rule-date-taken",
+            ),
+            (
+                rule(f.other_category, date(2027, 1, 1), KADER),
+                "plan-rule-category-unknown",
+            ),
+        ] {
+            let refused = s.add_plan_rule(f.employer, &new, &operator, t0()).await;
+            assert!(
+                matches!(refused, Err(StoreError::Refused(c)) if c == code),
+                "{refused:?}"
+            );
+        }
+
+        // The HR users see the new category with its rule; B's category kept its rules.
+        let rules = s.list_category_rules(f.master.scope()).await.unwrap();
+        let added = rules.iter().find(|c| c.category.id == directie).unwrap();
+        assert_eq!(added.rules.len(), 1);
+        assert_eq!(added.rules[0].rule, six);
+        let operators_view = s.list_employer_category_rules(f.employer).await.unwrap();
+        assert_eq!(operators_view.len(), rules.len());
+        let b = s.list_category_rules(f.master_b.scope()).await.unwrap();
+        assert!(b[0].rules.is_empty(), "nothing added to B");
+        // Each addition is in the employer's audit log, the refusals are not.
+        let filter = ebdesk_store::AuditFilter::default();
+        let page = s.list_audit(f.master.scope(), &filter).await.unwrap();
+        let events: Vec<_> = page.rows.iter().map(|e| e.event).collect();
+        let count = |event| events.iter().filter(|e| **e == event).count();
+        assert_eq!(count(ebdesk_store::AuditEvent::CategoryAdded), 1);
+        assert_eq!(count(ebdesk_store::AuditEvent::PlanRuleAdded), 1);
+        db.cleanup().await;
+    }
+);

@@ -344,3 +344,50 @@ store_test!(
         db.cleanup().await;
     }
 );
+
+store_test!(a_plan_rule_added_late_is_regularised_with_reason_50, |db| {
+    let s = &db.store;
+    let f = priced(s).await;
+    let (november, december) = (month(2026, 11), month(2026, 12));
+    assert!(issue(s, &f, november, at(2026, 11, 15)).await);
+
+    // After November was billed, the operator raises Arbeiders from 3 % to 4 % from
+    // 1 November: 36 000 € now costs 120,00 € a month instead of 90,00 €.
+    let four = PlanRule::Flat { rate: Rate(40_000) };
+    let operator = user(s, "beheer@ebdesk.test").await;
+    let actor = Actor {
+        user_id: Some(operator),
+        ip: None,
+    };
+    let new = rule(f.arbeiders, date(2026, 11, 1), four);
+    s.add_plan_rule(f.employer, &new, &actor, at(2026, 11, 20))
+        .await
+        .unwrap();
+
+    assert!(issue(s, &f, december, at(2026, 12, 15)).await);
+    let header = statement(s, &f.master, december, date(2026, 12, 16)).await;
+    let dec = lines(s, &f.master, header.id).await;
+    let summary: Vec<(String, Month, i64, i32, Option<&str>)> = dec
+        .iter()
+        .map(|l| {
+            let reason = l.reason.map(|r| r.code());
+            (l.name.clone(), l.month, l.premium.0, l.days, reason)
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("Naam1, Test".to_owned(), december, 20_000, 31, None),
+            ("Naam2, Test".to_owned(), december, 27_333, 31, None),
+            ("Naam3, Test".to_owned(), november, 3_000, 0, Some("50")),
+            ("Naam3, Test".to_owned(), december, 12_000, 31, None),
+        ]
+    );
+    // November's statement still says what it said; January has nothing to correct.
+    let before = statement(s, &f.master, november, date(2026, 12, 16)).await;
+    assert_eq!(before.total_cents, 20_000 + 27_333 + 9_000);
+    assert!(issue(s, &f, month(2027, 1), at(2027, 1, 15)).await);
+    let january = statement(s, &f.master, month(2027, 1), date(2027, 1, 16)).await;
+    assert_eq!(january.total_cents, 20_000 + 27_333 + 12_000);
+    db.cleanup().await;
+});

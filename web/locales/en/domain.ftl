@@ -38,6 +38,7 @@ premium-reason-new-affiliation = New affiliation
 premium-reason-salary = Change of salary or work fraction
 premium-reason-exit = Exit
 premium-reason-category-move = Move to another category
+premium-reason-plan-rule = Change of the pension plan rules
 
 ## Salary list
 salary-empty = Please enter the pensionable annual salary.
@@ -61,3 +62,16 @@ contact-message-control = The message contains characters that are not text. Typ
 document-title-required = Give the document a title.
 document-title-too-long = A title can contain at most 150 characters.
 document-title-refused = The title contains an invisible or control character. Please type the title again without that character.
+
+# The operator's plan forms
+category-name-too-long = A category name has at most 60 characters.
+category-name-invalid = This name contains characters that do not belong in a category name.
+category-name-taken = This contract already has a category with this name.
+category-contract-unknown = Choose one of this employer's contracts.
+plan-rate-invalid = This is not a percentage. Write for example 3 or 2.5 %.
+plan-rate-out-of-range = A percentage lies between 0 % and 100 %.
+plan-threshold-out-of-range = The threshold is a yearly amount above 0 and at most 10,000,000.00 €.
+plan-rule-from-out-of-range = Choose a date from 01/01/2000 and at most a year ahead.
+plan-kind-invalid = Choose the kind of rule.
+plan-rule-category-unknown = Choose one of this employer's categories.
+plan-rule-date-taken = This category already has a rule from this date.

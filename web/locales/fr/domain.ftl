@@ -38,6 +38,7 @@ premium-reason-new-affiliation = Nouvelle affiliation
 premium-reason-salary = Modification du salaire ou de la fraction d'occupation
 premium-reason-exit = Sortie
 premium-reason-category-move = Transfert vers une autre catégorie
+premium-reason-plan-rule = Modification du règlement de pension
 
 ## Liste des salaires à compléter
 salary-empty = Indiquez le salaire annuel de référence.
@@ -61,3 +62,16 @@ contact-message-control = Le message contient des caractères qui ne sont pas du
 document-title-required = Donnez un titre au document.
 document-title-too-long = Un titre compte au maximum 150 caractères.
 document-title-refused = Le titre contient un caractère invisible ou un caractère de contrôle. Saisissez à nouveau le titre sans ce caractère.
+
+# The operator's plan forms
+category-name-too-long = Un nom de catégorie compte au plus 60 caractères.
+category-name-invalid = Ce nom contient des caractères qui n'ont pas leur place dans un nom de catégorie.
+category-name-taken = Ce contrat a déjà une catégorie portant ce nom.
+category-contract-unknown = Choisissez un contrat de cet employeur.
+plan-rate-invalid = Ce n'est pas un pourcentage. Écrivez par exemple 3 ou 2,5 %.
+plan-rate-out-of-range = Un pourcentage est compris entre 0 % et 100 %.
+plan-threshold-out-of-range = Le plafond est un montant annuel supérieur à 0 et au plus 10.000.000,00 €.
+plan-rule-from-out-of-range = Choisissez une date à partir du 01/01/2000 et au plus un an à l'avance.
+plan-kind-invalid = Choisissez le type de règle.
+plan-rule-category-unknown = Choisissez une catégorie de cet employeur.
+plan-rule-date-taken = Cette catégorie a déjà une règle à partir de cette date.

@@ -38,6 +38,7 @@ premium-reason-new-affiliation = Nieuwe aansluiting
 premium-reason-salary = Wijziging van loon of arbeidsbreuk
 premium-reason-exit = Uittreding
 premium-reason-category-move = Verplaatsing naar een andere categorie
+premium-reason-plan-rule = Wijziging van het pensioenreglement
 
 ## Invullijst salarissen
 salary-empty = Vul het pensioengevend jaarloon in.
@@ -61,3 +62,16 @@ contact-message-control = Het bericht bevat tekens die geen tekst zijn. Typ het 
 document-title-required = Geef het document een titel.
 document-title-too-long = Een titel telt maximaal 150 tekens.
 document-title-refused = De titel bevat een onzichtbaar teken of een stuurteken. Typ de titel opnieuw zonder dat teken.
+
+# The operator's plan forms
+category-name-too-long = Een categorienaam telt hoogstens 60 tekens.
+category-name-invalid = Deze naam bevat tekens die niet in een categorienaam horen.
+category-name-taken = Dit contract heeft al een categorie met deze naam.
+category-contract-unknown = Kies een contract van deze werkgever.
+plan-rate-invalid = Dit is geen percentage. Schrijf bijvoorbeeld 3 of 2,5 %.
+plan-rate-out-of-range = Een percentage ligt tussen 0 % en 100 %.
+plan-threshold-out-of-range = De grens is een jaarbedrag hoger dan 0 en hoogstens 10.000.000,00 €.
+plan-rule-from-out-of-range = Kies een datum vanaf 01/01/2000 en hoogstens een jaar vooruit.
+plan-kind-invalid = Kies het soort regel.
+plan-rule-category-unknown = Kies een categorie van deze werkgever.
+plan-rule-date-taken = Deze categorie heeft al een regel vanaf deze datum.

@@ -5,9 +5,46 @@
 
 use std::fmt;
 
-/// The insurer's account that statements are paid to (the demo insurer's; one insurer per
-/// installation).
-pub const INSURER_ACCOUNT: &str = "BE35 3101 2345 6737";
+/// The demo insurer's account, which statements name unless the installation says which
+/// account its insurer has (`ebdesk serve --insurer-iban`).
+pub const DEMO_INSURER_ACCOUNT: &str = "BE35 3101 2345 6737";
+
+/// The account statements are paid to: one insurer per installation. A valid IBAN (ISO 13616
+/// and the country's own account rules, as iban_validate checks them), in print format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InsurerAccount(String);
+
+impl InsurerAccount {
+    /// Reads an IBAN with or without its spaces, in any case; None when it is not valid.
+    pub fn parse(text: &str) -> Option<InsurerAccount> {
+        let compact: String = text
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_uppercase();
+        let iban = compact.parse::<iban::Iban>().ok()?;
+        Some(InsurerAccount(iban.to_string()))
+    }
+
+    /// In groups of four: "BE35 3101 2345 6737".
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for InsurerAccount {
+    fn default() -> Self {
+        InsurerAccount(DEMO_INSURER_ACCOUNT.to_owned())
+    }
+}
+
+impl std::str::FromStr for InsurerAccount {
+    type Err = &'static str;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        InsurerAccount::parse(text).ok_or("not a valid IBAN")
+    }
+}
 
 /// A valid structured communication.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -72,8 +109,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_insurer_account_is_a_valid_belgian_iban() {
-        let compact: String = INSURER_ACCOUNT
+    fn accounts_are_checked_and_printed_in_groups_of_four() {
+        assert_eq!(InsurerAccount::default().as_str(), DEMO_INSURER_ACCOUNT);
+        let typed = InsurerAccount::parse("be35310123456737").unwrap();
+        assert_eq!(typed.as_str(), DEMO_INSURER_ACCOUNT);
+        // One digit off breaks the check digits; a foreign IBAN is fine.
+        assert_eq!(InsurerAccount::parse("BE35 3101 2345 6738"), None);
+        assert_eq!(InsurerAccount::parse("<script>"), None);
+        let german = InsurerAccount::parse("DE44500105175407324931").unwrap();
+        assert_eq!(german.as_str(), "DE44 5001 0517 5407 3249 31");
+    }
+
+    #[test]
+    fn the_demo_account_is_a_valid_belgian_iban() {
+        let compact: String = DEMO_INSURER_ACCOUNT
             .chars()
             .filter(|c| !c.is_whitespace())
             .collect();

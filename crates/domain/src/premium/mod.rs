@@ -14,16 +14,23 @@
 mod communication;
 mod money;
 pub mod payments;
+pub mod plan_form;
 mod regularisation;
 mod statement;
 
-pub use communication::{INSURER_ACCOUNT, StructuredCommunication};
+pub use communication::{DEMO_INSURER_ACCOUNT, InsurerAccount, StructuredCommunication};
 pub use money::{Cents, Fraction, Rate, round_half_away};
 pub use regularisation::{ReasonCode, Regularisation, reason_for, regularise};
 pub use statement::{StatementLine, due_date, in_statement_order};
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
+
+/// What the plan deducts from each premium collected, before it is invested: the insurer's
+/// management cost ("beheerskosten 0,90 %") and the collection cost ("inningskost 0,08 %").
+/// Statements show them; they are inside the premium, never added to what is due.
+pub const MANAGEMENT_COST: Rate = Rate(9_000);
+pub const COLLECTION_COST: Rate = Rate(800);
 
 /// The plan rule of a category: how the yearly pension allowance follows from the salary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -18,14 +18,17 @@ pub enum ReasonCode {
     Exit,
     /// 40: a move to another category.
     CategoryMove,
+    /// 50: a plan rule of the category added with a date in a month already billed.
+    PlanRule,
 }
 
 impl ReasonCode {
-    pub const ALL: [ReasonCode; 4] = [
+    pub const ALL: [ReasonCode; 5] = [
         ReasonCode::NewAffiliation,
         ReasonCode::SalaryOrFraction,
         ReasonCode::Exit,
         ReasonCode::CategoryMove,
+        ReasonCode::PlanRule,
     ];
 
     /// The code on the statement.
@@ -35,6 +38,7 @@ impl ReasonCode {
             ReasonCode::SalaryOrFraction => "25",
             ReasonCode::Exit => "30",
             ReasonCode::CategoryMove => "40",
+            ReasonCode::PlanRule => "50",
         }
     }
 
@@ -50,6 +54,7 @@ impl ReasonCode {
             ReasonCode::SalaryOrFraction => "premium-reason-salary",
             ReasonCode::Exit => "premium-reason-exit",
             ReasonCode::CategoryMove => "premium-reason-category-move",
+            ReasonCode::PlanRule => "premium-reason-plan-rule",
         }
     }
 }
@@ -90,14 +95,16 @@ pub fn regularise(
 /// then and now: a move to another category changed the days (40); the month was not billed
 /// at all (05); fewer or more days, by an exit or its withdrawal (30); the same days, so the
 /// salary or the work fraction changed (25). `moved`: the affiliation was opened or closed
-/// by a category move.
-pub fn reason_for(billed_days: u32, due_days: u32, moved: bool) -> ReasonCode {
+/// by a category move; `plan_only`: nothing but a plan rule of its category changed, so
+/// the same days cost another amount by the new rule (50).
+pub fn reason_for(billed_days: u32, due_days: u32, moved: bool, plan_only: bool) -> ReasonCode {
     if moved && billed_days != due_days {
         return ReasonCode::CategoryMove;
     }
     match (billed_days, due_days) {
         (0, _) => ReasonCode::NewAffiliation,
         (billed, due) if billed != due => ReasonCode::Exit,
+        _ if plan_only => ReasonCode::PlanRule,
         _ => ReasonCode::SalaryOrFraction,
     }
 }
@@ -108,13 +115,21 @@ mod tests {
 
     #[test]
     fn the_reason_follows_from_the_days_billed_and_due() {
-        assert_eq!(reason_for(0, 21, false), ReasonCode::NewAffiliation);
-        assert_eq!(reason_for(30, 20, false), ReasonCode::Exit);
-        assert_eq!(reason_for(20, 30, false), ReasonCode::Exit);
-        assert_eq!(reason_for(30, 30, false), ReasonCode::SalaryOrFraction);
-        assert_eq!(reason_for(30, 14, true), ReasonCode::CategoryMove);
-        assert_eq!(reason_for(0, 17, true), ReasonCode::CategoryMove);
-        assert_eq!(reason_for(30, 30, true), ReasonCode::SalaryOrFraction);
+        assert_eq!(reason_for(0, 21, false, false), ReasonCode::NewAffiliation);
+        assert_eq!(reason_for(30, 20, false, false), ReasonCode::Exit);
+        assert_eq!(reason_for(20, 30, false, false), ReasonCode::Exit);
+        assert_eq!(
+            reason_for(30, 30, false, false),
+            ReasonCode::SalaryOrFraction
+        );
+        assert_eq!(reason_for(30, 14, true, false), ReasonCode::CategoryMove);
+        assert_eq!(reason_for(0, 17, true, false), ReasonCode::CategoryMove);
+        assert_eq!(
+            reason_for(30, 30, true, false),
+            ReasonCode::SalaryOrFraction
+        );
+        assert_eq!(reason_for(30, 30, false, true), ReasonCode::PlanRule);
+        assert_eq!(reason_for(30, 20, false, true), ReasonCode::Exit);
     }
 
     #[test]

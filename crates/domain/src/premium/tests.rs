@@ -169,7 +169,7 @@ fn a_late_exit_is_regularised_next_month_with_code_30() {
 #[test]
 fn reason_codes_are_those_of_the_statements() {
     let codes: Vec<&str> = ReasonCode::ALL.iter().map(|r| r.code()).collect();
-    assert_eq!(codes, ["05", "25", "30", "40"]);
+    assert_eq!(codes, ["05", "25", "30", "40", "50"]);
     for reason in ReasonCode::ALL {
         assert!(
             crate::test_catalog::in_catalog(reason.label_key()),

@@ -20,6 +20,7 @@ mod notification_link;
 mod operator;
 mod operator_documents;
 mod operator_messages;
+mod operator_plans;
 mod payments;
 mod personal_data;
 mod premiums;
@@ -41,6 +42,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .configure(users::routes)
         .configure(operator::routes)
         .configure(operator_documents::routes)
+        .configure(operator_plans::routes)
         .configure(payments::routes)
         .configure(operator_messages::routes)
         .configure(contact_points::routes)

@@ -6,7 +6,9 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Datelike;
-use ebdesk_domain::premium::{Cents, INSURER_ACCOUNT, Month};
+use ebdesk_domain::premium::{
+    COLLECTION_COST, Cents, InsurerAccount, MANAGEMENT_COST, Month, Rate,
+};
 use ebdesk_i18n::{LanguageIdentifier, Message};
 use ebdesk_sheets::{
     ChargeLine, StatementSummary, charges_book_name, write_charges_book, write_statement_pdf,
@@ -18,7 +20,7 @@ use serde_json::json;
 use crate::shared::local::display_date;
 use crate::shared::respond::attachment;
 use crate::shared::{AppError, AppState, RouteExt, Tenant, actor, html, render, tenant_context};
-use ebdesk_app::amounts::format_amount;
+use ebdesk_app::amounts::{format_amount, format_rate};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.get("/werkgevers/{employer}/premies", charges_page)
@@ -160,8 +162,21 @@ pub async fn charges_workbook(
     Ok(attachment(ebdesk_sheets::XLSX_CONTENT_TYPE, name, bytes))
 }
 
+/// The plan's costs inside `total_cents`, in words.
+fn costs_line(total_cents: i64, lang: &LanguageIdentifier) -> String {
+    let code = lang.to_string();
+    let amount = |cost: Rate| format_amount(cost.of(Cents(total_cents)), &code);
+    Message::new("premium-pdf-costs")
+        .with("management", format_rate(MANAGEMENT_COST, &code))
+        .with("management_amount", amount(MANAGEMENT_COST))
+        .with("collection", format_rate(COLLECTION_COST, &code))
+        .with("collection_amount", amount(COLLECTION_COST))
+        .render(lang)
+}
+
 /// The texts of the PDF in `lang`, amounts written the reader's way.
 fn summary(
+    account: &InsurerAccount,
     tenant: &Tenant,
     header: &StatementHeader,
     lang: &LanguageIdentifier,
@@ -206,10 +221,11 @@ fn summary(
             })
             .collect(),
         total: [say("premium-pdf-total"), amount(header.total_cents)],
+        costs: vec![costs_line(header.total_cents, lang)],
         payment_title: say("premium-pdf-payment"),
         payment_facts: vec![
             Message::new("premium-pdf-account")
-                .with("iban", INSURER_ACCOUNT)
+                .with("iban", account.as_str())
                 .with("date", display_date(header.due_date))
                 .render(lang),
         ],
@@ -245,7 +261,12 @@ pub async fn statement_pdf(
         .await?
         .ok_or(AppError::NotFound)?;
     let lang = ebdesk_i18n::language(tenant.user.language.as_str());
-    let pdf = write_statement_pdf(&summary(&tenant, &header, &lang));
+    let pdf = write_statement_pdf(&summary(
+        &state.settings.insurer_account,
+        &tenant,
+        &header,
+        &lang,
+    ));
     state
         .store
         .record_event(

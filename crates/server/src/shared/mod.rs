@@ -22,6 +22,7 @@ pub mod messages;
 pub mod notice;
 pub mod notification;
 pub mod pager;
+pub mod plan_rules;
 pub mod preview;
 pub mod respond;
 pub mod response_policy;

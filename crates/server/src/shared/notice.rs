@@ -11,7 +11,7 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse};
 use super::{AppError, see_other};
 
 /// What was saved: (code in the URL, catalogue key).
-const NOTICES: [(&str, &str); 22] = [
+const NOTICES: [(&str, &str); 24] = [
     ("wijziging", "notice-change-saved"),
     ("aansluiting", "notice-affiliation-registered"),
     ("uittreding", "notice-exit-registered"),
@@ -34,6 +34,8 @@ const NOTICES: [(&str, &str); 22] = [
     ("antwoord", "notice-answer-sent"),
     ("contactpunten", "notice-contact-points-saved"),
     ("document", "notice-document-published"),
+    ("categorie", "notice-category-added"),
+    ("regel", "notice-plan-rule-added"),
 ];
 
 /// A save to confirm on the next page.
@@ -63,6 +65,8 @@ impl Saved {
     pub const ANSWER_SENT: Saved = Saved("antwoord");
     pub const CONTACT_POINTS: Saved = Saved("contactpunten");
     pub const DOCUMENT: Saved = Saved("document");
+    pub const CATEGORY: Saved = Saved("categorie");
+    pub const PLAN_RULE: Saved = Saved("regel");
 }
 
 /// Redirect (303) to `location`, which then confirms `saved`.

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use ebdesk_domain::clock::{Clock, SystemClock};
+use ebdesk_domain::premium::InsurerAccount;
 use ebdesk_jobs::JobNotifier;
 use ebdesk_store::Store;
 
@@ -41,6 +42,8 @@ pub struct AppSettings {
     pub public_url: String,
     /// Where "now" comes from: the machine's clock, or a test's.
     pub clock: Arc<dyn Clock>,
+    /// The insurer's account that statements are paid to.
+    pub insurer_account: InsurerAccount,
 }
 
 impl AppSettings {
@@ -50,6 +53,7 @@ impl AppSettings {
             secret_key,
             public_url,
             clock: Arc::new(SystemClock),
+            insurer_account: InsurerAccount::default(),
         }
     }
 }

@@ -115,6 +115,16 @@ mod tests {
                     "rate": null, "low": "3 %", "high": "10 %", "threshold": "70 000,00 €"}]},
                 {"name": "Kaderleden", "current": null, "others": []}]},
                 {"number": "530/000102", "name": "Arbeiders", "categories": []}],
+            "plan_contracts": [{"number": "530/000101", "name": "Bedienden", "categories": [
+                {"id": 2, "name": "Bedienden",
+                 "current": {"from": "01/01/2024", "until": null, "kind": "flat", "rate": "5 %",
+                    "low": null, "high": null, "threshold": null}, "others": []}]}],
+            "category_form": {"values": {"contract": "1", "name": "<b>K</b>"},
+                "errors": {"name": "category-name-taken"}},
+            "rule_form": {"values": {"category": "2", "from": "01/01/2026", "kind": "two_tier",
+                "rate": "", "low": "3", "high": "8", "threshold": "70000"},
+                "errors": {"from": "plan-rule-date-taken", "category": "plan-rule-category-unknown",
+                    "kind": "plan-kind-invalid"}},
             "year": 2026, "previous_year": 2025, "next_year": null,
             "months": [{"key": "2026-11", "label": "11/2026", "charges": [
                 {"contract": "530/000101", "amount": "563,33 €", "paid": "0,00 €",

@@ -4,7 +4,7 @@
 //! Only ids and numbers are kept in memory; names are copied in SQL when the lines are
 //! written (see `super::write`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use ebdesk_domain::premium::{
@@ -171,23 +171,18 @@ impl Store {
     }
 
     /// The regularisations of the months in `billed_months` for the affiliations whose
-    /// dates, category or salaries changed at or after `since`.
+    /// dates, category or salaries changed at or after `since`, or whose category got a
+    /// plan rule then.
     pub(crate) async fn regularisation_lines(
         &self,
         employer_id: i64,
         billed_months: &[Month],
         since: DateTime<Utc>,
     ) -> Result<Vec<ComputedLine>> {
-        const CHANGED: &str = "SELECT id FROM affiliations \
-              WHERE employer_id = $1 AND terms_changed_at >= $2 \
-            UNION SELECT affiliation_id FROM affiliation_salaries \
-              WHERE employer_id = $1 AND created_at >= $2 ORDER BY 1";
         if billed_months.is_empty() {
             return Ok(Vec::new());
         }
-        let changed: Vec<i64> = with_pool!(self, pool => {
-            sqlx::query_scalar(CHANGED).bind(employer_id).bind(since).fetch_all(pool).await?
-        });
+        let (changed, plan_only) = self.changed_since(employer_id, since).await?;
         let rules = self.employer_rules(employer_id).await?;
         let mut lines = Vec::new();
         for ids in changed.chunks(500) {
@@ -212,12 +207,43 @@ impl Store {
                         days - was_days,
                     );
                     let billed_days = u32::try_from(was_days.max(0)).unwrap_or(u32::MAX);
-                    line.reason = Some(reason_for(billed_days, due.days, row.moved));
+                    let plan_only = plan_only.contains(&row.id);
+                    line.reason = Some(reason_for(billed_days, due.days, row.moved, plan_only));
                     lines.push(line);
                 }
             }
         }
         Ok(lines)
+    }
+
+    /// The employer's affiliations changed at or after `since`, in id order, and those of
+    /// them whose only change is a plan rule of their category.
+    async fn changed_since(
+        &self,
+        employer_id: i64,
+        since: DateTime<Utc>,
+    ) -> Result<(Vec<i64>, HashSet<i64>)> {
+        const CHANGED: &str = "SELECT id FROM affiliations \
+              WHERE employer_id = $1 AND terms_changed_at >= $2 \
+            UNION SELECT affiliation_id FROM affiliation_salaries \
+              WHERE employer_id = $1 AND created_at >= $2 ORDER BY 1";
+        const PLAN_CHANGED: &str = "SELECT a.id FROM affiliations a \
+            WHERE a.employer_id = $1 AND a.category_id IN (SELECT r.category_id \
+              FROM category_plan_rules r WHERE r.employer_id = $1 AND r.created_at >= $2)";
+        let (mut changed, plan_changed): (Vec<i64>, Vec<i64>) = with_pool!(self, pool => {
+            let changed = sqlx::query_scalar(CHANGED).bind(employer_id).bind(since)
+                .fetch_all(pool).await?;
+            let plan = sqlx::query_scalar(PLAN_CHANGED).bind(employer_id).bind(since)
+                .fetch_all(pool).await?;
+            (changed, plan)
+        });
+        let plan_only: HashSet<i64> = plan_changed
+            .into_iter()
+            .filter(|id| changed.binary_search(id).is_err())
+            .collect();
+        changed.extend(plan_only.iter().copied());
+        changed.sort_unstable();
+        Ok((changed, plan_only))
     }
 
     /// The periods of the employer's affiliations `ids`.

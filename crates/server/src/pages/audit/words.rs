@@ -8,6 +8,8 @@ use ebdesk_i18n::{Arg, LanguageIdentifier, Message, lookup};
 use ebdesk_store::{AuditEvent, AuditNames, AuditRecord};
 use serde_json::{Map, Value};
 
+use crate::shared::plan_rules::rule_in_words;
+
 /// The name of an event, as the log and its filter show it.
 pub fn event_name(event: AuditEvent, lang: &LanguageIdentifier) -> String {
     lookup(lang, &format!("audit-event-{}", event.as_str()), &[])
@@ -102,20 +104,11 @@ impl Words<'_> {
             "current" => self.say("audit-detail-notification-current", text(value)),
             "requested" => self.say("audit-detail-notification-requested", text(value)),
             "file" => self.say("audit-detail-file", text(value)),
-            "step" => self.say(
-                "audit-detail-step",
-                self.label(&format!("audit-step-{}", text(value))),
-            ),
-            "second_factor" => self.say(
-                "audit-detail-second-factor",
-                self.label(&format!("audit-second-factor-{}", text(value))),
-            ),
+            "step" | "second_factor" | "choice" => self.coded(key, value),
             "failed_codes" => self.say("audit-detail-failed-codes", text(value)),
-            "choice" => self.say(
-                "audit-detail-choice",
-                self.label(&format!("audit-choice-{}", text(value))),
-            ),
             "year" => self.say("audit-detail-year", text(value)),
+            "valid_from" => self.say("audit-detail-valid-from", date(value)),
+            "rule" => self.say("audit-detail-rule", self.rule(value)),
             "thread" | "contact_kind" => self.contact(key, value),
             "document_id" | "title" | "kind" => self.document(key, value),
             "rows" | "new" | "changed" | "removed" | "unchanged" | "warnings" | "error_rows"
@@ -174,6 +167,22 @@ impl Words<'_> {
             ),
             _ => self.say("audit-detail-paid-on", date(value)),
         }
+    }
+
+    /// A detail stored as a code, said by its label.
+    fn coded(&self, key: &str, value: &Value) -> String {
+        let (detail, prefix) = match key {
+            "step" => ("audit-detail-step", "audit-step-"),
+            "second_factor" => ("audit-detail-second-factor", "audit-second-factor-"),
+            _ => ("audit-detail-choice", "audit-choice-"),
+        };
+        self.say(detail, self.label(&format!("{prefix}{}", plain(value))))
+    }
+
+    /// A plan rule as stored in the details, in words; as stored when it does not read.
+    fn rule(&self, value: &Value) -> String {
+        serde_json::from_value::<ebdesk_domain::premium::PlanRule>(value.clone())
+            .map_or_else(|_| plain(value), |rule| rule_in_words(rule, self.lang))
     }
 
     fn named_employee(&self, all: &Map<String, Value>) -> bool {
