@@ -41,6 +41,22 @@ describe('Documenten', () => {
       await page.getByRole('button', { name: 'Publiceren' }).click();
       await expectText(page.locator('#notice'), /Het document is gepubliceerd/);
       await expectText(page.locator('#published-documents'), LETTER);
+
+      // The same operator keeps the plan: a rule for next year, a mistake first.
+      await page.goto(url('/beheer/werkgevers/530-101'));
+      await page.locator('#employer-plans').click();
+      await expectText(page.locator('h1'), /Categorieën en pensioenregels/);
+      const nextYear = new Date().getFullYear() + 1;
+      const form = page.locator('#add-plan-rule');
+      await form.locator('#category').selectOption({ index: 1 });
+      await form.locator('#from').fill(`01/01/${nextYear}`);
+      await form.locator('#rate').fill('vijf');
+      await page.locator('#save-plan-rule').click();
+      await expectText(page.locator('#rate-error'), /geen percentage/);
+      await page.locator('#add-plan-rule #rate').fill('5,25');
+      await page.locator('#save-plan-rule').click();
+      await expectText(page.locator('#notice'), /De regel is toegevoegd/);
+      await expectText(page.locator('main'), `vanaf 01/01/${nextYear}: 5,25`);
     });
     await withPage(browser, t, async (page) => {
       await login(page, USERS.master);
