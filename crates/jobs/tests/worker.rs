@@ -208,12 +208,15 @@ store_test!(a_requested_download_is_produced_and_can_be_fetched, |db| {
     wait_for_status(&db.store, &f.consult_c1, id, ActionStatus::Available).await;
     match db
         .store
-        .find_generated_file(&f.consult_c1, id, clock.now())
+        .open_generated_file(&f.consult_c1, id, clock.now())
         .await
         .unwrap()
     {
         Some(FileLookup::Available(file)) => {
-            assert_eq!(file.content, b"rows for {\"contracts\":[1]}");
+            assert_eq!(
+                db.store.read_generated_file(&file).await.unwrap(),
+                b"rows for {\"contracts\":[1]}"
+            );
             assert_eq!(file.expires_at, t0() + TimeDelta::days(30));
         }
         other => panic!("expected the file, got {other:?}"),

@@ -57,4 +57,4 @@ pub use salary_read::{
 };
 pub use stored::{ChangeKind, PreviewSummary, StoredPreview, StoredPreviewError};
 pub use upload::{CollectUpload, ParsedUpload, UploadHeader, UploadRow, UploadSink};
-pub use write::{insured_overview_name, write_insured_overview};
+pub use write::{insured_overview_name, write_insured_overview, write_insured_overview_into};

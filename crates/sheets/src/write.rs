@@ -147,6 +147,21 @@ pub fn write_insured_overview(
     rows: impl IntoIterator<Item = InsuredRow>,
     lang: &LanguageIdentifier,
 ) -> Result<Vec<u8>, SheetError> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    write_insured_overview_into(rows, lang, &mut out)?;
+    Ok(out.into_inner())
+}
+
+/// [`write_insured_overview`] into `out` (a temporary file for a large download: the
+/// finished workbook is not held in memory either).
+pub fn write_insured_overview_into<W>(
+    rows: impl IntoIterator<Item = InsuredRow>,
+    lang: &LanguageIdentifier,
+    out: W,
+) -> Result<(), SheetError>
+where
+    W: std::io::Write + std::io::Seek + Send,
+{
     let texts = texts(lang);
     let formats = Formats::new();
     let mut workbook = Workbook::new();
@@ -207,7 +222,8 @@ pub fn write_insured_overview(
     let help = workbook.add_worksheet();
     help.set_name(&texts.help_sheet)?;
     write_help(help, texts.lang())?;
-    Ok(workbook.save_to_buffer()?)
+    workbook.save_to_writer(out)?;
+    Ok(())
 }
 
 /// The help sheet: a title and the numbered points, in `lang`.

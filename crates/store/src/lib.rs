@@ -68,7 +68,9 @@ pub use employees::{
 };
 pub use employers::{Category, ContactPoint, Contract, Employer};
 pub use error::StoreError;
-pub use generated_files::{FILE_RETENTION, FileLookup, GeneratedFile, StoredFile};
+pub use generated_files::{
+    CHUNK_BYTES, FILE_RETENTION, FileContent, FileLookup, GeneratedFile, StoredFile,
+};
 pub use insured::InsuredEntry;
 pub use invitations::{INVITATION_VALIDITY, ReceivedInvitation, SentInvitation};
 pub use keys::{KeyCheck, use_secret_key};

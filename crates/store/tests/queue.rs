@@ -275,7 +275,7 @@ store_test!(
         }
         assert!(
             db.store
-                .find_generated_file(&f.master, id, now)
+                .open_generated_file(&f.master, id, now)
                 .await
                 .unwrap()
                 .is_none(),
@@ -300,13 +300,13 @@ store_test!(
             .unwrap();
         match db
             .store
-            .find_generated_file(&f.master, id, now)
+            .open_generated_file(&f.master, id, now)
             .await
             .unwrap()
         {
             Some(FileLookup::Available(stored)) => {
                 assert_eq!(stored.file_name, "nieuw.xlsx");
-                assert_eq!(stored.content, b"new");
+                assert_eq!(db.store.read_generated_file(&stored).await.unwrap(), b"new");
             }
             other => panic!("expected the new file, got {other:?}"),
         }
@@ -455,12 +455,15 @@ store_test!(a_generated_file_expires_after_30_days, |db| {
     let day_29 = t0() + TimeDelta::days(29);
     match db
         .store
-        .find_generated_file(&f.master, id, day_29)
+        .open_generated_file(&f.master, id, day_29)
         .await
         .unwrap()
     {
         Some(FileLookup::Available(stored)) => {
-            assert_eq!(stored.content, content);
+            assert_eq!(
+                db.store.read_generated_file(&stored).await.unwrap(),
+                content
+            );
             assert_eq!(stored.file_name, "Overzicht verzekerden.xlsx");
             assert_eq!(stored.expires_at, t0() + TimeDelta::days(30));
         }
@@ -470,7 +473,7 @@ store_test!(a_generated_file_expires_after_30_days, |db| {
     assert_eq!(db.store.purge_expired_files(day_29).await.unwrap(), 0);
     let expired = db
         .store
-        .find_generated_file(&f.master, id, day_30)
+        .open_generated_file(&f.master, id, day_30)
         .await
         .unwrap();
     assert!(
@@ -482,7 +485,7 @@ store_test!(a_generated_file_expires_after_30_days, |db| {
     // Even a clock set back cannot bring the content back.
     let back = db
         .store
-        .find_generated_file(&f.master, id, t0())
+        .open_generated_file(&f.master, id, t0())
         .await
         .unwrap();
     assert!(matches!(back, Some(FileLookup::Expired { .. })), "{back:?}");
@@ -581,7 +584,7 @@ store_test!(actions_are_only_visible_inside_the_scope, |db| {
     for outsider in [&f.master_b, &f.consult_c2] {
         assert!(
             db.store
-                .find_generated_file(outsider, own_download, t0())
+                .open_generated_file(outsider, own_download, t0())
                 .await
                 .unwrap()
                 .is_none()
@@ -589,7 +592,7 @@ store_test!(actions_are_only_visible_inside_the_scope, |db| {
     }
     assert!(matches!(
         db.store
-            .find_generated_file(&f.consult_c1, own_download, t0())
+            .open_generated_file(&f.consult_c1, own_download, t0())
             .await
             .unwrap(),
         Some(FileLookup::Available(_))
@@ -1016,5 +1019,48 @@ store_test!(a_user_has_at_most_three_pending_downloads, |db| {
         .await
         .unwrap();
     assert!(matches!(outcome, DownloadRequest::Queued(_)), "{outcome:?}");
+    db.cleanup().await;
+});
+
+store_test!(a_large_file_is_stored_and_read_a_chunk_at_a_time, |db| {
+    use std::io::Write;
+    let f = queue_fixture(&db.store, t0()).await;
+    let id = db
+        .store
+        .enqueue_action(&f.master, &download("{}"), t0())
+        .await
+        .unwrap();
+    let job = db.store.claim_next_job("w", None, t0(), LEASE).await;
+    let job = job.unwrap().unwrap();
+    // Two chunks and a half, written to a temporary file as the export writes its workbook.
+    let content: Vec<u8> = (0..ebdesk_store::CHUNK_BYTES * 5 / 2)
+        .map(|i| (i % 251) as u8)
+        .collect();
+    let mut spooled = tempfile::tempfile().unwrap();
+    spooled.write_all(&content).unwrap();
+    let file = GeneratedFile::spooled("groot.xlsx", "application/x-test", spooled, t0());
+    db.store
+        .complete_job_with_file(id, &job.lease_token, &file, t0())
+        .await
+        .unwrap();
+    let opened = db.store.open_generated_file(&f.master, id, t0()).await;
+    let Some(FileLookup::Available(stored)) = opened.unwrap() else {
+        panic!("expected the file");
+    };
+    assert_eq!(stored.chunk_count(), 3);
+    assert_eq!(stored.byte_size, content.len() as u64);
+    let first = db.store.read_file_chunk(&stored, 0).await.unwrap().unwrap();
+    assert_eq!(first.len(), ebdesk_store::CHUNK_BYTES);
+    assert_eq!(db.store.read_file_chunk(&stored, 3).await.unwrap(), None);
+    assert_eq!(
+        db.store.read_generated_file(&stored).await.unwrap(),
+        content
+    );
+    // Another employer's scope cannot open it; the purge deletes its chunks.
+    let outsider = db.store.open_generated_file(&f.master_b, id, t0()).await;
+    assert!(outsider.unwrap().is_none());
+    let expired = t0() + TimeDelta::days(30);
+    assert_eq!(db.store.purge_expired_files(expired).await.unwrap(), 1);
+    assert_eq!(db.store.read_file_chunk(&stored, 1).await.unwrap(), None);
     db.cleanup().await;
 });

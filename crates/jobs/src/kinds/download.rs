@@ -3,7 +3,7 @@
 //! the request asked for.
 
 use ebdesk_i18n::LanguageIdentifier;
-use ebdesk_sheets::{insured_overview_name, write_insured_overview};
+use ebdesk_sheets::{insured_overview_name, write_insured_overview_into};
 use ebdesk_store::{ClaimedJob, GeneratedFile, InsuredEntry};
 
 use super::{internal, requester_access};
@@ -39,11 +39,14 @@ impl JobHandler for InsuredOverviewDownload {
         let access = requester_access(ctx, job, false).await?;
         let lang = payload_language(&job.payload);
         let (sender, mut receiver) = tokio::sync::mpsc::channel::<InsuredEntry>(BUFFER_ROWS);
+        // The workbook goes to an unnamed temporary file, stored from there in chunks: a
+        // million rows (80 MB) are never in memory at once.
+        let spooled = tempfile::tempfile().map_err(internal)?;
         let writer = {
-            let lang = lang.clone();
+            let (lang, mut out) = (lang.clone(), spooled.try_clone().map_err(internal)?);
             tokio::task::spawn_blocking(move || {
                 let rows = std::iter::from_fn(|| receiver.blocking_recv()).map(|e| e.row);
-                write_insured_overview(rows, &lang)
+                write_insured_overview_into(rows, &lang, &mut out)
             })
         };
         let streamed = ctx
@@ -52,11 +55,11 @@ impl JobHandler for InsuredOverviewDownload {
             .await;
         let written = writer.await.map_err(internal)?;
         streamed?;
-        let content = written.map_err(internal)?;
+        written.map_err(internal)?;
         let now = ctx.now();
         let file_name = insured_overview_name(&access.employer().number, now.date_naive(), &lang);
-        Ok(JobOutcome::File(GeneratedFile::new(
-            file_name, XLSX, content, now,
+        Ok(JobOutcome::File(GeneratedFile::spooled(
+            file_name, XLSX, spooled, now,
         )))
     }
 }

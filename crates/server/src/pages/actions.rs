@@ -22,7 +22,7 @@ use crate::shared::local::{display_date, start_of_today, today};
 use crate::shared::notice::Notice;
 use crate::shared::pager::{cursor, insert_pager};
 use crate::shared::preview::PreviewView;
-use crate::shared::respond::{attachment, page};
+use crate::shared::respond::{page, stored_attachment};
 use crate::shared::{AppError, AppState, RouteExt, Tenant, actor, html, render, tenant_context};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -318,7 +318,7 @@ pub async fn fetch_file(
     let scope = tenant.access.scope();
     let lookup = state
         .store
-        .find_generated_file(scope, id, now)
+        .open_generated_file(scope, id, now)
         .await?
         .ok_or(AppError::NotFound)?;
     let file = match lookup {
@@ -340,7 +340,7 @@ pub async fn fetch_file(
             now,
         )
         .await?;
-    Ok(attachment(&file.content_type, file.file_name, file.content))
+    Ok(stored_attachment(state.store.clone(), file))
 }
 
 pub async fn downloads_page(

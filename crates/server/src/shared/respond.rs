@@ -38,7 +38,40 @@ pub fn page(
 
 /// A file to save (a download, a workbook of errors), never kept in a cache.
 pub fn attachment(content_type: &str, file_name: String, content: Vec<u8>) -> HttpResponse {
-    HttpResponse::Ok()
+    attachment_response(content_type, file_name).body(content)
+}
+
+/// A stored file to save, sent a chunk at a time as the store reads them (see
+/// [`ebdesk_store::StoredFile`]); a chunk purged meanwhile ends the answer early.
+pub fn stored_attachment(
+    store: ebdesk_store::Store,
+    file: ebdesk_store::StoredFile,
+) -> HttpResponse {
+    let (content_type, file_name, size) = (
+        file.content_type.clone(),
+        file.file_name.clone(),
+        file.byte_size,
+    );
+    let chunks = futures_util::stream::try_unfold(0_i64, move |seq| {
+        let (store, file) = (store.clone(), file.clone());
+        async move {
+            if seq >= file.chunk_count() {
+                return Ok(None);
+            }
+            let chunk = store.read_file_chunk(&file, seq).await?;
+            let chunk = chunk.ok_or(AppError::NotFound)?;
+            Ok::<_, AppError>(Some((actix_web::web::Bytes::from(chunk), seq + 1)))
+        }
+    });
+    attachment_response(&content_type, file_name)
+        .no_chunking(size)
+        .streaming(chunks)
+}
+
+/// The headers of a file to save.
+fn attachment_response(content_type: &str, file_name: String) -> actix_web::HttpResponseBuilder {
+    let mut response = HttpResponse::Ok();
+    response
         .content_type(content_type)
         .insert_header((CACHE_CONTROL, "no-store"))
         .insert_header(ContentDisposition {
@@ -52,8 +85,8 @@ pub fn attachment(content_type: &str, file_name: String, content: Vec<u8>) -> Ht
                     value: file_name.into_bytes(),
                 }),
             ],
-        })
-        .body(content)
+        });
+    response
 }
 
 /// `name` with every character outside printable ASCII replaced by "_".
