@@ -81,6 +81,14 @@ describe('layout on a phone and a laptop', () => {
       await assertNoSidewaysScroll(page, `${HOME}/werknemers`);
       await assertInViewport(page, page.locator('table.employees a').first(), 'the first employee of the list');
       await assertInViewport(page, page.locator('table.employees .status').first(), "the first employee's status");
+
+      // Nieuwe aansluiting's second step: the contract select's long options stay inside.
+      await page.goto(url(`${HOME}/aansluitingen/nieuw`));
+      await page.locator('#national_number').fill('94030524647');
+      await page.locator('#lookup-form button[type=submit]').click();
+      await page.locator('#annual_salary').waitFor();
+      const w = await widths(page);
+      assert.ok(w.scrollWidth <= w.innerWidth, `the affiliation form is ${w.scrollWidth} px wide: ${w.culprit}`);
     });
   });
 
