@@ -16,7 +16,7 @@ const AFFILIATES_PER_ACTION: usize = 5;
 const ACTIONS_PER_LOGIN: usize = 10;
 const YEARS: i64 = 6;
 const ACTION_BATCH: usize = 10_000;
-const AUDIT_BATCH: usize = 5_000;
+const AUDIT_BATCH: usize = 2_000;
 
 /// Loads the actions, then the audit entries.
 pub async fn load(
