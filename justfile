@@ -40,6 +40,11 @@ bench-list URL EMPLOYER EMAIL *CONTRACT:
 bench-queue:
     BENCH_ROWS=${BENCH_ROWS:-10000} cargo test -p ebdesk-cli --test fair_queue_bench -- --ignored --nocapture
 
+# Load test on PostgreSQL: two serve nodes and a worker, 32 clients for 60 s, then 100
+# downloads at once (LOAD_EMPLOYERS=200 LOAD_SIZE=200000; 10000 / 5000000 for the full scale).
+load-test:
+    scripts/load_test.sh
+
 # Everything CI does.
 ci:
     .ci/run

@@ -1,5 +1,7 @@
 //! Invented demo data: no real people, generated national numbers that pass every check.
 
+pub mod scale;
+
 use anyhow::{Context, anyhow};
 use chrono::{Duration, NaiveDate, Utc};
 use ebdesk_domain::premium::{Cents, Fraction, Month, PlanRule, Rate, RuleFrom, SalaryFrom};

@@ -224,12 +224,16 @@ enum Command {
     /// limits, and answers on stdout (the worker starts it; not for people).
     #[command(hide = true, name = "sheets-parse")]
     SheetsParse,
-    /// Loads the demo data; `--size N` adds "Groot Bedrijf NV" (530-900) with N affiliates.
+    /// Loads the demo data; `--size N` adds "Groot Bedrijf NV" (530-900) with N affiliates,
+    /// `--employers N --size M` instead M affiliates over employers 540-1 … 540-N (scale set).
     Demo {
         #[command(flatten)]
         db: DbArgs,
         #[arg(long)]
         size: Option<usize>,
+        /// Spreads `--size` over this many employers, a few large and most small.
+        #[arg(long, requires = "size")]
+        employers: Option<usize>,
     },
     /// Audit log commands.
     Audit {
@@ -398,9 +402,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             init_tracing(&db.log_level);
             migrate(&db).await?;
         }
-        Command::Demo { db, size } => {
+        Command::Demo {
+            db,
+            size,
+            employers,
+        } => {
             init_tracing(&db.log_level);
-            load_demo(&db, size).await?;
+            run_demo(&db, size, employers).await?;
         }
         Command::Audit {
             command: AuditCommand::Verify { db },
@@ -423,6 +431,37 @@ async fn migrate(db: &DbArgs) -> anyhow::Result<()> {
     open_store(db).await?;
     println!("Database is bijgewerkt.");
     Ok(())
+}
+
+/// `ebdesk demo`, with its elapsed time and peak memory.
+async fn run_demo(
+    db: &DbArgs,
+    size: Option<usize>,
+    employers: Option<usize>,
+) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    match employers {
+        Some(employers) => load_scale_demo(db, employers, size.unwrap_or(0)).await?,
+        None => load_demo(db, size).await?,
+    }
+    println!(
+        "Klaar in {:.1} s, piekgeheugen {} MiB (VmHWM).",
+        started.elapsed().as_secs_f64(),
+        demo::scale::peak_memory_mib().map_or("?".to_owned(), |m| m.to_string())
+    );
+    Ok(())
+}
+
+/// `ebdesk demo --employers N --size M`: the demo data on an empty database, then the scale
+/// set.
+async fn load_scale_demo(db: &DbArgs, employers: usize, size: usize) -> anyhow::Result<()> {
+    let (store, key) = open_store_with_key(db).await?;
+    if store.has_no_employers().await? {
+        demo::load(&store, &key).await?;
+        println!("Demogegevens geladen.");
+    }
+    demo::print_logins(&store).await?;
+    demo::scale::load(&store, &key, employers, size).await
 }
 
 /// `ebdesk demo`: the demo data on an empty database, and `size` affiliates at Groot Bedrijf

@@ -8,6 +8,7 @@
 mod accounts;
 mod audit;
 mod audit_names;
+mod bulk_load;
 mod changes;
 mod contact;
 mod db;
@@ -46,6 +47,10 @@ pub use audit::{
     find_forbidden_content,
 };
 pub use audit_names::{AuditNames, NamedEmployee};
+pub use bulk_load::{
+    HistoricAction, HistoricAudit, LoadCensus, LoadedEmployer, NewDemoUser, NewScaleSheet,
+    ScaleContract, ScaleEmployer, scale_sizes,
+};
 pub use changes::{
     AffiliatePerson, AffiliationDone, CategoryMoveDone, CategoryMoveRequest, ContractChoice,
     ExitDone, ExitOutcome, ExitRefusal, ExitRequest, ExitTarget, HistoryEntry,
