@@ -352,11 +352,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             insurer_iban,
         } => {
             init_tracing(&db.log_level);
-            let worker = serve::WorkerChoice {
-                jobs,
-                schedule: !no_scheduler,
-            };
             let site = serve::Site::new(bind, public_url, insurer_iban);
+            let worker = serve::WorkerChoice::new(jobs, !no_scheduler);
             serve::run(&db, &mail, site, demo, worker).await?;
         }
         Command::Operator {

@@ -14,6 +14,12 @@ pub struct WorkerChoice {
     pub schedule: bool,
 }
 
+impl WorkerChoice {
+    pub fn new(jobs: usize, schedule: bool) -> Self {
+        WorkerChoice { jobs, schedule }
+    }
+}
+
 /// Where the node answers and what its pages say about the installation.
 pub struct Site {
     pub bind: String,
