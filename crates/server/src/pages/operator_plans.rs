@@ -111,11 +111,16 @@ fn id_of(fields: &Fields, name: &str) -> i64 {
     fields.get(name).parse().unwrap_or(0)
 }
 
-/// A refusal of the store at its field; any other error as it is.
-fn at_field(err: StoreError, field_of: fn(&str) -> &'static str) -> Result<FieldErrors, AppError> {
-    match err {
-        StoreError::Refused(code) => Ok(FieldErrors::from([(field_of(code), code)])),
-        other => Err(other.into()),
+/// What a save left to say: nothing when it was saved, the store's refusal at its field,
+/// any other error as it is.
+fn refusals<T>(
+    saved: Result<T, StoreError>,
+    field_of: fn(&str) -> &'static str,
+) -> Result<FieldErrors, AppError> {
+    match saved {
+        Ok(_) => Ok(FieldErrors::new()),
+        Err(StoreError::Refused(code)) => Ok(FieldErrors::from([(field_of(code), code)])),
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -138,14 +143,11 @@ async fn save_category(
         "category-contract-unknown" => "contract",
         _ => "name",
     };
-    match state
+    let saved = state
         .store
         .add_category(employer_id, &new, who, state.now())
-        .await
-    {
-        Ok(_) => Ok(FieldErrors::new()),
-        Err(err) => at_field(err, field_of),
-    }
+        .await;
+    refusals(saved, field_of)
 }
 
 /// Adds the rule of the form; answers the messages per field (none: added).
@@ -177,14 +179,11 @@ async fn save_rule(
         "plan-rule-date-taken" => "from",
         _ => "category",
     };
-    match state
+    let saved = state
         .store
         .add_plan_rule(employer_id, &new, who, state.now())
-        .await
-    {
-        Ok(_) => Ok(FieldErrors::new()),
-        Err(err) => at_field(err, field_of),
-    }
+        .await;
+    refusals(saved, field_of)
 }
 
 /// Back to the page confirming `saved`, or the page again with the posted form's messages.
