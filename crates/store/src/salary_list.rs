@@ -157,29 +157,11 @@ fn columns(u: &SalaryUpdate) -> Columns {
     )
 }
 
-/// Counts the updates (`j`) that went stale: the affiliation is not active in the scope on
-/// `$4`, or the salary in force that day is not the one seen.
-macro_rules! count_stale_sql {
-    ($updates:expr) => {
-        concat!(
-            "SELECT COUNT(*) FROM ",
-            $updates,
-            " LEFT JOIN affiliation_salaries s ON s.employer_id = $1 AND s.affiliation_id = j.id \
-               AND s.valid_from = (SELECT MAX(m.valid_from) FROM affiliation_salaries m \
-                 WHERE m.employer_id = $1 AND m.affiliation_id = j.id AND m.valid_from <= $4) \
-             WHERE COALESCE(s.annual_cents, -1) <> j.seen_annual \
-               OR COALESCE(s.fraction_ten_thousandths, -1) <> j.seen_fraction \
-               OR NOT EXISTS (SELECT 1 FROM affiliations a WHERE a.employer_id = $1 \
-                 AND a.id = j.id AND a.affiliation_start <= $4 \
-                 AND (a.end_date IS NULL OR a.end_date >= $4) AND ",
-            in_scope_sql!("a.contract_id", "$2", "$3"),
-            ")"
-        )
-    };
-}
-
-/// Inserts the updates (`j`) valid from `$4`, created at `$now`.
-macro_rules! insert_salaries_sql {
+/// Writes the updates (`j`) valid from `$4`, created at `$now`, that are still fresh: the
+/// affiliation is active in the scope on `$4` and the salary in force that day is the one
+/// seen. A fresh update always writes (what the check saw differs from what it brings), so
+/// fewer rows written than updates means some went stale.
+macro_rules! write_fresh_sql {
     ($updates:expr, $now:literal) => {
         concat!(
             "INSERT INTO affiliation_salaries (employer_id, affiliation_id, valid_from, \
@@ -188,8 +170,16 @@ macro_rules! insert_salaries_sql {
             $now,
             " FROM ",
             $updates,
-            // The WHERE keeps SQLite from reading ON CONFLICT as a join's ON.
-            " WHERE true ON CONFLICT (affiliation_id, valid_from) DO UPDATE SET \
+            " LEFT JOIN affiliation_salaries s ON s.employer_id = $1 AND s.affiliation_id = j.id \
+               AND s.valid_from = (SELECT MAX(m.valid_from) FROM affiliation_salaries m \
+                 WHERE m.employer_id = $1 AND m.affiliation_id = j.id AND m.valid_from <= $4) \
+             WHERE COALESCE(s.annual_cents, -1) = j.seen_annual \
+               AND COALESCE(s.fraction_ten_thousandths, -1) = j.seen_fraction \
+               AND EXISTS (SELECT 1 FROM affiliations a WHERE a.employer_id = $1 \
+                 AND a.id = j.id AND a.affiliation_start <= $4 \
+                 AND (a.end_date IS NULL OR a.end_date >= $4) AND ",
+            in_scope_sql!("a.contract_id", "$2", "$3"),
+            ") ON CONFLICT (affiliation_id, valid_from) DO UPDATE SET \
                annual_cents = excluded.annual_cents, \
                fraction_ten_thousandths = excluded.fraction_ten_thousandths, \
                created_at = excluded.created_at \
@@ -197,6 +187,17 @@ macro_rules! insert_salaries_sql {
                OR affiliation_salaries.fraction_ten_thousandths <> excluded.fraction_ten_thousandths"
         )
     };
+}
+
+/// Refuses (`upload-stale`) a write that left updates out; the caller's transaction then
+/// rolls back what it wrote. An update that brings what it saw writes nothing either way.
+fn all_written(written: u64, updates: &[SalaryUpdate]) -> Result<u64> {
+    let changing = updates.iter().filter(|u| u.seen != Some(u.values)).count();
+    if written == changing as u64 {
+        Ok(written)
+    } else {
+        Err(StoreError::Refused("upload-stale"))
+    }
 }
 
 impl BulkSalaries for sqlx::Postgres {
@@ -223,22 +224,7 @@ impl BulkSalaries for sqlx::Postgres {
                 col.push(value);
             }
         }
-        let stale: i64 = sqlx::query_scalar(count_stale_sql!(updates!()))
-            .bind(scope.employer_id())
-            .bind(scope.all_contracts())
-            .bind(scope.sheet_id())
-            .bind(valid_from)
-            .bind(&cols[0])
-            .bind(&cols[1])
-            .bind(&cols[2])
-            .bind(&cols[3])
-            .bind(&cols[4])
-            .fetch_one(&mut **tx)
-            .await?;
-        if stale > 0 {
-            return Err(StoreError::Refused("upload-stale"));
-        }
-        let done = sqlx::query(insert_salaries_sql!(updates!(), "$10"))
+        let done = sqlx::query(write_fresh_sql!(updates!(), "$10"))
             .bind(scope.employer_id())
             .bind(scope.all_contracts())
             .bind(scope.sheet_id())
@@ -252,7 +238,7 @@ impl BulkSalaries for sqlx::Postgres {
             .execute(&mut **tx)
             .await
             .map_err(StoreError::from_write)?;
-        Ok(done.rows_affected())
+        all_written(done.rows_affected(), updates)
     }
 }
 
@@ -276,18 +262,7 @@ impl BulkSalaries for sqlx::Sqlite {
         // Tuples serialize as arrays, straight to text.
         let rows: Vec<Columns> = updates.iter().map(columns).collect();
         let rows = serde_json::to_string(&rows).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let stale: i64 = sqlx::query_scalar(count_stale_sql!(updates!()))
-            .bind(scope.employer_id())
-            .bind(scope.all_contracts())
-            .bind(scope.sheet_id())
-            .bind(valid_from)
-            .bind(&rows)
-            .fetch_one(&mut **tx)
-            .await?;
-        if stale > 0 {
-            return Err(StoreError::Refused("upload-stale"));
-        }
-        let done = sqlx::query(insert_salaries_sql!(updates!(), "$6"))
+        let done = sqlx::query(write_fresh_sql!(updates!(), "$6"))
             .bind(scope.employer_id())
             .bind(scope.all_contracts())
             .bind(scope.sheet_id())
@@ -297,6 +272,6 @@ impl BulkSalaries for sqlx::Sqlite {
             .execute(&mut **tx)
             .await
             .map_err(StoreError::from_write)?;
-        Ok(done.rows_affected())
+        all_written(done.rows_affected(), updates)
     }
 }
