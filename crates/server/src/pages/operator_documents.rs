@@ -101,18 +101,13 @@ async fn page(
     Ok(html(status, render("operator_documents.html", &context)?))
 }
 
-async fn employer(state: &AppState, number: &str) -> Result<Employer, AppError> {
-    let found = state.store.find_employer(number).await?;
-    found.ok_or(AppError::NotFound)
-}
-
 pub async fn documents(
     state: web::Data<AppState>,
     operator: Operator,
     path: web::Path<String>,
     notice: Notice,
 ) -> Result<HttpResponse, AppError> {
-    let employer = employer(&state, &path).await?;
+    let employer = state.employer_by_number(&path).await?;
     let form = PublishForm::default();
     page(&state, &operator, &employer, &form, StatusCode::OK, notice).await
 }
@@ -193,7 +188,7 @@ pub async fn publish(
     path: web::Path<String>,
     multipart: Multipart,
 ) -> Result<HttpResponse, AppError> {
-    let employer = employer(&state, &path).await?;
+    let employer = state.employer_by_number(&path).await?;
     let short = [TITLE_FIELD, KIND_FIELD, CONTRACT_FIELD];
     let received = read_file_field(multipart, FILE_FIELD, &short, MAX_DOCUMENT_BYTES).await?;
     let received = received.ok_or(AppError::BadRequest)?;

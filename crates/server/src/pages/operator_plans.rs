@@ -87,18 +87,13 @@ async fn page(
     Ok(html(status, render("operator_plans.html", &context)?))
 }
 
-async fn employer(state: &AppState, number: &str) -> Result<Employer, AppError> {
-    let found = state.store.find_employer(number).await?;
-    found.ok_or(AppError::NotFound)
-}
-
 pub async fn plans(
     state: web::Data<AppState>,
     operator: Operator,
     path: web::Path<String>,
     notice: Notice,
 ) -> Result<HttpResponse, AppError> {
-    let employer = employer(&state, &path).await?;
+    let employer = state.employer_by_number(&path).await?;
     let forms = Forms {
         category: PlanForm::empty(&CATEGORY_FIELDS),
         rule: PlanForm::empty(&RULE_FIELDS),
@@ -222,7 +217,7 @@ pub async fn add_category(
     path: web::Path<String>,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let employer = employer(&state, &path).await?;
+    let employer = state.employer_by_number(&path).await?;
     let fields = Fields::new(form.into_inner());
     let who = actor(&req, Some(operator.0.user_id));
     let errors = save_category(&state, employer.id, &fields, &who).await?;
@@ -245,7 +240,7 @@ pub async fn add_rule(
     path: web::Path<String>,
     form: web::Form<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let employer = employer(&state, &path).await?;
+    let employer = state.employer_by_number(&path).await?;
     let fields = Fields::new(form.into_inner());
     let who = actor(&req, Some(operator.0.user_id));
     let errors = save_rule(&state, employer.id, &fields, &who).await?;

@@ -6,10 +6,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use ebdesk_domain::clock::{Clock, SystemClock};
 use ebdesk_domain::premium::InsurerAccount;
 use ebdesk_jobs::JobNotifier;
-use ebdesk_store::Store;
+use ebdesk_store::{Employer, Store};
 
-use super::local;
 use super::secrets::SecretKey;
+use super::{AppError, local};
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -24,6 +24,13 @@ impl AppState {
     /// The current time, from the settings' clock (tests set it).
     pub fn now(&self) -> DateTime<Utc> {
         self.settings.clock.now()
+    }
+
+    /// The employer with this number, for the operator's pages (not tenant-scoped: the
+    /// operator guard stands before it); 404 when there is none.
+    pub async fn employer_by_number(&self, number: &str) -> Result<Employer, AppError> {
+        let found = self.store.find_employer(number).await?;
+        found.ok_or(AppError::NotFound)
     }
 
     /// Today's date in Brussels.
