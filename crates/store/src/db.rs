@@ -50,6 +50,34 @@ macro_rules! with_pool {
 }
 pub(crate) use with_pool;
 
+/// One pooled connection held for the reads that make one answer: one acquire and one
+/// release (sqlx pings a connection as it goes back) instead of one of each per query.
+pub(crate) enum Reader {
+    Sqlite(sqlx::pool::PoolConnection<sqlx::Sqlite>),
+    Postgres(sqlx::pool::PoolConnection<sqlx::Postgres>),
+}
+
+/// Runs `$body` with `$conn` the [`Reader`]'s connection and `$db` its engine.
+macro_rules! with_reader {
+    ($reader:expr, $conn:ident, $db:ident => $body:expr) => {
+        match $reader {
+            $crate::db::Reader::Sqlite(connection) => {
+                #[allow(dead_code)]
+                type $db = sqlx::Sqlite;
+                let $conn = &mut **connection;
+                $body
+            }
+            $crate::db::Reader::Postgres(connection) => {
+                #[allow(dead_code)]
+                type $db = sqlx::Postgres;
+                let $conn = &mut **connection;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use with_reader;
+
 /// Runs `$query` (a `query_as` with its binds, written once for both engines) on a
 /// bulk-read connection of the active pool and hands each row, converted with `TryFrom`, to
 /// `$each` until it answers false. Answers how many rows it took.
@@ -194,6 +222,10 @@ impl Store {
                 .map_err(|e| StoreError::InvalidUrl(e.to_string()))?;
             let pool = PgPoolOptions::new()
                 .max_connections(16)
+                // sqlx pings each connection as it is released; a second ping before each
+                // acquire was one more round trip to the server per query. A connection the
+                // server dropped while idle fails its next query, and is then discarded.
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(options)
                 .await?;
@@ -233,11 +265,23 @@ impl Store {
             .pragma("soft_heap_limit", SQLITE_SOFT_HEAP_LIMIT);
         let pool = SqlitePoolOptions::new()
             .max_connections(SQLITE_CONNECTIONS)
+            // A SQLite connection is a file in this process: it cannot have hung up while
+            // idle, and sqlx pings each one as it is released anyway. The ping before each
+            // acquire was a round trip to the connection's thread per query.
+            .test_before_acquire(false)
             .connect_with(options)
             .await?;
         Ok(Store {
             pool: Pool::Sqlite(pool),
             search: Default::default(),
+        })
+    }
+
+    /// A connection for the reads of one answer (see [`Reader`]).
+    pub(crate) async fn reader(&self) -> Result<Reader> {
+        Ok(match &self.pool {
+            Pool::Sqlite(pool) => Reader::Sqlite(pool.acquire().await?),
+            Pool::Postgres(pool) => Reader::Postgres(pool.acquire().await?),
         })
     }
 

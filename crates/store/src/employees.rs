@@ -6,7 +6,7 @@ use ebdesk_domain::search::{SearchTerm, prefix_upper_bound, search_words};
 use ebdesk_domain::{AffiliationStatus, Gender, Language, NationalNumber};
 use serde::Serialize;
 
-use crate::db::with_pool;
+use crate::db::{Reader, with_pool, with_reader};
 use crate::list_query::{Keyset, ListCursor, ListQuery, Page};
 use crate::scope::in_scope_sql;
 use crate::{Result, Scope, Store, StoreError};
@@ -589,8 +589,12 @@ impl Store {
         scope: &Scope,
         query: &EmployeeListQuery,
     ) -> Result<EmployeeListPage> {
-        let plan = self.name_plan(scope, query).await?;
-        Ok(self.page_by_plan(scope, query, plan.as_ref()).await?.0)
+        let reader = &mut self.reader().await?;
+        let plan = self.name_plan(reader, scope, query).await?;
+        Ok(self
+            .page_by_plan(reader, scope, query, plan.as_ref())
+            .await?
+            .0)
     }
 
     /// One page of [`Store::list_employees`] and the count of
@@ -603,14 +607,20 @@ impl Store {
         query: &EmployeeListQuery,
         cap: i64,
     ) -> Result<(EmployeeListPage, i64)> {
-        let plan = self.name_plan(scope, query).await?;
-        let (page, found) = self.page_by_plan(scope, query, plan.as_ref()).await?;
+        let reader = &mut self.reader().await?;
+        let plan = self.name_plan(reader, scope, query).await?;
+        let (page, found) = self
+            .page_by_plan(reader, scope, query, plan.as_ref())
+            .await?;
         let count = match found {
             Some(found) => found,
             None if query.cursor == ListCursor::First && !page.has_next => {
                 i64::try_from(page.rows.len()).unwrap_or(i64::MAX)
             }
-            None => self.count_by_plan(scope, query, plan.as_ref(), cap).await?,
+            None => {
+                self.count_by_plan(reader, scope, query, plan.as_ref(), cap)
+                    .await?
+            }
         };
         let count = count.min(cap.saturating_add(1));
         Ok((page, count))
@@ -620,11 +630,12 @@ impl Store {
     /// all (the first page of a name search that read its matches first).
     async fn page_by_plan(
         &self,
+        reader: &mut Reader,
         scope: &Scope,
         query: &EmployeeListQuery,
         plan: Option<&NamePlan>,
     ) -> Result<(EmployeeListPage, Option<i64>)> {
-        let mut rows = self.fetch_list(scope, query, plan).await?;
+        let mut rows = self.fetch_list(reader, scope, query, plan).await?;
         if let Some(NamePlan::Walk(words)) = plan
             && rows.len() <= PAGE_SIZE
         {
@@ -634,7 +645,7 @@ impl Store {
                 words: words.clone(),
                 count_all: words.len() > 1,
             };
-            rows = self.fetch_list(scope, query, Some(&plan)).await?;
+            rows = self.fetch_list(reader, scope, query, Some(&plan)).await?;
         }
         let found = rows.first().and_then(|row| row.found);
         let page = Page::from_fetched(rows, query.cursor, PAGE_SIZE).try_map(|row| {
@@ -652,13 +663,14 @@ impl Store {
 
     async fn fetch_list(
         &self,
+        reader: &mut Reader,
         scope: &Scope,
         query: &EmployeeListQuery,
         plan: Option<&NamePlan>,
     ) -> Result<Vec<ListRow>> {
         let q = list_query(scope, query, plan, self.search.walk_rows);
-        Ok(with_pool!(self, pool, Db => {
-            q.build::<Db, _>()?.fetch_all(pool).await?
+        Ok(with_reader!(reader, conn, Db => {
+            q.build::<Db, _>()?.fetch_all(conn).await?
         }))
     }
 
@@ -666,6 +678,7 @@ impl Store {
     /// list.
     async fn name_plan(
         &self,
+        reader: &mut Reader,
         scope: &Scope,
         query: &EmployeeListQuery,
     ) -> Result<Option<NamePlan>> {
@@ -678,8 +691,8 @@ impl Store {
         }
         let tuning = self.search;
         let probe = word_probe(scope.employer_id(), &words, tuning.rare_below);
-        let counts: Vec<(i64, i64)> = with_pool!(self, pool, Db => {
-            probe.build::<Db, _>()?.fetch_all(pool).await?
+        let counts: Vec<(i64, i64)> = with_reader!(reader, conn, Db => {
+            probe.build::<Db, _>()?.fetch_all(conn).await?
         });
         let mut found = vec![i64::MAX; words.len()];
         for (i, n) in counts {
@@ -726,12 +739,15 @@ impl Store {
         query: &EmployeeListQuery,
         cap: i64,
     ) -> Result<i64> {
-        let plan = self.name_plan(scope, query).await?;
-        self.count_by_plan(scope, query, plan.as_ref(), cap).await
+        let reader = &mut self.reader().await?;
+        let plan = self.name_plan(reader, scope, query).await?;
+        self.count_by_plan(reader, scope, query, plan.as_ref(), cap)
+            .await
     }
 
     async fn count_by_plan(
         &self,
+        reader: &mut Reader,
         scope: &Scope,
         query: &EmployeeListQuery,
         plan: Option<&NamePlan>,
@@ -759,8 +775,8 @@ impl Store {
                 q
             }
         };
-        let (count,): (i64,) = with_pool!(self, pool, Db => {
-            q.build::<Db, _>()?.fetch_one(pool).await?
+        let (count,): (i64,) = with_reader!(reader, conn, Db => {
+            q.build::<Db, _>()?.fetch_one(conn).await?
         });
         Ok(count)
     }

@@ -74,6 +74,46 @@ impl Store {
         self.fetch_in_scope(SQL, scope).await
     }
 
+    /// The contracts inside the scope (by number) and their categories (by contract and
+    /// name), read in one query: the pages that offer both as filters ask for them on every
+    /// request.
+    pub async fn list_contracts_and_categories(
+        &self,
+        scope: &Scope,
+    ) -> Result<(Vec<Contract>, Vec<Category>)> {
+        const SQL: &str = concat!(
+            "SELECT c.id, c.number, c.name, g.id AS category_id, g.name AS category_name \
+             FROM contracts c LEFT JOIN categories g \
+               ON g.employer_id = c.employer_id AND g.contract_id = c.id \
+             WHERE c.employer_id = $1 AND ",
+            in_scope_sql!("c.id", "$2", "$3"),
+            " ORDER BY c.number, c.id, g.name, g.id"
+        );
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            #[sqlx(flatten)]
+            contract: Contract,
+            category_id: Option<i64>,
+            category_name: Option<String>,
+        }
+        let rows: Vec<Row> = self.fetch_in_scope(SQL, scope).await?;
+        let mut contracts: Vec<Contract> = Vec::new();
+        let mut categories = Vec::new();
+        for row in rows {
+            if let (Some(id), Some(name)) = (row.category_id, row.category_name) {
+                categories.push(Category {
+                    id,
+                    contract_id: row.contract.id,
+                    name,
+                });
+            }
+            if contracts.last().is_none_or(|c| c.id != row.contract.id) {
+                contracts.push(row.contract);
+            }
+        }
+        Ok((contracts, categories))
+    }
+
     /// The rows of `sql`, whose `$1` is the employer and `$2`, `$3` the scope's contracts
     /// (as `in_scope_sql!` reads them).
     async fn fetch_in_scope<T>(&self, sql: &'static str, scope: &Scope) -> Result<Vec<T>>

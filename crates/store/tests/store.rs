@@ -256,6 +256,23 @@ store_test!(
             contracts.iter().map(|c| c.id).collect::<Vec<_>>(),
             vec![f.c1]
         );
+        // The list's filter choices, read together: C1 and its category only.
+        let (contracts, categories) = db
+            .store
+            .list_contracts_and_categories(access.scope())
+            .await
+            .unwrap();
+        assert_eq!(
+            contracts.iter().map(|c| c.id).collect::<Vec<_>>(),
+            vec![f.c1]
+        );
+        assert_eq!(
+            categories
+                .iter()
+                .map(|g| (g.contract_id, g.name.as_str()))
+                .collect::<Vec<_>>(),
+            vec![(f.c1, "Bedienden")]
+        );
         // The C2 employee's detail is not reachable through this scope.
         let full = db
             .store
@@ -281,6 +298,24 @@ store_test!(
             .await
             .unwrap()
             .unwrap();
+        // The whole employer: both contracts by number, each with its category, and never
+        // employer B's.
+        let (contracts, categories) = db
+            .store
+            .list_contracts_and_categories(master.scope())
+            .await
+            .unwrap();
+        assert_eq!(
+            contracts.iter().map(|c| c.id).collect::<Vec<_>>(),
+            vec![f.c1, f.c2]
+        );
+        assert_eq!(
+            categories
+                .iter()
+                .map(|g| (g.contract_id, g.name.as_str()))
+                .collect::<Vec<_>>(),
+            vec![(f.c1, "Bedienden"), (f.c2, "Arbeiders")]
+        );
         let tweede = db
             .store
             .list_employees(master.scope(), &query("tweede"))

@@ -130,8 +130,9 @@ async fn form_page(
     let scope = tenant.access.scope();
     let mut context = tenant_context(tenant);
     context.insert("form", form);
-    context.insert("contracts", &state.store.list_contracts(scope).await?);
-    context.insert("categories", &state.store.list_categories(scope).await?);
+    let (contracts, categories) = state.store.list_contracts_and_categories(scope).await?;
+    context.insert("contracts", &contracts);
+    context.insert("categories", &categories);
     context.insert("known_person", &person);
     context.insert(
         "known_national_number",

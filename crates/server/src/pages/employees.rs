@@ -57,8 +57,10 @@ struct ListRowView {
     id: i64,
     name: String,
     national_number: String,
-    employee_number: Option<String>,
+    /// Empty when the employer gave none.
+    employee_number: String,
     status: AffiliationStatus,
+    status_label: String,
 }
 
 /// One option of a filter's select.
@@ -230,13 +232,41 @@ impl ListParams {
 }
 
 impl ListRowView {
-    fn of(row: &EmployeeListRow) -> Self {
+    fn of(row: &EmployeeListRow, labels: &StatusLabels) -> Self {
         ListRowView {
             id: row.id,
             name: format!("{}, {}", row.last_name, row.first_name),
             national_number: row.national_number.masked(),
-            employee_number: row.employee_number.clone(),
+            employee_number: row.employee_number.clone().unwrap_or_default(),
             status: row.status,
+            status_label: labels.of(row.status).to_owned(),
+        }
+    }
+}
+
+/// The status words in the reader's language, looked up once per page.
+struct StatusLabels([String; 3]);
+
+impl StatusLabels {
+    const ALL: [AffiliationStatus; 3] = [
+        AffiliationStatus::Active,
+        AffiliationStatus::Passive,
+        AffiliationStatus::Terminated,
+    ];
+
+    fn new(lang: &str) -> Self {
+        let lang = ebdesk_i18n::language(lang);
+        StatusLabels(
+            Self::ALL.map(|s| ebdesk_i18n::lookup(&lang, &format!("status-{}", s.as_str()), &[])),
+        )
+    }
+
+    fn of(&self, status: AffiliationStatus) -> &str {
+        let [active, passive, terminated] = &self.0;
+        match status {
+            AffiliationStatus::Active => active,
+            AffiliationStatus::Passive => passive,
+            AffiliationStatus::Terminated => terminated,
         }
     }
 }
@@ -338,8 +368,7 @@ pub async fn list_employees(
     params: web::Query<ListParams>,
 ) -> Result<HttpResponse, AppError> {
     let scope = tenant.access.scope();
-    let contracts = state.store.list_contracts(scope).await?;
-    let categories = state.store.list_categories(scope).await?;
+    let (contracts, categories) = state.store.list_contracts_and_categories(scope).await?;
     let (query, view) = params.query(&contracts, &categories)?;
     let (status, sort) = list_labels(&query);
     let mut context = tenant_context(&tenant);
@@ -361,7 +390,12 @@ pub async fn list_employees(
         .list_employees_counted(scope, &query, COUNT_CAP)
         .await?;
     context.insert("count_cap", &COUNT_CAP);
-    let rows: Vec<ListRowView> = page.rows.iter().map(ListRowView::of).collect();
+    let labels = StatusLabels::new(&tenant.user.language);
+    let rows: Vec<ListRowView> = page
+        .rows
+        .iter()
+        .map(|r| ListRowView::of(r, &labels))
+        .collect();
     context.insert("total", &Some(total));
     insert_pager(&mut context, &page, |r| r.id);
     context.insert("rows", &rows);

@@ -160,7 +160,7 @@ mod tests {
                     "categorie": "filter-category-other-contract", "in_tot": "date-invalid",
                     "uit_tot": "filter-period-reversed"}},
             "rows": [{"id": 1, "name": "Peeters, Jan", "national_number": "85.07.30-***.**",
-                "employee_number": "1", "status": "passive"}],
+                "employee_number": "1", "status": "passive", "status_label": "Passief"}],
             "national_number": "85.07.30-033.28",
             "qr_svg": "<svg></svg>", "secret": "ABCD EFGH", "codes": ["abcd-efgh-jkmn"],
             "message_key": "link-expired", "activation": true, "action": "/activeren/x",
