@@ -302,10 +302,12 @@ impl Store {
                     created_at) \
                     SELECT $1, af, vf, an, fr, $2 \
                     FROM UNNEST($3::bigint[], $4::date[], $5::bigint[], $6::bigint[]) \
-                    AS t (af, vf, an, fr)";
+                    AS t (af, vf, an, fr) \
+                    WHERE EXISTS (SELECT 1 FROM affiliations a \
+                      WHERE a.employer_id = $1 AND a.id = t.af)";
                 let column = |f: fn(&NewSalary) -> i64| salaries.iter().map(f).collect::<Vec<_>>();
                 let mut tx = pool.begin_write().await?;
-                sqlx::query(SQL)
+                let written = sqlx::query(SQL)
                     .bind(employer_id)
                     .bind(now)
                     .bind(column(|s| s.affiliation_id))
@@ -315,6 +317,11 @@ impl Store {
                     .execute(&mut *tx)
                     .await
                     .map_err(StoreError::from_write)?;
+                // No foreign key on PostgreSQL (migration 0021): an affiliation of another
+                // employer, or none, is left out by the EXISTS and refuses the whole load.
+                if written.rows_affected() != salaries.len() as u64 {
+                    return Err(StoreError::NotFound);
+                }
                 tx.commit().await?;
             }
             Pool::Sqlite(pool) => {
