@@ -25,6 +25,11 @@
 #   BENCH_LOAD_1M=1       also the 1 000 000 load (BENCH_LOAD_SIZE to change that size)
 #   BENCH_PG=postgres://postgres@127.0.0.1:5432   the PostgreSQL server (trust auth)
 #   EBDESK_BIN=path       use this binary instead of building target/release/ebdesk
+#   BENCH_DJANGO=auto     also run the Django admin peer (../shared/peers/django_admin, set
+#                         up with its setup.sh) on the same engine right after ebdesk, and
+#                         give ebdesk's list as a multiple of its changelist; auto runs it
+#                         when the peer's venv exists ($PEER_HOME, default /tmp/peer-django),
+#                         0 skips it, 1 requires it
 # Output: stdout and target/bench/latest.md (under CARGO_TARGET_DIR when that is set).
 set -euo pipefail
 
@@ -39,6 +44,9 @@ engines="${BENCH_ENGINES:-sqlite,postgres}"
 load_1m="${BENCH_LOAD_1M:-0}"
 load_size="${BENCH_LOAD_SIZE:-1000000}"
 searches="${BENCH_SEARCHES-nn|jan peeters|zzz|mertens}"
+django="${BENCH_DJANGO:-auto}"
+peer_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/shared/peers/django_admin"
+peer_home="${PEER_HOME:-${TMPDIR:-/tmp}/peer-django}"
 routes=1
 pg_server="${BENCH_PG:-postgres://postgres@127.0.0.1:5432}"
 pg_server="${pg_server%/}"
@@ -247,12 +255,20 @@ to_ms() {
     printf "%.3f", n }'
 }
 
-# Runs wrk on $1; sets RPS, P50_MS, P99_MS, ERRORS.
+# CPU time (user + system) the server process has used so far, in clock ticks.
+server_ticks() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }
+
+# Runs wrk on $1; sets RPS, P50_MS, P99_MS, ERRORS and CPU_MS (server CPU per request).
 run_wrk() {
-  local url="$1" out="$work/wrk.txt"
+  local url="$1" out="$work/wrk.txt" ticks0 ticks1 requests
+  ticks0="$(server_ticks)"
   wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -H "Cookie: $COOKIE" "$url" >"$out" 2>&1 \
     || { cat "$out" >&2; die "wrk failed on $url"; }
+  ticks1="$(server_ticks)"
   RPS="$(awk '/^Requests\/sec:/ { print $2 }' "$out")"
+  requests="$(awk '/requests in/ { print $1; exit }' "$out")"
+  CPU_MS="$(awk -v t="$((ticks1 - ticks0))" -v hz="$(getconf CLK_TCK)" -v n="${requests:-0}" \
+    'BEGIN { if (n > 0) printf "%.3f", t * 1000 / hz / n; else print "NaN" }')"
   P50_MS="$(to_ms "$(awk '$1 == "50%" { print $2; exit }' "$out")")"
   P99_MS="$(to_ms "$(awk '$1 == "99%" { print $2; exit }' "$out")")"
   local non2xx sock
@@ -267,6 +283,28 @@ run_wrk() {
 fmt_ms() { awk -v v="$1" 'BEGIN { if (v < 10) printf "%.2f ms", v; else if (v < 100) printf "%.1f ms", v; else printf "%.0f ms", v }'; }
 fmt_num() { awk -v v="$1" 'BEGIN { printf "%.0f", v }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "-" }'; }
+
+django_on=0
+case "$django" in
+  0) ;;
+  1) [[ -x "$peer_home/venv/bin/python" ]] || die "BENCH_DJANGO=1 but no peer venv in $peer_home (run $peer_dir/setup.sh --postgres)"
+     django_on=1 ;;
+  *) if [[ -x "$peer_home/venv/bin/python" && -f "$peer_dir/bench.py" ]]; then django_on=1
+     else say "Django peer not set up ($peer_home): skipped (its setup: $peer_dir/setup.sh --postgres)"; fi ;;
+esac
+
+# Runs the Django admin peer on engine $1 with the same wrk settings; fills peer_rows with
+# its figures and ebdesk's first list page ($list_rps) as a multiple of each.
+django_peer() {
+  local db="$1" out="$work/django-$1"
+  say "Django admin peer on $db"
+  (cd "$peer_dir" && PEER_HOME="$peer_home" "$peer_home/venv/bin/python" bench.py --db "$db" \
+    --worker sync --full-count 1 --runs 1 --duration "$seconds" --warmup 2 \
+    --connections "$connections" --wrk-threads "$threads" \
+    --targets ping changelist search page200 --out "$out") >"$work/django-$db.log" 2>&1 \
+    || { tail -n 20 "$work/django-$db.log" >&2; say "the Django peer failed on $db: skipped"; return 0; }
+  mapfile -t peer_rows < <(python3 "$repo/scripts/peer_rows.py" "$out/results.json" "$list_rps")
+}
 
 # ---------------------------------------------------------------------------------------
 report="$work/report.md"
@@ -318,9 +356,12 @@ if ((routes)); then
       say "wrk ${names[$i]}: ${urls[$i]#"$BASE"}"
       run_wrk "${urls[$i]}"
       ((i > 0)) || trivial_rps="$RPS"
-      rows+=("| ${names[$i]} | $(fmt_num "$RPS") | $(fmt_ms "$P50_MS") | $(fmt_ms "$P99_MS") | $(ratio "$RPS" "$trivial_rps") | $ERRORS |")
+      rows+=("| ${names[$i]} | $(fmt_num "$RPS") | $(fmt_ms "$P50_MS") | $(fmt_ms "$P99_MS") | $(ratio "$RPS" "$trivial_rps") | $(fmt_ms "$CPU_MS") | $ERRORS |")
+      [[ $i != 1 ]] || list_rps="$RPS"
     done
     stop_server
+    peer_rows=()
+    ((django_on)) && django_peer "$engine"
 
     {
       echo
@@ -328,9 +369,17 @@ if ((routes)); then
       echo
       echo "\`ebdesk demo --size $size\`: ${LOAD_SECONDS} s wall, peak RSS ${LOAD_RSS_MIB} MiB"
       echo
-      echo "| route | requests/s | p50 | p99 | ratio to trivial | errors |"
-      echo "|---|---:|---:|---:|---:|---:|"
+      echo "| route | requests/s | p50 | p99 | ratio to trivial | server CPU per request | errors |"
+      echo "|---|---:|---:|---:|---:|---:|---:|"
       printf '%s\n' "${rows[@]}"
+      if ((${#peer_rows[@]})); then
+        echo
+        echo "Django admin peer, same engine, same wrk settings, right after (gunicorn, 2 sync workers):"
+        echo
+        echo "| peer route | requests/s | p50 | p99 | ebdesk's first list page as a multiple |"
+        echo "|---|---:|---:|---:|---:|"
+        printf '%s\n' "${peer_rows[@]}"
+      fi
       echo
       echo "page $PAGE_NO: \`${PAGE_URL#"$BASE"}\`"
     } >>"$report"
