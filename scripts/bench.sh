@@ -135,7 +135,9 @@ start_server() {
   local port log="$work/server.log"
   port="$(free_port)"
   BASE="http://127.0.0.1:$port"
-  env "${DB_ENV[@]}" RUST_LOG="${RUST_LOG:-warn}" \
+  # The access log stays on (info, one line per request), as a deployment runs it; the
+  # trivial route pays it too. EBDESK_LOG=warn measures without it.
+  env "${DB_ENV[@]}" EBDESK_LOG="${EBDESK_LOG:-info}" \
     "$bin" serve --bind "127.0.0.1:$port" "${DB_ARGS[@]}" </dev/null >"$log" 2>&1 &
   server_pid=$!
   local deadline=$((SECONDS + 60))

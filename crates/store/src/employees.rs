@@ -6,7 +6,7 @@ use ebdesk_domain::search::{SearchTerm, prefix_upper_bound, search_words};
 use ebdesk_domain::{AffiliationStatus, Gender, Language, NationalNumber};
 use serde::Serialize;
 
-use crate::db::{Reader, with_pool, with_reader};
+use crate::db::{Engine, Reader, with_pool, with_reader};
 use crate::list_query::{Keyset, ListCursor, ListQuery, Page};
 use crate::scope::in_scope_sql;
 use crate::{Result, Scope, Store, StoreError};
@@ -530,20 +530,29 @@ fn word_probe(employer_id: i64, words: &[WordRange], up_to: usize) -> ListQuery 
 }
 
 /// The capped count of a name search, read from the word index of the first word (the
-/// rarest), which stops as soon as it has `cap + 1` employees: each employee once, at the
-/// first of their words in that range, with the other words and the affiliation checked
-/// per employee. The word table only holds employees of their employer.
+/// rarest), which stops as soon as it has `cap + 1` employees, each counted once, with the
+/// other words and the affiliation checked per employee. The word table only holds
+/// employees of their employer.
+///
+/// Each employee once: SQLite keeps the ids it has seen (DISTINCT, which still stops at the
+/// cap); PostgreSQL's DISTINCT reads every match before the LIMIT, so there an employee is
+/// counted at the first of their words in the range (NOT EXISTS an earlier one). "jan" at
+/// 100 000 affiliates: 0.7 ms against 1.6 ms on SQLite, 4.5 ms against 3.3 ms on PostgreSQL.
 fn capped_name_count(
+    engine: Engine,
     scope: &Scope,
     query: &EmployeeListQuery,
     words: &[WordRange],
     cap: i64,
 ) -> ListQuery {
-    let mut q = scoped_query(
+    let distinct = engine == Engine::Sqlite;
+    let select = if distinct {
+        "SELECT COUNT(*) FROM (SELECT DISTINCT w.employee_id FROM employee_name_words w \
+           WHERE w.employer_id = $1"
+    } else {
         "SELECT COUNT(*) FROM (SELECT 1 FROM employee_name_words w WHERE w.employer_id = $1"
-            .to_owned(),
-        scope,
-    );
+    };
+    let mut q = scoped_query(select.to_owned(), scope);
     if let Some(((word, upper), others)) = words.split_first() {
         q.push_bind(" AND w.word >= ", word.clone())
             .push_bind(" AND w.word < ", upper.clone());
@@ -551,12 +560,14 @@ fn capped_name_count(
         for (word, upper) in others {
             push_word_check(&mut q, "w.employee_id", word, upper);
         }
-        q.push(
-            " AND NOT EXISTS (SELECT 1 FROM employee_name_words d \
-               WHERE d.employer_id = $1 AND d.employee_id = w.employee_id",
-        )
-        .push_bind(" AND d.word >= ", word.clone())
-        .push(" AND d.word < w.word)");
+        if !distinct {
+            q.push(
+                " AND NOT EXISTS (SELECT 1 FROM employee_name_words d \
+                   WHERE d.employer_id = $1 AND d.employee_id = w.employee_id",
+            )
+            .push_bind(" AND d.word >= ", word.clone())
+            .push(" AND d.word < w.word)");
+        }
     }
     push_affiliation_filters(&mut q, "w.employee_id", query.status, &query.filters);
     q.push_bind(" LIMIT ", cap.saturating_add(1))
@@ -756,7 +767,7 @@ impl Store {
         // A count does not walk: it reads the rarest word's matches until it has enough.
         let q = match (&query.search, plan) {
             (_, Some(NamePlan::MatchesFirst { words, .. } | NamePlan::Walk(words))) => {
-                capped_name_count(scope, query, words, cap)
+                capped_name_count(self.engine(), scope, query, words, cap)
             }
             // A period reads its date index: the count too.
             (None, None) if !query.filters.has_period() => {
