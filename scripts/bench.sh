@@ -296,7 +296,8 @@ case "$django" in
 esac
 
 # Runs the Django admin peer on engine $1 with the same wrk settings; fills peer_rows with
-# its figures and ebdesk's first list page ($list_rps) as a multiple of each.
+# its figures and ebdesk's same route as a multiple of each (first page, a common name
+# searched, page 200).
 django_peer() {
   local db="$1" out="$work/django-$1"
   say "Django admin peer on $db"
@@ -305,7 +306,8 @@ django_peer() {
     --connections "$connections" --wrk-threads "$threads" \
     --targets ping changelist search page200 --out "$out") >"$work/django-$db.log" 2>&1 \
     || { tail -n 20 "$work/django-$db.log" >&2; say "the Django peer failed on $db: skipped"; return 0; }
-  mapfile -t peer_rows < <(python3 "$repo/scripts/peer_rows.py" "$out/results.json" "$list_rps")
+  mapfile -t peer_rows < <(python3 "$repo/scripts/peer_rows.py" "$out/results.json" \
+    "$list_rps" "$search_rps" "$page_rps")
 }
 
 # ---------------------------------------------------------------------------------------
@@ -359,7 +361,7 @@ if ((routes)); then
       run_wrk "${urls[$i]}"
       ((i > 0)) || trivial_rps="$RPS"
       rows+=("| ${names[$i]} | $(fmt_num "$RPS") | $(fmt_ms "$P50_MS") | $(fmt_ms "$P99_MS") | $(ratio "$RPS" "$trivial_rps") | $(fmt_ms "$CPU_MS") | $ERRORS |")
-      [[ $i != 1 ]] || list_rps="$RPS"
+      case "$i" in 1) list_rps="$RPS" ;; 2) search_rps="$RPS" ;; 3) page_rps="$RPS" ;; esac
     done
     stop_server
     peer_rows=()
@@ -378,7 +380,7 @@ if ((routes)); then
         echo
         echo "Django admin peer, same engine, same wrk settings, right after (gunicorn, 2 sync workers):"
         echo
-        echo "| peer route | requests/s | p50 | p99 | ebdesk's first list page as a multiple |"
+        echo "| peer route | requests/s | p50 | p99 | ebdesk's same route as a multiple |"
         echo "|---|---:|---:|---:|---:|"
         printf '%s\n' "${peer_rows[@]}"
       fi
