@@ -170,11 +170,15 @@ macro_rules! write_fresh_sql {
             $now,
             " FROM ",
             $updates,
-            " LEFT JOIN affiliation_salaries s ON s.employer_id = $1 AND s.affiliation_id = j.id \
-               AND s.valid_from = (SELECT MAX(m.valid_from) FROM affiliation_salaries m \
-                 WHERE m.employer_id = $1 AND m.affiliation_id = j.id AND m.valid_from <= $4) \
-             WHERE COALESCE(s.annual_cents, -1) = j.seen_annual \
-               AND COALESCE(s.fraction_ten_thousandths, -1) = j.seen_fraction \
+            // One look into (affiliation_id, valid_from) per row: a join on the latest
+            // period made PostgreSQL hash every salary of the employer and run the MAX twice.
+            " WHERE CASE WHEN j.seen_annual = -1 \
+               THEN NOT EXISTS (SELECT 1 FROM affiliation_salaries m \
+                 WHERE m.affiliation_id = j.id AND m.valid_from <= $4 AND m.employer_id = $1) \
+               ELSE (j.seen_annual, j.seen_fraction) = (SELECT m.annual_cents, \
+                   m.fraction_ten_thousandths FROM affiliation_salaries m \
+                 WHERE m.affiliation_id = j.id AND m.valid_from <= $4 AND m.employer_id = $1 \
+                 ORDER BY m.valid_from DESC LIMIT 1) END \
                AND EXISTS (SELECT 1 FROM affiliations a WHERE a.employer_id = $1 \
                  AND a.id = j.id AND a.affiliation_start <= $4 \
                  AND (a.end_date IS NULL OR a.end_date >= $4) AND ",
